@@ -1,0 +1,140 @@
+//! **API Boundary**: the one storage interface of Samlet.
+//!
+//! [`Store`] is implemented twice from one body of SQL
+//! ([`sqlite::SqliteStore`], the embedded default, and
+//! [`postgres::PostgresStore`], for production). Both must pass
+//! [`conformance`], which the test suite runs against SQLite always and
+//! against a real PostgreSQL when `SAMLET_TEST_POSTGRES_URL` is set (CI sets it).
+//!
+//! **Architecture Invariant**: no crate but this one writes SQL.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use samlet_domain::OrgNumber;
+
+pub mod conformance;
+mod model;
+mod sql;
+pub mod testing;
+
+pub use model::*;
+pub use sql::{postgres::PostgresStore, sqlite::SqliteStore};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("an agency with organisation number {0} is already registered")]
+    AgencyExists(String),
+    #[error("unsupported database URL \"{0}\": use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Limits on how much of an overview is returned at once.
+#[derive(Debug, Clone, Copy)]
+pub struct OverviewLimits {
+    pub messages: i64,
+    pub closed_cases: i64,
+}
+
+impl Default for OverviewLimits {
+    fn default() -> Self {
+        Self {
+            messages: 50,
+            closed_cases: 50,
+        }
+    }
+}
+
+/// Token kinds for agency bearer tokens.
+pub const TOKEN_DEV: &str = "dev";
+pub const TOKEN_ACCESS: &str = "access";
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// "sqlite" or "postgres", for metrics and `/ready`.
+    fn backend(&self) -> &'static str;
+    async fn ping(&self) -> Result<()>;
+
+    // Agencies and their credentials.
+    async fn create_agency(&self, org: &OrgNumber, name: &str) -> Result<Agency>;
+    async fn agency_by_org(&self, org: &OrgNumber) -> Result<Option<Agency>>;
+    async fn agency_by_client_id(&self, client_id: &str) -> Result<Option<Agency>>;
+    async fn list_agencies(&self) -> Result<Vec<Agency>>;
+    /// Register the agency's public keys for the JWT-bearer grant.
+    async fn set_agency_keys(&self, org: &OrgNumber, client_id: &str, jwks: &str) -> Result<bool>;
+    async fn insert_agency_token(
+        &self,
+        token_hash: &[u8],
+        agency_id: i64,
+        kind: &str,
+        scope: &str,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Result<()>;
+    /// The agency a bearer token belongs to, with the token's kind and scope.
+    async fn agency_for_token(
+        &self,
+        token_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Agency, String, String)>>;
+    /// Record a JWT id; false when it was seen before (a replay).
+    async fn record_jti(
+        &self,
+        client_id: &str,
+        jti: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<bool>;
+
+    // Ingest. Every accepted item is durable when this returns.
+    async fn ingest(&self, agency_id: i64, items: Vec<Item>) -> Result<Vec<Result<(), Rejection>>>;
+
+    // The citizen's side.
+    async fn overview(&self, pid: &str, limits: OverviewLimits) -> Result<Overview>;
+    /// Open one message: returns it with the body and marks it read.
+    async fn open_message(
+        &self,
+        pid: &str,
+        org: &str,
+        message_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<MessageView>>;
+    /// A page of messages, newest first.
+    async fn messages(&self, pid: &str, offset: i64, limit: i64) -> Result<Vec<MessageView>>;
+
+    /// Replace the person's calendar feed token (the old URL stops working).
+    async fn set_calendar_token(
+        &self,
+        pid: &str,
+        token_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn revoke_calendar_tokens(&self, pid: &str, now: DateTime<Utc>) -> Result<u64>;
+    async fn pid_for_calendar_token(&self, token_hash: &[u8]) -> Result<Option<String>>;
+
+    async fn create_session(&self, id_hash: &[u8], session: &Session) -> Result<()>;
+    async fn session(&self, id_hash: &[u8], now: DateTime<Utc>) -> Result<Option<Session>>;
+    async fn delete_session(&self, id_hash: &[u8]) -> Result<()>;
+    /// Remove expired sessions, tokens and JWT ids.
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64>;
+}
+
+/// Open the store a URL names (`sqlite://…` or `postgres://…`) and migrate it.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(PostgresStore::open(url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(
+            url.split('@').next_back().unwrap_or("").to_owned(),
+        ))
+    }
+}

@@ -1,0 +1,606 @@
+//! One body of SQL, two backends.
+//!
+//! The queries are written once in [`impl_store!`] and expanded for SQLite
+//! and PostgreSQL: both accept `$N` placeholders, `ON CONFLICT … DO UPDATE`
+//! and `RETURNING`, and sqlx maps the same Rust types (`DateTime<Utc>`,
+//! `NaiveDate`, `i64`, `String`, `Vec<u8>`) onto each. A macro rather than
+//! generics because sqlx's generic executor bounds would drown the SQL.
+//! Where the dialects differ, the backend module says so.
+
+pub mod postgres;
+pub mod sqlite;
+
+use samlet_domain::{CaseStatus, OrgNumber};
+
+use crate::{AgencyRef, StoreError};
+
+pub(crate) fn status(s: &str) -> Result<CaseStatus, StoreError> {
+    CaseStatus::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown case status {s:?}")))
+}
+
+pub(crate) fn org(s: &str) -> Result<OrgNumber, StoreError> {
+    OrgNumber::parse(s).map_err(|e| StoreError::Corrupt(format!("organisation number: {e}")))
+}
+
+pub(crate) fn agency_ref(org: String, name: String) -> AgencyRef {
+    AgencyRef { org, name }
+}
+
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+macro_rules! impl_store {
+    ($ty:ty, $backend:literal) => {
+        #[async_trait::async_trait]
+        impl $crate::Store for $ty {
+            fn backend(&self) -> &'static str {
+                $backend
+            }
+
+            async fn ping(&self) -> $crate::Result<()> {
+                sqlx::query("SELECT 1").execute(&self.reader).await?;
+                Ok(())
+            }
+
+            async fn create_agency(&self, org: &samlet_domain::OrgNumber, name: &str) -> $crate::Result<$crate::Agency> {
+                let now = chrono::Utc::now();
+                let res: Result<(i64,), sqlx::Error> = sqlx::query_as(
+                    "INSERT INTO agencies (org, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(org.as_str())
+                .bind(name)
+                .bind(now)
+                .fetch_one(&self.writer)
+                .await;
+                match res {
+                    Ok((id,)) => Ok($crate::Agency { id, org: org.clone(), name: name.to_owned(), client_id: None, jwks: None }),
+                    Err(e) if $crate::sql::is_unique_violation(&e) => Err($crate::StoreError::AgencyExists(org.to_string())),
+                    Err(e) => Err(e.into()),
+                }
+            }
+
+            async fn agency_by_org(&self, org: &samlet_domain::OrgNumber) -> $crate::Result<Option<$crate::Agency>> {
+                let row: Option<(i64, String, String, Option<String>, Option<String>)> =
+                    sqlx::query_as("SELECT id, org, name, client_id, jwks FROM agencies WHERE org = $1")
+                        .bind(org.as_str())
+                        .fetch_optional(&self.reader)
+                        .await?;
+                row.map(|(id, org, name, client_id, jwks)| {
+                    Ok($crate::Agency { id, org: $crate::sql::org(&org)?, name, client_id, jwks })
+                })
+                .transpose()
+            }
+
+            async fn agency_by_client_id(&self, client_id: &str) -> $crate::Result<Option<$crate::Agency>> {
+                let row: Option<(i64, String, String, Option<String>, Option<String>)> =
+                    sqlx::query_as("SELECT id, org, name, client_id, jwks FROM agencies WHERE client_id = $1")
+                        .bind(client_id)
+                        .fetch_optional(&self.reader)
+                        .await?;
+                row.map(|(id, org, name, client_id, jwks)| {
+                    Ok($crate::Agency { id, org: $crate::sql::org(&org)?, name, client_id, jwks })
+                })
+                .transpose()
+            }
+
+            async fn list_agencies(&self) -> $crate::Result<Vec<$crate::Agency>> {
+                let rows: Vec<(i64, String, String, Option<String>, Option<String>)> =
+                    sqlx::query_as("SELECT id, org, name, client_id, jwks FROM agencies ORDER BY name")
+                        .fetch_all(&self.reader)
+                        .await?;
+                rows.into_iter()
+                    .map(|(id, org, name, client_id, jwks)| {
+                        Ok($crate::Agency { id, org: $crate::sql::org(&org)?, name, client_id, jwks })
+                    })
+                    .collect()
+            }
+
+            async fn set_agency_keys(&self, org: &samlet_domain::OrgNumber, client_id: &str, jwks: &str) -> $crate::Result<bool> {
+                let res = sqlx::query("UPDATE agencies SET client_id = $1, jwks = $2 WHERE org = $3")
+                    .bind(client_id)
+                    .bind(jwks)
+                    .bind(org.as_str())
+                    .execute(&self.writer)
+                    .await;
+                match res {
+                    Ok(r) => Ok(r.rows_affected() == 1),
+                    Err(e) if $crate::sql::is_unique_violation(&e) => Err($crate::StoreError::AgencyExists(client_id.to_owned())),
+                    Err(e) => Err(e.into()),
+                }
+            }
+
+            async fn insert_agency_token(
+                &self,
+                token_hash: &[u8],
+                agency_id: i64,
+                kind: &str,
+                scope: &str,
+                expires_at: Option<chrono::DateTime<chrono::Utc>>,
+            ) -> $crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO agency_tokens (token_hash, agency_id, kind, scope, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(token_hash)
+                .bind(agency_id)
+                .bind(kind)
+                .bind(scope)
+                .bind(expires_at)
+                .bind(chrono::Utc::now())
+                .execute(&self.writer)
+                .await?;
+                Ok(())
+            }
+
+            async fn agency_for_token(
+                &self,
+                token_hash: &[u8],
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<Option<($crate::Agency, String, String)>> {
+                let row: Option<(i64, String, String, Option<String>, Option<String>, String, String)> = sqlx::query_as(
+                    "SELECT a.id, a.org, a.name, a.client_id, a.jwks, t.kind, t.scope \
+                     FROM agency_tokens t JOIN agencies a ON a.id = t.agency_id \
+                     WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.reader)
+                .await?;
+                row.map(|(id, org, name, client_id, jwks, kind, scope)| {
+                    Ok(($crate::Agency { id, org: $crate::sql::org(&org)?, name, client_id, jwks }, kind, scope))
+                })
+                .transpose()
+            }
+
+            async fn record_jti(&self, client_id: &str, jti: &str, expires_at: chrono::DateTime<chrono::Utc>) -> $crate::Result<bool> {
+                let r = sqlx::query(
+                    "INSERT INTO used_jtis (client_id, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT (client_id, jti) DO NOTHING",
+                )
+                .bind(client_id)
+                .bind(jti)
+                .bind(expires_at)
+                .execute(&self.writer)
+                .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
+            async fn ingest(
+                &self,
+                agency_id: i64,
+                items: Vec<$crate::Item>,
+            ) -> $crate::Result<Vec<Result<(), $crate::Rejection>>> {
+                use $crate::{Item, Rejection};
+                let now = chrono::Utc::now();
+                let mut tx = self.writer.begin().await?;
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    let verdict = match item {
+                        Item::Case(c) => {
+                            let existing: Option<(String, String)> =
+                                sqlx::query_as("SELECT pid, status FROM cases WHERE agency_id = $1 AND case_id = $2")
+                                    .bind(agency_id)
+                                    .bind(&c.case_id)
+                                    .fetch_optional(&mut *tx)
+                                    .await?;
+                            match existing {
+                                Some((pid, _)) if pid != c.pid.as_str() => Err(Rejection::OtherPerson(c.case_id)),
+                                Some((_, status)) => {
+                                    sqlx::query(
+                                        "UPDATE cases SET title = $3, status = $4, service = $5, url = $6, opened_at = $7, updated_at = $8 \
+                                         WHERE agency_id = $1 AND case_id = $2",
+                                    )
+                                    .bind(agency_id)
+                                    .bind(&c.case_id)
+                                    .bind(&c.title)
+                                    .bind(c.status.as_str())
+                                    .bind(&c.service)
+                                    .bind(&c.url)
+                                    .bind(c.opened_at)
+                                    .bind(now)
+                                    .execute(&mut *tx)
+                                    .await?;
+                                    if status != c.status.as_str() {
+                                        sqlx::query(
+                                            "INSERT INTO case_events (agency_id, case_id, status, at) VALUES ($1, $2, $3, $4) \
+                                             ON CONFLICT (agency_id, case_id, status, at) DO NOTHING",
+                                        )
+                                        .bind(agency_id)
+                                        .bind(&c.case_id)
+                                        .bind(c.status.as_str())
+                                        .bind(now)
+                                        .execute(&mut *tx)
+                                        .await?;
+                                    }
+                                    Ok(())
+                                }
+                                None => {
+                                    sqlx::query(
+                                        "INSERT INTO cases (agency_id, case_id, pid, title, status, service, url, opened_at, updated_at) \
+                                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                    )
+                                    .bind(agency_id)
+                                    .bind(&c.case_id)
+                                    .bind(c.pid.as_str())
+                                    .bind(&c.title)
+                                    .bind(c.status.as_str())
+                                    .bind(&c.service)
+                                    .bind(&c.url)
+                                    .bind(c.opened_at)
+                                    .bind(now)
+                                    .execute(&mut *tx)
+                                    .await?;
+                                    sqlx::query("INSERT INTO case_events (agency_id, case_id, status, at) VALUES ($1, $2, $3, $4)")
+                                        .bind(agency_id)
+                                        .bind(&c.case_id)
+                                        .bind(c.status.as_str())
+                                        .bind(c.opened_at)
+                                        .execute(&mut *tx)
+                                        .await?;
+                                    Ok(())
+                                }
+                            }
+                        }
+                        Item::Status(s) => {
+                            let existing: Option<(String,)> =
+                                sqlx::query_as("SELECT pid FROM cases WHERE agency_id = $1 AND case_id = $2")
+                                    .bind(agency_id)
+                                    .bind(&s.case_id)
+                                    .fetch_optional(&mut *tx)
+                                    .await?;
+                            match existing {
+                                None => Err(Rejection::UnknownCase(s.case_id)),
+                                Some((pid,)) if pid != s.pid.as_str() => Err(Rejection::OtherPerson(s.case_id)),
+                                Some(_) => {
+                                    sqlx::query(
+                                        "INSERT INTO case_events (agency_id, case_id, status, at, note) VALUES ($1, $2, $3, $4, $5) \
+                                         ON CONFLICT (agency_id, case_id, status, at) DO UPDATE SET note = excluded.note",
+                                    )
+                                    .bind(agency_id)
+                                    .bind(&s.case_id)
+                                    .bind(s.status.as_str())
+                                    .bind(s.at)
+                                    .bind(&s.note)
+                                    .execute(&mut *tx)
+                                    .await?;
+                                    // The case shows its latest status by time, whatever order changes arrive in.
+                                    sqlx::query(
+                                        "UPDATE cases SET updated_at = $3, status = (SELECT e.status FROM case_events e \
+                                         WHERE e.agency_id = $1 AND e.case_id = $2 ORDER BY e.at DESC, e.id DESC LIMIT 1) \
+                                         WHERE agency_id = $1 AND case_id = $2",
+                                    )
+                                    .bind(agency_id)
+                                    .bind(&s.case_id)
+                                    .bind(now)
+                                    .execute(&mut *tx)
+                                    .await?;
+                                    Ok(())
+                                }
+                            }
+                        }
+                        Item::Deadline(d) => {
+                            let r = sqlx::query(
+                                "INSERT INTO deadlines (agency_id, deadline_id, pid, title, due_date, due_at, case_id, url, updated_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                                 ON CONFLICT (agency_id, deadline_id) DO UPDATE SET title = excluded.title, due_date = excluded.due_date, \
+                                 due_at = excluded.due_at, case_id = excluded.case_id, url = excluded.url, updated_at = excluded.updated_at \
+                                 WHERE deadlines.pid = excluded.pid",
+                            )
+                            .bind(agency_id)
+                            .bind(&d.deadline_id)
+                            .bind(d.pid.as_str())
+                            .bind(&d.title)
+                            .bind(d.due.date)
+                            .bind(d.due.at)
+                            .bind(&d.case_id)
+                            .bind(&d.url)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                            if r.rows_affected() == 1 { Ok(()) } else { Err(Rejection::OtherPerson(d.deadline_id)) }
+                        }
+                        Item::Benefit(b) => {
+                            let r = sqlx::query(
+                                "INSERT INTO benefits (agency_id, benefit_id, pid, name, amount_minor, currency, next_payment, updated_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                                 ON CONFLICT (agency_id, benefit_id) DO UPDATE SET name = excluded.name, amount_minor = excluded.amount_minor, \
+                                 currency = excluded.currency, next_payment = excluded.next_payment, updated_at = excluded.updated_at \
+                                 WHERE benefits.pid = excluded.pid",
+                            )
+                            .bind(agency_id)
+                            .bind(&b.benefit_id)
+                            .bind(b.pid.as_str())
+                            .bind(&b.name)
+                            .bind(b.amount.minor)
+                            .bind(b.currency.as_str())
+                            .bind(b.next_payment)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                            if r.rows_affected() == 1 { Ok(()) } else { Err(Rejection::OtherPerson(b.benefit_id)) }
+                        }
+                        Item::Message(m) => {
+                            // Re-sending corrects subject and body; the read state stays.
+                            let r = sqlx::query(
+                                "INSERT INTO messages (agency_id, message_id, pid, subject, body, sent_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6) \
+                                 ON CONFLICT (agency_id, message_id) DO UPDATE SET subject = excluded.subject, body = excluded.body \
+                                 WHERE messages.pid = excluded.pid",
+                            )
+                            .bind(agency_id)
+                            .bind(&m.message_id)
+                            .bind(m.pid.as_str())
+                            .bind(&m.subject)
+                            .bind(&m.body)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                            if r.rows_affected() == 1 { Ok(()) } else { Err(Rejection::OtherPerson(m.message_id)) }
+                        }
+                    };
+                    out.push(verdict);
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            async fn overview(&self, pid: &str, limits: $crate::OverviewLimits) -> $crate::Result<$crate::Overview> {
+                use $crate::{BenefitView, CaseView, DeadlineView, StatusEvent};
+                use $crate::sql::{agency_ref, status};
+                let mut conn = self.reader.acquire().await?;
+
+                let rows: Vec<(i64, String, String, String, Option<String>, Option<String>, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, String, String)> =
+                    sqlx::query_as(
+                        "SELECT c.agency_id, c.case_id, c.title, c.status, c.service, c.url, c.opened_at, c.updated_at, a.org, a.name \
+                         FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE c.pid = $1 ORDER BY c.updated_at DESC",
+                    )
+                    .bind(pid)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                let mut cases = Vec::with_capacity(rows.len());
+                let mut keys = std::collections::HashMap::new();
+                let mut closed = 0;
+                for (agency_id, case_id, title, st, service, url, opened_at, updated_at, org, name) in rows {
+                    let st = status(&st)?;
+                    if !st.is_open() {
+                        closed += 1;
+                        if closed > limits.closed_cases {
+                            continue;
+                        }
+                    }
+                    keys.insert((agency_id, case_id.clone()), cases.len());
+                    cases.push(CaseView {
+                        agency: agency_ref(org, name),
+                        case_id,
+                        title,
+                        status: st,
+                        open: st.is_open(),
+                        service,
+                        url,
+                        opened_at,
+                        updated_at,
+                        timeline: Vec::new(),
+                    });
+                }
+                if !cases.is_empty() {
+                    let events: Vec<(i64, String, String, chrono::DateTime<chrono::Utc>, Option<String>)> = sqlx::query_as(
+                        "SELECT e.agency_id, e.case_id, e.status, e.at, e.note FROM case_events e \
+                         JOIN cases c ON c.agency_id = e.agency_id AND c.case_id = e.case_id \
+                         WHERE c.pid = $1 ORDER BY e.at, e.id",
+                    )
+                    .bind(pid)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    for (agency_id, case_id, st, at, note) in events {
+                        if let Some(&i) = keys.get(&(agency_id, case_id)) {
+                            cases[i].timeline.push(StatusEvent { status: status(&st)?, at, note });
+                        }
+                    }
+                }
+                // Open cases first, each group newest change first (stable sort keeps that order).
+                cases.sort_by_key(|c| !c.open);
+
+                let rows: Vec<(String, String, chrono::NaiveDate, Option<chrono::DateTime<chrono::Utc>>, Option<String>, Option<String>, String, String)> =
+                    sqlx::query_as(
+                        "SELECT d.deadline_id, d.title, d.due_date, d.due_at, d.case_id, d.url, a.org, a.name \
+                         FROM deadlines d JOIN agencies a ON a.id = d.agency_id WHERE d.pid = $1 ORDER BY d.due_date, d.due_at, d.title",
+                    )
+                    .bind(pid)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                let deadlines = rows
+                    .into_iter()
+                    .map(|(deadline_id, title, due_date, due_at, case_id, url, org, name)| DeadlineView {
+                        agency: agency_ref(org, name),
+                        deadline_id,
+                        title,
+                        due_date,
+                        due_at,
+                        case_id,
+                        url,
+                        overdue: false,
+                    })
+                    .collect();
+
+                let rows: Vec<(String, String, i64, String, Option<chrono::NaiveDate>, String, String)> = sqlx::query_as(
+                    "SELECT b.benefit_id, b.name, b.amount_minor, b.currency, b.next_payment, a.org, a.name \
+                     FROM benefits b JOIN agencies a ON a.id = b.agency_id WHERE b.pid = $1 ORDER BY b.name",
+                )
+                .bind(pid)
+                .fetch_all(&mut *conn)
+                .await?;
+                let mut benefits: Vec<BenefitView> = rows
+                    .into_iter()
+                    .map(|(benefit_id, bname, amount_minor, currency, next_payment, org, name)| BenefitView {
+                        agency: agency_ref(org, name),
+                        benefit_id,
+                        name: bname,
+                        amount: samlet_domain::Money { minor: amount_minor }.to_string(),
+                        amount_minor,
+                        currency,
+                        next_payment,
+                    })
+                    .collect();
+                // Next payment first; benefits without a date last.
+                benefits.sort_by_key(|b| (b.next_payment.is_none(), b.next_payment));
+
+                let (total_messages, unread_messages): (i64, i64) = sqlx::query_as(
+                    "SELECT COUNT(*), COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0) FROM messages WHERE pid = $1",
+                )
+                .bind(pid)
+                .fetch_one(&mut *conn)
+                .await?;
+                drop(conn);
+                let messages = self.messages(pid, 0, limits.messages).await?;
+                Ok($crate::Overview { cases, deadlines, benefits, messages, unread_messages, total_messages })
+            }
+
+            async fn messages(&self, pid: &str, offset: i64, limit: i64) -> $crate::Result<Vec<$crate::MessageView>> {
+                let rows: Vec<(String, String, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>, String, String)> =
+                    sqlx::query_as(
+                        "SELECT m.message_id, m.subject, m.sent_at, m.read_at, a.org, a.name \
+                         FROM messages m JOIN agencies a ON a.id = m.agency_id WHERE m.pid = $1 \
+                         ORDER BY m.sent_at DESC, m.message_id LIMIT $2 OFFSET $3",
+                    )
+                    .bind(pid)
+                    .bind(limit)
+                    .bind(offset)
+                    .fetch_all(&self.reader)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(message_id, subject, sent_at, read_at, org, name)| $crate::MessageView {
+                        agency: $crate::sql::agency_ref(org, name),
+                        message_id,
+                        subject,
+                        body: None,
+                        sent_at,
+                        read: read_at.is_some(),
+                        read_at,
+                    })
+                    .collect())
+            }
+
+            async fn open_message(
+                &self,
+                pid: &str,
+                org: &str,
+                message_id: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<Option<$crate::MessageView>> {
+                let mut tx = self.writer.begin().await?;
+                let row: Option<(i64, String, String, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>, String)> =
+                    sqlx::query_as(
+                        "SELECT m.agency_id, m.subject, m.body, m.sent_at, m.read_at, a.name \
+                         FROM messages m JOIN agencies a ON a.id = m.agency_id \
+                         WHERE m.pid = $1 AND a.org = $2 AND m.message_id = $3",
+                    )
+                    .bind(pid)
+                    .bind(org)
+                    .bind(message_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some((agency_id, subject, body, sent_at, read_at, name)) = row else {
+                    return Ok(None);
+                };
+                let read_at = match read_at {
+                    Some(t) => t,
+                    None => {
+                        sqlx::query("UPDATE messages SET read_at = $1 WHERE agency_id = $2 AND message_id = $3")
+                            .bind(now)
+                            .bind(agency_id)
+                            .bind(message_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        now
+                    }
+                };
+                tx.commit().await?;
+                Ok(Some($crate::MessageView {
+                    agency: $crate::sql::agency_ref(org.to_owned(), name),
+                    message_id: message_id.to_owned(),
+                    subject,
+                    body: Some(body),
+                    sent_at,
+                    read: true,
+                    read_at: Some(read_at),
+                }))
+            }
+
+            async fn set_calendar_token(&self, pid: &str, token_hash: &[u8], now: chrono::DateTime<chrono::Utc>) -> $crate::Result<()> {
+                let mut tx = self.writer.begin().await?;
+                sqlx::query("UPDATE calendar_feeds SET revoked_at = $2 WHERE pid = $1 AND revoked_at IS NULL")
+                    .bind(pid)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO calendar_feeds (token_hash, pid, created_at) VALUES ($1, $2, $3)")
+                    .bind(token_hash)
+                    .bind(pid)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn revoke_calendar_tokens(&self, pid: &str, now: chrono::DateTime<chrono::Utc>) -> $crate::Result<u64> {
+                let r = sqlx::query("UPDATE calendar_feeds SET revoked_at = $2 WHERE pid = $1 AND revoked_at IS NULL")
+                    .bind(pid)
+                    .bind(now)
+                    .execute(&self.writer)
+                    .await?;
+                Ok(r.rows_affected())
+            }
+
+            async fn pid_for_calendar_token(&self, token_hash: &[u8]) -> $crate::Result<Option<String>> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT pid FROM calendar_feeds WHERE token_hash = $1 AND revoked_at IS NULL")
+                        .bind(token_hash)
+                        .fetch_optional(&self.reader)
+                        .await?;
+                Ok(row.map(|r| r.0))
+            }
+
+            async fn create_session(&self, id_hash: &[u8], s: &$crate::Session) -> $crate::Result<()> {
+                sqlx::query("INSERT INTO sessions (id_hash, pid, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(id_hash)
+                    .bind(&s.pid)
+                    .bind(&s.csrf)
+                    .bind(chrono::Utc::now())
+                    .bind(s.expires_at)
+                    .execute(&self.writer)
+                    .await?;
+                Ok(())
+            }
+
+            async fn session(&self, id_hash: &[u8], now: chrono::DateTime<chrono::Utc>) -> $crate::Result<Option<$crate::Session>> {
+                let row: Option<(String, String, chrono::DateTime<chrono::Utc>)> =
+                    sqlx::query_as("SELECT pid, csrf, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2")
+                        .bind(id_hash)
+                        .bind(now)
+                        .fetch_optional(&self.reader)
+                        .await?;
+                Ok(row.map(|(pid, csrf, expires_at)| $crate::Session { pid, csrf, expires_at }))
+            }
+
+            async fn delete_session(&self, id_hash: &[u8]) -> $crate::Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&self.writer).await?;
+                Ok(())
+            }
+
+            async fn purge_expired(&self, now: chrono::DateTime<chrono::Utc>) -> $crate::Result<u64> {
+                let mut n = 0;
+                for q in [
+                    "DELETE FROM sessions WHERE expires_at < $1",
+                    "DELETE FROM used_jtis WHERE expires_at < $1",
+                    "DELETE FROM agency_tokens WHERE expires_at IS NOT NULL AND expires_at < $1",
+                ] {
+                    n += sqlx::query(q).bind(now).execute(&self.writer).await?.rows_affected();
+                }
+                Ok(n)
+            }
+        }
+    };
+}
+
+pub(crate) use impl_store;

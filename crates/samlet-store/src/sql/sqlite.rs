@@ -1,0 +1,50 @@
+//! The embedded default: one SQLite file in WAL mode.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::Result;
+
+/// SQLite allows one writer at a time. Writes go through a one-connection
+/// pool so that concurrent requests queue in-process instead of failing with
+/// SQLITE_BUSY; reads use their own pool and see committed data (WAL).
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pub(crate) reader: SqlitePool,
+    pub(crate) writer: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Open (creating if missing) and migrate, e.g. `sqlite:///var/lib/samlet/samlet.db`.
+    pub async fn open(url: &str) -> Result<Self> {
+        let opts = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a commit is on disk when it returns, so an acknowledged
+            // ingest survives a crash or power loss, not just a killed process.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        let readers = std::thread::available_parallelism()
+            .map(|n| n.get() as u32 * 4)
+            .unwrap_or(8);
+        let reader = SqlitePoolOptions::new()
+            .max_connections(readers)
+            .connect_with(opts.pragma("mmap_size", "1073741824"))
+            .await?;
+        Ok(Self { reader, writer })
+    }
+}
+
+crate::sql::impl_store!(SqliteStore, "sqlite");

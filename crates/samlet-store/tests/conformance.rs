@@ -1,0 +1,22 @@
+//! The same conformance suite against SQLite (always) and PostgreSQL (when
+//! `SAMLET_TEST_POSTGRES_URL` names a server; CI starts one and sets
+//! `SAMLET_REQUIRE_POSTGRES=1` so a missing database fails instead of skipping).
+
+use samlet_store::{conformance, PostgresStore, SqliteStore};
+
+#[tokio::test]
+async fn sqlite_passes_the_conformance_suite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store = SqliteStore::open(&url).await.expect("open sqlite");
+    conformance::run_all(&store).await;
+}
+
+#[tokio::test]
+async fn postgres_passes_the_conformance_suite() {
+    let Some(url) = samlet_store::testing::fresh_postgres_database("conf").await else {
+        return;
+    };
+    let store = PostgresStore::open(&url).await.expect("open postgres");
+    conformance::run_all(&store).await;
+}
