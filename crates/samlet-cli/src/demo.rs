@@ -1,0 +1,286 @@
+//! `samlet demo`: the product on one machine in one command.
+//!
+//! Creates a SQLite database in the data dir with real Norwegian agencies,
+//! synthetic persons and a believable month of public-sector life, then
+//! serves it with dev login.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::{Duration, NaiveDate, Utc};
+use samlet_domain::*;
+use samlet_server::web::DemoPerson;
+use samlet_server::{AppState, Config};
+use samlet_store::{Item, Store, TOKEN_DEV};
+
+/// Issue a dev token for an agency and return it (stored only as a hash).
+pub async fn issue_dev_token(store: &dyn Store, agency_id: i64) -> anyhow::Result<String> {
+    let token = samlet_server::auth::random_token("samlet_dev_");
+    let scopes = samlet_server::auth::ALL_SCOPES.join(" ");
+    store
+        .insert_agency_token(
+            &samlet_server::auth::token_hash(&token),
+            agency_id,
+            TOKEN_DEV,
+            &scopes,
+            None,
+        )
+        .await?;
+    Ok(token)
+}
+
+pub const AGENCIES: [(&str, &str); 6] = [
+    ("889640782", "NAV"),
+    ("974761076", "Skatteetaten"),
+    ("958935420", "Oslo kommune"),
+    ("985399077", "Mattilsynet"),
+    ("971032081", "Statens vegvesen"),
+    ("960885406", "Lånekassen"),
+];
+
+pub struct Persona {
+    pub name: &'static str,
+    pub birth: (i32, u32, u32),
+}
+
+pub const PERSONAS: [Persona; 4] = [
+    Persona {
+        name: "Kari Nordmann",
+        birth: (1988, 4, 12),
+    },
+    Persona {
+        name: "Ola Nordmann",
+        birth: (1959, 9, 30),
+    },
+    Persona {
+        name: "Amir Haddad",
+        birth: (1979, 2, 3),
+    },
+    Persona {
+        name: "Emma Hansen",
+        birth: (2009, 6, 1),
+    },
+];
+
+pub fn persona_pid(p: &Persona) -> anyhow::Result<Pid> {
+    let birth =
+        NaiveDate::from_ymd_opt(p.birth.0, p.birth.1, p.birth.2).context("persona birth date")?;
+    (100..1000)
+        .find_map(|i| Pid::synthetic(birth, i))
+        .context("no synthetic number for persona")
+}
+
+pub async fn run(listen: SocketAddr, data_dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let url = format!("sqlite://{}", data_dir.join("samlet.db").display());
+    let store = samlet_store::connect(&url)
+        .await
+        .context("opening the demo database")?;
+    let tokens_file = data_dir.join("dev-tokens.json");
+    if store.list_agencies().await?.is_empty() {
+        let tokens = seed(store.as_ref()).await?;
+        std::fs::write(&tokens_file, serde_json::to_string_pretty(&tokens)?)?;
+    }
+    let public_url = format!("http://localhost:{}", listen.port());
+    let config = Config {
+        public_url: public_url.clone(),
+        ..Config::dev(listen, url)
+    };
+    let state = AppState::new(store, config).await?;
+    let persons: Vec<DemoPerson> = PERSONAS
+        .iter()
+        .filter_map(|p| {
+            persona_pid(p).ok().map(|pid| DemoPerson {
+                pid: pid.to_string(),
+                name: p.name.to_owned(),
+            })
+        })
+        .collect();
+    if let Ok(mut w) = state.templates.demo_persons.write() {
+        *w = persons.clone();
+    }
+    let tokens = std::fs::read_to_string(&tokens_file).unwrap_or_default();
+    samlet_server::serve(state, move |_| {
+        println!("\nSamlet demo is running. Open {public_url}/ in your browser.\n");
+        println!("Log in as one of these synthetic persons (dev login):");
+        for p in &persons {
+            println!("  {:<15} {}", p.name, p.pid);
+        }
+        println!(
+            "\nAgency API dev tokens are in {} :\n{tokens}",
+            tokens_file.display()
+        );
+        println!("OpenAPI: {public_url}/api/openapi.json   Stop with Ctrl-C.");
+    })
+    .await
+}
+
+fn money(s: &str) -> anyhow::Result<Money> {
+    Money::parse(s).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn nok() -> anyhow::Result<Currency> {
+    Currency::parse("NOK").map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Fill an empty database with the demo world; returns the dev tokens.
+pub async fn seed(store: &dyn Store) -> anyhow::Result<serde_json::Value> {
+    let mut ids = std::collections::HashMap::new();
+    let mut tokens = serde_json::Map::new();
+    for (org, name) in AGENCIES {
+        let o = OrgNumber::parse(org).map_err(|e| anyhow::anyhow!("{org}: {e}"))?;
+        let a = store.create_agency(&o, name).await?;
+        tokens.insert(
+            format!("{org} {name}"),
+            serde_json::Value::String(issue_dev_token(store, a.id).await?),
+        );
+        ids.insert(name, a.id);
+    }
+    let id = |n: &str| ids.get(n).copied().context("demo agency");
+    let today = Utc::now().date_naive();
+    let now = Utc::now();
+    let day = |d: i64| today + Duration::days(d);
+    let ago = |d: i64| now - Duration::days(d);
+    let [kari, ola, amir, emma] = [0, 1, 2, 3].map(|i| persona_pid(&PERSONAS[i]));
+    let (kari, ola, amir, emma) = (kari?, ola?, amir?, emma?);
+
+    let case =
+        |pid: &Pid, id: &str, title: &str, status: CaseStatus, service: &str, opened: i64| {
+            Item::Case(ValidCase {
+                pid: pid.clone(),
+                case_id: id.into(),
+                title: title.into(),
+                status,
+                service: Some(service.into()),
+                opened_at: ago(opened),
+                url: None,
+            })
+        };
+    let status = |pid: &Pid, id: &str, status: CaseStatus, days_ago: i64, note: Option<&str>| {
+        Item::Status(ValidStatus {
+            pid: pid.clone(),
+            case_id: id.into(),
+            status,
+            at: ago(days_ago),
+            note: note.map(Into::into),
+        })
+    };
+    let deadline = |pid: &Pid, id: &str, title: &str, due: NaiveDate, case_id: Option<&str>| {
+        Item::Deadline(ValidDeadline {
+            pid: pid.clone(),
+            deadline_id: id.into(),
+            title: title.into(),
+            due: Due {
+                date: due,
+                at: None,
+            },
+            case_id: case_id.map(Into::into),
+            url: None,
+        })
+    };
+    let message = |pid: &Pid, id: &str, subject: &str, body: &str| {
+        Item::Message(ValidMessage {
+            pid: pid.clone(),
+            message_id: id.into(),
+            subject: subject.into(),
+            body: body.into(),
+        })
+    };
+    let benefit = |pid: &Pid,
+                   id: &str,
+                   name: &str,
+                   amount: &str,
+                   next: Option<NaiveDate>|
+     -> anyhow::Result<Item> {
+        Ok(Item::Benefit(ValidBenefit {
+            pid: pid.clone(),
+            benefit_id: id.into(),
+            name: name.into(),
+            amount: money(amount)?,
+            currency: nok()?,
+            next_payment: next,
+        }))
+    };
+    let next_20th = {
+        use chrono::Datelike;
+        let this = NaiveDate::from_ymd_opt(today.year(), today.month(), 20).context("date")?;
+        if this > today {
+            this
+        } else {
+            this + chrono::Months::new(1)
+        }
+    };
+
+    let batches: Vec<(&str, Vec<Item>)> = vec![
+        (
+            "NAV",
+            vec![
+                case(&kari, "DP-2026-00417", "Søknad om dagpenger", CaseStatus::Received, "dagpenger", 24),
+                status(&kari, "DP-2026-00417", CaseStatus::InProgress, 20, None),
+                status(&kari, "DP-2026-00417", CaseStatus::AwaitingCitizen, 6, Some("Vi trenger arbeidsavtalen din")),
+                deadline(&kari, "DP-2026-00417-DOK", "Send arbeidsavtale til NAV", day(8), Some("DP-2026-00417")),
+                deadline(&kari, "MK-2026-11", "Send meldekort", day(-2), None),
+                benefit(&kari, "BT-kari", "Barnetrygd", "1766.00", Some(next_20th))?,
+                message(&kari, "M-DP-1", "Vi har mottatt søknaden din om dagpenger", "Hei Kari,\n\nVi har mottatt søknaden din om dagpenger. Saksbehandlingstiden er nå om lag fire uker.\n\nHilsen NAV"),
+                message(&kari, "M-DP-2", "Vi trenger mer informasjon", "Hei Kari,\n\nFor å behandle søknaden din trenger vi arbeidsavtalen fra den nye jobben din. Last den opp innen fristen.\n\nHilsen NAV"),
+                case(&ola, "AP-2026-118", "Søknad om alderspensjon", CaseStatus::Received, "alderspensjon", 60),
+                status(&ola, "AP-2026-118", CaseStatus::Decided, 30, Some("Innvilget fra 1. oktober")),
+                benefit(&ola, "AP-ola", "Alderspensjon", "24817.00", Some(next_20th))?,
+                message(&ola, "M-AP-1", "Vedtak om alderspensjon", "Hei Ola,\n\nDu har fått innvilget alderspensjon. Se vedtaket for beregningen.\n\nHilsen NAV"),
+                case(&amir, "AAP-2025-9931", "Arbeidsavklaringspenger", CaseStatus::Received, "aap", 200),
+                status(&amir, "AAP-2025-9931", CaseStatus::Decided, 150, None),
+                benefit(&amir, "AAP-amir", "Arbeidsavklaringspenger", "11230.50", Some(day(9)))?,
+                deadline(&amir, "MK-amir-2026-11", "Send meldekort", day(3), None),
+            ],
+        ),
+        (
+            "Skatteetaten",
+            vec![
+                deadline(&kari, "SKM-2025", "Kontroller og lever skattemeldingen for 2025", day(30), None),
+                message(&kari, "SO-2025", "Skatteoppgjøret ditt er klart", "Hei,\n\nSkatteoppgjøret for 2025 er klart. Du får 4 312 kroner tilbake.\n\nHilsen Skatteetaten"),
+                case(&amir, "MVA-REG-77", "Registrering i Merverdiavgiftsregisteret", CaseStatus::Received, "mva", 10),
+                deadline(&amir, "MVA-T5", "Lever mva-melding for 5. termin", day(21), None),
+            ],
+        ),
+        (
+            "Oslo kommune",
+            vec![
+                case(&kari, "BHG-55120", "Søknad om barnehageplass", CaseStatus::Received, "barnehage", 40),
+                status(&kari, "BHG-55120", CaseStatus::InProgress, 12, None),
+                case(&amir, "SKJ-2026-401", "Søknad om skjenkebevilling", CaseStatus::Received, "skjenkebevilling", 14),
+                status(&amir, "SKJ-2026-401", CaseStatus::InProgress, 7, Some("Sendt på høring til politiet")),
+            ],
+        ),
+        (
+            "Mattilsynet",
+            vec![
+                case(&amir, "MT-REG-2026-2211", "Registrering av næringsmiddelvirksomhet (restaurant)", CaseStatus::Received, "registrering", 12),
+                deadline(&amir, "MT-IK-2211", "Ha internkontroll og HACCP-plan klar før åpning", day(14), Some("MT-REG-2026-2211")),
+            ],
+        ),
+        (
+            "Statens vegvesen",
+            vec![deadline(&ola, "FK-ola", "Forny førerkortet (helseattest trengs fra 75 år)", day(45), None)],
+        ),
+        (
+            "Lånekassen",
+            vec![
+                case(&emma, "LK-2026-3301", "Søknad om bostipend", CaseStatus::Received, "stipend", 5),
+                message(&emma, "LK-M-1", "Husk å svare på søknaden", "Hei Emma,\n\nDu har en søknad som venter på deg. Logg inn for å fullføre.\n\nHilsen Lånekassen"),
+            ],
+        ),
+    ];
+    for (agency, items) in batches {
+        let n = items.len();
+        let verdicts = store.ingest(id(agency)?, items).await?;
+        let ok = verdicts.iter().filter(|v| v.is_ok()).count();
+        anyhow::ensure!(
+            ok == n,
+            "demo data for {agency}: {} of {n} items refused: {verdicts:?}",
+            n - ok
+        );
+    }
+    Ok(serde_json::Value::Object(tokens))
+}

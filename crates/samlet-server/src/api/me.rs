@@ -1,0 +1,148 @@
+//! The citizen's own data, for the person in the session only.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::Utc;
+use samlet_store::{MessageView, Overview, OverviewLimits};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{random_token, token_hash, Citizen};
+use crate::extract::ApiJson;
+use crate::problem::{ApiError, ApiResult};
+use crate::AppState;
+
+/// Today in Norway decides what is overdue.
+pub fn today() -> chrono::NaiveDate {
+    // Europe/Oslo is UTC+1 or +2; a deadline is overdue from the day after,
+    // so using UTC+1 errs by at most an hour at night in summer, never early.
+    (Utc::now() + chrono::Duration::hours(1)).date_naive()
+}
+
+#[utoipa::path(get, path = "/api/v1/me/overview", tag = "citizen",
+    security(("session_cookie" = [])),
+    responses((status = 200, body = Overview), (status = 401, body = crate::problem::Problem)))]
+pub async fn overview(
+    State(state): State<AppState>,
+    citizen: Citizen,
+) -> ApiResult<Json<Overview>> {
+    let o = state
+        .store
+        .overview(citizen.pid.as_str(), OverviewLimits::default())
+        .await?;
+    Ok(Json(o.with_today(today())))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// 1-based page number.
+    pub page: Option<u32>,
+    /// Items per page, at most 100.
+    pub per_page: Option<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessagePage {
+    pub messages: Vec<MessageView>,
+    pub page: u32,
+    pub per_page: u32,
+    /// Present when there is a next page.
+    pub next_page: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me/messages", tag = "citizen", params(PageQuery),
+    security(("session_cookie" = [])),
+    responses((status = 200, body = MessagePage), (status = 401, body = crate::problem::Problem)))]
+pub async fn messages(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<MessagePage>> {
+    let page = q.page.unwrap_or(1).max(1);
+    let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
+    let offset = i64::from(page - 1) * i64::from(per_page);
+    // Fetch one extra to know whether there is a next page.
+    let mut messages = state
+        .store
+        .messages(citizen.pid.as_str(), offset, i64::from(per_page) + 1)
+        .await?;
+    let next_page = (messages.len() > per_page as usize).then_some(page + 1);
+    messages.truncate(per_page as usize);
+    Ok(Json(MessagePage {
+        messages,
+        page,
+        per_page,
+        next_page,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/messages/{org}/{message_id}", tag = "citizen",
+    params(("org" = String, Path, description = "The sending agency's organisation number"), ("message_id" = String, Path)),
+    security(("session_cookie" = [])),
+    responses((status = 200, description = "The message with its body; it is now marked read", body = MessageView), (status = 404, body = crate::problem::Problem)))]
+pub async fn open_message(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path((org, message_id)): Path<(String, String)>,
+) -> ApiResult<Json<MessageView>> {
+    state
+        .store
+        .open_message(citizen.pid.as_str(), &org, &message_id, Utc::now())
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("You have no such message."))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct CalendarUrl {
+    /// A private iCalendar (RFC 5545) URL: anyone with it sees your deadlines and payment dates.
+    pub url: String,
+}
+
+/// Optional body of `POST /api/v1/me/calendar-url`.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct CalendarRequest {}
+
+pub async fn new_calendar_url(state: &AppState, citizen: &Citizen) -> ApiResult<String> {
+    let token = random_token("");
+    state
+        .store
+        .set_calendar_token(citizen.pid.as_str(), &token_hash(&token), Utc::now())
+        .await?;
+    tracing::info!(person = %state.pseudo.of(&citizen.pid), "calendar URL renewed");
+    Ok(format!(
+        "{}/calendar/{token}.ics",
+        state.config.public_url.trim_end_matches('/')
+    ))
+}
+
+/// Create or renew the private calendar URL; the previous one stops working.
+#[utoipa::path(post, path = "/api/v1/me/calendar-url", tag = "citizen",
+    request_body(content = CalendarRequest, content_type = "application/json"),
+    security(("session_cookie" = [])),
+    responses((status = 200, body = CalendarUrl), (status = 401, body = crate::problem::Problem), (status = 415, description = "Content-Type must be application/json", body = crate::problem::Problem)))]
+pub async fn create_calendar_url(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    ApiJson(_body): ApiJson<serde_json::Value>,
+) -> ApiResult<Json<CalendarUrl>> {
+    Ok(Json(CalendarUrl {
+        url: new_calendar_url(&state, &citizen).await?,
+    }))
+}
+
+/// Revoke the calendar URL.
+#[utoipa::path(delete, path = "/api/v1/me/calendar-url", tag = "citizen",
+    security(("session_cookie" = [])),
+    responses((status = 204, description = "Revoked"), (status = 401, body = crate::problem::Problem)))]
+pub async fn revoke_calendar_url(
+    State(state): State<AppState>,
+    citizen: Citizen,
+) -> ApiResult<StatusCode> {
+    state
+        .store
+        .revoke_calendar_tokens(citizen.pid.as_str(), Utc::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,7 @@
+//! The JSON API: the agency side (`agency`, `token`), the citizen side
+//! (`me`) and operations (`ops`).
+
+pub mod agency;
+pub mod me;
+pub mod ops;
+pub mod token;

@@ -1,0 +1,272 @@
+//! Who is calling: agencies (bearer tokens from the JWT-bearer grant, or dev
+//! tokens in dev mode) and citizens (a session cookie from ID-porten-style
+//! OpenID Connect, or the dev login in dev mode).
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::Utc;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use rand::RngCore;
+use samlet_domain::Pid;
+use samlet_store::{Agency, Session, TOKEN_DEV};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::problem::ApiError;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "samlet_session";
+/// Scope for pushing cases, deadlines, benefits and messages.
+pub const SCOPE_WRITE: &str = "samlet:write";
+/// Scope for reading persons' data (access-logged; later modules).
+pub const SCOPE_READ: &str = "samlet:read";
+pub const ALL_SCOPES: [&str; 2] = [SCOPE_WRITE, SCOPE_READ];
+
+/// A new random secret, URL-safe.
+pub fn random_token(prefix: &str) -> String {
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(b))
+}
+
+/// Tokens are stored only as hashes, so a database leak leaks no credential.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// An authenticated agency.
+#[derive(Debug, Clone)]
+pub struct AgencyAuth {
+    pub agency: Agency,
+    pub scopes: Vec<String>,
+}
+
+impl AgencyAuth {
+    pub fn require(&self, scope: &str) -> Result<(), ApiError> {
+        if self.scopes.iter().any(|s| s == scope) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "This token lacks the scope {scope}; ask for it in the token request."
+            )))
+        }
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+impl FromRequestParts<AppState> for AgencyAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(&parts.headers).ok_or_else(|| {
+            ApiError::unauthorized("Send an agency access token as `Authorization: Bearer …` (get one at POST /oauth/token).")
+        })?;
+        let found = state
+            .store
+            .agency_for_token(&token_hash(token), Utc::now())
+            .await?;
+        let Some((agency, kind, scope)) = found else {
+            return Err(ApiError::unauthorized(
+                "The access token is unknown or has expired.",
+            ));
+        };
+        if kind == TOKEN_DEV && !state.config.dev {
+            return Err(ApiError::unauthorized(
+                "Dev tokens are accepted only when the server runs with --dev.",
+            ));
+        }
+        Ok(Self {
+            agency,
+            scopes: scope.split_whitespace().map(str::to_owned).collect(),
+        })
+    }
+}
+
+/// A logged-in citizen.
+#[derive(Debug, Clone)]
+pub struct Citizen {
+    pub pid: Pid,
+    pub csrf: String,
+    pub session_hash: Vec<u8>,
+}
+
+async fn citizen_from(parts: &Parts, state: &AppState) -> Result<Option<Citizen>, ApiError> {
+    let jar = CookieJar::from_headers(&parts.headers);
+    let Some(cookie) = jar.get(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let hash = token_hash(cookie.value());
+    let Some(session) = state.store.session(&hash, Utc::now()).await? else {
+        return Ok(None);
+    };
+    let pid = Pid::from_trusted(&session.pid).map_err(ApiError::internal)?;
+    Ok(Some(Citizen {
+        pid,
+        csrf: session.csrf,
+        session_hash: hash,
+    }))
+}
+
+impl FromRequestParts<AppState> for Citizen {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        citizen_from(parts, state)
+            .await?
+            .ok_or_else(ApiError::not_logged_in)
+    }
+}
+
+/// For pages that show something either way (and redirect to login).
+pub struct MaybeCitizen(pub Option<Citizen>);
+
+impl FromRequestParts<AppState> for MaybeCitizen {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        citizen_from(parts, state).await.map(MaybeCitizen)
+    }
+}
+
+/// Per-address login throttling. Each replica counts its own attempts; with
+/// N replicas the effective limit is N times higher, which still stops
+/// guessing at scale.
+pub struct LoginLimiter(DefaultKeyedRateLimiter<IpAddr>);
+
+impl LoginLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        Self(RateLimiter::keyed(Quota::per_minute(n)))
+    }
+
+    pub fn check(&self, ip: IpAddr) -> Result<(), ApiError> {
+        self.0.retain_recent();
+        self.0.check_key(&ip).map_err(|_| {
+            ApiError::too_many(
+                "Too many login attempts from your address. Wait a minute and try again.",
+            )
+        })
+    }
+}
+
+/// Start a session for a person and return the cookie to set.
+pub async fn start_session(state: &AppState, pid: &Pid) -> Result<Cookie<'static>, ApiError> {
+    let id = random_token("");
+    let ttl =
+        chrono::Duration::from_std(state.config.session_ttl).unwrap_or(chrono::Duration::hours(8));
+    let session = Session {
+        pid: pid.to_string(),
+        csrf: random_token(""),
+        expires_at: Utc::now() + ttl,
+    };
+    state
+        .store
+        .create_session(&token_hash(&id), &session)
+        .await?;
+    tracing::info!(person = %state.pseudo.of(pid), "session started");
+    Ok(session_cookie(state, id, ttl))
+}
+
+fn session_cookie(state: &AppState, value: String, ttl: chrono::Duration) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .secure(state.config.secure_cookies())
+        // Lax: links into Samlet from other sites keep the person logged in;
+        // every state change is a POST with a CSRF token or a JSON body.
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(ttl.num_seconds()))
+        .build()
+}
+
+#[derive(Deserialize)]
+pub struct DevLoginForm {
+    pub pid: String,
+    pub next: Option<String>,
+}
+
+/// `POST /auth/dev/login`: log in as any (synthetic) person. Dev mode only;
+/// exempt from CSRF because it is for tests and demos.
+pub async fn dev_login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    jar: CookieJar,
+    Form(form): Form<DevLoginForm>,
+) -> Result<Response, ApiError> {
+    if !state.config.dev {
+        return Err(ApiError::not_found(
+            "Dev login is available only when the server runs with --dev.",
+        ));
+    }
+    state.login_limiter.check(addr.ip())?;
+    let pid = Pid::parse(&form.pid, state.config.pid_policy)
+        .map_err(|e| ApiError::invalid("/pid", e.to_string()))?;
+    let cookie = start_session(&state, &pid).await?;
+    Ok((
+        jar.add(cookie),
+        Redirect::to(safe_next(form.next.as_deref())),
+    )
+        .into_response())
+}
+
+/// Only local paths: never an open redirect.
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/me",
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    pub csrf: String,
+}
+
+/// Compare a submitted CSRF token with the session's, in constant time.
+pub fn check_csrf(citizen: &Citizen, submitted: &str) -> Result<(), ApiError> {
+    use subtle::ConstantTimeEq;
+    if bool::from(citizen.csrf.as_bytes().ct_eq(submitted.as_bytes())) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "The form has expired",
+            "Reload the page and try again.",
+        )
+        .at("/csrf"))
+    }
+}
+
+/// `POST /auth/logout`.
+pub async fn logout(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    jar: CookieJar,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, ApiError> {
+    check_csrf(&citizen, &form.csrf)?;
+    state.store.delete_session(&citizen.session_hash).await?;
+    Ok((
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        Redirect::to("/"),
+    )
+        .into_response())
+}

@@ -1,0 +1,92 @@
+//! The private iCalendar feed (RFC 5545): deadlines and payment dates, with
+//! reminders, at a secret URL the citizen can revoke and renew.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
+use samlet_store::{Overview, OverviewLimits};
+use sha2::{Digest, Sha256};
+
+use crate::auth::token_hash;
+use crate::problem::ApiError;
+use crate::AppState;
+
+/// A stable UID that does not reveal the person: a hash of the agency's ids.
+fn uid(kind: &str, org: &str, id: &str) -> String {
+    let h = Sha256::digest(format!("{kind}\0{org}\0{id}").as_bytes());
+    let hex: String = h[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{kind}-{hex}@samlet")
+}
+
+/// Build the feed. Deadlines get a reminder the day before (or an hour
+/// before, when they have a time); payments are all-day events.
+pub fn feed(o: &Overview, name: &str) -> String {
+    let mut cal = Calendar::new();
+    cal.name(name);
+    for d in &o.deadlines {
+        let mut e = Event::new();
+        e.uid(&uid("deadline", &d.agency.org, &d.deadline_id))
+            .summary(&format!("Frist: {}", d.title))
+            .description(&format!("{} – {}", d.agency.name, d.title));
+        match d.due_at {
+            Some(at) => {
+                e.starts(at).ends(at);
+                e.alarm(Alarm::display(
+                    &d.title,
+                    Trigger::before_start(chrono::Duration::hours(1)),
+                ));
+            }
+            None => {
+                e.all_day(d.due_date);
+                e.alarm(Alarm::display(
+                    &d.title,
+                    Trigger::before_start(chrono::Duration::days(1)),
+                ));
+            }
+        }
+        if let Some(u) = &d.url {
+            e.url(u);
+        }
+        cal.push(e.done());
+    }
+    for b in &o.benefits {
+        if let Some(day) = b.next_payment {
+            let e = Event::new()
+                .uid(&uid("payment", &b.agency.org, &b.benefit_id))
+                .summary(&format!(
+                    "Utbetaling: {} {} {}",
+                    b.name, b.amount, b.currency
+                ))
+                .description(&b.agency.name)
+                .all_day(day)
+                .done();
+            cal.push(e);
+        }
+    }
+    cal.done().to_string()
+}
+
+/// `GET /calendar/{token}.ics`: no session needed, the URL is the secret.
+pub async fn calendar_feed(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    let pid = match state.store.pid_for_calendar_token(&token_hash(token)).await {
+        Ok(Some(pid)) => pid,
+        Ok(None) => {
+            return ApiError::not_found("This calendar link is unknown or has been revoked.")
+                .into_response()
+        }
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    match state.store.overview(&pid, OverviewLimits::default()).await {
+        Ok(o) => (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                (header::CACHE_CONTROL, "private, max-age=300"),
+            ],
+            feed(&o, "Samlet"),
+        )
+            .into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}

@@ -1,0 +1,358 @@
+//! Norwegian bokmål (default), English and Danish for the web UI.
+//!
+//! Plain tables rather than Fluent: the UI has a few dozen strings and no
+//! plural rules beyond what fits in the sentence; a missing key falls back
+//! to bokmål so a page never shows a raw key.
+
+use std::collections::BTreeMap;
+
+use axum::http::HeaderMap;
+use axum_extra::extract::cookie::CookieJar;
+use chrono::{Datelike, NaiveDate};
+
+pub const LANG_COOKIE: &str = "samlet_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Nb,
+    En,
+    Da,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nb => "nb",
+            Lang::En => "en",
+            Lang::Da => "da",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "nb" | "no" | "nn" | "nb-no" | "no-no" | "nn-no" => Some(Lang::Nb),
+            "en" | "en-gb" | "en-us" => Some(Lang::En),
+            "da" | "da-dk" => Some(Lang::Da),
+            _ => None,
+        }
+    }
+
+    /// The language cookie wins, then the browser's Accept-Language, then bokmål.
+    pub fn from_request(headers: &HeaderMap) -> Self {
+        let jar = CookieJar::from_headers(headers);
+        if let Some(l) = jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())) {
+            return l;
+        }
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.split(',')
+                    .filter_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
+                    .next()
+            })
+            .unwrap_or(Lang::Nb)
+    }
+
+    pub fn table(self) -> BTreeMap<&'static str, &'static str> {
+        let mut t: BTreeMap<_, _> = NB.iter().copied().collect();
+        let over = match self {
+            Lang::Nb => &[][..],
+            Lang::En => EN,
+            Lang::Da => DA,
+        };
+        t.extend(over.iter().copied());
+        t
+    }
+
+    pub fn t(self, key: &str) -> &'static str {
+        let find = |tab: &[(&'static str, &'static str)]| {
+            tab.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+        };
+        let own = match self {
+            Lang::Nb => None,
+            Lang::En => find(EN),
+            Lang::Da => find(DA),
+        };
+        own.or_else(|| find(NB)).unwrap_or("")
+    }
+
+    /// "1. mars 2026" / "1 March 2026" / "1. marts 2026".
+    pub fn date(self, d: NaiveDate) -> String {
+        const NB_M: [&str; 12] = [
+            "januar",
+            "februar",
+            "mars",
+            "april",
+            "mai",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "desember",
+        ];
+        const EN_M: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        const DA_M: [&str; 12] = [
+            "januar",
+            "februar",
+            "marts",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ];
+        let i = d.month0() as usize;
+        match self {
+            Lang::Nb => format!("{}. {} {}", d.day(), NB_M[i], d.year()),
+            Lang::En => format!("{} {} {}", d.day(), EN_M[i], d.year()),
+            Lang::Da => format!("{}. {} {}", d.day(), DA_M[i], d.year()),
+        }
+    }
+
+    /// "1 766,00 kr" (nb, da) / "NOK 1,766.00" (en), from a canonical "1766.00".
+    pub fn money(self, amount: &str, currency: &str) -> String {
+        let (neg, a) = amount
+            .strip_prefix('-')
+            .map(|a| (true, a))
+            .unwrap_or((false, amount));
+        let (int, frac) = a.split_once('.').unwrap_or((a, "00"));
+        let sep = if self == Lang::En { ',' } else { '\u{a0}' };
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push(sep);
+            }
+            grouped.push(c);
+        }
+        let sign = if neg { "−" } else { "" };
+        match (self, currency) {
+            (Lang::En, c) => format!("{sign}{c}\u{a0}{grouped}.{frac}"),
+            (_, "NOK") | (_, "DKK") => format!("{sign}{grouped},{frac}\u{a0}kr"),
+            (_, c) => format!("{sign}{grouped},{frac}\u{a0}{c}"),
+        }
+    }
+}
+
+const NB: &[(&str, &str)] = &[
+    ("skip_to_content", "Hopp til hovedinnhold"),
+    ("tagline", "Hele det offentlige, samlet på ett sted"),
+    ("language", "Språk"),
+    ("log_in", "Logg inn"),
+    ("log_out", "Logg ut"),
+    ("landing_title", "Alt det offentlige har med deg å gjøre, på ett sted"),
+    ("landing_lead", "Se saker, frister, utbetalinger og meldinger fra alle offentlige etater samlet. Du trenger ikke vite hvilken etat som har hva."),
+    ("landing_cta", "Logg inn for å se oversikten din"),
+    ("login_title", "Logg inn"),
+    ("login_idporten", "Logg inn med ID-porten"),
+    ("login_dev_title", "Testinnlogging (bare i utviklingsmodus)"),
+    ("login_dev_help", "Skriv et syntetisk fødselsnummer (11 siffer), eller velg en testperson."),
+    ("login_pid_label", "Fødselsnummer eller D-nummer"),
+    ("login_demo_persons", "Testpersoner"),
+    ("overview_title", "Din oversikt"),
+    ("logged_in_as", "Innlogget som"),
+    ("deadlines", "Frister"),
+    ("no_deadlines", "Du har ingen frister."),
+    ("deadline_what", "Hva"),
+    ("deadline_due", "Frist"),
+    ("from_agency", "Fra"),
+    ("overdue", "Fristen er passert"),
+    ("cases", "Saker"),
+    ("open_cases", "Åpne saker"),
+    ("closed_cases", "Avsluttede saker"),
+    ("no_cases", "Du har ingen saker."),
+    ("case_history", "Historikk"),
+    ("case_opened", "Opprettet"),
+    ("case_link", "Gå til saken hos etaten"),
+    ("status_received", "Mottatt"),
+    ("status_in_progress", "Under behandling"),
+    ("status_awaiting_citizen", "Venter på deg"),
+    ("status_decided", "Vedtak fattet"),
+    ("status_appealed", "Klage under behandling"),
+    ("status_closed", "Avsluttet"),
+    ("status_withdrawn", "Trukket"),
+    ("benefits", "Ytelser og utbetalinger"),
+    ("no_benefits", "Du har ingen løpende ytelser."),
+    ("benefit_name", "Ytelse"),
+    ("benefit_amount", "Beløp"),
+    ("next_payment", "Neste utbetaling"),
+    ("not_scheduled", "Ikke fastsatt"),
+    ("messages", "Meldinger"),
+    ("no_messages", "Du har ingen meldinger."),
+    ("unread", "Ulest"),
+    ("unread_count", "uleste"),
+    ("subject", "Emne"),
+    ("received", "Mottatt"),
+    ("back_to_overview", "Tilbake til oversikten"),
+    ("calendar", "Kalender"),
+    ("calendar_help", "Få fristene og utbetalingsdatoene dine i kalenderen din (iCalendar). Lenken er privat: alle som har den, ser datoene."),
+    ("calendar_create", "Lag kalenderlenke"),
+    ("calendar_renew", "Lag ny lenke (den gamle slutter å virke)"),
+    ("calendar_revoke", "Slett kalenderlenken"),
+    ("calendar_url_title", "Din private kalenderlenke"),
+    ("calendar_url_help", "Kopier lenken og legg den til som abonnement i kalenderprogrammet ditt. Lenken vises bare nå."),
+    ("calendar_revoked", "Kalenderlenken er slettet. Kalendere som abonnerte på den, får ikke flere oppdateringer."),
+    ("more_messages", "Eldre meldinger"),
+    ("page", "Side"),
+    ("error_title", "Noe gikk galt"),
+    ("not_found_title", "Fant ikke siden"),
+];
+
+const EN: &[(&str, &str)] = &[
+    ("skip_to_content", "Skip to main content"),
+    ("tagline", "The whole public sector, gathered in one place"),
+    ("language", "Language"),
+    ("log_in", "Log in"),
+    ("log_out", "Log out"),
+    ("landing_title", "Everything the public sector has going on with you, in one place"),
+    ("landing_lead", "See cases, deadlines, payments and messages from every public agency together. You do not need to know which agency holds what."),
+    ("landing_cta", "Log in to see your overview"),
+    ("login_title", "Log in"),
+    ("login_idporten", "Log in with ID-porten"),
+    ("login_dev_title", "Test login (development mode only)"),
+    ("login_dev_help", "Enter a synthetic national identity number (11 digits), or choose a test person."),
+    ("login_pid_label", "National identity number or D number"),
+    ("login_demo_persons", "Test persons"),
+    ("overview_title", "Your overview"),
+    ("logged_in_as", "Logged in as"),
+    ("deadlines", "Deadlines"),
+    ("no_deadlines", "You have no deadlines."),
+    ("deadline_what", "What"),
+    ("deadline_due", "Due"),
+    ("from_agency", "From"),
+    ("overdue", "Overdue"),
+    ("cases", "Cases"),
+    ("open_cases", "Open cases"),
+    ("closed_cases", "Closed cases"),
+    ("no_cases", "You have no cases."),
+    ("case_history", "History"),
+    ("case_opened", "Opened"),
+    ("case_link", "Go to the case at the agency"),
+    ("status_received", "Received"),
+    ("status_in_progress", "In progress"),
+    ("status_awaiting_citizen", "Waiting for you"),
+    ("status_decided", "Decided"),
+    ("status_appealed", "Appeal in progress"),
+    ("status_closed", "Closed"),
+    ("status_withdrawn", "Withdrawn"),
+    ("benefits", "Benefits and payments"),
+    ("no_benefits", "You have no ongoing benefits."),
+    ("benefit_name", "Benefit"),
+    ("benefit_amount", "Amount"),
+    ("next_payment", "Next payment"),
+    ("not_scheduled", "Not scheduled"),
+    ("messages", "Messages"),
+    ("no_messages", "You have no messages."),
+    ("unread", "Unread"),
+    ("unread_count", "unread"),
+    ("subject", "Subject"),
+    ("received", "Received"),
+    ("back_to_overview", "Back to the overview"),
+    ("calendar", "Calendar"),
+    ("calendar_help", "Get your deadlines and payment dates in your own calendar (iCalendar). The link is private: anyone who has it can see the dates."),
+    ("calendar_create", "Create calendar link"),
+    ("calendar_renew", "Create a new link (the old one stops working)"),
+    ("calendar_revoke", "Delete the calendar link"),
+    ("calendar_url_title", "Your private calendar link"),
+    ("calendar_url_help", "Copy the link and add it as a subscription in your calendar app. The link is shown only now."),
+    ("calendar_revoked", "The calendar link is deleted. Calendars subscribed to it get no more updates."),
+    ("more_messages", "Older messages"),
+    ("page", "Page"),
+    ("error_title", "Something went wrong"),
+    ("not_found_title", "Page not found"),
+];
+
+const DA: &[(&str, &str)] = &[
+    ("skip_to_content", "Gå til hovedindhold"),
+    ("tagline", "Hele den offentlige sektor samlet ét sted"),
+    ("language", "Sprog"),
+    ("log_in", "Log ind"),
+    ("log_out", "Log ud"),
+    (
+        "landing_title",
+        "Alt hvad det offentlige har med dig at gøre, ét sted",
+    ),
+    (
+        "landing_lead",
+        "Se sager, frister, udbetalinger og beskeder fra alle offentlige myndigheder samlet.",
+    ),
+    ("landing_cta", "Log ind for at se dit overblik"),
+    ("login_title", "Log ind"),
+    ("overview_title", "Mit overblik"),
+    ("logged_in_as", "Logget ind som"),
+    ("deadlines", "Frister"),
+    ("no_deadlines", "Du har ingen frister."),
+    ("deadline_what", "Hvad"),
+    ("from_agency", "Fra"),
+    ("overdue", "Fristen er overskredet"),
+    ("cases", "Sager"),
+    ("open_cases", "Åbne sager"),
+    ("closed_cases", "Afsluttede sager"),
+    ("no_cases", "Du har ingen sager."),
+    ("benefits", "Ydelser og udbetalinger"),
+    ("no_benefits", "Du har ingen løbende ydelser."),
+    ("benefit_name", "Ydelse"),
+    ("next_payment", "Næste udbetaling"),
+    ("messages", "Beskeder"),
+    ("no_messages", "Du har ingen beskeder."),
+    ("unread", "Ulæst"),
+    ("back_to_overview", "Tilbage til overblikket"),
+    ("calendar", "Kalender"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_english_key_exists_in_bokmal_and_back() {
+        let nb: Vec<_> = NB.iter().map(|(k, _)| *k).collect();
+        let en: Vec<_> = EN.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            nb, en,
+            "bokmål and English must have the same keys in the same order"
+        );
+        assert!(DA.iter().all(|(k, _)| nb.contains(k)));
+    }
+
+    #[test]
+    fn formats_like_people_write() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+        assert_eq!(Lang::Nb.date(d), "1. mars 2026");
+        assert_eq!(Lang::En.date(d), "1 March 2026");
+        assert_eq!(Lang::Nb.money("1766.00", "NOK"), "1\u{a0}766,00\u{a0}kr");
+        assert_eq!(Lang::En.money("1234567.50", "NOK"), "NOK\u{a0}1,234,567.50");
+    }
+
+    #[test]
+    fn accept_language_picks_english() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            axum::http::header::ACCEPT_LANGUAGE,
+            "en-GB,en;q=0.9"
+                .parse()
+                .unwrap_or(axum::http::HeaderValue::from_static("")),
+        );
+        assert_eq!(Lang::from_request(&h), Lang::En);
+        assert_eq!(Lang::from_request(&HeaderMap::new()), Lang::Nb);
+    }
+}

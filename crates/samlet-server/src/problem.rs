@@ -1,0 +1,200 @@
+//! RFC 9457 problem details: every HTTP error Samlet returns.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An `application/problem+json` body.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem; resolvable to documentation.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// What went wrong in this case, for a human.
+    pub detail: String,
+    /// RFC 6901 pointer to the offending field, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// The request id, to quote when asking for help.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+}
+
+/// The error type of every handler.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub detail: String,
+    pub pointer: Option<String>,
+    /// Extra headers, e.g. `WWW-Authenticate` or `Retry-After`.
+    pub www_authenticate: Option<&'static str>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        slug: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            slug,
+            title,
+            detail: detail.into(),
+            pointer: None,
+            www_authenticate: None,
+        }
+    }
+
+    pub fn at(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = Some(pointer.into());
+        self
+    }
+
+    pub fn invalid(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-field",
+            "A field has an invalid value",
+            detail,
+        )
+        .at(pointer)
+    }
+
+    pub fn bad_request(slug: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, slug, title, detail)
+    }
+
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Authentication required",
+            detail,
+        );
+        e.www_authenticate = Some("Bearer realm=\"samlet\"");
+        e
+    }
+
+    pub fn not_logged_in() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "not-logged-in",
+            "Not logged in",
+            "Log in to see your overview.",
+        )
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed", detail)
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "Conflicts with stored data",
+            detail,
+        )
+    }
+
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "Request body too large",
+            format!(
+                "The body is larger than {} MiB; split a bulk upload into smaller files.",
+                limit / (1024 * 1024)
+            ),
+        )
+    }
+
+    pub fn too_many(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "Too many attempts",
+            detail,
+        )
+    }
+
+    pub fn unsupported_media(expected: &str) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Wrong Content-Type",
+            format!("Send the body as {expected}."),
+        )
+        .at("/headers/content-type")
+    }
+
+    /// An internal failure: the detail is logged, the client sees only the request id.
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %err, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Something went wrong on our side",
+            "The request was not completed. Nothing was partly stored. Try again, or quote the request id.",
+        )
+    }
+
+    pub fn to_problem(&self, request_id: Option<String>) -> Problem {
+        Problem {
+            kind: format!("https://samlet.dev/problems/{}", self.slug),
+            title: self.title.to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            pointer: self.pointer.clone(),
+            instance: request_id,
+        }
+    }
+}
+
+impl From<samlet_domain::FieldError> for ApiError {
+    fn from(e: samlet_domain::FieldError) -> Self {
+        Self::invalid(e.pointer, e.message)
+    }
+}
+
+impl From<samlet_store::StoreError> for ApiError {
+    fn from(e: samlet_store::StoreError) -> Self {
+        match e {
+            samlet_store::StoreError::AgencyExists(org) => Self::conflict(format!(
+                "An agency with organisation number {org} is already registered."
+            )),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        // The request id is added by the `problem_instance` middleware, which
+        // knows it; here we only have the error.
+        let body = serde_json::to_vec(&self.to_problem(None)).unwrap_or_default();
+        let mut res = (self.status, body).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(v) = self.www_authenticate {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(v));
+        }
+        res
+    }
+}

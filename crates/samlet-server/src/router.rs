@@ -1,0 +1,79 @@
+//! Every route in one place.
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderName;
+use axum::routing::{get, post};
+use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+use crate::extract::BODY_LIMIT;
+use crate::{api, auth, calendar, middleware, oidc, openapi, web, AppState};
+
+pub fn router(state: AppState) -> Router {
+    let x_request_id = HeaderName::from_static("x-request-id");
+    let agency = Router::new()
+        .route("/api/v1/agency", get(api::agency::whoami))
+        .route("/api/v1/cases", post(api::agency::post_case))
+        .route(
+            "/api/v1/cases/{case_id}/status",
+            post(api::agency::post_status),
+        )
+        .route("/api/v1/deadlines", post(api::agency::post_deadline))
+        .route("/api/v1/benefits", post(api::agency::post_benefit))
+        .route("/api/v1/messages", post(api::agency::post_message))
+        .route("/api/v1/bulk", post(api::agency::post_bulk))
+        .route("/oauth/token", post(api::token::token));
+    let me = Router::new()
+        .route("/api/v1/me/overview", get(api::me::overview))
+        .route("/api/v1/me/messages", get(api::me::messages))
+        .route(
+            "/api/v1/me/messages/{org}/{message_id}",
+            get(api::me::open_message),
+        )
+        .route(
+            "/api/v1/me/calendar-url",
+            post(api::me::create_calendar_url).delete(api::me::revoke_calendar_url),
+        )
+        .route("/calendar/{file}", get(calendar::calendar_feed));
+    let web = Router::new()
+        .route("/", get(web::landing))
+        .route("/login", get(web::login_page))
+        .route("/me", get(web::overview))
+        .route("/me/messages/{org}/{message_id}", get(web::message))
+        .route("/me/calendar", post(web::calendar_create))
+        .route("/me/calendar/revoke", post(web::calendar_revoke))
+        .route("/lang/{code}", get(web::set_language))
+        .route("/assets/{file}", get(web::asset))
+        .route("/auth/dev/login", post(auth::dev_login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/login", get(oidc::login))
+        .route("/auth/callback", get(oidc::callback));
+    let ops = Router::new()
+        .route("/health", get(api::ops::health))
+        .route("/ready", get(api::ops::ready))
+        .route("/metrics", get(api::ops::metrics))
+        .route("/api/openapi.json", get(openapi::serve));
+
+    Router::new()
+        .merge(agency)
+        .merge(me)
+        .merge(web)
+        .merge(ops)
+        .fallback(web::not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(
+                    x_request_id.clone(),
+                    MakeRequestUuid,
+                ))
+                .layer(PropagateRequestIdLayer::new(x_request_id))
+                .layer(CatchPanicLayer::new())
+                .layer(axum::middleware::from_fn(middleware::security_headers))
+                .layer(axum::middleware::from_fn(middleware::problems))
+                .layer(axum::middleware::from_fn(middleware::observe)),
+        )
+        .with_state(state)
+}

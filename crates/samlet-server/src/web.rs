@@ -1,0 +1,410 @@
+//! The server-rendered web UI. Works without JavaScript: every action is a
+//! link or a form POST carrying the session's CSRF token.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::{DateTime, NaiveDate, Utc};
+use minijinja::{context, Environment, Value};
+use samlet_store::OverviewLimits;
+use serde::Deserialize;
+
+use crate::api::me::{new_calendar_url, today};
+use crate::auth::{check_csrf, Citizen, CsrfForm, MaybeCitizen};
+use crate::i18n::{Lang, LANG_COOKIE};
+use crate::problem::ApiError;
+use crate::AppState;
+
+/// Demo persons shown on the dev login page (set by `samlet demo`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DemoPerson {
+    pub pid: String,
+    pub name: String,
+}
+
+pub struct Templates {
+    env: Environment<'static>,
+    pub demo_persons: std::sync::RwLock<Vec<DemoPerson>>,
+}
+
+fn parse_date(v: &Value) -> Option<NaiveDate> {
+    let s = v.as_str()?;
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
+        DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.with_timezone(&chrono_tz_oslo()).date_naive())
+    })
+}
+
+/// Norway's offset, close enough for showing a day: a full tz database is
+/// not worth its weight for rendering dates of agency events.
+fn chrono_tz_oslo() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(3600)
+        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()))
+}
+
+impl Templates {
+    pub fn new() -> anyhow::Result<Self> {
+        let mut env = Environment::new();
+        for (name, src) in [
+            ("base.html", include_str!("../templates/base.html")),
+            ("landing.html", include_str!("../templates/landing.html")),
+            ("login.html", include_str!("../templates/login.html")),
+            ("overview.html", include_str!("../templates/overview.html")),
+            ("message.html", include_str!("../templates/message.html")),
+            ("calendar.html", include_str!("../templates/calendar.html")),
+            ("error.html", include_str!("../templates/error.html")),
+        ] {
+            env.add_template(name, src)?;
+        }
+        env.add_filter("date", |v: Value, lang: String| -> String {
+            let l = Lang::parse(&lang).unwrap_or(Lang::Nb);
+            parse_date(&v)
+                .map(|d| l.date(d))
+                .unwrap_or_else(|| v.to_string())
+        });
+        env.add_filter(
+            "money",
+            |amount: String, currency: String, lang: String| -> String {
+                Lang::parse(&lang)
+                    .unwrap_or(Lang::Nb)
+                    .money(&amount, &currency)
+            },
+        );
+        Ok(Self {
+            env,
+            demo_persons: Default::default(),
+        })
+    }
+
+    pub fn render(&self, name: &str, ctx: Value) -> Result<Html<String>, ApiError> {
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .map(Html)
+            .map_err(ApiError::internal)
+    }
+}
+
+/// The context every page gets.
+fn page(lang: Lang, title: &str, path: &str, citizen: Option<&Citizen>, extra: Value) -> Value {
+    let languages = [("nb", "Norsk (bokmål)"), ("en", "English"), ("da", "Dansk")]
+        .into_iter()
+        .map(|(code, name)| context! { code, name })
+        .collect::<Vec<_>>();
+    let base = context! {
+        lang => lang.code(),
+        tr => Value::from_serialize(lang.table()),
+        title,
+        path,
+        languages,
+        citizen => citizen.is_some(),
+        csrf => citizen.map(|c| c.csrf.clone()),
+    };
+    context! { ..base, ..extra }
+}
+
+/// Errors on HTML routes render a page, not problem+json.
+pub struct WebError(ApiError, Lang);
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let WebError(e, lang) = self;
+        let heading = if e.status == StatusCode::NOT_FOUND {
+            lang.t("not_found_title")
+        } else {
+            lang.t("error_title")
+        };
+        let html = Templates::new().ok().and_then(|t| {
+            t.render(
+                "error.html",
+                page(
+                    lang,
+                    heading,
+                    "/",
+                    None,
+                    context! { heading, detail => e.detail.clone() },
+                ),
+            )
+            .ok()
+        });
+        match html {
+            Some(h) => (e.status, h).into_response(),
+            None => e.into_response(),
+        }
+    }
+}
+
+type WebResult = Result<Response, WebError>;
+
+fn lang_of(headers: &HeaderMap) -> Lang {
+    Lang::from_request(headers)
+}
+
+pub async fn landing(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeCitizen(c): MaybeCitizen,
+) -> WebResult {
+    let lang = lang_of(&headers);
+    let ctx = page(lang, lang.t("tagline"), "/", c.as_ref(), context! {});
+    Ok(state
+        .templates
+        .render("landing.html", ctx)
+        .map_err(|e| WebError(e, lang))?
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+pub async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeCitizen(c): MaybeCitizen,
+    Query(q): Query<NextQuery>,
+) -> WebResult {
+    let lang = lang_of(&headers);
+    let next = crate::auth::safe_next(q.next.as_deref()).to_owned();
+    if c.is_some() {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    let demo_persons = state
+        .templates
+        .demo_persons
+        .read()
+        .map(|v| v.clone())
+        .unwrap_or_default();
+    let ctx = page(
+        lang,
+        lang.t("login_title"),
+        "/login",
+        None,
+        context! { dev => state.config.dev, oidc => state.oidc.is_some(), next, demo_persons },
+    );
+    Ok(state
+        .templates
+        .render("login.html", ctx)
+        .map_err(|e| WebError(e, lang))?
+        .into_response())
+}
+
+fn to_login(path: &str) -> Response {
+    Redirect::to(&format!("/login?next={}", urlencode(path))).into_response()
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Show only birth date digits; the rest of the number stays off the screen
+/// (someone may be looking over the person's shoulder).
+fn masked(pid: &str) -> String {
+    format!(
+        "{}{}",
+        &pid[..6.min(pid.len())],
+        "*".repeat(pid.len().saturating_sub(6))
+    )
+}
+
+#[derive(Deserialize)]
+pub struct OverviewQuery {
+    pub page: Option<u32>,
+    pub flash: Option<String>,
+}
+
+pub async fn overview(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeCitizen(c): MaybeCitizen,
+    Query(q): Query<OverviewQuery>,
+) -> WebResult {
+    let lang = lang_of(&headers);
+    let Some(c) = c else {
+        return Ok(to_login("/me"));
+    };
+    let err = |e| WebError(e, lang);
+    let o = state
+        .store
+        .overview(c.pid.as_str(), OverviewLimits::default())
+        .await
+        .map_err(|e| err(e.into()))?
+        .with_today(today());
+    let page_no = q.page.unwrap_or(1).max(1);
+    let per_page = 20i64;
+    let mut messages = state
+        .store
+        .messages(
+            c.pid.as_str(),
+            i64::from(page_no - 1) * per_page,
+            per_page + 1,
+        )
+        .await
+        .map_err(|e| err(e.into()))?;
+    let next_page = (messages.len() as i64 > per_page).then_some(page_no + 1);
+    messages.truncate(per_page as usize);
+    let status_color: std::collections::BTreeMap<&str, &str> = [
+        ("received", "info"),
+        ("in_progress", "info"),
+        ("awaiting_citizen", "warning"),
+        ("decided", "success"),
+        ("appealed", "warning"),
+        ("closed", "neutral"),
+        ("withdrawn", "neutral"),
+    ]
+    .into_iter()
+    .collect();
+    let flash = match q.flash.as_deref() {
+        Some("calendar-revoked") => Some(lang.t("calendar_revoked")),
+        _ => None,
+    };
+    let ctx = page(
+        lang,
+        lang.t("overview_title"),
+        "/me",
+        Some(&c),
+        context! { o => Value::from_serialize(&o), messages => Value::from_serialize(&messages), page => page_no, next_page, status_color, flash, masked_pid => masked(c.pid.as_str()) },
+    );
+    Ok(state
+        .templates
+        .render("overview.html", ctx)
+        .map_err(err)?
+        .into_response())
+}
+
+pub async fn message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeCitizen(c): MaybeCitizen,
+    Path((org, id)): Path<(String, String)>,
+    uri: Uri,
+) -> WebResult {
+    let lang = lang_of(&headers);
+    let Some(c) = c else {
+        return Ok(to_login(uri.path()));
+    };
+    let m = state
+        .store
+        .open_message(c.pid.as_str(), &org, &id, Utc::now())
+        .await
+        .map_err(|e| WebError(e.into(), lang))?
+        .ok_or_else(|| WebError(ApiError::not_found(lang.t("not_found_title")), lang))?;
+    let ctx = page(
+        lang,
+        &m.subject.clone(),
+        uri.path(),
+        Some(&c),
+        context! { m => Value::from_serialize(&m) },
+    );
+    Ok(state
+        .templates
+        .render("message.html", ctx)
+        .map_err(|e| WebError(e, lang))?
+        .into_response())
+}
+
+pub async fn calendar_create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    c: Citizen,
+    Form(f): Form<CsrfForm>,
+) -> WebResult {
+    let lang = lang_of(&headers);
+    check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
+    let url = new_calendar_url(&state, &c)
+        .await
+        .map_err(|e| WebError(e, lang))?;
+    let webcal = url
+        .replacen("https://", "webcal://", 1)
+        .replacen("http://", "webcal://", 1);
+    let ctx = page(
+        lang,
+        lang.t("calendar_url_title"),
+        "/me",
+        Some(&c),
+        context! { url, webcal },
+    );
+    let html = state
+        .templates
+        .render("calendar.html", ctx)
+        .map_err(|e| WebError(e, lang))?;
+    // The page shows a secret: keep it out of caches and history.
+    Ok(([(header::CACHE_CONTROL, "no-store")], html).into_response())
+}
+
+pub async fn calendar_revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    c: Citizen,
+    Form(f): Form<CsrfForm>,
+) -> WebResult {
+    let lang = lang_of(&headers);
+    check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
+    state
+        .store
+        .revoke_calendar_tokens(c.pid.as_str(), Utc::now())
+        .await
+        .map_err(|e| WebError(e.into(), lang))?;
+    Ok(Redirect::to("/me?flash=calendar-revoked").into_response())
+}
+
+pub async fn set_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+    jar: CookieJar,
+) -> Response {
+    let lang = Lang::parse(&code).unwrap_or(Lang::Nb);
+    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies())
+        .max_age(cookie::time::Duration::days(365))
+        .build();
+    (
+        jar.add(cookie),
+        Redirect::to(crate::auth::safe_next(q.next.as_deref())),
+    )
+        .into_response()
+}
+
+pub async fn asset(Path(file): Path<String>) -> Response {
+    let (body, ct): (&'static str, &str) = match file.as_str() {
+        "designsystemet.css" => (
+            include_str!("../assets/vendor/designsystemet/designsystemet.css"),
+            "text/css",
+        ),
+        "theme.css" => (
+            include_str!("../assets/vendor/designsystemet/theme.css"),
+            "text/css",
+        ),
+        "samlet.css" => (include_str!("../assets/samlet.css"), "text/css"),
+        _ => return ApiError::not_found("No such asset.").into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, ct),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn not_found(headers: HeaderMap, uri: Uri) -> Response {
+    let e = ApiError::not_found(format!("There is nothing at {}.", uri.path()));
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.contains("text/html"))
+        .unwrap_or(false);
+    if wants_html && !uri.path().starts_with("/api/") {
+        WebError(e, lang_of(&headers)).into_response()
+    } else {
+        e.into_response()
+    }
+}
