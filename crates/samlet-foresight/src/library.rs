@@ -1,0 +1,564 @@
+//! The starting library: Digdir's 17 driving forces toward 2030 (seed 000) and
+//! the 14 health-and-care trends in 3 themes of the inFuture/Spekter study
+//! (seed 001), embedded in the crate so a new installation has content.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ballot::{SessionError, TrendRef, TrendSet};
+use crate::rating::Lang;
+
+/// The embedded library file, validated by [`Library::builtin`] and in tests.
+pub const BUILTIN_LIBRARY_JSON: &str = include_str!("../data/library.json");
+
+/// Errors in a library file.
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    /// Not valid JSON or not the expected shape.
+    #[error("library JSON is malformed: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Parsed but inconsistent.
+    #[error("library is invalid at {pointer}: {reason}")]
+    Invalid {
+        /// JSON pointer to the offending value.
+        pointer: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// A text in bokmål and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalizedText {
+    /// Norwegian bokmål.
+    pub nb: String,
+    /// English.
+    pub en: String,
+}
+
+impl LocalizedText {
+    /// The text in the given language.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nb => &self.nb,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// PESTEL category of a driving force. Seed 000 has headings only for the
+/// technological, environmental and legal forces; the first eleven forces are
+/// assigned to political (3), economic (3) and social (5) by their content and
+/// the order of the slides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Politiske drivkrefter (codes P1…).
+    Political,
+    /// Økonomiske drivkrefter (E1…).
+    Economic,
+    /// Sosiale drivkrefter (S1…).
+    Social,
+    /// Teknologiske drivkrefter (T1…).
+    Technological,
+    /// Miljømessige drivkrefter (EN1…).
+    Environmental,
+    /// Juridiske drivkrefter (L1…).
+    Legal,
+}
+
+impl Category {
+    /// The code prefix used for forces in this category.
+    pub fn code_prefix(self) -> &'static str {
+        match self {
+            Category::Political => "P",
+            Category::Economic => "E",
+            Category::Social => "S",
+            Category::Technological => "T",
+            Category::Environmental => "EN",
+            Category::Legal => "L",
+        }
+    }
+
+    /// Display name.
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Category::Political, Lang::Nb) => "Politiske drivkrefter",
+            (Category::Economic, Lang::Nb) => "Økonomiske drivkrefter",
+            (Category::Social, Lang::Nb) => "Sosiale drivkrefter",
+            (Category::Technological, Lang::Nb) => "Teknologiske drivkrefter",
+            (Category::Environmental, Lang::Nb) => "Miljømessige drivkrefter",
+            (Category::Legal, Lang::Nb) => "Juridiske drivkrefter",
+            (Category::Political, Lang::En) => "Political driving forces",
+            (Category::Economic, Lang::En) => "Economic driving forces",
+            (Category::Social, Lang::En) => "Social driving forces",
+            (Category::Technological, Lang::En) => "Technological driving forces",
+            (Category::Environmental, Lang::En) => "Environmental driving forces",
+            (Category::Legal, Lang::En) => "Legal driving forces",
+        }
+    }
+}
+
+/// A driving force toward 2030 (Digdir, seed 000).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrivingForce {
+    /// Stable code: category prefix and number, e.g. "P1", "EN2".
+    pub code: String,
+    /// PESTEL category.
+    pub category: Category,
+    /// Title; `nb` verbatim from the source.
+    pub title: LocalizedText,
+    /// The slide's one-line summary, verbatim from the source.
+    pub tagline_nb: String,
+    /// Our own 2–4 sentence description.
+    pub description: LocalizedText,
+    /// Key figures the source gives as evidence.
+    pub key_figures: Vec<LocalizedText>,
+    /// Sources the slide cites, as written there.
+    pub sources: Vec<String>,
+}
+
+/// A theme grouping trends (seed 001: Samfunnet, Pasienten, Tjenesten).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    /// The study's theme number, e.g. "1".
+    pub code: String,
+    /// Title; `nb` verbatim from the source.
+    pub title: LocalizedText,
+}
+
+/// The study's published mean scores for a trend (footnotes in seed 001,
+/// mostly rounded to one decimal). Kept to compare a new session with the
+/// original gathering of 9 November 2021.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceScores {
+    /// Mean importance (viktighet).
+    pub importance: f64,
+    /// Mean preparedness (beredskap).
+    pub preparedness: f64,
+}
+
+/// A trend in the health-and-care study (seed 001).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trend {
+    /// The study's number, e.g. "2.3".
+    pub code: String,
+    /// Code of the theme it belongs to.
+    pub theme: String,
+    /// Title; `nb` verbatim from the source.
+    pub title: LocalizedText,
+    /// Our own 2–4 sentence description.
+    pub description: LocalizedText,
+    /// Key figures the study gives as evidence.
+    pub key_figures: Vec<LocalizedText>,
+    /// Sources the study cites in the trend's chapter.
+    pub sources: Vec<String>,
+    /// Published scores from the study's own evaluation.
+    pub reference_scores: ReferenceScores,
+}
+
+/// Where the two parts of the library come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LibrarySources {
+    /// Citation for the driving forces.
+    pub driving_forces: String,
+    /// Citation for the trends.
+    pub trends: String,
+}
+
+/// Driving forces, themes and trends with lookup by code. Only constructed
+/// through validation, so codes are unique and every trend's theme exists.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Library {
+    sources: LibrarySources,
+    driving_forces: Vec<DrivingForce>,
+    themes: Vec<Theme>,
+    trends: Vec<Trend>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LibraryFile {
+    sources: LibrarySources,
+    driving_forces: Vec<DrivingForce>,
+    themes: Vec<Theme>,
+    trends: Vec<Trend>,
+}
+
+fn invalid(pointer: String, reason: impl Into<String>) -> LibraryError {
+    LibraryError::Invalid {
+        pointer,
+        reason: reason.into(),
+    }
+}
+
+fn check_localized(t: &LocalizedText, pointer: &str) -> Result<(), LibraryError> {
+    if t.nb.trim().is_empty() {
+        return Err(invalid(format!("{pointer}/nb"), "must not be blank"));
+    }
+    if t.en.trim().is_empty() {
+        return Err(invalid(format!("{pointer}/en"), "must not be blank"));
+    }
+    Ok(())
+}
+
+/// Counts sentences crudely (terminal punctuation followed by space or end);
+/// enough to keep descriptions within the intended 2–4 sentences.
+fn sentence_count(s: &str) -> usize {
+    let chars: Vec<char> = s.trim().chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| {
+            matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_none_or(|n| n.is_whitespace())
+        })
+        .count()
+}
+
+fn check_description(t: &LocalizedText, pointer: &str) -> Result<(), LibraryError> {
+    check_localized(t, pointer)?;
+    for (lang, text) in [("nb", &t.nb), ("en", &t.en)] {
+        let n = sentence_count(text);
+        if !(2..=4).contains(&n) {
+            return Err(invalid(
+                format!("{pointer}/{lang}"),
+                format!("description has {n} sentences, expected 2-4"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_evidence(
+    figures: &[LocalizedText],
+    sources: &[String],
+    pointer: &str,
+) -> Result<(), LibraryError> {
+    if figures.is_empty() {
+        return Err(invalid(format!("{pointer}/key_figures"), "no key figures"));
+    }
+    for (i, f) in figures.iter().enumerate() {
+        check_localized(f, &format!("{pointer}/key_figures/{i}"))?;
+    }
+    if sources.is_empty() {
+        return Err(invalid(format!("{pointer}/sources"), "no sources"));
+    }
+    if let Some(i) = sources.iter().position(|s| s.trim().is_empty()) {
+        return Err(invalid(format!("{pointer}/sources/{i}"), "blank source"));
+    }
+    Ok(())
+}
+
+impl Library {
+    /// The library embedded in the crate.
+    pub fn builtin() -> Result<Self, LibraryError> {
+        Library::from_json(BUILTIN_LIBRARY_JSON)
+    }
+
+    /// Parses and validates a library file of the same shape as `data/library.json`.
+    pub fn from_json(json: &str) -> Result<Self, LibraryError> {
+        let file: LibraryFile = serde_json::from_str(json)?;
+        let lib = Library {
+            sources: file.sources,
+            driving_forces: file.driving_forces,
+            themes: file.themes,
+            trends: file.trends,
+        };
+        lib.validate()?;
+        Ok(lib)
+    }
+
+    fn validate(&self) -> Result<(), LibraryError> {
+        let mut codes = HashSet::new();
+        for (i, f) in self.driving_forces.iter().enumerate() {
+            let p = format!("/driving_forces/{i}");
+            let prefix = f.category.code_prefix();
+            let number_ok = f
+                .code
+                .strip_prefix(prefix)
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            if !number_ok {
+                return Err(invalid(
+                    format!("{p}/code"),
+                    format!("{:?} must be {prefix} followed by a number", f.code),
+                ));
+            }
+            if !codes.insert(f.code.as_str()) {
+                return Err(invalid(format!("{p}/code"), "duplicate code"));
+            }
+            check_localized(&f.title, &format!("{p}/title"))?;
+            if f.tagline_nb.trim().is_empty() {
+                return Err(invalid(format!("{p}/tagline_nb"), "must not be blank"));
+            }
+            check_description(&f.description, &format!("{p}/description"))?;
+            check_evidence(&f.key_figures, &f.sources, &p)?;
+        }
+        let mut theme_codes = HashSet::new();
+        for (i, t) in self.themes.iter().enumerate() {
+            let p = format!("/themes/{i}");
+            if t.code.trim().is_empty() || !theme_codes.insert(t.code.as_str()) {
+                return Err(invalid(format!("{p}/code"), "blank or duplicate code"));
+            }
+            check_localized(&t.title, &format!("{p}/title"))?;
+        }
+        let mut trend_codes = HashSet::new();
+        for (i, t) in self.trends.iter().enumerate() {
+            let p = format!("/trends/{i}");
+            if t.code.trim().is_empty() || !trend_codes.insert(t.code.as_str()) {
+                return Err(invalid(format!("{p}/code"), "blank or duplicate code"));
+            }
+            if !theme_codes.contains(t.theme.as_str()) {
+                return Err(invalid(format!("{p}/theme"), "unknown theme"));
+            }
+            check_localized(&t.title, &format!("{p}/title"))?;
+            check_description(&t.description, &format!("{p}/description"))?;
+            check_evidence(&t.key_figures, &t.sources, &p)?;
+            let r = t.reference_scores;
+            for (name, v) in [
+                ("importance", r.importance),
+                ("preparedness", r.preparedness),
+            ] {
+                if !v.is_finite() || !(1.0..=6.0).contains(&v) {
+                    return Err(invalid(
+                        format!("{p}/reference_scores/{name}"),
+                        "must be within 1-6",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Citations for the two parts.
+    pub fn sources(&self) -> &LibrarySources {
+        &self.sources
+    }
+
+    /// All driving forces, in source order.
+    pub fn driving_forces(&self) -> &[DrivingForce] {
+        &self.driving_forces
+    }
+
+    /// Driving forces of one category.
+    pub fn driving_forces_in(&self, category: Category) -> impl Iterator<Item = &DrivingForce> {
+        self.driving_forces
+            .iter()
+            .filter(move |f| f.category == category)
+    }
+
+    /// A driving force by code, e.g. "L1".
+    pub fn driving_force(&self, code: &str) -> Option<&DrivingForce> {
+        self.driving_forces.iter().find(|f| f.code == code)
+    }
+
+    /// All themes, in study order.
+    pub fn themes(&self) -> &[Theme] {
+        &self.themes
+    }
+
+    /// A theme by code, e.g. "2".
+    pub fn theme(&self, code: &str) -> Option<&Theme> {
+        self.themes.iter().find(|t| t.code == code)
+    }
+
+    /// All trends, in study order.
+    pub fn trends(&self) -> &[Trend] {
+        &self.trends
+    }
+
+    /// A trend by code, e.g. "3.4".
+    pub fn trend(&self, code: &str) -> Option<&Trend> {
+        self.trends.iter().find(|t| t.code == code)
+    }
+
+    /// Trends of one theme.
+    pub fn trends_in_theme<'a>(&'a self, theme: &'a str) -> impl Iterator<Item = &'a Trend> {
+        self.trends.iter().filter(move |t| t.theme == theme)
+    }
+
+    /// The trends as a session's trend list, titled in `lang`, so a gathering can
+    /// evaluate the study's trends directly.
+    pub fn trend_set(&self, lang: Lang) -> Result<TrendSet, SessionError> {
+        TrendSet::new(
+            self.trends
+                .iter()
+                .map(|t| {
+                    let theme = self
+                        .theme(&t.theme)
+                        .map_or(t.theme.as_str(), |th| th.title.get(lang));
+                    TrendRef::new(t.code.clone(), t.title.get(lang), theme)
+                })
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lib() -> Library {
+        match Library::builtin() {
+            Ok(l) => l,
+            Err(e) => panic!("embedded library must be valid: {e}"),
+        }
+    }
+
+    #[test]
+    fn embedded_library_has_the_17_driving_forces_of_digdir() {
+        let l = lib();
+        assert_eq!(l.driving_forces().len(), 17);
+        let count = |c| l.driving_forces_in(c).count();
+        assert_eq!(count(Category::Political), 3);
+        assert_eq!(count(Category::Economic), 3);
+        assert_eq!(count(Category::Social), 5);
+        assert_eq!(count(Category::Technological), 2);
+        assert_eq!(count(Category::Environmental), 2);
+        assert_eq!(count(Category::Legal), 2);
+        let titles: Vec<&str> = l
+            .driving_forces()
+            .iter()
+            .map(|f| f.title.nb.as_str())
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                "Politisk polarisering",
+                "Krav til politisk responstid",
+                "Innovasjon blir viktigere",
+                "Mindre økonomisk handlingsrom",
+                "Teknologigigantene tar nye posisjoner",
+                "Nye samarbeidsmodeller",
+                "Mer utenforskap",
+                "Økt mangfold",
+                "Flere bor sentralt og flere bor alene",
+                "Nye kompetansebehov",
+                "Økte forventninger fra innbyggere",
+                "Akselerert digitalisering",
+                "Økt samhandling menneske-maskin",
+                "Kostbar klimatilpasning",
+                "Grønn vekst",
+                "Strengere personvern",
+                "Ny teknologi gjør regulering mer kompleks",
+            ]
+        );
+        let l1 = l.driving_force("L1").map(|f| f.title.nb.as_str());
+        assert_eq!(l1, Some("Strengere personvern"));
+        assert!(l.driving_force("X9").is_none());
+    }
+
+    #[test]
+    fn embedded_library_has_the_14_trends_in_3_themes() {
+        let l = lib();
+        let themes: Vec<&str> = l.themes().iter().map(|t| t.title.nb.as_str()).collect();
+        assert_eq!(themes, ["Samfunnet", "Pasienten", "Tjenesten"]);
+        let trends: Vec<(&str, &str)> = l
+            .trends()
+            .iter()
+            .map(|t| (t.code.as_str(), t.title.nb.as_str()))
+            .collect();
+        assert_eq!(
+            trends,
+            [
+                ("1.1", "Økt etterspørsel"),
+                ("1.2", "Produktivitet blir viktigere"),
+                ("1.3", "Tillitskapitalen under press"),
+                ("1.4", "Verdibasert helsetjeneste"),
+                ("2.1", "Økte helseforskjeller"),
+                ("2.2", "Dyktiggjøring av pasienter blir viktigere"),
+                ("2.3", "Digital hjemmeoppfølging i vekst"),
+                ("2.4", "Større treffsikkerhet"),
+                ("3.1", "Nye samarbeidsformer"),
+                ("3.2", "Ny rolledeling"),
+                ("3.3", "Digitale støttetjenester"),
+                ("3.4", "Digitalgigantene trer inn i helse og omsorg"),
+                ("3.5", "Nye kompetansekrav"),
+                ("3.6", "Viktigere å lære hele livet"),
+            ]
+        );
+        assert_eq!(l.trends_in_theme("3").count(), 6);
+        assert_eq!(
+            l.theme("2").map(|t| t.title.en.as_str()),
+            Some("The patient")
+        );
+        assert_eq!(
+            l.trend("3.4").map(|t| t.reference_scores),
+            Some(ReferenceScores {
+                importance: 5.33,
+                preparedness: 2.62
+            })
+        );
+        let set = l.trend_set(Lang::En).map_err(|e| e.to_string());
+        assert_eq!(set.as_ref().map(TrendSet::len), Ok(14));
+        assert_eq!(
+            set.ok().and_then(|s| s.get("1.1").map(|t| t.theme.clone())),
+            Some("Society".to_string())
+        );
+    }
+
+    #[test]
+    fn every_item_has_bilingual_text_evidence_and_sources() {
+        // `builtin` validates this; the test pins it so a bad edit of
+        // data/library.json fails here with the pointer in the message.
+        let l = lib();
+        for f in l.driving_forces() {
+            assert!(
+                !f.key_figures.is_empty() && !f.sources.is_empty(),
+                "{}",
+                f.code
+            );
+            assert!(f.description.en.len() > 80, "{}", f.code);
+        }
+        for t in l.trends() {
+            assert!(
+                !t.key_figures.is_empty() && !t.sources.is_empty(),
+                "{}",
+                t.code
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_libraries_are_rejected_with_a_pointer() {
+        let mut v: serde_json::Value = match serde_json::from_str(BUILTIN_LIBRARY_JSON) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        };
+        v["trends"][3]["theme"] = serde_json::json!("9");
+        match Library::from_json(&v.to_string()) {
+            Err(LibraryError::Invalid { pointer, .. }) => assert_eq!(pointer, "/trends/3/theme"),
+            other => panic!("expected invalid theme, got {other:?}"),
+        }
+        v["trends"][3]["theme"] = serde_json::json!("1");
+        v["driving_forces"][0]["code"] = serde_json::json!("E7");
+        match Library::from_json(&v.to_string()) {
+            Err(LibraryError::Invalid { pointer, .. }) => {
+                assert_eq!(pointer, "/driving_forces/0/code")
+            }
+            other => panic!("expected bad code, got {other:?}"),
+        }
+        v["driving_forces"][0]["code"] = serde_json::json!("P1");
+        v["driving_forces"][0]["description"]["en"] = serde_json::json!("Too short.");
+        assert!(matches!(
+            Library::from_json(&v.to_string()),
+            Err(LibraryError::Invalid { .. })
+        ));
+        assert!(matches!(
+            Library::from_json("{}"),
+            Err(LibraryError::Json(_))
+        ));
+    }
+
+    #[test]
+    fn sentence_counter() {
+        assert_eq!(sentence_count("One. Two! Three?"), 3);
+        assert_eq!(sentence_count("Costs 5.3 million. Done."), 2);
+    }
+}
