@@ -7,7 +7,17 @@ use crate::helpers::{person, problem, TestApp};
 
 #[tokio::test]
 async fn nav_pushes_everything_and_kari_sees_it() {
-    let app = TestApp::spawn().await;
+    nav_pushes_everything_and_kari_sees_it_on(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn nav_pushes_everything_and_kari_sees_it_on_postgresql() {
+    if let Some(app) = TestApp::spawn_postgres().await {
+        nav_pushes_everything_and_kari_sees_it_on(app).await;
+    }
+}
+
+async fn nav_pushes_everything_and_kari_sees_it_on(app: TestApp) {
     let nav = app.agency("88964078", "NAV").await;
     let kari = person(1);
     let p = kari.as_str();

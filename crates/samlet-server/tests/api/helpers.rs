@@ -44,6 +44,15 @@ impl TestApp {
         Self::start(store, config, dir).await
     }
 
+    /// The same server on a fresh PostgreSQL database; `None` when no
+    /// server is configured (the test then skips, except in CI).
+    pub async fn spawn_postgres() -> Option<Self> {
+        let url = samlet_store::testing::fresh_postgres_database("api").await?;
+        let store = samlet_store::connect(&url).await.expect("postgres store");
+        let config = Config::dev("127.0.0.1:0".parse().expect("addr"), url);
+        Some(Self::start(store, config, tempfile::tempdir().expect("tempdir")).await)
+    }
+
     pub async fn start(store: Arc<dyn Store>, config: Config, dir: tempfile::TempDir) -> Self {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let public_from_addr = config.public_url.contains(":0");
