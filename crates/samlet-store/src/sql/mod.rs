@@ -121,20 +121,6 @@ pub(crate) fn values_clause(
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_clause_numbers_parameters_in_order() {
-        assert_eq!(
-            values_clause(2, 2, 3, "$1, ", ", $2"),
-            "($1, $3, $4, $2), ($1, $5, $6, $2)"
-        );
-        assert_eq!(values_clause(1, 3, 2, "$1, ", ""), "($1, $2, $3, $4)");
-    }
-}
-
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
@@ -711,3 +697,17 @@ macro_rules! impl_store {
 }
 
 pub(crate) use impl_store;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_clause_numbers_parameters_in_order() {
+        assert_eq!(
+            values_clause(2, 2, 3, "$1, ", ", $2"),
+            "($1, $3, $4, $2), ($1, $5, $6, $2)"
+        );
+        assert_eq!(values_clause(1, 3, 2, "$1, ", ""), "($1, $2, $3, $4)");
+    }
+}
