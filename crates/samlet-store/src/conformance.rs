@@ -55,6 +55,7 @@ pub async fn run_all(store: &dyn Store) {
     sessions_expire(store).await;
     jwt_ids_are_used_once(store).await;
     agency_tokens_expire(store).await;
+    verdicts_follow_the_input_order(store).await;
 }
 
 async fn agencies_are_unique_and_found(store: &dyn Store) {
@@ -539,4 +540,57 @@ async fn agency_tokens_expire(store: &dyn Store) {
         .expect("get")
         .is_none());
     assert!(store.purge_expired(now).await.expect("purge") >= 1);
+}
+
+async fn verdicts_follow_the_input_order(store: &dyn Store) {
+    let nav = agency(store, "88964078", "NAV").await;
+    let (a, b) = (person(24), person(25));
+    let msg = |p: &Pid, id: &str| {
+        Item::Message(ValidMessage {
+            pid: p.clone(),
+            message_id: id.into(),
+            subject: "s".into(),
+            body: "b".into(),
+        })
+    };
+    let dl = Item::Deadline(ValidDeadline {
+        pid: b.clone(),
+        deadline_id: "ORD-D".into(),
+        title: "t".into(),
+        due: Due {
+            date: NaiveDate::from_ymd_opt(2026, 5, 1).unwrap_or_default(),
+            at: None,
+        },
+        case_id: None,
+        url: None,
+    });
+    let r = store
+        .ingest(
+            nav,
+            vec![
+                msg(&a, "ORD-M"),
+                dl,
+                msg(&b, "ORD-M"),
+                case(&b, "ORD-C", CaseStatus::Received),
+                msg(&a, "ORD-M2"),
+            ],
+        )
+        .await
+        .expect("ingest");
+    assert_eq!(
+        r,
+        vec![
+            Ok(()),
+            Ok(()),
+            Err(Rejection::OtherPerson("ORD-M".into())),
+            Ok(()),
+            Ok(())
+        ],
+        "each verdict belongs to its own item"
+    );
+    let ob = store
+        .overview(b.as_str(), OverviewLimits::default())
+        .await
+        .expect("overview");
+    assert!(ob.messages.is_empty() && ob.cases.len() == 1 && ob.deadlines.len() == 1);
 }

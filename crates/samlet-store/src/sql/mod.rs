@@ -71,16 +71,29 @@ fn kind_and_key(item: &Item) -> (Run, &str) {
     }
 }
 
+/// The order a batch is stored in: cases and status changes first, in
+/// their order, then deadlines, benefits and messages, each in their order.
+pub(crate) fn ingest_order(items: &[Item]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| match items[i] {
+        Item::Case(_) | Item::Status(_) => 0,
+        Item::Deadline(_) => 1,
+        Item::Benefit(_) => 2,
+        Item::Message(_) => 3,
+    });
+    order
+}
+
 /// Split a batch into runs of one kind with distinct ids, in order.
-pub(crate) fn runs(items: &[Item]) -> Vec<RunSpan> {
+pub(crate) fn runs(items: &[&Item]) -> Vec<RunSpan> {
     let mut out = Vec::new();
     let mut start = 0;
     while start < items.len() {
-        let (kind, first) = kind_and_key(&items[start]);
+        let (kind, first) = kind_and_key(items[start]);
         let mut keys = std::collections::HashSet::from([first]);
         let mut end = start + 1;
         while end < items.len() && end - start < RUN_MAX {
-            let (k, key) = kind_and_key(&items[end]);
+            let (k, key) = kind_and_key(items[end]);
             if k != kind || !keys.insert(key) {
                 break;
             }
@@ -258,14 +271,18 @@ macro_rules! impl_store {
                 use $crate::{Item, Rejection};
                 let now = chrono::Utc::now();
                 let mut tx = self.writer.begin().await?;
-                let mut out: Vec<Result<(), Rejection>> = vec![Ok(()); items.len()];
-                // Consecutive items of one kind with distinct ids go in one
-                // multi-row statement (PostgreSQL refuses an upsert touching a
-                // row twice); order across kinds is kept, so a status change
-                // can follow its case in the same upload.
-                for run in $crate::sql::runs(&items) {
-                    let slice = &items[run.start..run.end];
-                    let verdicts = &mut out[run.start..run.end];
+                // Deadlines, benefits and messages depend on nothing else in
+                // a batch, so they are grouped by kind (stable, so the last
+                // version of an id still wins); cases and status changes keep
+                // their order, so a status can follow its case in one upload.
+                let order = $crate::sql::ingest_order(&items);
+                let ordered: Vec<&Item> = order.iter().map(|&i| &items[i]).collect();
+                let mut out_ordered: Vec<Result<(), Rejection>> = vec![Ok(()); items.len()];
+                // Runs of one kind with distinct ids go in one multi-row
+                // statement (PostgreSQL refuses an upsert touching a row twice).
+                for run in $crate::sql::runs(&ordered) {
+                    let slice = &ordered[run.start..run.end];
+                    let verdicts = &mut out_ordered[run.start..run.end];
                     match run.kind {
                         Run::Case => {
                             let cases: Vec<&samlet_domain::ValidCase> = slice.iter().filter_map(|i| if let Item::Case(c) = i { Some(c) } else { None }).collect();
@@ -433,6 +450,10 @@ macro_rules! impl_store {
                     }
                 }
                 tx.commit().await?;
+                let mut out: Vec<Result<(), Rejection>> = vec![Ok(()); items.len()];
+                for (k, verdict) in out_ordered.into_iter().enumerate() {
+                    out[order[k]] = verdict;
+                }
                 Ok(out)
             }
 
