@@ -55,8 +55,9 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// For each sample `(taken_at, count)`: how long the oldest acknowledged
-/// ballot that the count did not yet include had been acknowledged.
+/// For each sample `(received_at, count)`: how long the oldest acknowledged
+/// ballot that the count did not yet include had been acknowledged when the
+/// answer arrived.
 fn max_lag(acks: &[Instant], samples: &[(Instant, u64)]) -> Duration {
     samples
         .iter()
@@ -140,9 +141,11 @@ async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::
         let (c, stop, team) = (client.clone(), stop.clone(), team.clone());
         tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
-                let t = Instant::now();
                 if let Ok(r) = c.get(&path).bearer_auth(&team).send().await {
                     if let Ok(v) = r.json::<serde_json::Value>().await {
+                        // Staleness is judged when the answer arrives, so the
+                        // time the server spent computing it counts as lag.
+                        let t = Instant::now();
                         if let (Some(x), Ok(mut o)) =
                             (v.get(field).and_then(|x| x.as_u64()), out.lock())
                         {

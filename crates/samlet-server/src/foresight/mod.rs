@@ -55,7 +55,7 @@ pub const PARTICIPANT_COOKIE: &str = "samlet_fp";
 /// The team key on the presenter's browser (path `/foresight/sessions/{id}`).
 pub const TEAM_COOKIE: &str = "samlet_team";
 /// Results are recomputed from the database at most this often per session.
-pub const RESULTS_MAX_AGE: Duration = Duration::from_millis(500);
+pub const RESULTS_MAX_AGE: Duration = Duration::from_millis(250);
 /// Join codes avoid look-alikes (0/O, 1/I/L) so they can be read off a screen.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 const CODE_LEN: usize = 6;
