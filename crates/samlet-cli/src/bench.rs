@@ -1,350 +1,519 @@
-//! Benchmarks, run against the real server on loopback.
-//!
-//! Convention: every benchmark also measures `GET /health` in the same run
-//! and prints its figures as a ratio against that baseline, so results from
-//! different machines can be compared.
+//! `samlet bench`: performance figures measured against the real server on
+//! loopback, each printed with a ratio against a baseline measured in the
+//! same run (our convention: no absolute claim without its yardstick).
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context};
-use clap::Subcommand;
-use futures::StreamExt;
+use anyhow::Context;
+use chrono::{NaiveDate, Utc};
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use rand::{Rng, SeedableRng};
-use samlet_server::foresight::{self as fs, SessionFile, TrendEntry};
+use samlet_domain::*;
 use samlet_server::{AppState, Config};
+use samlet_store::{Item, Session, Store};
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
-    /// A gathering at scale: N participants join and submit a full ballot
-    /// (14 trends) through the real server on loopback (SQLite in a temp
-    /// dir); checks none is lost and measures how far the live count and the
-    /// results lag behind acknowledged ballots.
-    Foresight {
-        #[arg(long, default_value_t = 10_000)]
-        participants: usize,
-        /// Requests in flight at once.
-        #[arg(long, default_value_t = 64)]
-        concurrency: usize,
-        /// Fail if the run takes longer than this many seconds.
-        #[arg(long, default_value_t = 60)]
-        deadline_secs: u64,
-    },
+    /// Durable bulk ingest through the HTTP API (records/s), against direct store ingest.
+    Ingest(IngestArgs),
+    /// Overview reads under concurrent load (p50/p99, req/s), against /health.
+    Overview(OverviewArgs),
+    /// Foresight: 10,000 participants join and vote; none lost, live-count and results lag.
+    Foresight(crate::bench_foresight::ForesightArgs),
+}
+
+#[derive(Args)]
+pub struct Target {
+    /// SQLite data dir (a fresh temp dir when neither this nor --database-url is given).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// postgres://… to measure PostgreSQL.
+    #[arg(long, env = "SAMLET_BENCH_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl Target {
+    fn url(&self) -> anyhow::Result<(String, Option<tempfile::TempDir>)> {
+        if let Some(u) = &self.database_url {
+            return Ok((u.clone(), None));
+        }
+        match &self.data_dir {
+            Some(d) => {
+                std::fs::create_dir_all(d)?;
+                Ok((format!("sqlite://{}", d.join("samlet.db").display()), None))
+            }
+            None => {
+                let t = tempfile::tempdir()?;
+                Ok((
+                    format!("sqlite://{}", t.path().join("samlet.db").display()),
+                    Some(t),
+                ))
+            }
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    target: Target,
+    /// Records to ingest in each of the two measurements.
+    #[arg(long, default_value_t = 200_000)]
+    records: usize,
+    /// Lines per bulk upload.
+    #[arg(long, default_value_t = 5_000)]
+    batch: usize,
+    /// Concurrent uploading clients.
+    #[arg(long, default_value_t = 2)]
+    clients: usize,
+}
+
+#[derive(Args)]
+pub struct OverviewArgs {
+    #[command(flatten)]
+    target: Target,
+    /// Persons to load (skipped when the database already holds them).
+    #[arg(long, default_value_t = 1_000_000)]
+    persons: usize,
+    /// Records per person (cases, deadlines, benefits and messages mixed).
+    #[arg(long, default_value_t = 20)]
+    records_per_person: usize,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 64)]
+    clients: usize,
+    /// Seconds per measurement.
+    #[arg(long, default_value_t = 15)]
+    seconds: u64,
+    /// Write an SVG chart of the latencies here.
+    #[arg(long)]
+    svg: Option<PathBuf>,
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
-        BenchCommand::Foresight {
-            participants,
-            concurrency,
-            deadline_secs,
-        } => foresight(participants, concurrency.max(1), deadline_secs).await,
+        BenchCommand::Ingest(a) => ingest(a).await,
+        BenchCommand::Overview(a) => overview(a).await,
+        BenchCommand::Foresight(a) => crate::bench_foresight::run(a).await,
     }
 }
 
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
+/// Deterministic synthetic person number `n` (distinct for distinct n):
+/// the (n % 400)-th valid individual number on day n / 400 from 1 Jan 1940.
+pub fn bench_person(n: usize) -> Pid {
+    thread_local! {
+        static DAY: std::cell::RefCell<(usize, Vec<Pid>)> = const { std::cell::RefCell::new((usize::MAX, Vec::new())) };
     }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
+    const PER_DAY: usize = 400;
+    DAY.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let day_no = n / PER_DAY;
+        if cache.0 != day_no {
+            let day = NaiveDate::from_ymd_opt(1940, 1, 1).unwrap_or_default()
+                + chrono::Duration::days(day_no as i64);
+            // About 490 of the 1,000 individual numbers give a valid 1900s number.
+            cache.1 = (0..1000)
+                .filter_map(|i| Pid::synthetic(day, i))
+                .take(PER_DAY)
+                .collect();
+            cache.0 = day_no;
+        }
+        cache.1[n % PER_DAY].clone()
+    })
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
+fn item(n: usize, pid: &Pid) -> anyhow::Result<Item> {
+    let id = format!("R{n}");
+    Ok(match n % 4 {
+        0 => Item::Deadline(ValidDeadline {
+            pid: pid.clone(),
+            deadline_id: id,
+            title: "Send meldekort".into(),
+            due: Due {
+                date: NaiveDate::from_ymd_opt(2026, 1 + (n % 12) as u32, 1 + (n % 28) as u32)
+                    .unwrap_or_default(),
+                at: None,
+            },
+            case_id: None,
+            url: None,
+        }),
+        1 => Item::Benefit(ValidBenefit {
+            pid: pid.clone(),
+            benefit_id: id,
+            name: "Barnetrygd".into(),
+            amount: Money { minor: 176_600 },
+            currency: Currency::parse("NOK").map_err(|e| anyhow::anyhow!("{e}"))?,
+            next_payment: NaiveDate::from_ymd_opt(2026, 12, 20),
+        }),
+        2 => Item::Message(ValidMessage {
+            pid: pid.clone(),
+            message_id: id,
+            subject: "Vedtak".into(),
+            body: "Du har fått innvilget søknaden.".into(),
+        }),
+        _ => Item::Case(ValidCase {
+            pid: pid.clone(),
+            case_id: id,
+            title: "Søknad om dagpenger".into(),
+            status: CaseStatus::InProgress,
+            service: Some("dagpenger".into()),
+            opened_at: Utc::now(),
+            url: None,
+        }),
+    })
 }
 
-/// For each sample `(received_at, count)`: how long the oldest acknowledged
-/// ballot that the count did not yet include had been acknowledged when the
-/// answer arrived.
-fn max_lag(acks: &[Instant], samples: &[(Instant, u64)]) -> Duration {
-    samples
-        .iter()
-        .filter_map(|&(t, count)| {
-            let acked_before = acks.partition_point(|a| *a < t);
-            (count < acked_before as u64).then(|| t.duration_since(acks[count as usize]))
-        })
-        .max()
-        .unwrap_or(Duration::ZERO)
+fn ndjson_line(n: usize, pid: &Pid) -> String {
+    let p = pid.as_str();
+    match n % 4 {
+        0 => format!(
+            r#"{{"kind":"deadline","pid":"{p}","deadline_id":"H{n}","title":"Send meldekort","due":"2026-06-01"}}"#
+        ),
+        1 => format!(
+            r#"{{"kind":"benefit","pid":"{p}","benefit_id":"H{n}","name":"Barnetrygd","amount":"1766.00","currency":"NOK","next_payment":"2026-12-20"}}"#
+        ),
+        2 => format!(
+            r#"{{"kind":"message","pid":"{p}","message_id":"H{n}","subject":"Vedtak","body":"Du har fått innvilget søknaden."}}"#
+        ),
+        _ => format!(
+            r#"{{"kind":"case","pid":"{p}","case_id":"H{n}","title":"Søknad om dagpenger","status":"in_progress"}}"#
+        ),
+    }
 }
 
-async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store = samlet_store::connect(&url).await?;
-    let listen = "127.0.0.1:0".parse()?;
-    let state = AppState::new(store.clone(), Config::dev(listen, url.clone())).await?;
+async fn start_server(
+    store: Arc<dyn Store>,
+    url: String,
+) -> anyhow::Result<(String, tokio::task::JoinHandle<()>)> {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let addr = probe.local_addr()?;
+    drop(probe);
+    let config = Config {
+        login_per_minute: 1_000_000,
+        ..Config::dev(addr, url)
+    };
+    let state = AppState::new(store, config).await?;
     let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(samlet_server::serve(state, move |addr| {
-        let _ = tx.send(addr);
-    }));
+    let h = tokio::spawn(async move {
+        let _ = samlet_server::serve(state, move |a| {
+            let _ = tx.send(a);
+        })
+        .await;
+    });
     let addr = rx.await.context("server did not start")?;
-    let base = format!("http://{addr}");
+    Ok((format!("http://{addr}"), h))
+}
 
-    let library = samlet_foresight::Library::builtin()?;
-    let codes: Vec<String> = library.trends().iter().map(|t| t.code.clone()).collect();
-    let created = fs::create_session(
-        store.as_ref(),
-        SessionFile {
-            title: "Bench: helse og omsorg 2030".into(),
-            trends: codes
-                .iter()
-                .map(|c| TrendEntry {
-                    code: c.clone(),
-                    title: None,
-                    theme: None,
-                })
-                .collect(),
-            thresholds: None,
-            questions: None,
-        },
+fn bar(len: u64, msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template(
+            "{msg:>12} [{elapsed_precise}] {wide_bar} {pos}/{len} ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    pb.set_message(msg.to_owned());
+    pb
+}
+
+async fn ingest(a: IngestArgs) -> anyhow::Result<()> {
+    let (url, _tmp) = a.target.url()?;
+    let store = samlet_store::connect(&url).await?;
+    let backend = store.backend();
+    let org = OrgNumber::with_check_digit(&format!("9{:07}", rand::random::<u32>() % 10_000_000))
+        .context("org")?;
+    let agency = store.create_agency(&org, "Benchmark").await?;
+    let token = crate::demo::issue_dev_token(store.as_ref(), agency.id).await?;
+    let persons: Vec<Pid> = (0..10_000).map(bench_person).collect();
+
+    // Baseline: the same number of records straight into the store, same batch size.
+    let pb = bar(a.records as u64, "store");
+    let t = Instant::now();
+    let mut n = 0;
+    while n < a.records {
+        let end = (n + a.batch).min(a.records);
+        let items = (n..end)
+            .map(|i| item(i, &persons[i % persons.len()]))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        store.ingest(agency.id, items).await?;
+        pb.inc((end - n) as u64);
+        n = end;
+    }
+    pb.finish_and_clear();
+    let direct = a.records as f64 / t.elapsed().as_secs_f64();
+
+    // Measured: NDJSON over HTTP, durable when each response arrives.
+    let (base, server) = start_server(store.clone(), url.clone()).await?;
+    let bodies: Vec<String> = (0..a.records)
+        .collect::<Vec<_>>()
+        .chunks(a.batch)
+        .map(|c| {
+            c.iter()
+                .map(|&i| ndjson_line(i, &persons[i % persons.len()]))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    let http = reqwest::Client::new();
+    let pb = bar(a.records as u64, "http bulk");
+    let queue = Arc::new(tokio::sync::Mutex::new(bodies.into_iter()));
+    let t = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..a.clients {
+        let (queue, http, base, token, pb) = (
+            queue.clone(),
+            http.clone(),
+            base.clone(),
+            token.clone(),
+            pb.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let Some(body) = queue.lock().await.next() else {
+                    return Ok::<_, anyhow::Error>(());
+                };
+                let r = http
+                    .post(format!("{base}/api/v1/bulk"))
+                    .bearer_auth(&token)
+                    .header("content-type", "application/x-ndjson")
+                    .body(body)
+                    .send()
+                    .await?;
+                anyhow::ensure!(r.status().is_success(), "bulk failed: {}", r.status());
+                let v: serde_json::Value = r.json().await?;
+                let accepted = v["accepted"].as_u64().unwrap_or(0);
+                anyhow::ensure!(v["rejected"] == 0, "rejected lines: {}", v["lines"]);
+                pb.inc(accepted);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    let via_http = a.records as f64 / t.elapsed().as_secs_f64();
+    pb.finish_and_clear();
+    server.abort();
+    println!(
+        "bulk ingest on {backend}: {} records in batches of {}, {} clients",
+        a.records, a.batch, a.clients
+    );
+    println!("  HTTP NDJSON, durable      {via_http:>10.0} records/s");
+    println!("  baseline: Store::ingest   {direct:>10.0} records/s");
+    println!("  ratio HTTP/baseline       {:>10.2}", via_http / direct);
+    Ok(())
+}
+
+struct Latencies {
+    name: &'static str,
+    samples: Vec<Duration>,
+    elapsed: Duration,
+}
+
+impl Latencies {
+    fn pct(&self, p: f64) -> Duration {
+        let mut s = self.samples.clone();
+        s.sort();
+        s.get(((s.len() as f64 * p) as usize).min(s.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    }
+    fn rps(&self) -> f64 {
+        self.samples.len() as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+async fn load(
+    base: &str,
+    path: &'static str,
+    name: &'static str,
+    cookies: &[String],
+    clients: usize,
+    seconds: u64,
+) -> anyhow::Result<Latencies> {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    let start = Instant::now();
+    for c in 0..clients {
+        let (http, stop, url) = (http.clone(), stop.clone(), format!("{base}{path}"));
+        let cookies = cookies.to_vec();
+        tasks.push(tokio::spawn(async move {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(c as u64);
+            let mut out = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let mut req = http.get(&url);
+                if !cookies.is_empty() {
+                    req = req.header("cookie", &cookies[rng.gen_range(0..cookies.len())]);
+                }
+                let t = Instant::now();
+                let r = req.send().await?;
+                anyhow::ensure!(r.status().is_success(), "{} answered {}", url, r.status());
+                r.bytes().await?;
+                out.push(t.elapsed());
+            }
+            Ok(out)
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut samples = Vec::new();
+    for t in tasks {
+        samples.extend(t.await??);
+    }
+    Ok(Latencies {
+        name,
+        samples,
+        elapsed: start.elapsed(),
+    })
+}
+
+async fn overview(a: OverviewArgs) -> anyhow::Result<()> {
+    let (url, _tmp) = a.target.url()?;
+    let store = samlet_store::connect(&url).await?;
+    let backend = store.backend();
+    let last = bench_person(a.persons.saturating_sub(1));
+    let loaded = !store
+        .overview(last.as_str(), Default::default())
+        .await?
+        .deadlines
+        .is_empty();
+    if !loaded {
+        let org = OrgNumber::with_check_digit("91234567").context("org")?;
+        let agency = match store.agency_by_org(&org).await? {
+            Some(a) => a,
+            None => store.create_agency(&org, "Benchmark").await?,
+        };
+        let total = a.persons * a.records_per_person;
+        let pb = bar(total as u64, "loading");
+        let chunk = 10_000;
+        let mut n = 0;
+        while n < total {
+            let end = (n + chunk).min(total);
+            // Record i belongs to person i / records_per_person, so each person gets a full mix.
+            let items = (n..end)
+                .map(|i| item(i, &bench_person(i / a.records_per_person)))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            store.ingest(agency.id, items).await?;
+            pb.inc((end - n) as u64);
+            n = end;
+        }
+        pb.finish_with_message("loaded");
+    }
+    // Sessions for 1,000 random persons: the clients read different overviews.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let mut cookies = Vec::new();
+    for _ in 0..1000 {
+        let pid = bench_person(rng.gen_range(0..a.persons));
+        let id = samlet_server::auth::random_token("");
+        let s = Session {
+            pid: pid.to_string(),
+            csrf: "x".into(),
+            expires_at: Utc::now() + chrono::Duration::hours(2),
+        };
+        store
+            .create_session(&samlet_server::auth::token_hash(&id), &s)
+            .await?;
+        cookies.push(format!("samlet_session={id}"));
+    }
+    let (base, server) = start_server(store.clone(), url).await?;
+    // Warm up, then baseline and measurement back to back.
+    load(
+        &base,
+        "/api/v1/me/overview",
+        "overview",
+        &cookies,
+        a.clients,
+        2,
     )
     .await?;
-    let team = created.team_key.clone();
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(concurrency * 2)
-        .timeout(Duration::from_secs(30))
-        .build()?;
-
-    // Baseline: /health at the same concurrency.
-    let health_n = 2_000;
-    let mut health: Vec<Duration> = futures::stream::iter(0..health_n)
-        .map(|_| {
-            let c = client.clone();
-            let u = format!("{base}/health");
-            async move {
-                let t = Instant::now();
-                let ok = c
-                    .get(u)
-                    .send()
-                    .await
-                    .map(|r| r.status().is_success())
-                    .unwrap_or(false);
-                ok.then(|| t.elapsed())
-            }
-        })
-        .buffer_unordered(concurrency)
-        .filter_map(|d| async move { d })
-        .collect()
-        .await;
-    health.sort();
-
-    let acks: Arc<Mutex<Vec<Instant>>> = Arc::new(Mutex::new(Vec::with_capacity(n)));
-    let stop = Arc::new(AtomicBool::new(false));
-    let count_samples: Arc<Mutex<Vec<(Instant, u64)>>> = Arc::default();
-    let result_samples: Arc<Mutex<Vec<(Instant, u64)>>> = Arc::default();
-    let monitor = |path: String,
-                   field: &'static str,
-                   every: Duration,
-                   out: Arc<Mutex<Vec<(Instant, u64)>>>| {
-        let (c, stop, team) = (client.clone(), stop.clone(), team.clone());
-        tokio::spawn(async move {
-            while !stop.load(Ordering::Relaxed) {
-                if let Ok(r) = c.get(&path).bearer_auth(&team).send().await {
-                    if let Ok(v) = r.json::<serde_json::Value>().await {
-                        // Staleness is judged when the answer arrives, so the
-                        // time the server spent computing it counts as lag.
-                        let t = Instant::now();
-                        if let (Some(x), Ok(mut o)) =
-                            (v.get(field).and_then(|x| x.as_u64()), out.lock())
-                        {
-                            o.push((t, x));
-                        }
-                    }
-                }
-                tokio::time::sleep(every).await;
-            }
-        })
-    };
-    let m1 = monitor(
-        format!("{base}/api/v1/foresight/sessions/{}", created.id),
-        "voted",
-        Duration::from_millis(100),
-        count_samples.clone(),
-    );
-    let m2 = monitor(
-        format!("{base}/api/v1/foresight/sessions/{}/results", created.id),
-        "ballots",
-        Duration::from_millis(250),
-        result_samples.clone(),
-    );
-
-    println!("foresight bench: {n} participants, {} trends each, concurrency {concurrency}, SQLite on loopback", codes.len());
-    let roles = [
-        "managing_director",
-        "director",
-        "adviser",
-        "clinician",
-        "other",
-    ];
-    let started = Instant::now();
-    let outcomes: Vec<Result<Duration, String>> =
-        futures::stream::iter(0..n)
-            .map(|i| {
-                let (c, base, code, codes, acks) = (
-                    client.clone(),
-                    base.clone(),
-                    created.join_code.clone(),
-                    codes.clone(),
-                    acks.clone(),
-                );
-                async move {
-                    let t = Instant::now();
-                    let mut rng = rand::rngs::StdRng::seed_from_u64(i as u64);
-                    let joined: serde_json::Value = c
-                        .post(format!("{base}/api/v1/foresight/join"))
-                        .json(&serde_json::json!({ "join_code": code }))
-                        .send()
-                        .await
-                        .map_err(|e| e.to_string())?
-                        .error_for_status()
-                        .map_err(|e| e.to_string())?
-                        .json()
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    let token = joined["participant_token"]
-                        .as_str()
-                        .ok_or("no token")?
-                        .to_owned();
-                    let ratings: Vec<_> = codes.iter().enumerate().map(|(k, code)| {
-                    // Importance leans high and preparedness low for the first trends, so there is a blind spot.
-                    let imp = (rng.gen_range(1..=6) + if k % 3 == 0 { 2 } else { 0 }).min(6);
-                    let prep = (rng.gen_range(1..=6) - if k % 3 == 0 { 2 } else { 0 }).max(1);
-                    serde_json::json!({"trend": code, "importance": imp, "preparedness": prep})
-                }).collect();
-                    let mut participant = serde_json::Map::new();
-                    if rng.gen_bool(0.9) {
-                        participant
-                            .insert("role".into(), roles[rng.gen_range(0..roles.len())].into());
-                    }
-                    if rng.gen_bool(0.8) {
-                        participant.insert("experience_years".into(), rng.gen_range(0..40).into());
-                    }
-                    c.post(format!("{base}/api/v1/foresight/ballots"))
-                        .bearer_auth(&token)
-                        .json(&serde_json::json!({"participant": participant, "ratings": ratings}))
-                        .send()
-                        .await
-                        .map_err(|e| e.to_string())?
-                        .error_for_status()
-                        .map_err(|e| e.to_string())?;
-                    if let Ok(mut a) = acks.lock() {
-                        a.push(Instant::now());
-                    }
-                    Ok(t.elapsed())
-                }
-            })
-            .buffer_unordered(concurrency)
-            .collect()
-            .await;
-    let elapsed = started.elapsed();
-    // Let the monitors see the final state, then stop them.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    stop.store(true, Ordering::Relaxed);
-    let _ = tokio::join!(m1, m2);
-
-    let mut lat: Vec<Duration> = outcomes
-        .iter()
-        .filter_map(|o| o.as_ref().ok().copied())
-        .collect();
-    let failed: Vec<&String> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
-    lat.sort();
-    let mut acks = acks.lock().map(|a| a.clone()).unwrap_or_default();
-    acks.sort();
-    let counts = count_samples.lock().map(|s| s.clone()).unwrap_or_default();
-    let results = result_samples.lock().map(|s| s.clone()).unwrap_or_default();
-    let count_lag = max_lag(&acks, &counts);
-    let results_lag = max_lag(&acks, &results);
-
-    let db = store.foresight_counts(&created.id).await?;
-    let s = fs::load(store.as_ref(), &created.id)
-        .await
-        .map_err(|e| anyhow::anyhow!(e.detail))?;
-    let t = Instant::now();
-    let r = fs::compute_results(store.as_ref(), &s)
-        .await
-        .map_err(|e| anyhow::anyhow!(e.detail))?;
-    let recompute = t.elapsed();
-    let api: serde_json::Value = client
-        .get(format!(
-            "{base}/api/v1/foresight/sessions/{}/results",
-            created.id
-        ))
-        .bearer_auth(&team)
-        .send()
-        .await?
-        .json()
-        .await?;
-
-    let h50 = pct(&health, 0.5);
-    let l50 = pct(&lat, 0.5);
+    let health = load(&base, "/health", "/health", &[], a.clients, a.seconds).await?;
+    let over = load(
+        &base,
+        "/api/v1/me/overview",
+        "/api/v1/me/overview",
+        &cookies,
+        a.clients,
+        a.seconds,
+    )
+    .await?;
+    server.abort();
     println!(
-        "  wall time             {:.1} s (deadline {deadline_secs} s)",
-        elapsed.as_secs_f64()
+        "overview reads on {backend}: {} persons x {} records, {} clients, {} s each",
+        a.persons, a.records_per_person, a.clients, a.seconds
     );
-    println!(
-        "  throughput            {:.0} participants/s ({:.0} requests/s)",
-        lat.len() as f64 / elapsed.as_secs_f64(),
-        2.0 * lat.len() as f64 / elapsed.as_secs_f64()
-    );
-    println!(
-        "  join+ballot latency   p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-        ms(l50),
-        ms(pct(&lat, 0.99)),
-        ms(pct(&lat, 1.0))
-    );
-    println!(
-        "  /health latency       p50 {:.2} ms, p99 {:.2} ms ({} requests, same concurrency)",
-        ms(h50),
-        ms(pct(&health, 0.99)),
-        health.len()
-    );
-    println!(
-        "  ratio                 join+ballot p50 = {:.1} x /health p50",
-        ms(l50) / ms(h50).max(1e-6)
-    );
-    println!("  failed                {}", failed.len());
-    println!(
-        "  stored ballots        {} in the database, {} joined; results.ballots = {} (API {})",
-        db.voted, db.joined, r.ballots, api["ballots"]
-    );
-    println!(
-        "  live count lag        max {:.0} ms over {} samples",
-        ms(count_lag),
-        counts.len()
-    );
-    println!(
-        "  results lag           max {:.0} ms over {} samples (cache {} ms)",
-        ms(results_lag),
-        results.len(),
-        fs::RESULTS_MAX_AGE.as_millis()
-    );
-    println!(
-        "  results recompute     {:.1} ms for {} ballots",
-        ms(recompute),
-        r.ballots
-    );
-    if let Some(e) = failed.first() {
-        println!("  first failure         {e}");
-    }
-    let n64 = n as u64;
-    if !failed.is_empty()
-        || db.voted != n64
-        || r.ballots != n64
-        || api["ballots"].as_u64() != Some(n64)
-    {
-        bail!("ballots were lost: expected {n}");
-    }
-    if elapsed > Duration::from_secs(deadline_secs) {
-        bail!(
-            "took {:.1} s, over the {deadline_secs} s deadline",
-            elapsed.as_secs_f64()
+    for l in [&health, &over] {
+        println!(
+            "  {:<22} p50 {:>7.2} ms  p99 {:>7.2} ms  {:>9.0} req/s",
+            l.name,
+            l.pct(0.50).as_secs_f64() * 1e3,
+            l.pct(0.99).as_secs_f64() * 1e3,
+            l.rps()
         );
     }
-    if count_lag > Duration::from_secs(1) || results_lag > Duration::from_secs(1) {
-        bail!("live numbers lagged more than 1 s");
+    println!(
+        "  ratio overview/health req/s: {:.2}",
+        over.rps() / health.rps()
+    );
+    if let Some(path) = a.svg {
+        std::fs::write(&path, latency_svg(&[&health, &over]))?;
+        println!("  chart: {}", path.display());
     }
-    println!("  OK: none lost, within the deadline, lag under 1 s");
     Ok(())
+}
+
+/// A small bar chart of p50/p99 per endpoint. Hand-written: two bars per row
+/// do not justify a plotting dependency.
+fn latency_svg(rows: &[&Latencies]) -> String {
+    let max = rows
+        .iter()
+        .map(|l| l.pct(0.99).as_secs_f64() * 1e3)
+        .fold(1.0_f64, f64::max);
+    let mut s = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="{}" role="img" aria-labelledby="t"><title id="t">Latency p50 and p99 (ms)</title><style>text{{font:13px sans-serif;fill:#1a1a1a}}</style>"##,
+        40 + rows.len() * 60
+    );
+    for (i, l) in rows.iter().enumerate() {
+        let y = 20 + i * 60;
+        for (j, (label, v, color)) in [
+            ("p50", l.pct(0.5), "#1e6fd9"),
+            ("p99", l.pct(0.99), "#0b3d91"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let ms = v.as_secs_f64() * 1e3;
+            let w = (ms / max * 380.0).max(1.0);
+            let yy = y + j * 22;
+            s.push_str(&format!(
+                r#"<text x="0" y="{}">{} {label}</text><rect x="200" y="{}" width="{w:.1}" height="16" fill="{color}"/><text x="{:.1}" y="{}">{ms:.2} ms</text>"#,
+                yy + 13,
+                l.name,
+                yy,
+                205.0 + w,
+                yy + 13
+            ));
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bench_persons_are_distinct_and_valid() {
+        let mut seen = std::collections::HashSet::new();
+        for n in 0..20_000 {
+            let p = bench_person(n);
+            assert!(Pid::parse(p.as_str(), PidPolicy::TEST).is_ok());
+            assert!(seen.insert(p.to_string()), "person {n} repeats");
+        }
+    }
 }

@@ -23,6 +23,21 @@ pub(crate) fn org(s: &str) -> Result<OrgNumber, StoreError> {
     OrgNumber::parse(s).map_err(|e| StoreError::Corrupt(format!("organisation number: {e}")))
 }
 
+/// `SELECT id, org, name, client_id, jwks FROM agencies` as a row.
+pub(crate) type AgencyRow = (i64, String, String, Option<String>, Option<String>);
+
+pub(crate) fn agency(
+    (id, org_no, name, client_id, jwks): AgencyRow,
+) -> Result<crate::Agency, StoreError> {
+    Ok(crate::Agency {
+        id,
+        org: org(&org_no)?,
+        name,
+        client_id,
+        jwks,
+    })
+}
+
 pub(crate) fn agency_ref(org: String, name: String) -> AgencyRef {
     AgencyRef { org, name }
 }
@@ -62,39 +77,29 @@ macro_rules! impl_store {
             }
 
             async fn agency_by_org(&self, org: &samlet_domain::OrgNumber) -> $crate::Result<Option<$crate::Agency>> {
-                let row: Option<(i64, String, String, Option<String>, Option<String>)> =
+                let row: Option<$crate::sql::AgencyRow> =
                     sqlx::query_as("SELECT id, org, name, client_id, jwks FROM agencies WHERE org = $1")
                         .bind(org.as_str())
                         .fetch_optional(&self.reader)
                         .await?;
-                row.map(|(id, org, name, client_id, jwks)| {
-                    Ok($crate::Agency { id, org: $crate::sql::org(&org)?, name, client_id, jwks })
-                })
-                .transpose()
+                row.map($crate::sql::agency).transpose()
             }
 
             async fn agency_by_client_id(&self, client_id: &str) -> $crate::Result<Option<$crate::Agency>> {
-                let row: Option<(i64, String, String, Option<String>, Option<String>)> =
+                let row: Option<$crate::sql::AgencyRow> =
                     sqlx::query_as("SELECT id, org, name, client_id, jwks FROM agencies WHERE client_id = $1")
                         .bind(client_id)
                         .fetch_optional(&self.reader)
                         .await?;
-                row.map(|(id, org, name, client_id, jwks)| {
-                    Ok($crate::Agency { id, org: $crate::sql::org(&org)?, name, client_id, jwks })
-                })
-                .transpose()
+                row.map($crate::sql::agency).transpose()
             }
 
             async fn list_agencies(&self) -> $crate::Result<Vec<$crate::Agency>> {
-                let rows: Vec<(i64, String, String, Option<String>, Option<String>)> =
+                let rows: Vec<$crate::sql::AgencyRow> =
                     sqlx::query_as("SELECT id, org, name, client_id, jwks FROM agencies ORDER BY name")
                         .fetch_all(&self.reader)
                         .await?;
-                rows.into_iter()
-                    .map(|(id, org, name, client_id, jwks)| {
-                        Ok($crate::Agency { id, org: $crate::sql::org(&org)?, name, client_id, jwks })
-                    })
-                    .collect()
+                rows.into_iter().map($crate::sql::agency).collect()
             }
 
             async fn set_agency_keys(&self, org: &samlet_domain::OrgNumber, client_id: &str, jwks: &str) -> $crate::Result<bool> {
