@@ -37,7 +37,10 @@ async fn the_overview_page_shows_everything_in_bokmal_and_english() {
         "money in Norwegian format"
     );
     assert!(html.contains("1. mars 2020"), "dates in Norwegian");
-    assert!(html.contains("Frister som er passert: 1") && html.contains("Uleste meldinger: 1"), "the to-do summary counts what needs attention");
+    assert!(
+        html.contains("Frister som er passert: 1") && html.contains("Uleste meldinger: 1"),
+        "the to-do summary counts what needs attention"
+    );
     assert!(
         !html.contains("<script>alert(1)</script>"),
         "agency text is escaped"
