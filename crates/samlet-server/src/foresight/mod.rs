@@ -19,8 +19,10 @@
 //! recomputed from the stored ballots (cached for at most
 //! [`RESULTS_MAX_AGE`]), so they are right even when the CLI or another
 //! replica writes the same database. An in-memory incremental aggregator
-//! would be faster but wrong across replicas; recomputing 10,000 ballots
-//! takes tens of milliseconds (see `samlet bench foresight`).
+//! would be faster but wrong across replicas. Recomputing 10,000 ballots
+//! took 0.5–1 s in a debug build on a busy 2-core machine (`samlet bench
+//! foresight`), which is the headroom left under the 1 s lag target; a
+//! per-session incremental cache is the next step if sessions grow.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
