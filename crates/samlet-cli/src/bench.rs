@@ -22,6 +22,8 @@ pub enum BenchCommand {
     Ingest(IngestArgs),
     /// Overview reads under concurrent load (p50/p99, req/s), against /health.
     Overview(OverviewArgs),
+    /// Foresight: 10,000 participants join and vote; none lost, live-count and results lag.
+    Foresight(crate::bench_foresight::ForesightArgs),
 }
 
 #[derive(Args)]
@@ -95,6 +97,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Ingest(a) => ingest(a).await,
         BenchCommand::Overview(a) => overview(a).await,
+        BenchCommand::Foresight(a) => crate::bench_foresight::run(a).await,
     }
 }
 

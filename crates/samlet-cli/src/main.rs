@@ -10,7 +10,9 @@ use samlet_domain::{OrgNumber, PidPolicy};
 use samlet_server::{AppState, Config, OidcConfig};
 
 mod bench;
+mod bench_foresight;
 mod demo;
+mod foresight;
 
 #[derive(Parser)]
 #[command(name = "samlet", version, about = "One overview of the public sector")]
@@ -37,6 +39,9 @@ enum Command {
     /// Measure ingest and overview performance (prints ratios against a baseline).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Foresight: evaluation sessions, results, reports and the library of driving forces and trends.
+    #[command(subcommand)]
+    Foresight(foresight::ForesightCommand),
 }
 
 /// Where the data is: `--data-dir` (SQLite) or `--database-url`.
@@ -153,6 +158,7 @@ async fn main() -> anyhow::Result<()> {
             serve(args).await
         }
         Command::Agency(cmd) => agency(cmd).await,
+        Command::Foresight(cmd) => foresight::run(cmd).await,
         Command::Bench(cmd) => {
             init_logging("pretty");
             bench::run(cmd).await

@@ -29,7 +29,9 @@ pub const SESSION_COOKIE: &str = "samlet_session";
 pub const SCOPE_WRITE: &str = "samlet:write";
 /// Scope for reading persons' data (access-logged; later modules).
 pub const SCOPE_READ: &str = "samlet:read";
-pub const ALL_SCOPES: [&str; 2] = [SCOPE_WRITE, SCOPE_READ];
+/// Scope for foresight sessions: create them and read every session's results.
+pub const SCOPE_FORESIGHT: &str = crate::foresight::SCOPE_FORESIGHT;
+pub const ALL_SCOPES: [&str; 3] = [SCOPE_WRITE, SCOPE_READ, SCOPE_FORESIGHT];
 
 /// A new random secret, URL-safe.
 pub fn random_token(prefix: &str) -> String {

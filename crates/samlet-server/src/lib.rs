@@ -21,6 +21,7 @@ pub mod api;
 pub mod auth;
 pub mod calendar;
 pub mod extract;
+pub mod foresight;
 pub mod i18n;
 mod middleware;
 pub mod oidc;
@@ -94,6 +95,8 @@ pub struct AppState {
     pub login_limiter: Arc<auth::LoginLimiter>,
     pub templates: Arc<web::Templates>,
     pub oidc: Option<Arc<oidc::Provider>>,
+    /// Recently computed foresight results (see [`foresight`]).
+    pub foresight: Arc<foresight::ResultsCache>,
 }
 
 impl AppState {
@@ -109,6 +112,7 @@ impl AppState {
             metrics: middleware::metrics_handle(),
             templates: Arc::new(web::Templates::new()?),
             oidc,
+            foresight: Arc::default(),
             config: Arc::new(config),
         })
     }

@@ -27,6 +27,26 @@ impl Modify for Security {
                 "Set by citizen login (ID-porten OpenID Connect, or /auth/dev/login in dev mode).",
             ))),
         );
+        c.add_security_scheme(
+            "team_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A foresight session's team key (fk_…), printed once by `samlet foresight session create`."))
+                    .build(),
+            ),
+        );
+        c.add_security_scheme(
+            "participant_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A participant token (fp_…) from POST /api/v1/foresight/join.",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -54,12 +74,20 @@ impl Modify for Security {
         api::ops::health,
         api::ops::ready,
         api::ops::metrics,
+        crate::foresight::api::library,
+        crate::foresight::api::create,
+        crate::foresight::api::session,
+        crate::foresight::api::close,
+        crate::foresight::api::results,
+        crate::foresight::api::join,
+        crate::foresight::api::ballot,
     ),
     modifiers(&Security),
     tags(
         (name = "agency", description = "For agencies: push what they have going on with a person"),
         (name = "citizen", description = "For the logged-in person: their own overview"),
-        (name = "operations", description = "Health, readiness and metrics")
+        (name = "operations", description = "Health, readiness and metrics"),
+        (name = "foresight", description = "Foresight: driving forces and trends, anonymous evaluations of importance and preparedness, the strategic blind spot")
     )
 )]
 pub struct ApiDoc;

@@ -9,7 +9,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 use crate::extract::BODY_LIMIT;
-use crate::{api, auth, calendar, middleware, oidc, openapi, web, AppState};
+use crate::{api, auth, calendar, foresight, middleware, oidc, openapi, web, AppState};
 
 pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
@@ -61,6 +61,8 @@ pub fn router(state: AppState) -> Router {
         .merge(me)
         .merge(web)
         .merge(ops)
+        .merge(foresight::api_routes())
+        .merge(foresight::page_routes())
         .fallback(web::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(

@@ -56,6 +56,38 @@ impl Templates {
             ("message.html", include_str!("../templates/message.html")),
             ("calendar.html", include_str!("../templates/calendar.html")),
             ("error.html", include_str!("../templates/error.html")),
+            (
+                "foresight_code.html",
+                include_str!("../templates/foresight_code.html"),
+            ),
+            (
+                "foresight_join.html",
+                include_str!("../templates/foresight_join.html"),
+            ),
+            (
+                "foresight_closed.html",
+                include_str!("../templates/foresight_closed.html"),
+            ),
+            (
+                "foresight_ballot.html",
+                include_str!("../templates/foresight_ballot.html"),
+            ),
+            (
+                "foresight_present.html",
+                include_str!("../templates/foresight_present.html"),
+            ),
+            (
+                "foresight_analysis.html",
+                include_str!("../templates/foresight_analysis.html"),
+            ),
+            (
+                "foresight_report.html",
+                include_str!("../templates/foresight_report.html"),
+            ),
+            (
+                "foresight_library.html",
+                include_str!("../templates/foresight_library.html"),
+            ),
         ] {
             env.add_template(name, src)?;
         }
@@ -89,7 +121,13 @@ impl Templates {
 }
 
 /// The context every page gets.
-fn page(lang: Lang, title: &str, path: &str, citizen: Option<&Citizen>, extra: Value) -> Value {
+pub(crate) fn page(
+    lang: Lang,
+    title: &str,
+    path: &str,
+    citizen: Option<&Citizen>,
+    extra: Value,
+) -> Value {
     let languages = [("nb", "Norsk (bokmål)"), ("en", "English"), ("da", "Dansk")]
         .into_iter()
         .map(|(code, name)| context! { code, name })
@@ -107,7 +145,7 @@ fn page(lang: Lang, title: &str, path: &str, citizen: Option<&Citizen>, extra: V
 }
 
 /// Errors on HTML routes render a page, not problem+json.
-pub struct WebError(ApiError, Lang);
+pub struct WebError(pub ApiError, pub Lang);
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
@@ -139,7 +177,7 @@ impl IntoResponse for WebError {
 
 type WebResult = Result<Response, WebError>;
 
-fn lang_of(headers: &HeaderMap) -> Lang {
+pub(crate) fn lang_of(headers: &HeaderMap) -> Lang {
     Lang::from_request(headers)
 }
 

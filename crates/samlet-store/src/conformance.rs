@@ -9,6 +9,8 @@ use samlet_domain::*;
 
 use crate::{Item, OverviewLimits, Rejection, Session, Store};
 
+pub mod foresight;
+
 /// A synthetic test person born on `day` of January 1980.
 pub fn person(day: u32) -> Pid {
     let birth = NaiveDate::from_ymd_opt(1980, 1, day.clamp(1, 28)).unwrap_or_default();
@@ -56,6 +58,7 @@ pub async fn run_all(store: &dyn Store) {
     jwt_ids_are_used_once(store).await;
     agency_tokens_expire(store).await;
     verdicts_follow_the_input_order(store).await;
+    crate::conformance::foresight::run_all(store).await;
 }
 
 async fn agencies_are_unique_and_found(store: &dyn Store) {

@@ -15,10 +15,12 @@ use chrono::{DateTime, Utc};
 use samlet_domain::OrgNumber;
 
 pub mod conformance;
+mod foresight;
 mod model;
 mod sql;
 pub mod testing;
 
+pub use foresight::*;
 pub use model::*;
 pub use sql::{postgres::PostgresStore, sqlite::SqliteStore};
 
@@ -32,6 +34,8 @@ pub enum StoreError {
     AgencyExists(String),
     #[error("unsupported database URL \"{0}\": use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
+    #[error("the join code {0} is already in use")]
+    JoinCodeTaken(String),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
 }
@@ -59,7 +63,7 @@ pub const TOKEN_DEV: &str = "dev";
 pub const TOKEN_ACCESS: &str = "access";
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: ForesightStore + Send + Sync + 'static {
     /// "sqlite" or "postgres", for metrics and `/ready`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;

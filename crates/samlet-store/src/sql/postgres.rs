@@ -34,3 +34,4 @@ impl PostgresStore {
 }
 
 crate::sql::impl_store!(PostgresStore, "postgres");
+crate::sql::foresight::impl_foresight_store!(PostgresStore);

@@ -48,3 +48,4 @@ impl SqliteStore {
 }
 
 crate::sql::impl_store!(SqliteStore, "sqlite");
+crate::sql::foresight::impl_foresight_store!(SqliteStore);

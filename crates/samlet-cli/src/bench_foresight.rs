@@ -1,0 +1,340 @@
+//! `samlet bench foresight`: a gathering at scale through the real server on
+//! loopback. Like every benchmark it measures `GET /health` in the same run
+//! and prints its figures as a ratio against that baseline.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::Args;
+use futures::StreamExt;
+use rand::{Rng, SeedableRng};
+use samlet_server::foresight::{self as fs, SessionFile, TrendEntry};
+use samlet_server::{AppState, Config};
+
+/// N participants join and submit a full ballot (14 trends) through the real
+/// server on loopback (SQLite in a temp dir); checks none is lost and
+/// measures how far the live count and the results lag behind acknowledged
+/// ballots.
+#[derive(Args)]
+pub struct ForesightArgs {
+    #[arg(long, default_value_t = 10_000)]
+    participants: usize,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// Fail if the run takes longer than this many seconds.
+    #[arg(long, default_value_t = 60)]
+    deadline_secs: u64,
+}
+
+pub async fn run(a: ForesightArgs) -> anyhow::Result<()> {
+    foresight(a.participants, a.concurrency.max(1), a.deadline_secs).await
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// For each sample `(received_at, count)`: how long the oldest acknowledged
+/// ballot that the count did not yet include had been acknowledged when the
+/// answer arrived.
+fn max_lag(acks: &[Instant], samples: &[(Instant, u64)]) -> Duration {
+    samples
+        .iter()
+        .filter_map(|&(t, count)| {
+            let acked_before = acks.partition_point(|a| *a < t);
+            (count < acked_before as u64).then(|| t.duration_since(acks[count as usize]))
+        })
+        .max()
+        .unwrap_or(Duration::ZERO)
+}
+
+async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let store = samlet_store::connect(&url).await?;
+    let listen = "127.0.0.1:0".parse()?;
+    let state = AppState::new(store.clone(), Config::dev(listen, url.clone())).await?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(samlet_server::serve(state, move |addr| {
+        let _ = tx.send(addr);
+    }));
+    let addr = rx.await.context("server did not start")?;
+    let base = format!("http://{addr}");
+
+    let library = samlet_foresight::Library::builtin()?;
+    let codes: Vec<String> = library.trends().iter().map(|t| t.code.clone()).collect();
+    let created = fs::create_session(
+        store.as_ref(),
+        SessionFile {
+            title: "Bench: helse og omsorg 2030".into(),
+            trends: codes
+                .iter()
+                .map(|c| TrendEntry {
+                    code: c.clone(),
+                    title: None,
+                    theme: None,
+                })
+                .collect(),
+            thresholds: None,
+            questions: None,
+        },
+    )
+    .await?;
+    let team = created.team_key.clone();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency * 2)
+        .timeout(Duration::from_secs(30))
+        .build()?;
+
+    // Baseline: /health at the same concurrency.
+    let health_n = 2_000;
+    let mut health: Vec<Duration> = futures::stream::iter(0..health_n)
+        .map(|_| {
+            let c = client.clone();
+            let u = format!("{base}/health");
+            async move {
+                let t = Instant::now();
+                let ok = c
+                    .get(u)
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false);
+                ok.then(|| t.elapsed())
+            }
+        })
+        .buffer_unordered(concurrency)
+        .filter_map(|d| async move { d })
+        .collect()
+        .await;
+    health.sort();
+
+    let acks: Arc<Mutex<Vec<Instant>>> = Arc::new(Mutex::new(Vec::with_capacity(n)));
+    let stop = Arc::new(AtomicBool::new(false));
+    let count_samples: Arc<Mutex<Vec<(Instant, u64)>>> = Arc::default();
+    let result_samples: Arc<Mutex<Vec<(Instant, u64)>>> = Arc::default();
+    let monitor = |path: String,
+                   field: &'static str,
+                   every: Duration,
+                   out: Arc<Mutex<Vec<(Instant, u64)>>>| {
+        let (c, stop, team) = (client.clone(), stop.clone(), team.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                if let Ok(r) = c.get(&path).bearer_auth(&team).send().await {
+                    if let Ok(v) = r.json::<serde_json::Value>().await {
+                        // Staleness is judged when the answer arrives, so the
+                        // time the server spent computing it counts as lag.
+                        let t = Instant::now();
+                        if let (Some(x), Ok(mut o)) =
+                            (v.get(field).and_then(|x| x.as_u64()), out.lock())
+                        {
+                            o.push((t, x));
+                        }
+                    }
+                }
+                tokio::time::sleep(every).await;
+            }
+        })
+    };
+    let m1 = monitor(
+        format!("{base}/api/v1/foresight/sessions/{}", created.id),
+        "voted",
+        Duration::from_millis(100),
+        count_samples.clone(),
+    );
+    let m2 = monitor(
+        format!("{base}/api/v1/foresight/sessions/{}/results", created.id),
+        "ballots",
+        Duration::from_millis(250),
+        result_samples.clone(),
+    );
+
+    println!("foresight bench: {n} participants, {} trends each, concurrency {concurrency}, SQLite on loopback", codes.len());
+    let roles = [
+        "managing_director",
+        "director",
+        "adviser",
+        "clinician",
+        "other",
+    ];
+    let started = Instant::now();
+    let outcomes: Vec<Result<Duration, String>> =
+        futures::stream::iter(0..n)
+            .map(|i| {
+                let (c, base, code, codes, acks) = (
+                    client.clone(),
+                    base.clone(),
+                    created.join_code.clone(),
+                    codes.clone(),
+                    acks.clone(),
+                );
+                async move {
+                    let t = Instant::now();
+                    let mut rng = rand::rngs::StdRng::seed_from_u64(i as u64);
+                    let joined: serde_json::Value = c
+                        .post(format!("{base}/api/v1/foresight/join"))
+                        .json(&serde_json::json!({ "join_code": code }))
+                        .send()
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .error_for_status()
+                        .map_err(|e| e.to_string())?
+                        .json()
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    let token = joined["participant_token"]
+                        .as_str()
+                        .ok_or("no token")?
+                        .to_owned();
+                    let ratings: Vec<_> = codes.iter().enumerate().map(|(k, code)| {
+                    // Importance leans high and preparedness low for the first trends, so there is a blind spot.
+                    let imp = (rng.gen_range(1..=6) + if k % 3 == 0 { 2 } else { 0 }).min(6);
+                    let prep = (rng.gen_range(1..=6) - if k % 3 == 0 { 2 } else { 0 }).max(1);
+                    serde_json::json!({"trend": code, "importance": imp, "preparedness": prep})
+                }).collect();
+                    let mut participant = serde_json::Map::new();
+                    if rng.gen_bool(0.9) {
+                        participant
+                            .insert("role".into(), roles[rng.gen_range(0..roles.len())].into());
+                    }
+                    if rng.gen_bool(0.8) {
+                        participant.insert("experience_years".into(), rng.gen_range(0..40).into());
+                    }
+                    c.post(format!("{base}/api/v1/foresight/ballots"))
+                        .bearer_auth(&token)
+                        .json(&serde_json::json!({"participant": participant, "ratings": ratings}))
+                        .send()
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .error_for_status()
+                        .map_err(|e| e.to_string())?;
+                    if let Ok(mut a) = acks.lock() {
+                        a.push(Instant::now());
+                    }
+                    Ok(t.elapsed())
+                }
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+    let elapsed = started.elapsed();
+    // Let the monitors see the final state, then stop them.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    stop.store(true, Ordering::Relaxed);
+    let _ = tokio::join!(m1, m2);
+
+    let mut lat: Vec<Duration> = outcomes
+        .iter()
+        .filter_map(|o| o.as_ref().ok().copied())
+        .collect();
+    let failed: Vec<&String> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
+    lat.sort();
+    let mut acks = acks.lock().map(|a| a.clone()).unwrap_or_default();
+    acks.sort();
+    let counts = count_samples.lock().map(|s| s.clone()).unwrap_or_default();
+    let results = result_samples.lock().map(|s| s.clone()).unwrap_or_default();
+    let count_lag = max_lag(&acks, &counts);
+    let results_lag = max_lag(&acks, &results);
+
+    let db = store.foresight_counts(&created.id).await?;
+    let s = fs::load(store.as_ref(), &created.id)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.detail))?;
+    let t = Instant::now();
+    let r = fs::compute_results(store.as_ref(), &s)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.detail))?;
+    let recompute = t.elapsed();
+    let api: serde_json::Value = client
+        .get(format!(
+            "{base}/api/v1/foresight/sessions/{}/results",
+            created.id
+        ))
+        .bearer_auth(&team)
+        .send()
+        .await?
+        .json()
+        .await?;
+
+    let h50 = pct(&health, 0.5);
+    let l50 = pct(&lat, 0.5);
+    println!(
+        "  wall time             {:.1} s (deadline {deadline_secs} s)",
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "  throughput            {:.0} participants/s ({:.0} requests/s)",
+        lat.len() as f64 / elapsed.as_secs_f64(),
+        2.0 * lat.len() as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "  join+ballot latency   p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        ms(l50),
+        ms(pct(&lat, 0.99)),
+        ms(pct(&lat, 1.0))
+    );
+    println!(
+        "  /health latency       p50 {:.2} ms, p99 {:.2} ms ({} requests, same concurrency)",
+        ms(h50),
+        ms(pct(&health, 0.99)),
+        health.len()
+    );
+    println!(
+        "  ratio                 join+ballot p50 = {:.1} x /health p50",
+        ms(l50) / ms(h50).max(1e-6)
+    );
+    println!("  failed                {}", failed.len());
+    println!(
+        "  stored ballots        {} in the database, {} joined; results.ballots = {} (API {})",
+        db.voted, db.joined, r.ballots, api["ballots"]
+    );
+    println!(
+        "  live count lag        max {:.0} ms over {} samples",
+        ms(count_lag),
+        counts.len()
+    );
+    println!(
+        "  results lag           max {:.0} ms over {} samples (cache {} ms)",
+        ms(results_lag),
+        results.len(),
+        fs::RESULTS_MAX_AGE.as_millis()
+    );
+    println!(
+        "  results recompute     {:.1} ms for {} ballots",
+        ms(recompute),
+        r.ballots
+    );
+    if let Some(e) = failed.first() {
+        println!("  first failure         {e}");
+    }
+    let n64 = n as u64;
+    if !failed.is_empty()
+        || db.voted != n64
+        || r.ballots != n64
+        || api["ballots"].as_u64() != Some(n64)
+    {
+        bail!("ballots were lost: expected {n}");
+    }
+    if elapsed > Duration::from_secs(deadline_secs) {
+        bail!(
+            "took {:.1} s, over the {deadline_secs} s deadline",
+            elapsed.as_secs_f64()
+        );
+    }
+    if count_lag > Duration::from_secs(1) || results_lag > Duration::from_secs(1) {
+        bail!("live numbers lagged more than 1 s");
+    }
+    println!("  OK: none lost, within the deadline, lag under 1 s");
+    Ok(())
+}

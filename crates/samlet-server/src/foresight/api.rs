@@ -1,0 +1,260 @@
+//! The foresight JSON API: join, vote, and the team's session, close and results.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use samlet_foresight::{BallotInput, Library};
+use samlet_store::{BallotOutcome, JoinOutcome};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{bearer, load, load_by_code, require_agency_scope, require_team, Created, SessionFile};
+use crate::auth::{random_token, token_hash};
+use crate::extract::ApiJson;
+use crate::problem::{ApiError, ApiResult};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/foresight/library", get(library))
+        .route("/api/v1/foresight/sessions", post(create))
+        .route("/api/v1/foresight/sessions/{id}", get(session))
+        .route("/api/v1/foresight/sessions/{id}/close", post(close))
+        .route("/api/v1/foresight/sessions/{id}/results", get(results))
+        .route("/api/v1/foresight/join", post(join))
+        .route("/api/v1/foresight/ballots", post(ballot))
+}
+
+/// The driving forces and trends, in bokmål and English.
+#[utoipa::path(get, path = "/api/v1/foresight/library", tag = "foresight",
+    responses((status = 200, description = "17 driving forces (PESTEL) and 14 trends in 3 themes, with descriptions, key figures and sources", content_type = "application/json")))]
+pub async fn library() -> ApiResult<Json<Library>> {
+    Library::builtin().map(Json).map_err(ApiError::internal)
+}
+
+/// Create a session (agency token with the `samlet:foresight` scope; the CLI
+/// `samlet foresight session create` does the same without a server).
+#[utoipa::path(post, path = "/api/v1/foresight/sessions", tag = "foresight", request_body = SessionFile,
+    security(("agency_token" = [])),
+    responses((status = 201, body = Created), (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(file): ApiJson<SessionFile>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let token = bearer(&headers).ok_or_else(|| {
+        ApiError::unauthorized("Send an agency access token with the samlet:foresight scope.")
+    })?;
+    require_agency_scope(&state, token).await?;
+    let created = super::create_session(state.store.as_ref(), file).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Live state of a session: open or closed, and how many joined and voted.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SessionStatus {
+    pub id: String,
+    pub title: String,
+    pub join_code: String,
+    pub open: bool,
+    pub joined: u64,
+    pub voted: u64,
+}
+
+#[utoipa::path(get, path = "/api/v1/foresight/sessions/{id}", tag = "foresight",
+    params(("id" = String, Path)), security(("team_key" = []), ("agency_token" = [])),
+    responses((status = 200, body = SessionStatus), (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem)))]
+pub async fn session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SessionStatus>> {
+    let s = load(state.store.as_ref(), &id).await?;
+    require_team(&state, &headers, &s.row).await?;
+    status_of(&state, &s).await.map(Json)
+}
+
+pub(crate) async fn status_of(state: &AppState, s: &super::Loaded) -> ApiResult<SessionStatus> {
+    let c = state.store.foresight_counts(&s.row.id).await?;
+    Ok(SessionStatus {
+        id: s.row.id.clone(),
+        title: s.row.title.clone(),
+        join_code: s.row.join_code.clone(),
+        open: s.row.is_open(),
+        joined: c.joined,
+        voted: c.voted,
+    })
+}
+
+/// Close the session: ballots can no longer be given or changed.
+#[utoipa::path(post, path = "/api/v1/foresight/sessions/{id}/close", tag = "foresight",
+    params(("id" = String, Path)), security(("team_key" = []), ("agency_token" = [])),
+    responses((status = 200, body = SessionStatus), (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem)))]
+pub async fn close(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SessionStatus>> {
+    let s = load(state.store.as_ref(), &id).await?;
+    require_team(&state, &headers, &s.row).await?;
+    state
+        .store
+        .close_foresight_session(&id, chrono::Utc::now())
+        .await?;
+    let s = load(state.store.as_ref(), &id).await?;
+    status_of(&state, &s).await.map(Json)
+}
+
+/// Results: exact means, gaps, blind spot, theme averages and segments
+/// (segments under 5 ballots hidden).
+#[utoipa::path(get, path = "/api/v1/foresight/sessions/{id}/results", tag = "foresight",
+    params(("id" = String, Path)), security(("team_key" = []), ("agency_token" = [])),
+    responses((status = 200, description = "`{ballots, trends: [{code, title, theme, n, importance_mean, preparedness_mean, gap, in_blind_spot}], themes: [{theme, mean_gap}], segments: {by_role, by_experience}}`", content_type = "application/json"),
+        (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem)))]
+pub async fn results(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<samlet_foresight::Results>> {
+    let s = load(state.store.as_ref(), &id).await?;
+    require_team(&state, &headers, &s.row).await?;
+    let r = state.foresight.get(state.store.as_ref(), &s).await?;
+    Ok(Json((*r).clone()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinRequest {
+    /// The short code on the presenter screen; case, spaces and dashes are ignored.
+    pub join_code: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct JoinedTrend {
+    pub code: String,
+    pub title: String,
+    pub theme: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Joined {
+    /// Send as `Authorization: Bearer …` with ballots. Keep it: it is the
+    /// only way to change the ballot, and it is stored only as a hash.
+    pub participant_token: String,
+    pub title: String,
+    pub trends: Vec<JoinedTrend>,
+    pub questions: super::Questions,
+}
+
+/// Join a session by its code. Nothing about the device or address is stored.
+#[utoipa::path(post, path = "/api/v1/foresight/join", tag = "foresight", request_body = JoinRequest,
+    responses((status = 200, body = Joined), (status = 404, body = crate::problem::Problem), (status = 409, description = "The session is closed", body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+pub async fn join(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<JoinRequest>,
+) -> ApiResult<Json<Joined>> {
+    let s = load_by_code(state.store.as_ref(), &req.join_code)
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found("No session has that code; check it on the presenter screen.")
+                .at("/join_code")
+        })?;
+    let token = join_session(&state, &s).await?;
+    Ok(Json(Joined {
+        participant_token: token,
+        title: s.row.title.clone(),
+        trends: s
+            .spec
+            .trends
+            .iter()
+            .map(|t| JoinedTrend {
+                code: t.code.clone(),
+                title: t.title.clone(),
+                theme: t.theme.clone(),
+            })
+            .collect(),
+        questions: s.spec.questions.clone(),
+    }))
+}
+
+pub(crate) fn closed_error() -> ApiError {
+    ApiError::conflict("The session is closed: ballots can no longer be given or changed.")
+}
+
+pub(crate) async fn join_session(state: &AppState, s: &super::Loaded) -> ApiResult<String> {
+    if !s.row.is_open() {
+        return Err(closed_error());
+    }
+    let token = random_token("fp_");
+    match state
+        .store
+        .join_foresight_session(&s.row.id, &token_hash(&token))
+        .await?
+    {
+        JoinOutcome::Joined => {
+            metrics::counter!("samlet_foresight_joins_total").increment(1);
+            Ok(token)
+        }
+        JoinOutcome::Closed => Err(closed_error()),
+    }
+}
+
+/// What was stored.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BallotReceipt {
+    pub stored: bool,
+    /// Number of trends rated.
+    pub ratings: usize,
+}
+
+/// Give or replace a ballot. Body: `{"participant": {"role"?, "experience_years"?}, "ratings": [{"trend", "importance", "preparedness"}]}`.
+#[utoipa::path(post, path = "/api/v1/foresight/ballots", tag = "foresight",
+    security(("participant_token" = [])),
+    request_body(content = Object, description = "`{\"participant\": {\"role\"?, \"experience_years\"?}, \"ratings\": [{\"trend\": \"1.1\", \"importance\": 5, \"preparedness\": 3}]}`", content_type = "application/json"),
+    responses((status = 200, body = BallotReceipt), (status = 401, body = crate::problem::Problem), (status = 409, description = "The session is closed", body = crate::problem::Problem), (status = 422, description = "Rating outside 1–6, unknown or repeated trend, role not an option", body = crate::problem::Problem)))]
+pub async fn ballot(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<BallotInput>,
+) -> ApiResult<Json<BallotReceipt>> {
+    let token = bearer(&headers).ok_or_else(|| {
+        ApiError::unauthorized("Send the participant token from POST /api/v1/foresight/join as `Authorization: Bearer …`.")
+    })?;
+    let hash = token_hash(token);
+    let session_id = state
+        .store
+        .foresight_participant_session(&hash)
+        .await?
+        .ok_or_else(|| {
+            ApiError::unauthorized("The participant token is unknown; join the session first.")
+        })?;
+    let s = load(state.store.as_ref(), &session_id).await?;
+    if !s.row.is_open() {
+        return Err(closed_error());
+    }
+    let ballot = super::validate_ballot(&s, &input)?;
+    store_ballot(&state, &hash, &ballot).await?;
+    Ok(Json(BallotReceipt {
+        stored: true,
+        ratings: ballot.ratings().len(),
+    }))
+}
+
+pub(crate) async fn store_ballot(
+    state: &AppState,
+    hash: &[u8],
+    ballot: &samlet_foresight::Ballot,
+) -> ApiResult<()> {
+    let text = serde_json::to_string(ballot).map_err(ApiError::internal)?;
+    match state.store.submit_foresight_ballot(hash, &text).await? {
+        BallotOutcome::Stored => {
+            metrics::counter!("samlet_foresight_ballots_total").increment(1);
+            Ok(())
+        }
+        BallotOutcome::Closed => Err(closed_error()),
+        BallotOutcome::UnknownToken => Err(ApiError::unauthorized(
+            "The participant token is unknown; join the session first.",
+        )),
+    }
+}

@@ -1,0 +1,239 @@
+//! Conformance for [`crate::ForesightStore`]: a strategy team runs a
+//! gathering, participants join by code and vote anonymously.
+
+use chrono::{Duration, TimeZone, Utc};
+
+use crate::{BallotOutcome, ForesightStore, JoinOutcome, NewForesightSession, StoreError};
+
+fn t0() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 9, 9, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn new_session<'a>(id: &'a str, code: &'a str) -> NewForesightSession<'a> {
+    NewForesightSession {
+        id,
+        join_code: code,
+        title: "Helse og omsorg 2030",
+        spec: r#"{"trends":[]}"#,
+        team_key_hash: b"team-key-hash",
+    }
+}
+
+pub async fn run_all(store: &dyn ForesightStore) {
+    a_session_is_found_by_id_and_join_code(store).await;
+    participants_vote_and_change_their_ballot_until_close(store).await;
+    sessions_do_not_see_each_others_ballots(store).await;
+}
+
+async fn a_session_is_found_by_id_and_join_code(store: &dyn ForesightStore) {
+    store
+        .create_foresight_session(&new_session("fs-a", "KQ7M2X"), t0())
+        .await
+        .unwrap_or_else(|e| panic!("the strategy team creates a session: {e}"));
+    let again = store
+        .create_foresight_session(&new_session("fs-b", "KQ7M2X"), t0())
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::JoinCodeTaken(ref c)) if c == "KQ7M2X"),
+        "a join code belongs to one session: {again:?}"
+    );
+    let s = store
+        .foresight_session_by_code("KQ7M2X")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("the join code finds the session"));
+    assert_eq!(s.id, "fs-a");
+    assert_eq!(s.title, "Helse og omsorg 2030");
+    assert_eq!(s.team_key_hash, b"team-key-hash");
+    assert!(s.is_open());
+    assert_eq!(s.created_at, t0());
+    let by_id = store
+        .foresight_session("fs-a")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(by_id.as_ref(), Some(&s));
+    assert!(store
+        .foresight_session_by_code("NOSUCH")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .is_none());
+    let list = store
+        .list_foresight_sessions()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(list.iter().any(|s| s.id == "fs-a"));
+}
+
+async fn participants_vote_and_change_their_ballot_until_close(store: &dyn ForesightStore) {
+    store
+        .create_foresight_session(&new_session("fs-vote", "VOTE42"), t0())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Kari (a clinician) and Ola (an adviser) join from their phones.
+    for token in [&b"kari"[..], b"ola"] {
+        let j = store
+            .join_foresight_session("fs-vote", token)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(j, JoinOutcome::Joined);
+    }
+    assert_eq!(
+        store
+            .foresight_participant_session(b"kari")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .as_deref(),
+        Some("fs-vote")
+    );
+    let counts = store
+        .foresight_counts("fs-vote")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (counts.joined, counts.voted),
+        (2, 0),
+        "two joined, nobody voted yet"
+    );
+
+    let first = r#"{"ratings":[{"trend":"1.1","importance":5,"preparedness":3}]}"#;
+    let second = r#"{"ratings":[{"trend":"1.1","importance":6,"preparedness":2}]}"#;
+    assert_eq!(
+        store
+            .submit_foresight_ballot(b"kari", first)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        BallotOutcome::Stored
+    );
+    assert_eq!(
+        store
+            .submit_foresight_ballot(b"kari", second)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        BallotOutcome::Stored
+    );
+    assert_eq!(
+        store
+            .foresight_ballot(b"kari")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .as_deref(),
+        Some(second),
+        "Kari's second ballot replaced her first"
+    );
+    let counts = store
+        .foresight_counts("fs-vote")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (counts.joined, counts.voted),
+        (2, 1),
+        "a changed ballot is counted once"
+    );
+    assert_eq!(
+        store
+            .submit_foresight_ballot(b"stranger", first)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        BallotOutcome::UnknownToken
+    );
+
+    assert!(store
+        .close_foresight_session("fs-vote", t0() + Duration::hours(1))
+        .await
+        .unwrap_or_else(|e| panic!("{e}")));
+    assert!(store
+        .close_foresight_session("fs-vote", t0() + Duration::hours(2))
+        .await
+        .unwrap_or_else(|e| panic!("{e}")));
+    assert!(!store
+        .close_foresight_session("no-such", t0())
+        .await
+        .unwrap_or_else(|e| panic!("{e}")));
+    let s = store
+        .foresight_session("fs-vote")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("session"));
+    assert_eq!(
+        s.closed_at,
+        Some(t0() + Duration::hours(1)),
+        "closing again keeps the first time"
+    );
+
+    assert_eq!(
+        store
+            .submit_foresight_ballot(b"ola", first)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        BallotOutcome::Closed,
+        "Ola is too late"
+    );
+    assert_eq!(
+        store
+            .submit_foresight_ballot(b"kari", first)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        BallotOutcome::Closed,
+        "Kari can no longer change her ballot"
+    );
+    assert_eq!(
+        store
+            .join_foresight_session("fs-vote", b"late")
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        JoinOutcome::Closed
+    );
+    assert_eq!(
+        store
+            .join_foresight_session("no-such", b"x")
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        JoinOutcome::Closed
+    );
+    let ballots = store
+        .foresight_ballots("fs-vote")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ballots, vec![second.to_owned()]);
+}
+
+async fn sessions_do_not_see_each_others_ballots(store: &dyn ForesightStore) {
+    for (id, code) in [("fs-x", "XXXX11"), ("fs-y", "YYYY22")] {
+        store
+            .create_foresight_session(&new_session(id, code), t0())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    for i in 0..7u8 {
+        let token = [b'x', i];
+        store
+            .join_foresight_session("fs-x", &token)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        store
+            .submit_foresight_ballot(&token, &format!("{{\"n\":{i}}}"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    store
+        .join_foresight_session("fs-y", b"y0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .submit_foresight_ballot(b"y0", "{}")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let x = store
+        .foresight_ballots("fs-x")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(x.len(), 7);
+    assert!(!x.contains(&"{}".to_owned()));
+    let c = store
+        .foresight_counts("fs-y")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((c.joined, c.voted), (1, 1));
+}
