@@ -11,6 +11,8 @@ use samlet_server::{AppState, Config, OidcConfig};
 
 mod bench;
 mod demo;
+mod journeys;
+mod rules;
 
 #[derive(Parser)]
 #[command(name = "samlet", version, about = "One overview of the public sector")]
@@ -37,6 +39,12 @@ enum Command {
     /// Measure ingest and overview performance (prints ratios against a baseline).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Rules as code: test, explain, list inputs, run over a population.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+    /// Life events: check the journey catalogue, show a personal checklist.
+    #[command(subcommand)]
+    Journeys(journeys::JourneysCommand),
 }
 
 /// Where the data is: `--data-dir` (SQLite) or `--database-url`.
@@ -96,6 +104,9 @@ struct ServeArgs {
     /// `json` (default, for log collectors) or `pretty`.
     #[arg(long, env = "SAMLET_LOG_FORMAT", default_value = "json")]
     log_format: String,
+    /// Rule sets to explain (a directory of rule set directories); default: the shipped ones.
+    #[arg(long, env = "SAMLET_RULES_DIR")]
+    rules_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -157,6 +168,11 @@ async fn main() -> anyhow::Result<()> {
             init_logging("pretty");
             bench::run(cmd).await
         }
+        Command::Rules(cmd) => match rules::run(cmd)? {
+            0 => Ok(()),
+            code => std::process::exit(code),
+        },
+        Command::Journeys(cmd) => journeys::run(cmd),
     }
 }
 
@@ -254,6 +270,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             allow_cpr: args.allow_cpr,
         },
         oidc,
+        rules_dir: args.rules_dir.clone(),
         ..Config::dev(args.listen, url.clone())
     };
     if !config.dev && config.oidc.is_none() {

@@ -46,7 +46,11 @@ impl Modify for Security {
         api::agency::post_benefit,
         api::agency::post_message,
         api::agency::post_bulk,
+        api::journeys::post_event,
+        api::journeys::agency_done,
         api::me::overview,
+        api::journeys::me_journeys,
+        api::journeys::citizen_done,
         api::me::messages,
         api::me::open_message,
         api::me::create_calendar_url,
@@ -54,11 +58,15 @@ impl Modify for Security {
         api::ops::health,
         api::ops::ready,
         api::ops::metrics,
+        api::rules::list,
+        api::rules::inputs,
+        api::rules::post_explain,
     ),
     modifiers(&Security),
     tags(
         (name = "agency", description = "For agencies: push what they have going on with a person"),
         (name = "citizen", description = "For the logged-in person: their own overview"),
+        (name = "rules", description = "Public: explain published rules as code for a household the caller sends"),
         (name = "operations", description = "Health, readiness and metrics")
     )
 )]

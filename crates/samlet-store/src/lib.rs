@@ -15,10 +15,12 @@ use chrono::{DateTime, Utc};
 use samlet_domain::OrgNumber;
 
 pub mod conformance;
+mod journeys;
 mod model;
 mod sql;
 pub mod testing;
 
+pub use journeys::*;
 pub use model::*;
 pub use sql::{postgres::PostgresStore, sqlite::SqliteStore};
 
@@ -59,7 +61,7 @@ pub const TOKEN_DEV: &str = "dev";
 pub const TOKEN_ACCESS: &str = "access";
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: JourneyStore + Send + Sync + 'static {
     /// "sqlite" or "postgres", for metrics and `/ready`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;

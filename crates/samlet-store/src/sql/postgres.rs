@@ -34,3 +34,4 @@ impl PostgresStore {
 }
 
 crate::sql::impl_store!(PostgresStore, "postgres");
+crate::sql::journeys::impl_journey_store!(PostgresStore);

@@ -48,3 +48,4 @@ impl SqliteStore {
 }
 
 crate::sql::impl_store!(SqliteStore, "sqlite");
+crate::sql::journeys::impl_journey_store!(SqliteStore);
