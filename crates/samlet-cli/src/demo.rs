@@ -79,7 +79,8 @@ pub async fn run(listen: SocketAddr, data_dir: &Path) -> anyhow::Result<()> {
         .await
         .context("opening the demo database")?;
     let tokens_file = data_dir.join("dev-tokens.json");
-    if store.list_agencies().await?.is_empty() {
+    let fresh = store.list_agencies().await?.is_empty();
+    if fresh {
         let tokens = seed(store.as_ref()).await?;
         std::fs::write(&tokens_file, serde_json::to_string_pretty(&tokens)?)?;
     }
@@ -89,6 +90,9 @@ pub async fn run(listen: SocketAddr, data_dir: &Path) -> anyhow::Result<()> {
         ..Config::dev(listen, url)
     };
     let state = AppState::new(store, config).await?;
+    if fresh {
+        seed_life_events(&state).await?;
+    }
     let persons: Vec<DemoPerson> = PERSONAS
         .iter()
         .filter_map(|p| {
@@ -283,4 +287,73 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<serde_json::Value> {
         );
     }
     Ok(serde_json::Value::Object(tokens))
+}
+
+/// Life events for the demo: Folkeregisteret reports that Kari had a baby three weeks ago (she gets
+/// the new-parent checklist and a child benefit offer) and that Amir moved to another municipality.
+pub async fn seed_life_events(state: &AppState) -> anyhow::Result<()> {
+    use samlet_server::api::journeys::{record_event, EventInput, Related};
+    let org = OrgNumber::parse("974761076").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let folkeregisteret = state
+        .store
+        .agency_by_org(&org)
+        .await?
+        .context("the demo has Skatteetaten")?;
+    let kari = persona_pid(&PERSONAS[0])?;
+    let amir = persona_pid(&PERSONAS[2])?;
+    let born = Utc::now().date_naive() - Duration::days(21);
+    let baby = (100..1000)
+        .find_map(|i| Pid::synthetic(born, i))
+        .context("no synthetic number for the baby")?;
+    let household = serde_json::json!({"members": [
+        {"id": "Kari", "role": "parent", "birth_date": "1988-04-12", "annual_income": 560000},
+        {"id": "Lilly", "role": "child", "birth_date": born.to_string(), "annual_income": 0}
+    ]});
+    let events = [
+        EventInput {
+            event_id: "demo-birth-1".into(),
+            pid: baby.to_string(),
+            kind: "birth".into(),
+            date: born,
+            related: vec![Related {
+                pid: kari.to_string(),
+                relation: "parent".into(),
+                facts: Default::default(),
+            }],
+            facts: Default::default(),
+            household: Some(household),
+        },
+        EventInput {
+            event_id: "demo-move-1".into(),
+            pid: amir.to_string(),
+            kind: "move".into(),
+            date: Utc::now().date_naive() - Duration::days(3),
+            related: Vec::new(),
+            facts: [
+                (
+                    "moves_to_new_municipality".to_owned(),
+                    serde_json::json!(true),
+                ),
+                ("children_under_18".to_owned(), serde_json::json!(0)),
+            ]
+            .into_iter()
+            .collect(),
+            household: None,
+        },
+    ];
+    for e in events {
+        let receipt = record_event(state, folkeregisteret.id, e)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo life event: {}", e.detail))?;
+        // Folkeregisteret has done its part: the registration tasks are ticked off.
+        for j in &receipt.journeys {
+            for task in ["birth-registered", "address-updated"] {
+                state
+                    .store
+                    .set_task_done(&j.id, task, org.as_str(), Utc::now())
+                    .await?;
+            }
+        }
+    }
+    Ok(())
 }

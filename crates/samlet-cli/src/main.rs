@@ -13,6 +13,8 @@ mod bench;
 mod bench_foresight;
 mod demo;
 mod foresight;
+mod journeys;
+mod rules;
 
 #[derive(Parser)]
 #[command(name = "samlet", version, about = "One overview of the public sector")]
@@ -42,6 +44,12 @@ enum Command {
     /// Foresight: evaluation sessions, results, reports and the library of driving forces and trends.
     #[command(subcommand)]
     Foresight(foresight::ForesightCommand),
+    /// Rules as code: test, explain, list inputs, run over a population.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+    /// Life events: check the journey catalogue, show a personal checklist.
+    #[command(subcommand)]
+    Journeys(journeys::JourneysCommand),
 }
 
 /// Where the data is: `--data-dir` (SQLite) or `--database-url`.
@@ -101,6 +109,9 @@ struct ServeArgs {
     /// `json` (default, for log collectors) or `pretty`.
     #[arg(long, env = "SAMLET_LOG_FORMAT", default_value = "json")]
     log_format: String,
+    /// Rule sets to explain (a directory of rule set directories); default: the shipped ones.
+    #[arg(long, env = "SAMLET_RULES_DIR")]
+    rules_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -163,6 +174,11 @@ async fn main() -> anyhow::Result<()> {
             init_logging("pretty");
             bench::run(cmd).await
         }
+        Command::Rules(cmd) => match rules::run(cmd)? {
+            0 => Ok(()),
+            code => std::process::exit(code),
+        },
+        Command::Journeys(cmd) => journeys::run(cmd),
     }
 }
 
@@ -260,6 +276,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             allow_cpr: args.allow_cpr,
         },
         oidc,
+        rules_dir: args.rules_dir.clone(),
         ..Config::dev(args.listen, url.clone())
     };
     if !config.dev && config.oidc.is_none() {

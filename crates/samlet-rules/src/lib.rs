@@ -95,9 +95,13 @@ mod load;
 mod model;
 mod population;
 mod report;
+mod shipped;
 mod testcase;
 mod value;
-mod yaml;
+/// The positioned YAML reader, shared with other Samlet catalogues (life events) so their
+/// errors name file, line and column the same way.
+#[allow(missing_docs)]
+pub mod yaml;
 
 pub use error::{ErrorKind, EvalError, LoadError};
 pub use eval::{
@@ -112,5 +116,6 @@ pub use population::{
     PopulationStats, SplitMix64,
 };
 pub use report::{InputInfo, InputsReport, RuleNeeds};
+pub use shipped::shipped_rule_sets;
 pub use testcase::{CaseResult, Failure, TestReport};
 pub use value::{Label, Lang, Period, Value, ValueType};

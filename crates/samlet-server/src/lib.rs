@@ -28,6 +28,7 @@ pub mod oidc;
 pub mod openapi;
 pub mod problem;
 mod router;
+pub mod rules;
 pub mod web;
 
 pub use router::router;
@@ -60,6 +61,8 @@ pub struct Config {
     pub session_ttl: Duration,
     /// Login attempts allowed per client address per minute.
     pub login_per_minute: u32,
+    /// Rule sets to explain: a directory of rule set directories. `None`: the shipped ones.
+    pub rules_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -75,6 +78,7 @@ impl Config {
             oidc: None,
             session_ttl: Duration::from_secs(8 * 3600),
             login_per_minute: 30,
+            rules_dir: None,
         }
     }
 
@@ -97,6 +101,10 @@ pub struct AppState {
     pub oidc: Option<Arc<oidc::Provider>>,
     /// Recently computed foresight results (see [`foresight`]).
     pub foresight: Arc<foresight::ResultsCache>,
+    /// Rule sets, loaded at start (rules as code).
+    pub rules: Arc<rules::RuleSets>,
+    /// The life-event catalogue (shipped, embedded in the binary).
+    pub journeys: Arc<samlet_journeys::Catalogue>,
 }
 
 impl AppState {
@@ -105,7 +113,15 @@ impl AppState {
             Some(c) => Some(Arc::new(oidc::Provider::discover(c.clone()).await?)),
             None => None,
         };
+        let rules = match &config.rules_dir {
+            Some(dir) => rules::RuleSets::load_dir(dir)?,
+            None => rules::RuleSets::shipped()?,
+        };
         Ok(Self {
+            rules: Arc::new(rules),
+            journeys: Arc::new(
+                samlet_journeys::shipped_catalogue().map_err(|e| anyhow::anyhow!("{e}"))?,
+            ),
             pseudo: Pseudonymizer::new(&config.secret),
             login_limiter: Arc::new(auth::LoginLimiter::new(config.login_per_minute)),
             store,

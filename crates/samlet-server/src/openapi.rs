@@ -66,7 +66,11 @@ impl Modify for Security {
         api::agency::post_benefit,
         api::agency::post_message,
         api::agency::post_bulk,
+        api::journeys::post_event,
+        api::journeys::agency_done,
         api::me::overview,
+        api::journeys::me_journeys,
+        api::journeys::citizen_done,
         api::me::messages,
         api::me::open_message,
         api::me::create_calendar_url,
@@ -81,13 +85,17 @@ impl Modify for Security {
         crate::foresight::api::results,
         crate::foresight::api::join,
         crate::foresight::api::ballot,
+        api::rules::list,
+        api::rules::inputs,
+        api::rules::post_explain,
     ),
     modifiers(&Security),
     tags(
         (name = "agency", description = "For agencies: push what they have going on with a person"),
         (name = "citizen", description = "For the logged-in person: their own overview"),
         (name = "operations", description = "Health, readiness and metrics"),
-        (name = "foresight", description = "Foresight: driving forces and trends, anonymous evaluations of importance and preparedness, the strategic blind spot")
+        (name = "foresight", description = "Foresight: driving forces and trends, anonymous evaluations of importance and preparedness, the strategic blind spot"),
+        (name = "rules", description = "Public: explain published rules as code for a household the caller sends")
     )
 )]
 pub struct ApiDoc;

@@ -24,6 +24,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/benefits", post(api::agency::post_benefit))
         .route("/api/v1/messages", post(api::agency::post_message))
         .route("/api/v1/bulk", post(api::agency::post_bulk))
+        .route("/api/v1/events", post(api::journeys::post_event))
+        .route(
+            "/api/v1/journeys/{journey_id}/tasks/{task_id}/done",
+            post(api::journeys::agency_done),
+        )
         .route("/oauth/token", post(api::token::token));
     let me = Router::new()
         .route("/api/v1/me/overview", get(api::me::overview))
@@ -36,7 +41,12 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/me/calendar-url",
             post(api::me::create_calendar_url).delete(api::me::revoke_calendar_url),
         )
-        .route("/calendar/{file}", get(calendar::calendar_feed));
+        .route("/calendar/{file}", get(calendar::calendar_feed))
+        .route("/api/v1/me/journeys", get(api::journeys::me_journeys))
+        .route(
+            "/api/v1/me/journeys/{journey_id}/tasks/{task_id}/done",
+            post(api::journeys::citizen_done),
+        );
     let web = Router::new()
         .route("/", get(web::landing))
         .route("/login", get(web::login_page))
@@ -44,6 +54,11 @@ pub fn router(state: AppState) -> Router {
         .route("/me/messages/{org}/{message_id}", get(web::message))
         .route("/me/calendar", post(web::calendar_create))
         .route("/me/calendar/revoke", post(web::calendar_revoke))
+        .route("/me/journeys/{journey_id}", get(web::journey_page))
+        .route(
+            "/me/journeys/{journey_id}/tasks/{task_id}/done",
+            post(web::journey_task_done),
+        )
         .route("/lang/{code}", get(web::set_language))
         .route("/assets/{file}", get(web::asset))
         .route("/auth/dev/login", post(auth::dev_login))
@@ -55,6 +70,15 @@ pub fn router(state: AppState) -> Router {
         .route("/ready", get(api::ops::ready))
         .route("/metrics", get(api::ops::metrics))
         .route("/api/openapi.json", get(openapi::serve));
+    // Public: explaining a published rule for a household the caller sends (see api::rules).
+    let rules = Router::new()
+        .route("/api/v1/rules", get(api::rules::list))
+        .route("/api/v1/rules/{ruleset}/inputs", get(api::rules::inputs))
+        .route(
+            "/api/v1/rules/{ruleset}/explain",
+            post(api::rules::post_explain),
+        )
+        .route("/rules/{ruleset}", get(web::rules_page));
 
     Router::new()
         .merge(agency)
@@ -63,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops)
         .merge(foresight::api_routes())
         .merge(foresight::page_routes())
+        .merge(rules)
         .fallback(web::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(

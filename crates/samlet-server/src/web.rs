@@ -88,6 +88,8 @@ impl Templates {
                 "foresight_library.html",
                 include_str!("../templates/foresight_library.html"),
             ),
+            ("rules.html", include_str!("../templates/rules.html")),
+            ("journey.html", include_str!("../templates/journey.html")),
         ] {
             env.add_template(name, src)?;
         }
@@ -291,12 +293,15 @@ pub async fn overview(
         Some("calendar-revoked") => Some(lang.t("calendar_revoked")),
         _ => None,
     };
+    let mine = crate::api::journeys::my_journeys(&state, &c)
+        .await
+        .map_err(err)?;
     let ctx = page(
         lang,
         lang.t("overview_title"),
         "/me",
         Some(&c),
-        context! { o => Value::from_serialize(&o), messages => Value::from_serialize(&messages), page => page_no, next_page, status_color, flash, masked_pid => masked(c.pid.as_str()) },
+        context! { journeys => Value::from_serialize(&mine.journeys), offers => Value::from_serialize(&mine.offers), o => Value::from_serialize(&o), messages => Value::from_serialize(&messages), page => page_no, next_page, status_color, flash, masked_pid => masked(c.pid.as_str()) },
     );
     Ok(state
         .templates
@@ -424,6 +429,86 @@ pub async fn asset(Path(file): Path<String>) -> Response {
         .into_response()
 }
 
+/// The example household the rules page starts with.
+const EXAMPLE_HOUSEHOLD: &str = r#"{
+  "members": [
+    {"id": "Kari", "role": "parent", "birth_date": "1984-04-12", "annual_income": 800000},
+    {"id": "Ola", "role": "parent", "birth_date": "1983-10-02", "annual_income": 500000},
+    {"id": "Emil", "role": "child", "birth_date": "2012-03-15", "annual_income": 0},
+    {"id": "Jonas", "role": "child", "birth_date": "2019-06-07", "annual_income": 0}
+  ]
+}"#;
+
+#[derive(Deserialize)]
+pub struct RulesQuery {
+    pub period: Option<String>,
+    pub household: Option<String>,
+}
+
+/// Anyone can try a published rule: a GET form (no side effects, nothing stored), so it works
+/// without JavaScript and without login.
+pub async fn rules_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeCitizen(c): MaybeCitizen,
+    Path(ruleset): Path<String>,
+    Query(q): Query<RulesQuery>,
+    uri: Uri,
+) -> WebResult {
+    let lang = lang_of(&headers);
+    if state.rules.get(&ruleset).is_none() {
+        return Err(WebError(
+            ApiError::not_found(format!("There is no rule set `{ruleset}`.")),
+            lang,
+        ));
+    }
+    let rules_lang = match lang {
+        Lang::En => samlet_rules::Lang::En,
+        _ => samlet_rules::Lang::Nb,
+    };
+    let (mut result, mut error, mut trace_json) = (None, None, None);
+    if let (Some(period), Some(household)) = (&q.period, &q.household) {
+        let parsed = serde_json::from_str::<serde_json::Value>(household).map_err(|e| {
+            ApiError::invalid("/household", format!("{}: {e}", lang.t("rules_not_json")))
+        });
+        match parsed
+            .and_then(|h| crate::api::rules::explain(&state, &ruleset, period, h, rules_lang))
+        {
+            Ok(r) => {
+                trace_json = serde_json::to_string_pretty(&r.trace).ok();
+                result = Some(r);
+            }
+            Err(e) => error = Some(e.detail),
+        }
+    }
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let period = q
+        .period
+        .clone()
+        .unwrap_or_else(|| today().format("%Y-%m").to_string());
+    let household = q
+        .household
+        .clone()
+        .unwrap_or_else(|| EXAMPLE_HOUSEHOLD.to_owned());
+    let path = uri.path().to_owned();
+    let ctx = page(
+        lang,
+        lang.t("rules_title"),
+        &path,
+        c.as_ref(),
+        context! { ruleset, period, household, error, trace_json, result => Value::from_serialize(&result) },
+    );
+    let html = state
+        .templates
+        .render("rules.html", ctx)
+        .map_err(|e| WebError(e, lang))?;
+    Ok((status, html).into_response())
+}
+
 pub async fn not_found(headers: HeaderMap, uri: Uri) -> Response {
     let e = ApiError::not_found(format!("There is nothing at {}.", uri.path()));
     let wants_html = headers
@@ -436,4 +521,75 @@ pub async fn not_found(headers: HeaderMap, uri: Uri) -> Response {
     } else {
         e.into_response()
     }
+}
+
+#[derive(Deserialize)]
+pub struct FlashQuery {
+    pub flash: Option<String>,
+}
+
+/// A personal checklist for one life event.
+pub async fn journey_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeCitizen(c): MaybeCitizen,
+    Path(id): Path<String>,
+    Query(q): Query<FlashQuery>,
+    uri: Uri,
+) -> WebResult {
+    let lang = lang_of(&headers);
+    let Some(c) = c else {
+        return Ok(to_login(uri.path()));
+    };
+    let err = |e| WebError(e, lang);
+    let j = state
+        .store
+        .journey(&id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .filter(|j| j.pid == c.pid.as_str())
+        .ok_or_else(|| err(ApiError::not_found(lang.t("not_found_title"))))?;
+    let j = crate::api::journeys::view(&state, j).map_err(err)?;
+    let title = if lang == Lang::En {
+        j.title_en.clone()
+    } else {
+        j.title_nb.clone()
+    };
+    let flash = match q.flash.as_deref() {
+        Some("task-done") => Some(lang.t("journey_marked_done")),
+        _ => None,
+    };
+    let ctx = page(
+        lang,
+        &title,
+        uri.path(),
+        Some(&c),
+        context! { j => Value::from_serialize(&j), flash },
+    );
+    Ok(state
+        .templates
+        .render("journey.html", ctx)
+        .map_err(err)?
+        .into_response())
+}
+
+/// The citizen ticks off one of their own tasks (a form POST with the CSRF token; no JS needed).
+pub async fn journey_task_done(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    c: Citizen,
+    Path((id, task)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> WebResult {
+    let lang = lang_of(&headers);
+    check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
+    crate::api::journeys::mark_done(
+        &state,
+        crate::api::journeys::Marker::Citizen(&c),
+        &id,
+        &task,
+    )
+    .await
+    .map_err(|e| WebError(e, lang))?;
+    Ok(Redirect::to(&format!("/me/journeys/{}?flash=task-done", urlencode(&id))).into_response())
 }

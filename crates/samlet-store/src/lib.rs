@@ -16,11 +16,13 @@ use samlet_domain::OrgNumber;
 
 pub mod conformance;
 mod foresight;
+mod journeys;
 mod model;
 mod sql;
 pub mod testing;
 
 pub use foresight::*;
+pub use journeys::*;
 pub use model::*;
 pub use sql::{postgres::PostgresStore, sqlite::SqliteStore};
 
@@ -63,7 +65,7 @@ pub const TOKEN_DEV: &str = "dev";
 pub const TOKEN_ACCESS: &str = "access";
 
 #[async_trait]
-pub trait Store: ForesightStore + Send + Sync + 'static {
+pub trait Store: ForesightStore + JourneyStore + Send + Sync + 'static {
     /// "sqlite" or "postgres", for metrics and `/ready`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;

@@ -2,6 +2,8 @@
 //! (`me`) and operations (`ops`).
 
 pub mod agency;
+pub mod journeys;
 pub mod me;
 pub mod ops;
+pub mod rules;
 pub mod token;

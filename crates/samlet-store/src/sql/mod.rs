@@ -8,6 +8,7 @@
 //! Where the dialects differ, the backend module says so.
 
 pub(crate) mod foresight;
+pub(crate) mod journeys;
 pub mod postgres;
 pub mod sqlite;
 

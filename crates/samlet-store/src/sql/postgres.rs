@@ -35,3 +35,4 @@ impl PostgresStore {
 
 crate::sql::impl_store!(PostgresStore, "postgres");
 crate::sql::foresight::impl_foresight_store!(PostgresStore);
+crate::sql::journeys::impl_journey_store!(PostgresStore);

@@ -49,3 +49,4 @@ impl SqliteStore {
 
 crate::sql::impl_store!(SqliteStore, "sqlite");
 crate::sql::foresight::impl_foresight_store!(SqliteStore);
+crate::sql::journeys::impl_journey_store!(SqliteStore);

@@ -1,0 +1,69 @@
+//! The rule sets shipped with Samlet, embedded in the binary so the server and the CLI work
+//! from any working directory.
+
+use std::path::{Path, PathBuf};
+
+use crate::{load_rule_set_from_files, LoadError, RuleSet};
+
+/// `(rule set id, [(file name, text)])` for every shipped rule set.
+const SHIPPED: &[(&str, &[(&str, &str)])] = &[(
+    "child-benefit",
+    &[
+        (
+            "inputs.yaml",
+            include_str!("../rules/child-benefit/inputs.yaml"),
+        ),
+        (
+            "parameters.yaml",
+            include_str!("../rules/child-benefit/parameters.yaml"),
+        ),
+        (
+            "rules.yaml",
+            include_str!("../rules/child-benefit/rules.yaml"),
+        ),
+        (
+            "ruleset.yaml",
+            include_str!("../rules/child-benefit/ruleset.yaml"),
+        ),
+    ],
+)];
+
+/// Loads every rule set shipped with Samlet (the directory shown in errors is
+/// `rules/<id>` inside the `samlet-rules` crate).
+pub fn shipped_rule_sets() -> Result<Vec<RuleSet>, LoadError> {
+    SHIPPED
+        .iter()
+        .map(|(id, files)| {
+            let dir = Path::new("rules").join(id);
+            let files: Vec<(PathBuf, String)> = files
+                .iter()
+                .map(|(name, text)| (dir.join(name), (*text).to_owned()))
+                .collect();
+            load_rule_set_from_files(&dir, &files)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_rule_sets_load_and_match_the_files_on_disk() {
+        let shipped = shipped_rule_sets();
+        assert!(shipped.is_ok(), "{:?}", shipped.err());
+        let shipped = shipped.unwrap_or_default();
+        assert_eq!(shipped.len(), 1);
+        assert_eq!(shipped[0].id(), "child-benefit");
+        // Every YAML file in the directory must be embedded, or the binary would drift.
+        let on_disk =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/child-benefit"))
+                .map(|d| {
+                    d.filter_map(|e| e.ok())
+                        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+                        .count()
+                })
+                .unwrap_or(0);
+        assert_eq!(on_disk, SHIPPED[0].1.len());
+    }
+}

@@ -1,0 +1,153 @@
+//! Rules as code over HTTP: explain a published rule set for a household the caller sends.
+//!
+//! **Public by design**: explaining a published rule for a household is public information (it
+//! is what the law says for that situation). The caller sends the household; nothing is read
+//! from the store and nothing is logged or kept, so no login or agency token is needed.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use samlet_rules::{Household, Lang, Period};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::extract::ApiJson;
+use crate::problem::{ApiError, ApiResult};
+use crate::AppState;
+
+/// What to explain.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExplainRequest {
+    /// The month, `YYYY-MM`.
+    #[schema(example = "2024-09")]
+    pub period: String,
+    /// `{"id": "h1", "members": [{"id": "Kari", "role": "parent", "birth_date": "1984-04-12", "annual_income": 500000}]}`:
+    /// any key other than `id`/`members` is an input the rule set declares.
+    #[schema(value_type = Object)]
+    pub household: serde_json::Value,
+    /// `nb` (default) or `en`.
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// The result, a citizen-readable explanation and the trace for machines.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExplainResponse {
+    pub ruleset: String,
+    pub period: String,
+    /// Output values by rule name.
+    #[schema(value_type = Object)]
+    pub outputs: serde_json::Value,
+    /// Which conditions held, which values and rates were used, from which source, which paragraph.
+    pub explanation: String,
+    /// The same as a structured trace.
+    #[schema(value_type = Object)]
+    pub trace: serde_json::Value,
+}
+
+/// A rule set the server explains.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleSetInfo {
+    pub id: String,
+    pub main_output: Option<String>,
+    pub outputs: Vec<String>,
+}
+
+pub fn rules_lang(s: Option<&str>) -> Result<Lang, ApiError> {
+    match s.map(|s| s.trim().to_ascii_lowercase()) {
+        None => Ok(Lang::Nb),
+        Some(s) if matches!(s.as_str(), "nb" | "no" | "nb-no" | "da") => Ok(Lang::Nb),
+        Some(s) if s.starts_with("en") => Ok(Lang::En),
+        Some(s) => Err(ApiError::invalid(
+            "/lang",
+            format!("`{s}` is not a language we explain in; use `nb` or `en`."),
+        )),
+    }
+}
+
+/// Evaluate and explain; shared by the API and the web page.
+pub fn explain(
+    state: &AppState,
+    ruleset: &str,
+    period: &str,
+    household: serde_json::Value,
+    lang: Lang,
+) -> ApiResult<ExplainResponse> {
+    let rs = state.rules.get(ruleset).ok_or_else(|| {
+        let known: Vec<&str> = state.rules.ids().collect();
+        ApiError::not_found(format!(
+            "There is no rule set `{ruleset}`. Known rule sets: {}.",
+            known.join(", ")
+        ))
+    })?;
+    let p = Period::parse(period).ok_or_else(|| {
+        ApiError::invalid(
+            "/period",
+            format!("`{period}` is not a month; write it as YYYY-MM, e.g. 2024-09."),
+        )
+    })?;
+    let h: Household = serde_json::from_value(household).map_err(|e| {
+        ApiError::invalid("/household", format!("The household is not valid: {e}."))
+    })?;
+    let ev = rs.evaluate(&h, p).map_err(|e| {
+        ApiError::invalid(
+            "/household",
+            format!("The rule set cannot be evaluated for this household: {e}"),
+        )
+    })?;
+    Ok(ExplainResponse {
+        ruleset: rs.id().to_owned(),
+        period: p.to_string(),
+        outputs: serde_json::to_value(&ev.outputs).map_err(ApiError::internal)?,
+        explanation: ev.explanation(lang),
+        trace: serde_json::to_value(&ev.trace).map_err(ApiError::internal)?,
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/rules/{ruleset}/explain", tag = "rules",
+    request_body = ExplainRequest,
+    params(("ruleset" = String, Path, description = "Rule set id, e.g. child-benefit")),
+    responses((status = 200, body = ExplainResponse),
+        (status = 404, description = "No such rule set", body = crate::problem::Problem),
+        (status = 422, description = "Invalid period, language or household", body = crate::problem::Problem)))]
+pub async fn post_explain(
+    State(state): State<AppState>,
+    Path(ruleset): Path<String>,
+    ApiJson(req): ApiJson<ExplainRequest>,
+) -> ApiResult<Json<ExplainResponse>> {
+    let lang = rules_lang(req.lang.as_deref())?;
+    explain(&state, &ruleset, &req.period, req.household, lang).map(Json)
+}
+
+#[utoipa::path(get, path = "/api/v1/rules", tag = "rules",
+    responses((status = 200, body = [RuleSetInfo])))]
+pub async fn list(State(state): State<AppState>) -> Json<Vec<RuleSetInfo>> {
+    Json(
+        state
+            .rules
+            .iter()
+            .map(|r| RuleSetInfo {
+                id: r.id().to_owned(),
+                main_output: r.main_output().map(str::to_owned),
+                outputs: r.outputs().into_iter().map(str::to_owned).collect(),
+            })
+            .collect(),
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/rules/{ruleset}/inputs", tag = "rules",
+    params(("ruleset" = String, Path, description = "Rule set id")),
+    responses((status = 200, description = "Every input each rule needs and its source", body = Object),
+        (status = 404, body = crate::problem::Problem)))]
+pub async fn inputs(
+    State(state): State<AppState>,
+    Path(ruleset): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let rs = state
+        .rules
+        .get(&ruleset)
+        .ok_or_else(|| ApiError::not_found(format!("There is no rule set `{ruleset}`.")))?;
+    serde_json::to_value(rs.inputs_report())
+        .map(Json)
+        .map_err(ApiError::internal)
+}

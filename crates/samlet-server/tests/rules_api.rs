@@ -1,0 +1,182 @@
+//! Rules as code over HTTP: anyone can ask what the published child benefit rule gives a household.
+
+use std::net::SocketAddr;
+
+use samlet_server::{AppState, Config};
+use serde_json::{json, Value};
+
+struct App {
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn start() -> App {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store = samlet_store::connect(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let listen: SocketAddr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
+    let state = AppState::new(store, Config::dev(listen, db))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let _ = samlet_server::serve(state, move |a| {
+            let _ = tx.send(a);
+        })
+        .await;
+    });
+    let addr = rx.await.unwrap_or_else(|e| panic!("{e}"));
+    App {
+        url: format!("http://{addr}"),
+        _dir: dir,
+    }
+}
+
+fn household() -> Value {
+    json!({"members": [
+        {"id": "Kari", "role": "parent", "birth_date": "1984-04-12", "annual_income": 500000},
+        {"id": "Emil", "role": "child", "birth_date": "2012-03-15", "annual_income": 0}
+    ]})
+}
+
+#[tokio::test]
+async fn anyone_can_have_the_child_benefit_explained_without_logging_in() {
+    let app = start().await;
+    let c = reqwest::Client::new();
+    let res = c
+        .post(format!("{}/api/v1/rules/child-benefit/explain", app.url))
+        .json(&json!({"period": "2024-09", "lang": "en", "household": household()}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.unwrap_or_default();
+    assert_eq!(v["ruleset"], "child-benefit");
+    assert_eq!(v["period"], "2024-09");
+    let text = v["explanation"].as_str().unwrap_or_default();
+    assert!(text.contains("Child benefit"), "{text}");
+    assert!(text.contains("barnetrygdloven"), "{text}");
+    assert!(!v["trace"].is_null());
+    // One child at the September 2024 rate (invented rates, see the rule set).
+    assert_eq!(
+        v["outputs"]["child_benefit"].to_string().trim_matches('"'),
+        "1766"
+    );
+}
+
+#[tokio::test]
+async fn mistakes_are_problems_with_a_pointer() {
+    let app = start().await;
+    let c = reqwest::Client::new();
+    let post = |path: &str, body: Value| c.post(format!("{}{path}", app.url)).json(&body).send();
+    let r = post(
+        "/api/v1/rules/child-benefit/explain",
+        json!({"period": "September", "household": household()}),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json")
+    );
+    let p: Value = r.json().await.unwrap_or_default();
+    assert_eq!(p["pointer"], "/period");
+
+    let r = post(
+        "/api/v1/rules/child-benefit/explain",
+        json!({"period": "2024-09", "household": {"members": [{"id": "a", "shoe_size": 42}]}}),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), 422);
+    let p: Value = r.json().await.unwrap_or_default();
+    assert_eq!(p["pointer"], "/household");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("shoe_size"),
+        "{p}"
+    );
+
+    let r = post(
+        "/api/v1/rules/housing-allowance/explain",
+        json!({"period": "2024-09", "household": household()}),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), 404);
+}
+
+#[tokio::test]
+async fn rule_sets_and_their_inputs_are_listed() {
+    let app = start().await;
+    let v: Value = reqwest::get(format!("{}/api/v1/rules", app.url))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(v[0]["id"], "child-benefit");
+    let r = reqwest::get(format!("{}/api/v1/rules/child-benefit/inputs", app.url))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), 200);
+    assert!(r
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("Folkeregisteret"));
+    let doc = reqwest::get(format!("{}/api/openapi.json", app.url))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(doc.contains("/api/v1/rules/{ruleset}/explain"));
+}
+
+#[tokio::test]
+async fn the_try_it_page_works_without_javascript_in_both_languages() {
+    let app = start().await;
+    let c = reqwest::Client::new();
+    let page = c
+        .get(format!("{}/rules/child-benefit", app.url))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(page.contains("<form method=\"get\""), "{page}");
+    assert!(page.contains("Prøv regelen"));
+    let h = household().to_string();
+    let res = c
+        .get(format!("{}/rules/child-benefit", app.url))
+        .query(&[("period", "2024-09"), ("household", h.as_str())])
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap_or_default();
+    assert!(page.contains("data-testid=\"rules-result\""), "{page}");
+    assert!(page.contains("Child benefit"), "{page}");
+    let res = c
+        .get(format!("{}/rules/child-benefit", app.url))
+        .query(&[("period", "2024-09"), ("household", "{oops")])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 422);
+    assert!(res
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("role=\"alert\""));
+}

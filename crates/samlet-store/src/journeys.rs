@@ -1,0 +1,102 @@
+//! Life events, personal journeys and proactive offers (module 2): the storage side.
+//!
+//! The store keeps what was planned for a person as an opaque JSON snapshot (the catalogue may
+//! change later; a person keeps the checklist they were given) plus which tasks are done.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::Result;
+
+/// An event an agency reported (a death, a birth, a move …).
+#[derive(Debug, Clone)]
+pub struct NewLifeEvent {
+    /// The agency's id of the event; reporting it again changes nothing.
+    pub event_id: String,
+    /// The person the event is about.
+    pub pid: String,
+    pub kind: String,
+    pub date: NaiveDate,
+    /// The request as JSON (related persons, facts), kept for audit.
+    pub body: String,
+}
+
+/// A journey planned for one person.
+#[derive(Debug, Clone)]
+pub struct NewJourney {
+    pub id: String,
+    pub pid: String,
+    pub journey_key: String,
+    pub event_date: NaiveDate,
+    /// The planned tasks as JSON.
+    pub tasks_json: String,
+}
+
+/// A proactive offer: the person may be entitled to something.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewOffer {
+    pub pid: String,
+    pub ruleset: String,
+    pub period: String,
+    /// The amount as a decimal string.
+    pub amount: String,
+    pub explanation_nb: String,
+    pub explanation_en: String,
+    pub apply_url: Option<String>,
+}
+
+/// A task marked done.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TaskDone {
+    pub task_id: String,
+    /// `citizen` or the organisation number of the agency.
+    pub done_by: String,
+    pub done_at: DateTime<Utc>,
+}
+
+/// A stored journey with its done tasks.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredJourney {
+    pub id: String,
+    pub pid: String,
+    pub journey_key: String,
+    pub event_date: NaiveDate,
+    pub tasks_json: String,
+    pub done: Vec<TaskDone>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A stored offer.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredOffer {
+    #[serde(flatten)]
+    pub offer: NewOffer,
+    pub created_at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait JourneyStore: Send + Sync {
+    /// Records an event once per (agency, event id), with the journeys and offers it gives, in
+    /// one transaction. Returns false (and stores nothing) when the event was recorded before.
+    async fn record_life_event(
+        &self,
+        agency_id: i64,
+        event: &NewLifeEvent,
+        journeys: &[NewJourney],
+        offers: &[NewOffer],
+    ) -> Result<bool>;
+    /// The person's journeys, newest event first.
+    async fn journeys_for(&self, pid: &str) -> Result<Vec<StoredJourney>>;
+    async fn journey(&self, journey_id: &str) -> Result<Option<StoredJourney>>;
+    /// Marks a task done; false when it was already done.
+    async fn set_task_done(
+        &self,
+        journey_id: &str,
+        task_id: &str,
+        done_by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// The person's offers, newest first.
+    async fn offers_for(&self, pid: &str) -> Result<Vec<StoredOffer>>;
+}
