@@ -14,11 +14,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use samlet_domain::OrgNumber;
 
+pub mod access_log;
 pub mod conformance;
+pub mod conformance_log;
 mod model;
 mod sql;
 pub mod testing;
 
+pub use access_log::*;
 pub use model::*;
 pub use sql::{postgres::PostgresStore, sqlite::SqliteStore};
 
@@ -32,6 +35,9 @@ pub enum StoreError {
     AgencyExists(String),
     #[error("unsupported database URL \"{0}\": use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
+    /// Another writer extended the transparency log first; reload and retry.
+    #[error("the log's tree head moved: prepared at size {expected}, stored size is {found}")]
+    StaleLogHead { expected: u64, found: i64 },
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
 }
@@ -59,7 +65,7 @@ pub const TOKEN_DEV: &str = "dev";
 pub const TOKEN_ACCESS: &str = "access";
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AccessLogStore + Send + Sync + 'static {
     /// "sqlite" or "postgres", for metrics and `/ready`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;

@@ -34,3 +34,4 @@ impl PostgresStore {
 }
 
 crate::sql::impl_store!(PostgresStore, "postgres");
+crate::sql::access_log::impl_access_log_store!(PostgresStore, sqlx::Postgres, " FOR UPDATE");

@@ -48,3 +48,4 @@ impl SqliteStore {
 }
 
 crate::sql::impl_store!(SqliteStore, "sqlite");
+crate::sql::access_log::impl_access_log_store!(SqliteStore, sqlx::Sqlite, "");
