@@ -51,6 +51,13 @@ impl Modify for Security {
         api::me::open_message,
         api::me::create_calendar_url,
         api::me::revoke_calendar_url,
+        crate::transparency::http::person_overview,
+        crate::transparency::http::me_access_log,
+        crate::transparency::http::checkpoint,
+        crate::transparency::http::key,
+        crate::transparency::http::inclusion,
+        crate::transparency::http::consistency,
+        crate::transparency::http::leaves,
         api::ops::health,
         api::ops::ready,
         api::ops::metrics,
@@ -59,6 +66,7 @@ impl Modify for Security {
     tags(
         (name = "agency", description = "For agencies: push what they have going on with a person"),
         (name = "citizen", description = "For the logged-in person: their own overview"),
+        (name = "transparency", description = "The public, tamper-evident access log: checkpoints and proofs"),
         (name = "operations", description = "Health, readiness and metrics")
     )
 )]

@@ -9,6 +9,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 use crate::extract::BODY_LIMIT;
+use crate::transparency::http as tlog;
 use crate::{api, auth, calendar, middleware, oidc, openapi, web, AppState};
 
 pub fn router(state: AppState) -> Router {
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/benefits", post(api::agency::post_benefit))
         .route("/api/v1/messages", post(api::agency::post_message))
         .route("/api/v1/bulk", post(api::agency::post_bulk))
+        .route("/api/v1/persons/{pid}/overview", get(tlog::person_overview))
         .route("/oauth/token", post(api::token::token));
     let me = Router::new()
         .route("/api/v1/me/overview", get(api::me::overview))
@@ -36,12 +38,21 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/me/calendar-url",
             post(api::me::create_calendar_url).delete(api::me::revoke_calendar_url),
         )
+        .route("/api/v1/me/access-log", get(tlog::me_access_log))
         .route("/calendar/{file}", get(calendar::calendar_feed));
+    // The public transparency log: hashes and signatures only.
+    let log = Router::new()
+        .route("/log/checkpoint", get(tlog::checkpoint))
+        .route("/log/key", get(tlog::key))
+        .route("/log/proof/inclusion", get(tlog::inclusion))
+        .route("/log/proof/consistency", get(tlog::consistency))
+        .route("/log/leaves", get(tlog::leaves));
     let web = Router::new()
         .route("/", get(web::landing))
         .route("/login", get(web::login_page))
         .route("/me", get(web::overview))
         .route("/me/messages/{org}/{message_id}", get(web::message))
+        .route("/me/access-log", get(tlog::access_log_html))
         .route("/me/calendar", post(web::calendar_create))
         .route("/me/calendar/revoke", post(web::calendar_revoke))
         .route("/lang/{code}", get(web::set_language))
@@ -61,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .merge(me)
         .merge(web)
         .merge(ops)
+        .merge(log)
         .fallback(web::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(

@@ -56,6 +56,7 @@ impl Templates {
             ("message.html", include_str!("../templates/message.html")),
             ("calendar.html", include_str!("../templates/calendar.html")),
             ("error.html", include_str!("../templates/error.html")),
+            ("access_log.html", include_str!("../templates/access_log.html")),
         ] {
             env.add_template(name, src)?;
         }
@@ -89,7 +90,7 @@ impl Templates {
 }
 
 /// The context every page gets.
-fn page(lang: Lang, title: &str, path: &str, citizen: Option<&Citizen>, extra: Value) -> Value {
+pub(crate) fn page(lang: Lang, title: &str, path: &str, citizen: Option<&Citizen>, extra: Value) -> Value {
     let languages = [("nb", "Norsk (bokmål)"), ("en", "English"), ("da", "Dansk")]
         .into_iter()
         .map(|(code, name)| context! { code, name })
@@ -107,7 +108,7 @@ fn page(lang: Lang, title: &str, path: &str, citizen: Option<&Citizen>, extra: V
 }
 
 /// Errors on HTML routes render a page, not problem+json.
-pub struct WebError(ApiError, Lang);
+pub struct WebError(pub ApiError, pub Lang);
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
@@ -193,7 +194,7 @@ pub async fn login_page(
         .into_response())
 }
 
-fn to_login(path: &str) -> Response {
+pub(crate) fn to_login(path: &str) -> Response {
     Redirect::to(&format!("/login?next={}", urlencode(path))).into_response()
 }
 
