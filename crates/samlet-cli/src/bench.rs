@@ -96,7 +96,11 @@ fn stats(mut v: Vec<Duration>) -> String {
     v.sort();
     let n = v.len().max(1);
     let mean = v.iter().sum::<Duration>() / n as u32;
-    let pct = |p: f64| v.get(((n as f64 * p) as usize).min(n - 1)).copied().unwrap_or_default();
+    let pct = |p: f64| {
+        v.get(((n as f64 * p) as usize).min(n - 1))
+            .copied()
+            .unwrap_or_default()
+    };
     format!(
         "mean {:.3} ms, p50 {:.3} ms, p99 {:.3} ms",
         mean.as_secs_f64() * 1e3,
@@ -116,7 +120,10 @@ async fn bench_log(
     let dir = dir.unwrap_or_else(|| tmp.path().to_path_buf());
     std::fs::create_dir_all(&dir)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("samlet bench log: {cores} cores, SQLite (WAL, synchronous=FULL) in {}", dir.display());
+    println!(
+        "samlet bench log: {cores} cores, SQLite (WAL, synchronous=FULL) in {}",
+        dir.display()
+    );
 
     // 1. Raw SHA-256 of the same leaves (the salted commitment plus the leaf hash).
     let bodies: Vec<String> = (0..appends)
@@ -161,7 +168,11 @@ async fn bench_log(
     let append_secs = started.elapsed().as_secs_f64();
     let append_rate = appends as f64 / append_secs;
     let cp = tlog.checkpoint().await?;
-    anyhow::ensure!(cp.size == appends, "log has {} entries, expected {appends}", cp.size);
+    anyhow::ensure!(
+        cp.size == appends,
+        "log has {} entries, expected {appends}",
+        cp.size
+    );
     println!("\nAppends ({appends} entries, {concurrency} concurrent callers, each returned after commit):");
     println!("  durable appends:  {append_rate:>12.0} /s  ({append_secs:.2} s)");
     println!("  raw SHA-256:      {sha_rate:>12.0} /s  ({sha_secs:.3} s, same leaves, one core)");
@@ -233,7 +244,13 @@ async fn bench_log(
         samlet_merkle::verify_consistency(from, size, &proof, &old, &root)
             .map_err(|e| anyhow::anyhow!("consistency proof {from}->{size} failed: {e}"))?;
     }
-    println!("  inclusion proof (fetch nodes in one query + build): {}", stats(inc));
-    println!("  consistency proof:                                  {}", stats(con));
+    println!(
+        "  inclusion proof (fetch nodes in one query + build): {}",
+        stats(inc)
+    );
+    println!(
+        "  consistency proof:                                  {}",
+        stats(con)
+    );
     Ok(())
 }

@@ -37,8 +37,13 @@ pub enum LogCommand {
 
 pub async fn run(cmd: LogCommand) -> anyhow::Result<i32> {
     match cmd {
-        LogCommand::Verify { url, state, key } => verify(&url, state.as_deref(), key.as_deref()).await,
-        LogCommand::Expire { older_than_days, db } => {
+        LogCommand::Verify { url, state, key } => {
+            verify(&url, state.as_deref(), key.as_deref()).await
+        }
+        LogCommand::Expire {
+            older_than_days,
+            db,
+        } => {
             let store = samlet_store::connect(&db.url()?).await?;
             let now = chrono::Utc::now();
             let before = now - chrono::Duration::days(i64::from(older_than_days));
@@ -51,17 +56,20 @@ pub async fn run(cmd: LogCommand) -> anyhow::Result<i32> {
 
 fn read_state(path: &Path) -> anyhow::Result<Option<AuditState>> {
     match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(
-            serde_json::from_str(&text)
-                .with_context(|| format!("{} is not a log state file", path.display()))?,
-        )),
+        Ok(text) => Ok(Some(serde_json::from_str(&text).with_context(|| {
+            format!("{} is not a log state file", path.display())
+        })?)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
 }
 
 /// Runs the audit and prints the report; returns the exit code.
-pub async fn verify(url: &str, state_file: Option<&Path>, key: Option<&str>) -> anyhow::Result<i32> {
+pub async fn verify(
+    url: &str,
+    state_file: Option<&Path>,
+    key: Option<&str>,
+) -> anyhow::Result<i32> {
     let state = match state_file {
         Some(p) => read_state(p)?,
         None => None,

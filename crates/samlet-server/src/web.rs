@@ -56,7 +56,10 @@ impl Templates {
             ("message.html", include_str!("../templates/message.html")),
             ("calendar.html", include_str!("../templates/calendar.html")),
             ("error.html", include_str!("../templates/error.html")),
-            ("access_log.html", include_str!("../templates/access_log.html")),
+            (
+                "access_log.html",
+                include_str!("../templates/access_log.html"),
+            ),
         ] {
             env.add_template(name, src)?;
         }
@@ -90,7 +93,13 @@ impl Templates {
 }
 
 /// The context every page gets.
-pub(crate) fn page(lang: Lang, title: &str, path: &str, citizen: Option<&Citizen>, extra: Value) -> Value {
+pub(crate) fn page(
+    lang: Lang,
+    title: &str,
+    path: &str,
+    citizen: Option<&Citizen>,
+    extra: Value,
+) -> Value {
     let languages = [("nb", "Norsk (bokmål)"), ("en", "English"), ("da", "Dansk")]
         .into_iter()
         .map(|(code, name)| context! { code, name })

@@ -96,7 +96,9 @@ impl Harness {
 
     /// Six accesses: Kari three times, Ola three times.
     async fn six_reads(&self) {
-        for pid in [&self.kari, &self.ola, &self.kari, &self.ola, &self.kari, &self.ola] {
+        for pid in [
+            &self.kari, &self.ola, &self.kari, &self.ola, &self.kari, &self.ola,
+        ] {
             assert_eq!(self.nav_reads(pid).await.status(), 200);
         }
     }
@@ -180,7 +182,11 @@ async fn an_agency_must_state_purpose_and_legal_basis_and_is_logged_first() {
     assert_eq!(res.status(), 400);
     let body: Value = res.json().await.expect("json");
     assert_eq!(body["pointer"], "/headers/samlet-legal-basis");
-    assert_eq!(h.store.log_size().await.expect("size"), 0, "refused reads are not data reads");
+    assert_eq!(
+        h.store.log_size().await.expect("size"),
+        0,
+        "refused reads are not data reads"
+    );
 
     // A token without samlet:read is refused too.
     let write_only = "samlet_dev_write_only";
@@ -191,7 +197,13 @@ async fn an_agency_must_state_purpose_and_legal_basis_and_is_logged_first() {
         .expect("lookup")
         .expect("nav");
     h.store
-        .insert_agency_token(&token_hash(write_only), nav.id, TOKEN_DEV, SCOPE_WRITE, None)
+        .insert_agency_token(
+            &token_hash(write_only),
+            nav.id,
+            TOKEN_DEV,
+            SCOPE_WRITE,
+            None,
+        )
         .await
         .expect("token");
     let res = client
@@ -208,7 +220,11 @@ async fn an_agency_must_state_purpose_and_legal_basis_and_is_logged_first() {
     assert_eq!(res.status(), 200);
     let o: Value = res.json().await.expect("json");
     assert_eq!(o["cases"][0]["case_id"], "dp-1");
-    assert_eq!(h.store.log_size().await.expect("size"), 1, "the read was logged");
+    assert_eq!(
+        h.store.log_size().await.expect("size"),
+        1,
+        "the read was logged"
+    );
 }
 
 #[tokio::test]
@@ -299,8 +315,10 @@ async fn kari_sees_who_looked_at_her_data_each_entry_verified() {
     assert!(en.contains("Verified in the public log"));
 
     // Someone edits one of Kari's entries: it is no longer shown as verified.
-    h.tamper("UPDATE log_entries SET body = replace(body, 'dagpenger', 'sykepenger') WHERE idx = 0")
-        .await;
+    h.tamper(
+        "UPDATE log_entries SET body = replace(body, 'dagpenger', 'sykepenger') WHERE idx = 0",
+    )
+    .await;
     let page: Value = kari
         .get(format!("{}/api/v1/me/access-log", h.base))
         .send()
@@ -385,11 +403,17 @@ async fn an_auditor_accepts_growth_and_retention() {
 async fn an_auditor_catches_an_edited_entry() {
     let h = start().await;
     let state = h.audited().await;
-    h.tamper("UPDATE log_entries SET body = replace(body, 'kapittel 4', 'kapittel 8') WHERE idx = 3")
-        .await;
+    h.tamper(
+        "UPDATE log_entries SET body = replace(body, 'kapittel 4', 'kapittel 8') WHERE idx = 3",
+    )
+    .await;
     let r = h.audit(Some(&state)).await;
     assert!(!r.ok());
-    assert!(has(&r, "entry 3: its stored details do not match"), "{:?}", r.problems);
+    assert!(
+        has(&r, "entry 3: its stored details do not match"),
+        "{:?}",
+        r.problems
+    );
     assert!(r.new_state.is_none(), "a failed audit saves no state");
 }
 
@@ -399,7 +423,14 @@ async fn an_auditor_catches_hidden_details_like_minlog() {
     let state = h.audited().await;
     h.tamper("DELETE FROM log_entries WHERE idx = 1").await;
     let r = h.audit(Some(&state)).await;
-    assert!(has(&r, "entry 1: its details were deleted without a retention tombstone"), "{:?}", r.problems);
+    assert!(
+        has(
+            &r,
+            "entry 1: its details were deleted without a retention tombstone"
+        ),
+        "{:?}",
+        r.problems
+    );
     // The citizen's page warns too.
     let ola = h.citizen(&h.ola).await;
     let page: Value = ola
@@ -426,10 +457,16 @@ async fn an_auditor_catches_hidden_details_like_minlog() {
 async fn an_auditor_catches_a_deleted_leaf() {
     let h = start().await;
     let state = h.audited().await;
-    h.tamper("DELETE FROM log_nodes WHERE level = 0 AND idx = 2; DELETE FROM log_entries WHERE idx = 2")
-        .await;
+    h.tamper(
+        "DELETE FROM log_nodes WHERE level = 0 AND idx = 2; DELETE FROM log_entries WHERE idx = 2",
+    )
+    .await;
     let r = h.audit(Some(&state)).await;
-    assert!(has(&r, "entries 2..3 are missing from the log"), "{:?}", r.problems);
+    assert!(
+        has(&r, "entries 2..3 are missing from the log"),
+        "{:?}",
+        r.problems
+    );
 }
 
 #[tokio::test]
@@ -447,7 +484,11 @@ async fn an_auditor_catches_reordered_entries() {
     )
     .await;
     let r = h.audit(Some(&state)).await;
-    assert!(has(&r, "the leaves do not hash to the signed root"), "{:?}", r.problems);
+    assert!(
+        has(&r, "the leaves do not hash to the signed root"),
+        "{:?}",
+        r.problems
+    );
 }
 
 #[tokio::test]
@@ -477,7 +518,11 @@ async fn a_truncated_log_with_its_checkpoints_left_is_caught_and_not_re_signed()
     h.tamper("DELETE FROM log_nodes WHERE level = 0 AND idx >= 4; DELETE FROM log_entries WHERE idx >= 4; UPDATE log_head SET size = 4")
         .await;
     let r = h.audit(Some(&state)).await;
-    assert!(has(&r, "the log holds 4 entries but the checkpoint signs 6"), "{:?}", r.problems);
+    assert!(
+        has(&r, "the log holds 4 entries but the checkpoint signs 6"),
+        "{:?}",
+        r.problems
+    );
     // A fresh auditor sees the same.
     let fresh = h.audit(None).await;
     assert!(!fresh.ok());

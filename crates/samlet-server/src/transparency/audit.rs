@@ -147,9 +147,9 @@ pub async fn audit(
     let cp = match open_checkpoint(note.as_bytes(), vkey.name(), &vkey, &[]) {
         Ok((cp, _)) => cp,
         Err(e) => {
-            report
-                .problems
-                .push(format!("the checkpoint does not verify with the pinned key: {e}"));
+            report.problems.push(format!(
+                "the checkpoint does not verify with the pinned key: {e}"
+            ));
             return Ok(report);
         }
     };

@@ -35,7 +35,11 @@ const MAX_HEADER_TEXT: usize = 500;
 impl From<LogError> for ApiError {
     fn from(e: LogError) -> Self {
         match e {
-            LogError::Proof(p) => ApiError::bad_request("invalid-proof-request", "Invalid proof request", p.to_string()),
+            LogError::Proof(p) => ApiError::bad_request(
+                "invalid-proof-request",
+                "Invalid proof request",
+                p.to_string(),
+            ),
             other => ApiError::internal(other),
         }
     }
@@ -281,7 +285,10 @@ pub async fn person_overview(
             role: header_text(&headers, "samlet-accessor-role")?,
         },
         on_behalf_of: header_text(&headers, "samlet-on-behalf-of")?,
-        categories: OVERVIEW_CATEGORIES.iter().map(|c| (*c).to_owned()).collect(),
+        categories: OVERVIEW_CATEGORIES
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect(),
         purpose,
         legal_basis,
         legal_basis_ref: header_text(&headers, "samlet-legal-basis-ref")?,
