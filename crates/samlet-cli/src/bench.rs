@@ -1,256 +1,519 @@
-//! Benchmarks. `samlet bench log`: durable appends through the real
-//! appender on SQLite (as a ratio against raw SHA-256 of the same leaves in
-//! the same run), then proof latency on a large tree.
-use std::convert::Infallible;
+//! `samlet bench`: performance figures measured against the real server on
+//! loopback, each printed with a ratio against a baseline measured in the
+//! same run (our convention: no absolute claim without its yardstick).
+
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use chrono::Utc;
-use clap::Subcommand;
-use rand::Rng;
-use samlet_merkle::{leaf_hash, Hash, MerkleTree, NodeId, NodeStore, SignerKey};
-use samlet_server::transparency::entry::{AccessEntry, Accessor};
-use samlet_server::transparency::log::{self, TransparencyLog};
-use samlet_store::{LogAppend, SqliteStore, Store};
-use sha2::{Digest, Sha256};
+use chrono::{NaiveDate, Utc};
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::{Rng, SeedableRng};
+use samlet_domain::*;
+use samlet_server::{AppState, Config};
+use samlet_store::{Item, Session, Store};
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
-    /// Transparency log: durable appends/s through the real appender on SQLite
-    /// (ratio against raw SHA-256 of the same leaves), and inclusion and
-    /// consistency proof latency on a tree of --proof-leaves leaves.
-    Log {
-        /// Entries to append through the appender.
-        #[arg(long, default_value_t = 100_000)]
-        appends: u64,
-        /// Concurrent callers (requests) appending.
-        #[arg(long, default_value_t = 512)]
-        concurrency: u64,
-        /// Size of the tree the proofs are measured on.
-        #[arg(long, default_value_t = 10_000_000)]
-        proof_leaves: u64,
-        /// Proofs of each kind to time.
-        #[arg(long, default_value_t = 2000)]
-        proofs: u32,
-        /// Where the bench databases go (default: a temporary directory).
-        #[arg(long)]
-        dir: Option<PathBuf>,
-    },
+    /// Durable bulk ingest through the HTTP API (records/s), against direct store ingest.
+    Ingest(IngestArgs),
+    /// Overview reads under concurrent load (p50/p99, req/s), against /health.
+    Overview(OverviewArgs),
+    /// Transparency log: durable appends/s (against raw SHA-256) and proof latency.
+    Log(crate::bench_log::LogArgs),
+}
+
+#[derive(Args)]
+pub struct Target {
+    /// SQLite data dir (a fresh temp dir when neither this nor --database-url is given).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// postgres://… to measure PostgreSQL.
+    #[arg(long, env = "SAMLET_BENCH_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl Target {
+    fn url(&self) -> anyhow::Result<(String, Option<tempfile::TempDir>)> {
+        if let Some(u) = &self.database_url {
+            return Ok((u.clone(), None));
+        }
+        match &self.data_dir {
+            Some(d) => {
+                std::fs::create_dir_all(d)?;
+                Ok((format!("sqlite://{}", d.join("samlet.db").display()), None))
+            }
+            None => {
+                let t = tempfile::tempdir()?;
+                Ok((
+                    format!("sqlite://{}", t.path().join("samlet.db").display()),
+                    Some(t),
+                ))
+            }
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    target: Target,
+    /// Records to ingest in each of the two measurements.
+    #[arg(long, default_value_t = 200_000)]
+    records: usize,
+    /// Lines per bulk upload.
+    #[arg(long, default_value_t = 5_000)]
+    batch: usize,
+    /// Concurrent uploading clients.
+    #[arg(long, default_value_t = 2)]
+    clients: usize,
+}
+
+#[derive(Args)]
+pub struct OverviewArgs {
+    #[command(flatten)]
+    target: Target,
+    /// Persons to load (skipped when the database already holds them).
+    #[arg(long, default_value_t = 1_000_000)]
+    persons: usize,
+    /// Records per person (cases, deadlines, benefits and messages mixed).
+    #[arg(long, default_value_t = 20)]
+    records_per_person: usize,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 64)]
+    clients: usize,
+    /// Seconds per measurement.
+    #[arg(long, default_value_t = 15)]
+    seconds: u64,
+    /// Write an SVG chart of the latencies here.
+    #[arg(long)]
+    svg: Option<PathBuf>,
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
-        BenchCommand::Log {
-            appends,
-            concurrency,
-            proof_leaves,
-            proofs,
-            dir,
-        } => bench_log(appends, concurrency, proof_leaves, proofs, dir).await,
+        BenchCommand::Ingest(a) => ingest(a).await,
+        BenchCommand::Overview(a) => overview(a).await,
+        BenchCommand::Log(a) => crate::bench_log::run(a).await,
     }
 }
 
-/// prepare_append never reads the store; this one holds nothing.
-struct NoStore;
-
-impl NodeStore for NoStore {
-    type Error = Infallible;
-    fn get(&self, _: NodeId) -> Result<Option<Hash>, Infallible> {
-        Ok(None)
+/// Deterministic synthetic person number `n` (distinct for distinct n):
+/// the (n % 400)-th valid individual number on day n / 400 from 1 Jan 1940.
+pub fn bench_person(n: usize) -> Pid {
+    thread_local! {
+        static DAY: std::cell::RefCell<(usize, Vec<Pid>)> = const { std::cell::RefCell::new((usize::MAX, Vec::new())) };
     }
-    fn put(&mut self, _: NodeId, _: Hash) -> Result<(), Infallible> {
-        Ok(())
+    const PER_DAY: usize = 400;
+    DAY.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let day_no = n / PER_DAY;
+        if cache.0 != day_no {
+            let day = NaiveDate::from_ymd_opt(1940, 1, 1).unwrap_or_default()
+                + chrono::Duration::days(day_no as i64);
+            // About 490 of the 1,000 individual numbers give a valid 1900s number.
+            cache.1 = (0..1000)
+                .filter_map(|i| Pid::synthetic(day, i))
+                .take(PER_DAY)
+                .collect();
+            cache.0 = day_no;
+        }
+        cache.1[n % PER_DAY].clone()
+    })
+}
+
+fn item(n: usize, pid: &Pid) -> anyhow::Result<Item> {
+    let id = format!("R{n}");
+    Ok(match n % 4 {
+        0 => Item::Deadline(ValidDeadline {
+            pid: pid.clone(),
+            deadline_id: id,
+            title: "Send meldekort".into(),
+            due: Due {
+                date: NaiveDate::from_ymd_opt(2026, 1 + (n % 12) as u32, 1 + (n % 28) as u32)
+                    .unwrap_or_default(),
+                at: None,
+            },
+            case_id: None,
+            url: None,
+        }),
+        1 => Item::Benefit(ValidBenefit {
+            pid: pid.clone(),
+            benefit_id: id,
+            name: "Barnetrygd".into(),
+            amount: Money { minor: 176_600 },
+            currency: Currency::parse("NOK").map_err(|e| anyhow::anyhow!("{e}"))?,
+            next_payment: NaiveDate::from_ymd_opt(2026, 12, 20),
+        }),
+        2 => Item::Message(ValidMessage {
+            pid: pid.clone(),
+            message_id: id,
+            subject: "Vedtak".into(),
+            body: "Du har fått innvilget søknaden.".into(),
+        }),
+        _ => Item::Case(ValidCase {
+            pid: pid.clone(),
+            case_id: id,
+            title: "Søknad om dagpenger".into(),
+            status: CaseStatus::InProgress,
+            service: Some("dagpenger".into()),
+            opened_at: Utc::now(),
+            url: None,
+        }),
+    })
+}
+
+fn ndjson_line(n: usize, pid: &Pid) -> String {
+    let p = pid.as_str();
+    match n % 4 {
+        0 => format!(
+            r#"{{"kind":"deadline","pid":"{p}","deadline_id":"H{n}","title":"Send meldekort","due":"2026-06-01"}}"#
+        ),
+        1 => format!(
+            r#"{{"kind":"benefit","pid":"{p}","benefit_id":"H{n}","name":"Barnetrygd","amount":"1766.00","currency":"NOK","next_payment":"2026-12-20"}}"#
+        ),
+        2 => format!(
+            r#"{{"kind":"message","pid":"{p}","message_id":"H{n}","subject":"Vedtak","body":"Du har fått innvilget søknaden."}}"#
+        ),
+        _ => format!(
+            r#"{{"kind":"case","pid":"{p}","case_id":"H{n}","title":"Søknad om dagpenger","status":"in_progress"}}"#
+        ),
     }
 }
 
-fn entry(i: u64) -> AccessEntry {
-    AccessEntry {
-        v: 1,
-        subject: format!("{:011}", 10_000_000_000u64 + i % 100_000),
-        accessor: Accessor {
-            org: "889640782".into(),
-            name: "Arbeids- og velferdsetaten".into(),
-            system: Some("saksbehandling".into()),
-            role: None,
-        },
-        on_behalf_of: None,
-        categories: vec!["cases".into(), "benefits".into()],
-        purpose: "Behandle søknad om dagpenger".into(),
-        legal_basis: "Folketrygdloven § 21-4".into(),
-        legal_basis_ref: Some("https://lovdata.no/lov/1997-02-28-19/§21-4".into()),
-        at: Utc::now(),
-        request_id: format!("bench-{i}"),
-    }
-}
-
-async fn open_store(dir: &std::path::Path, name: &str) -> anyhow::Result<Arc<SqliteStore>> {
-    let path = dir.join(name);
-    let _ = std::fs::remove_file(&path);
-    let url = format!("sqlite://{}", path.display());
-    Ok(Arc::new(SqliteStore::open(&url).await?))
-}
-
-fn stats(mut v: Vec<Duration>) -> String {
-    v.sort();
-    let n = v.len().max(1);
-    let mean = v.iter().sum::<Duration>() / n as u32;
-    let pct = |p: f64| {
-        v.get(((n as f64 * p) as usize).min(n - 1))
-            .copied()
-            .unwrap_or_default()
+async fn start_server(
+    store: Arc<dyn Store>,
+    url: String,
+) -> anyhow::Result<(String, tokio::task::JoinHandle<()>)> {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let addr = probe.local_addr()?;
+    drop(probe);
+    let config = Config {
+        login_per_minute: 1_000_000,
+        ..Config::dev(addr, url)
     };
-    format!(
-        "mean {:.3} ms, p50 {:.3} ms, p99 {:.3} ms",
-        mean.as_secs_f64() * 1e3,
-        pct(0.5).as_secs_f64() * 1e3,
-        pct(0.99).as_secs_f64() * 1e3
-    )
+    let state = AppState::new(store, config).await?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let h = tokio::spawn(async move {
+        let _ = samlet_server::serve(state, move |a| {
+            let _ = tx.send(a);
+        })
+        .await;
+    });
+    let addr = rx.await.context("server did not start")?;
+    Ok((format!("http://{addr}"), h))
 }
 
-async fn bench_log(
-    appends: u64,
-    concurrency: u64,
-    proof_leaves: u64,
-    proofs: u32,
-    dir: Option<PathBuf>,
-) -> anyhow::Result<()> {
-    let tmp = tempfile::tempdir()?;
-    let dir = dir.unwrap_or_else(|| tmp.path().to_path_buf());
-    std::fs::create_dir_all(&dir)?;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!(
-        "samlet bench log: {cores} cores, SQLite (WAL, synchronous=FULL) in {}",
-        dir.display()
+fn bar(len: u64, msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template(
+            "{msg:>12} [{elapsed_precise}] {wide_bar} {pos}/{len} ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    pb.set_message(msg.to_owned());
+    pb
+}
 
-    // 1. Raw SHA-256 of the same leaves (the salted commitment plus the leaf hash).
-    let bodies: Vec<String> = (0..appends)
-        .map(|i| serde_json::to_string(&entry(i)))
-        .collect::<Result<_, _>>()?;
-    let started = Instant::now();
-    let mut acc = 0u8;
-    for b in &bodies {
-        let mut h = Sha256::new();
-        h.update([7u8; 32]);
-        h.update(b.as_bytes());
-        let c: Hash = h.finalize().into();
-        acc ^= leaf_hash(&c)[0];
+async fn ingest(a: IngestArgs) -> anyhow::Result<()> {
+    let (url, _tmp) = a.target.url()?;
+    let store = samlet_store::connect(&url).await?;
+    let backend = store.backend();
+    let org = OrgNumber::with_check_digit(&format!("9{:07}", rand::random::<u32>() % 10_000_000))
+        .context("org")?;
+    let agency = store.create_agency(&org, "Benchmark").await?;
+    let token = crate::demo::issue_dev_token(store.as_ref(), agency.id).await?;
+    let persons: Vec<Pid> = (0..10_000).map(bench_person).collect();
+
+    // Baseline: the same number of records straight into the store, same batch size.
+    let pb = bar(a.records as u64, "store");
+    let t = Instant::now();
+    let mut n = 0;
+    while n < a.records {
+        let end = (n + a.batch).min(a.records);
+        let items = (n..end)
+            .map(|i| item(i, &persons[i % persons.len()]))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        store.ingest(agency.id, items).await?;
+        pb.inc((end - n) as u64);
+        n = end;
     }
-    let sha_secs = started.elapsed().as_secs_f64();
-    let sha_rate = appends as f64 / sha_secs;
-    std::hint::black_box(acc);
+    pb.finish_and_clear();
+    let direct = a.records as f64 / t.elapsed().as_secs_f64();
 
-    // 2. Durable appends through the real appender.
-    let store: Arc<dyn Store> = open_store(&dir, "append.db").await?;
-    let signer = SignerKey::generate("bench.samlet.example/log")?;
-    let tlog = TransparencyLog::open(store.clone(), signer).await?;
-    let per_task = appends.div_ceil(concurrency.max(1));
-    let started = Instant::now();
+    // Measured: NDJSON over HTTP, durable when each response arrives.
+    let (base, server) = start_server(store.clone(), url.clone()).await?;
+    let bodies: Vec<String> = (0..a.records)
+        .collect::<Vec<_>>()
+        .chunks(a.batch)
+        .map(|c| {
+            c.iter()
+                .map(|&i| ndjson_line(i, &persons[i % persons.len()]))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    let http = reqwest::Client::new();
+    let pb = bar(a.records as u64, "http bulk");
+    let queue = Arc::new(tokio::sync::Mutex::new(bodies.into_iter()));
+    let t = Instant::now();
     let mut tasks = Vec::new();
-    for t in 0..concurrency.max(1) {
-        let tlog = tlog.clone();
+    for _ in 0..a.clients {
+        let (queue, http, base, token, pb) = (
+            queue.clone(),
+            http.clone(),
+            base.clone(),
+            token.clone(),
+            pb.clone(),
+        );
         tasks.push(tokio::spawn(async move {
-            for j in 0..per_task {
-                let i = t * per_task + j;
-                if i >= appends {
-                    break;
-                }
-                tlog.append(entry(i)).await?;
+            loop {
+                let Some(body) = queue.lock().await.next() else {
+                    return Ok::<_, anyhow::Error>(());
+                };
+                let r = http
+                    .post(format!("{base}/api/v1/bulk"))
+                    .bearer_auth(&token)
+                    .header("content-type", "application/x-ndjson")
+                    .body(body)
+                    .send()
+                    .await?;
+                anyhow::ensure!(r.status().is_success(), "bulk failed: {}", r.status());
+                let v: serde_json::Value = r.json().await?;
+                let accepted = v["accepted"].as_u64().unwrap_or(0);
+                anyhow::ensure!(v["rejected"] == 0, "rejected lines: {}", v["lines"]);
+                pb.inc(accepted);
             }
-            Ok::<_, log::LogError>(())
         }));
     }
     for t in tasks {
         t.await??;
     }
-    let append_secs = started.elapsed().as_secs_f64();
-    let append_rate = appends as f64 / append_secs;
-    let cp = tlog.checkpoint().await?;
-    anyhow::ensure!(
-        cp.size == appends,
-        "log has {} entries, expected {appends}",
-        cp.size
-    );
-    println!("\nAppends ({appends} entries, {concurrency} concurrent callers, each returned after commit):");
-    println!("  durable appends:  {append_rate:>12.0} /s  ({append_secs:.2} s)");
-    println!("  raw SHA-256:      {sha_rate:>12.0} /s  ({sha_secs:.3} s, same leaves, one core)");
+    let via_http = a.records as f64 / t.elapsed().as_secs_f64();
+    pb.finish_and_clear();
+    server.abort();
     println!(
-        "  ratio:            appends run at {:.4} of raw hashing speed (1 : {:.0})",
-        append_rate / sha_rate,
-        sha_rate / append_rate
+        "bulk ingest on {backend}: {} records in batches of {}, {} clients",
+        a.records, a.batch, a.clients
     );
-
-    // 3. A big tree for proof latency: leaves and nodes written in large
-    //    batches straight through the store (no entry details).
-    let big: Arc<dyn Store> = open_store(&dir, "proofs.db").await?;
-    let mut tree = MerkleTree::new(NoStore);
-    let batch = 200_000u64;
-    let bar = indicatif::ProgressBar::new(proof_leaves);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "  building {pos}/{len} leaves [{bar:40}] {per_sec} eta {eta}",
-        )
-        .context("progress template")?,
-    );
-    let started = Instant::now();
-    let mut next = 0u64;
-    while next < proof_leaves {
-        let n = batch.min(proof_leaves - next);
-        let hashes: Vec<Hash> = (next..next + n)
-            .map(|i| leaf_hash(&Sha256::digest(i.to_be_bytes())))
-            .collect();
-        let pending = tree
-            .prepare_append(&hashes)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        big.log_append(&LogAppend {
-            old_size: tree.size(),
-            new_size: pending.new_size(),
-            entries: Vec::new(),
-            nodes: pending.nodes.clone(),
-        })
-        .await?;
-        tree.commit_append(pending)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        next += n;
-        bar.set_position(next);
-    }
-    bar.finish_and_clear();
-    let size = tree.size();
-    let root = tree.root();
-    println!(
-        "\nProofs on a tree of {size} leaves (built in {:.1} s):",
-        started.elapsed().as_secs_f64()
-    );
-    let mut rng = rand::thread_rng();
-    let mut inc = Vec::with_capacity(proofs as usize);
-    for _ in 0..proofs {
-        let idx = rng.gen_range(0..size);
-        let t = Instant::now();
-        let proof = log::inclusion_proof(big.as_ref(), idx, size).await?;
-        inc.push(t.elapsed());
-        let leaf = leaf_hash(&Sha256::digest(idx.to_be_bytes()));
-        samlet_merkle::verify_inclusion(idx, size, &leaf, &proof, &root)
-            .map_err(|e| anyhow::anyhow!("inclusion proof for {idx} failed: {e}"))?;
-    }
-    let mut con = Vec::with_capacity(proofs as usize);
-    for _ in 0..proofs {
-        let from = rng.gen_range(1..size.max(2));
-        let t = Instant::now();
-        let proof = log::consistency_proof(big.as_ref(), from, size).await?;
-        con.push(t.elapsed());
-        let old = log::root_at(big.as_ref(), from).await?;
-        samlet_merkle::verify_consistency(from, size, &proof, &old, &root)
-            .map_err(|e| anyhow::anyhow!("consistency proof {from}->{size} failed: {e}"))?;
-    }
-    println!(
-        "  inclusion proof (fetch nodes in one query + build): {}",
-        stats(inc)
-    );
-    println!(
-        "  consistency proof:                                  {}",
-        stats(con)
-    );
+    println!("  HTTP NDJSON, durable      {via_http:>10.0} records/s");
+    println!("  baseline: Store::ingest   {direct:>10.0} records/s");
+    println!("  ratio HTTP/baseline       {:>10.2}", via_http / direct);
     Ok(())
+}
+
+struct Latencies {
+    name: &'static str,
+    samples: Vec<Duration>,
+    elapsed: Duration,
+}
+
+impl Latencies {
+    fn pct(&self, p: f64) -> Duration {
+        let mut s = self.samples.clone();
+        s.sort();
+        s.get(((s.len() as f64 * p) as usize).min(s.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    }
+    fn rps(&self) -> f64 {
+        self.samples.len() as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+async fn load(
+    base: &str,
+    path: &'static str,
+    name: &'static str,
+    cookies: &[String],
+    clients: usize,
+    seconds: u64,
+) -> anyhow::Result<Latencies> {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    let start = Instant::now();
+    for c in 0..clients {
+        let (http, stop, url) = (http.clone(), stop.clone(), format!("{base}{path}"));
+        let cookies = cookies.to_vec();
+        tasks.push(tokio::spawn(async move {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(c as u64);
+            let mut out = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let mut req = http.get(&url);
+                if !cookies.is_empty() {
+                    req = req.header("cookie", &cookies[rng.gen_range(0..cookies.len())]);
+                }
+                let t = Instant::now();
+                let r = req.send().await?;
+                anyhow::ensure!(r.status().is_success(), "{} answered {}", url, r.status());
+                r.bytes().await?;
+                out.push(t.elapsed());
+            }
+            Ok(out)
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut samples = Vec::new();
+    for t in tasks {
+        samples.extend(t.await??);
+    }
+    Ok(Latencies {
+        name,
+        samples,
+        elapsed: start.elapsed(),
+    })
+}
+
+async fn overview(a: OverviewArgs) -> anyhow::Result<()> {
+    let (url, _tmp) = a.target.url()?;
+    let store = samlet_store::connect(&url).await?;
+    let backend = store.backend();
+    let last = bench_person(a.persons.saturating_sub(1));
+    let loaded = !store
+        .overview(last.as_str(), Default::default())
+        .await?
+        .deadlines
+        .is_empty();
+    if !loaded {
+        let org = OrgNumber::with_check_digit("91234567").context("org")?;
+        let agency = match store.agency_by_org(&org).await? {
+            Some(a) => a,
+            None => store.create_agency(&org, "Benchmark").await?,
+        };
+        let total = a.persons * a.records_per_person;
+        let pb = bar(total as u64, "loading");
+        let chunk = 10_000;
+        let mut n = 0;
+        while n < total {
+            let end = (n + chunk).min(total);
+            // Record i belongs to person i / records_per_person, so each person gets a full mix.
+            let items = (n..end)
+                .map(|i| item(i, &bench_person(i / a.records_per_person)))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            store.ingest(agency.id, items).await?;
+            pb.inc((end - n) as u64);
+            n = end;
+        }
+        pb.finish_with_message("loaded");
+    }
+    // Sessions for 1,000 random persons: the clients read different overviews.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let mut cookies = Vec::new();
+    for _ in 0..1000 {
+        let pid = bench_person(rng.gen_range(0..a.persons));
+        let id = samlet_server::auth::random_token("");
+        let s = Session {
+            pid: pid.to_string(),
+            csrf: "x".into(),
+            expires_at: Utc::now() + chrono::Duration::hours(2),
+        };
+        store
+            .create_session(&samlet_server::auth::token_hash(&id), &s)
+            .await?;
+        cookies.push(format!("samlet_session={id}"));
+    }
+    let (base, server) = start_server(store.clone(), url).await?;
+    // Warm up, then baseline and measurement back to back.
+    load(
+        &base,
+        "/api/v1/me/overview",
+        "overview",
+        &cookies,
+        a.clients,
+        2,
+    )
+    .await?;
+    let health = load(&base, "/health", "/health", &[], a.clients, a.seconds).await?;
+    let over = load(
+        &base,
+        "/api/v1/me/overview",
+        "/api/v1/me/overview",
+        &cookies,
+        a.clients,
+        a.seconds,
+    )
+    .await?;
+    server.abort();
+    println!(
+        "overview reads on {backend}: {} persons x {} records, {} clients, {} s each",
+        a.persons, a.records_per_person, a.clients, a.seconds
+    );
+    for l in [&health, &over] {
+        println!(
+            "  {:<22} p50 {:>7.2} ms  p99 {:>7.2} ms  {:>9.0} req/s",
+            l.name,
+            l.pct(0.50).as_secs_f64() * 1e3,
+            l.pct(0.99).as_secs_f64() * 1e3,
+            l.rps()
+        );
+    }
+    println!(
+        "  ratio overview/health req/s: {:.2}",
+        over.rps() / health.rps()
+    );
+    if let Some(path) = a.svg {
+        std::fs::write(&path, latency_svg(&[&health, &over]))?;
+        println!("  chart: {}", path.display());
+    }
+    Ok(())
+}
+
+/// A small bar chart of p50/p99 per endpoint. Hand-written: two bars per row
+/// do not justify a plotting dependency.
+fn latency_svg(rows: &[&Latencies]) -> String {
+    let max = rows
+        .iter()
+        .map(|l| l.pct(0.99).as_secs_f64() * 1e3)
+        .fold(1.0_f64, f64::max);
+    let mut s = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="{}" role="img" aria-labelledby="t"><title id="t">Latency p50 and p99 (ms)</title><style>text{{font:13px sans-serif;fill:#1a1a1a}}</style>"##,
+        40 + rows.len() * 60
+    );
+    for (i, l) in rows.iter().enumerate() {
+        let y = 20 + i * 60;
+        for (j, (label, v, color)) in [
+            ("p50", l.pct(0.5), "#1e6fd9"),
+            ("p99", l.pct(0.99), "#0b3d91"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let ms = v.as_secs_f64() * 1e3;
+            let w = (ms / max * 380.0).max(1.0);
+            let yy = y + j * 22;
+            s.push_str(&format!(
+                r#"<text x="0" y="{}">{} {label}</text><rect x="200" y="{}" width="{w:.1}" height="16" fill="{color}"/><text x="{:.1}" y="{}">{ms:.2} ms</text>"#,
+                yy + 13,
+                l.name,
+                yy,
+                205.0 + w,
+                yy + 13
+            ));
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bench_persons_are_distinct_and_valid() {
+        let mut seen = std::collections::HashSet::new();
+        for n in 0..20_000 {
+            let p = bench_person(n);
+            assert!(Pid::parse(p.as_str(), PidPolicy::TEST).is_ok());
+            assert!(seen.insert(p.to_string()), "person {n} repeats");
+        }
+    }
 }

@@ -10,6 +10,7 @@ use samlet_domain::{OrgNumber, PidPolicy};
 use samlet_server::{AppState, Config, OidcConfig};
 
 mod bench;
+mod bench_log;
 mod demo;
 mod log;
 

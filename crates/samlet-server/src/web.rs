@@ -245,18 +245,9 @@ pub async fn overview(
         .map_err(|e| err(e.into()))?
         .with_today(today());
     let page_no = q.page.unwrap_or(1).max(1);
-    let per_page = 20i64;
-    let mut messages = state
-        .store
-        .messages(
-            c.pid.as_str(),
-            i64::from(page_no - 1) * per_page,
-            per_page + 1,
-        )
+    let (messages, next_page) = crate::api::me::message_page(&state, &c, page_no, 20)
         .await
-        .map_err(|e| err(e.into()))?;
-    let next_page = (messages.len() as i64 > per_page).then_some(page_no + 1);
-    messages.truncate(per_page as usize);
+        .map_err(err)?;
     let status_color: std::collections::BTreeMap<&str, &str> = [
         ("received", "info"),
         ("in_progress", "info"),

@@ -61,7 +61,23 @@ pub async fn messages(
 ) -> ApiResult<Json<MessagePage>> {
     let page = q.page.unwrap_or(1).max(1);
     let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
-    let offset = i64::from(page - 1) * i64::from(per_page);
+    let (messages, next_page) = message_page(&state, &citizen, page, per_page).await?;
+    Ok(Json(MessagePage {
+        messages,
+        page,
+        per_page,
+        next_page,
+    }))
+}
+
+/// One page of the person's messages, newest first, and the next page number if any.
+pub async fn message_page(
+    state: &AppState,
+    citizen: &Citizen,
+    page: u32,
+    per_page: u32,
+) -> ApiResult<(Vec<MessageView>, Option<u32>)> {
+    let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
     // Fetch one extra to know whether there is a next page.
     let mut messages = state
         .store
@@ -69,12 +85,7 @@ pub async fn messages(
         .await?;
     let next_page = (messages.len() > per_page as usize).then_some(page + 1);
     messages.truncate(per_page as usize);
-    Ok(Json(MessagePage {
-        messages,
-        page,
-        per_page,
-        next_page,
-    }))
+    Ok((messages, next_page))
 }
 
 #[utoipa::path(get, path = "/api/v1/me/messages/{org}/{message_id}", tag = "citizen",

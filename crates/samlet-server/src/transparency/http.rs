@@ -210,19 +210,18 @@ pub async fn leaves(
     Ok(Json(LeavesPage { start, leaves }))
 }
 
-/// A header as text: visible ASCII, or UTF-8 for Norwegian letters.
+/// A header as text. Norwegian letters arrive either as UTF-8 (curl, most
+/// clients) or as ISO-8859-1 bytes (browsers' and Node's fetch, following
+/// HTTP's historical charset); invalid UTF-8 is read as ISO-8859-1.
 fn header_text(headers: &HeaderMap, name: &str) -> ApiResult<Option<String>> {
     let Some(v) = headers.get(name) else {
         return Ok(None);
     };
-    let s = String::from_utf8(v.as_bytes().to_vec()).map_err(|_| {
-        ApiError::bad_request(
-            "invalid-header",
-            "Invalid header",
-            format!("{name} must be UTF-8 text."),
-        )
-        .at(format!("/headers/{name}"))
-    })?;
+    let bytes = v.as_bytes();
+    let s = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    };
     let s = s.trim().to_owned();
     if s.chars().count() > MAX_HEADER_TEXT {
         return Err(ApiError::bad_request(
@@ -539,4 +538,39 @@ fn render_page(
         .templates
         .render("access_log.html", ctx)?
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn purpose_headers_read_as_utf8_or_latin1() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "samlet-purpose",
+            HeaderValue::from_bytes("Søknad".as_bytes()).unwrap_or(HeaderValue::from_static("")),
+        );
+        h.insert(
+            "samlet-legal-basis",
+            HeaderValue::from_bytes(b"F\xf8lge").unwrap_or(HeaderValue::from_static("")),
+        );
+        assert_eq!(
+            header_text(&h, "samlet-purpose").ok().flatten().as_deref(),
+            Some("Søknad")
+        );
+        assert_eq!(
+            header_text(&h, "samlet-legal-basis")
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("Følge")
+        );
+        let missing = required(&HeaderMap::new(), "samlet-purpose", "why").err();
+        assert_eq!(
+            missing.and_then(|e| e.pointer).as_deref(),
+            Some("/headers/samlet-purpose")
+        );
+    }
 }

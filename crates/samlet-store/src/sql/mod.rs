@@ -13,7 +13,7 @@ pub mod sqlite;
 
 use samlet_domain::{CaseStatus, OrgNumber};
 
-use crate::{AgencyRef, StoreError};
+use crate::{AgencyRef, Item, StoreError};
 
 pub(crate) fn status(s: &str) -> Result<CaseStatus, StoreError> {
     CaseStatus::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown case status {s:?}")))
@@ -23,8 +23,103 @@ pub(crate) fn org(s: &str) -> Result<OrgNumber, StoreError> {
     OrgNumber::parse(s).map_err(|e| StoreError::Corrupt(format!("organisation number: {e}")))
 }
 
+/// `SELECT id, org, name, client_id, jwks FROM agencies` as a row.
+pub(crate) type AgencyRow = (i64, String, String, Option<String>, Option<String>);
+
+pub(crate) fn agency(
+    (id, org_no, name, client_id, jwks): AgencyRow,
+) -> Result<crate::Agency, StoreError> {
+    Ok(crate::Agency {
+        id,
+        org: org(&org_no)?,
+        name,
+        client_id,
+        jwks,
+    })
+}
+
 pub(crate) fn agency_ref(org: String, name: String) -> AgencyRef {
     AgencyRef { org, name }
+}
+
+/// What kind of items a run of the ingest batch holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Run {
+    Case,
+    Status,
+    Deadline,
+    Benefit,
+    Message,
+}
+
+pub(crate) struct RunSpan {
+    pub kind: Run,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Rows per multi-row statement: 500 rows of at most 7 parameters stays far
+/// below SQLite's and PostgreSQL's parameter limits.
+const RUN_MAX: usize = 500;
+
+fn kind_and_key(item: &Item) -> (Run, &str) {
+    match item {
+        Item::Case(c) => (Run::Case, &c.case_id),
+        Item::Status(s) => (Run::Status, &s.case_id),
+        Item::Deadline(d) => (Run::Deadline, &d.deadline_id),
+        Item::Benefit(b) => (Run::Benefit, &b.benefit_id),
+        Item::Message(m) => (Run::Message, &m.message_id),
+    }
+}
+
+/// Split a batch into runs of one kind with distinct ids, in order.
+pub(crate) fn runs(items: &[Item]) -> Vec<RunSpan> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < items.len() {
+        let (kind, first) = kind_and_key(&items[start]);
+        let mut keys = std::collections::HashSet::from([first]);
+        let mut end = start + 1;
+        while end < items.len() && end - start < RUN_MAX {
+            let (k, key) = kind_and_key(&items[end]);
+            if k != kind || !keys.insert(key) {
+                break;
+            }
+            end += 1;
+        }
+        out.push(RunSpan { kind, start, end });
+        start = end;
+    }
+    out
+}
+
+/// `(prefix$a, $b, …suffix), (…)` for `rows` rows of `per_row` parameters
+/// numbered from `first`; the prefix and suffix hold shared parameters.
+pub(crate) fn values_clause(
+    rows: usize,
+    per_row: usize,
+    first: usize,
+    prefix: &str,
+    suffix: &str,
+) -> String {
+    let mut s = String::with_capacity(rows * per_row * 6);
+    for r in 0..rows {
+        if r > 0 {
+            s.push_str(", ");
+        }
+        s.push('(');
+        s.push_str(prefix);
+        for c in 0..per_row {
+            if c > 0 {
+                s.push_str(", ");
+            }
+            s.push('$');
+            s.push_str(&(first + r * per_row + c).to_string());
+        }
+        s.push_str(suffix);
+        s.push(')');
+    }
+    s
 }
 
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -62,39 +157,29 @@ macro_rules! impl_store {
             }
 
             async fn agency_by_org(&self, org: &samlet_domain::OrgNumber) -> $crate::Result<Option<$crate::Agency>> {
-                let row: Option<(i64, String, String, Option<String>, Option<String>)> =
+                let row: Option<$crate::sql::AgencyRow> =
                     sqlx::query_as("SELECT id, org, name, client_id, jwks FROM agencies WHERE org = $1")
                         .bind(org.as_str())
                         .fetch_optional(&self.reader)
                         .await?;
-                row.map(|(id, org, name, client_id, jwks)| {
-                    Ok($crate::Agency { id, org: $crate::sql::org(&org)?, name, client_id, jwks })
-                })
-                .transpose()
+                row.map($crate::sql::agency).transpose()
             }
 
             async fn agency_by_client_id(&self, client_id: &str) -> $crate::Result<Option<$crate::Agency>> {
-                let row: Option<(i64, String, String, Option<String>, Option<String>)> =
+                let row: Option<$crate::sql::AgencyRow> =
                     sqlx::query_as("SELECT id, org, name, client_id, jwks FROM agencies WHERE client_id = $1")
                         .bind(client_id)
                         .fetch_optional(&self.reader)
                         .await?;
-                row.map(|(id, org, name, client_id, jwks)| {
-                    Ok($crate::Agency { id, org: $crate::sql::org(&org)?, name, client_id, jwks })
-                })
-                .transpose()
+                row.map($crate::sql::agency).transpose()
             }
 
             async fn list_agencies(&self) -> $crate::Result<Vec<$crate::Agency>> {
-                let rows: Vec<(i64, String, String, Option<String>, Option<String>)> =
+                let rows: Vec<$crate::sql::AgencyRow> =
                     sqlx::query_as("SELECT id, org, name, client_id, jwks FROM agencies ORDER BY name")
                         .fetch_all(&self.reader)
                         .await?;
-                rows.into_iter()
-                    .map(|(id, org, name, client_id, jwks)| {
-                        Ok($crate::Agency { id, org: $crate::sql::org(&org)?, name, client_id, jwks })
-                    })
-                    .collect()
+                rows.into_iter().map($crate::sql::agency).collect()
             }
 
             async fn set_agency_keys(&self, org: &samlet_domain::OrgNumber, client_id: &str, jwks: &str) -> $crate::Result<bool> {
@@ -170,175 +255,183 @@ macro_rules! impl_store {
                 agency_id: i64,
                 items: Vec<$crate::Item>,
             ) -> $crate::Result<Vec<Result<(), $crate::Rejection>>> {
+                use $crate::sql::{values_clause, Run};
                 use $crate::{Item, Rejection};
                 let now = chrono::Utc::now();
                 let mut tx = self.writer.begin().await?;
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    let verdict = match item {
-                        Item::Case(c) => {
-                            let existing: Option<(String, String)> =
-                                sqlx::query_as("SELECT pid, status FROM cases WHERE agency_id = $1 AND case_id = $2")
-                                    .bind(agency_id)
-                                    .bind(&c.case_id)
-                                    .fetch_optional(&mut *tx)
-                                    .await?;
-                            match existing {
-                                Some((pid, _)) if pid != c.pid.as_str() => Err(Rejection::OtherPerson(c.case_id)),
-                                Some((_, status)) => {
-                                    sqlx::query(
-                                        "UPDATE cases SET title = $3, status = $4, service = $5, url = $6, opened_at = $7, updated_at = $8 \
-                                         WHERE agency_id = $1 AND case_id = $2",
-                                    )
-                                    .bind(agency_id)
-                                    .bind(&c.case_id)
-                                    .bind(&c.title)
-                                    .bind(c.status.as_str())
-                                    .bind(&c.service)
-                                    .bind(&c.url)
-                                    .bind(c.opened_at)
-                                    .bind(now)
-                                    .execute(&mut *tx)
-                                    .await?;
-                                    if status != c.status.as_str() {
+                let mut out: Vec<Result<(), Rejection>> = vec![Ok(()); items.len()];
+                // Consecutive items of one kind with distinct ids go in one
+                // multi-row statement (PostgreSQL refuses an upsert touching a
+                // row twice); order across kinds is kept, so a status change
+                // can follow its case in the same upload.
+                for run in $crate::sql::runs(&items) {
+                    let slice = &items[run.start..run.end];
+                    let verdicts = &mut out[run.start..run.end];
+                    match run.kind {
+                        Run::Case => {
+                            let cases: Vec<&samlet_domain::ValidCase> = slice.iter().filter_map(|i| if let Item::Case(c) = i { Some(c) } else { None }).collect();
+                            let sql = format!(
+                                "SELECT case_id, pid, status FROM cases WHERE agency_id = $1 AND case_id IN ({})",
+                                (0..cases.len()).map(|k| format!("${}", k + 2)).collect::<Vec<_>>().join(", ")
+                            );
+                            let mut q = sqlx::query_as::<_, (String, String, String)>(&sql).bind(agency_id);
+                            for c in &cases {
+                                q = q.bind(&c.case_id);
+                            }
+                            let existing: std::collections::HashMap<String, (String, String)> =
+                                q.fetch_all(&mut *tx).await?.into_iter().map(|(id, pid, st)| (id, (pid, st))).collect();
+                            let mut accepted = Vec::new();
+                            let mut events = Vec::new();
+                            for (k, c) in cases.iter().enumerate() {
+                                match existing.get(&c.case_id) {
+                                    Some((pid, _)) if pid != c.pid.as_str() => verdicts[k] = Err(Rejection::OtherPerson(c.case_id.clone())),
+                                    Some((_, st)) => {
+                                        if st != c.status.as_str() {
+                                            events.push((&c.case_id, c.status, now));
+                                        }
+                                        accepted.push(*c);
+                                    }
+                                    None => {
+                                        events.push((&c.case_id, c.status, c.opened_at));
+                                        accepted.push(*c);
+                                    }
+                                }
+                            }
+                            if !accepted.is_empty() {
+                                let sql = format!(
+                                    "INSERT INTO cases (agency_id, case_id, pid, title, status, service, url, opened_at, updated_at) VALUES {} \
+                                     ON CONFLICT (agency_id, case_id) DO UPDATE SET title = excluded.title, status = excluded.status, \
+                                     service = excluded.service, url = excluded.url, opened_at = excluded.opened_at, updated_at = excluded.updated_at",
+                                    values_clause(accepted.len(), 7, 3, "$1, ", ", $2")
+                                );
+                                let mut q = sqlx::query(&sql).bind(agency_id).bind(now);
+                                for c in &accepted {
+                                    q = q.bind(&c.case_id).bind(c.pid.as_str()).bind(&c.title).bind(c.status.as_str()).bind(&c.service).bind(&c.url).bind(c.opened_at);
+                                }
+                                q.execute(&mut *tx).await?;
+                            }
+                            if !events.is_empty() {
+                                let sql = format!(
+                                    "INSERT INTO case_events (agency_id, case_id, status, at) VALUES {} \
+                                     ON CONFLICT (agency_id, case_id, status, at) DO NOTHING",
+                                    values_clause(events.len(), 3, 2, "$1, ", "")
+                                );
+                                let mut q = sqlx::query(&sql).bind(agency_id);
+                                for (id, st, at) in &events {
+                                    q = q.bind(*id).bind(st.as_str()).bind(*at);
+                                }
+                                q.execute(&mut *tx).await?;
+                            }
+                        }
+                        Run::Status => {
+                            for (k, item) in slice.iter().enumerate() {
+                                let Item::Status(s) = item else { continue };
+                                let existing: Option<(String,)> =
+                                    sqlx::query_as("SELECT pid FROM cases WHERE agency_id = $1 AND case_id = $2")
+                                        .bind(agency_id)
+                                        .bind(&s.case_id)
+                                        .fetch_optional(&mut *tx)
+                                        .await?;
+                                match existing {
+                                    None => verdicts[k] = Err(Rejection::UnknownCase(s.case_id.clone())),
+                                    Some((pid,)) if pid != s.pid.as_str() => verdicts[k] = Err(Rejection::OtherPerson(s.case_id.clone())),
+                                    Some(_) => {
                                         sqlx::query(
-                                            "INSERT INTO case_events (agency_id, case_id, status, at) VALUES ($1, $2, $3, $4) \
-                                             ON CONFLICT (agency_id, case_id, status, at) DO NOTHING",
+                                            "INSERT INTO case_events (agency_id, case_id, status, at, note) VALUES ($1, $2, $3, $4, $5) \
+                                             ON CONFLICT (agency_id, case_id, status, at) DO UPDATE SET note = excluded.note",
                                         )
                                         .bind(agency_id)
-                                        .bind(&c.case_id)
-                                        .bind(c.status.as_str())
+                                        .bind(&s.case_id)
+                                        .bind(s.status.as_str())
+                                        .bind(s.at)
+                                        .bind(&s.note)
+                                        .execute(&mut *tx)
+                                        .await?;
+                                        // The case shows its latest status by time, whatever order changes arrive in.
+                                        sqlx::query(
+                                            "UPDATE cases SET updated_at = $3, status = (SELECT e.status FROM case_events e \
+                                             WHERE e.agency_id = $1 AND e.case_id = $2 ORDER BY e.at DESC, e.id DESC LIMIT 1) \
+                                             WHERE agency_id = $1 AND case_id = $2",
+                                        )
+                                        .bind(agency_id)
+                                        .bind(&s.case_id)
                                         .bind(now)
                                         .execute(&mut *tx)
                                         .await?;
                                     }
-                                    Ok(())
-                                }
-                                None => {
-                                    sqlx::query(
-                                        "INSERT INTO cases (agency_id, case_id, pid, title, status, service, url, opened_at, updated_at) \
-                                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                                    )
-                                    .bind(agency_id)
-                                    .bind(&c.case_id)
-                                    .bind(c.pid.as_str())
-                                    .bind(&c.title)
-                                    .bind(c.status.as_str())
-                                    .bind(&c.service)
-                                    .bind(&c.url)
-                                    .bind(c.opened_at)
-                                    .bind(now)
-                                    .execute(&mut *tx)
-                                    .await?;
-                                    sqlx::query("INSERT INTO case_events (agency_id, case_id, status, at) VALUES ($1, $2, $3, $4)")
-                                        .bind(agency_id)
-                                        .bind(&c.case_id)
-                                        .bind(c.status.as_str())
-                                        .bind(c.opened_at)
-                                        .execute(&mut *tx)
-                                        .await?;
-                                    Ok(())
                                 }
                             }
                         }
-                        Item::Status(s) => {
-                            let existing: Option<(String,)> =
-                                sqlx::query_as("SELECT pid FROM cases WHERE agency_id = $1 AND case_id = $2")
-                                    .bind(agency_id)
-                                    .bind(&s.case_id)
-                                    .fetch_optional(&mut *tx)
-                                    .await?;
-                            match existing {
-                                None => Err(Rejection::UnknownCase(s.case_id)),
-                                Some((pid,)) if pid != s.pid.as_str() => Err(Rejection::OtherPerson(s.case_id)),
-                                Some(_) => {
-                                    sqlx::query(
-                                        "INSERT INTO case_events (agency_id, case_id, status, at, note) VALUES ($1, $2, $3, $4, $5) \
-                                         ON CONFLICT (agency_id, case_id, status, at) DO UPDATE SET note = excluded.note",
-                                    )
-                                    .bind(agency_id)
-                                    .bind(&s.case_id)
-                                    .bind(s.status.as_str())
-                                    .bind(s.at)
-                                    .bind(&s.note)
-                                    .execute(&mut *tx)
-                                    .await?;
-                                    // The case shows its latest status by time, whatever order changes arrive in.
-                                    sqlx::query(
-                                        "UPDATE cases SET updated_at = $3, status = (SELECT e.status FROM case_events e \
-                                         WHERE e.agency_id = $1 AND e.case_id = $2 ORDER BY e.at DESC, e.id DESC LIMIT 1) \
-                                         WHERE agency_id = $1 AND case_id = $2",
-                                    )
-                                    .bind(agency_id)
-                                    .bind(&s.case_id)
-                                    .bind(now)
-                                    .execute(&mut *tx)
-                                    .await?;
-                                    Ok(())
-                                }
-                            }
-                        }
-                        Item::Deadline(d) => {
-                            let r = sqlx::query(
-                                "INSERT INTO deadlines (agency_id, deadline_id, pid, title, due_date, due_at, case_id, url, updated_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                        Run::Deadline => {
+                            let sql = format!(
+                                "INSERT INTO deadlines (agency_id, deadline_id, pid, title, due_date, due_at, case_id, url, updated_at) VALUES {} \
                                  ON CONFLICT (agency_id, deadline_id) DO UPDATE SET title = excluded.title, due_date = excluded.due_date, \
                                  due_at = excluded.due_at, case_id = excluded.case_id, url = excluded.url, updated_at = excluded.updated_at \
-                                 WHERE deadlines.pid = excluded.pid",
-                            )
-                            .bind(agency_id)
-                            .bind(&d.deadline_id)
-                            .bind(d.pid.as_str())
-                            .bind(&d.title)
-                            .bind(d.due.date)
-                            .bind(d.due.at)
-                            .bind(&d.case_id)
-                            .bind(&d.url)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                            if r.rows_affected() == 1 { Ok(()) } else { Err(Rejection::OtherPerson(d.deadline_id)) }
+                                 WHERE deadlines.pid = excluded.pid RETURNING deadline_id",
+                                values_clause(slice.len(), 7, 3, "$1, ", ", $2")
+                            );
+                            let mut q = sqlx::query_as::<_, (String,)>(&sql).bind(agency_id).bind(now);
+                            for item in slice {
+                                if let Item::Deadline(d) = item {
+                                    q = q.bind(&d.deadline_id).bind(d.pid.as_str()).bind(&d.title).bind(d.due.date).bind(d.due.at).bind(&d.case_id).bind(&d.url);
+                                }
+                            }
+                            let stored: std::collections::HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0).collect();
+                            for (k, item) in slice.iter().enumerate() {
+                                if let Item::Deadline(d) = item {
+                                    if !stored.contains(&d.deadline_id) {
+                                        verdicts[k] = Err(Rejection::OtherPerson(d.deadline_id.clone()));
+                                    }
+                                }
+                            }
                         }
-                        Item::Benefit(b) => {
-                            let r = sqlx::query(
-                                "INSERT INTO benefits (agency_id, benefit_id, pid, name, amount_minor, currency, next_payment, updated_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                        Run::Benefit => {
+                            let sql = format!(
+                                "INSERT INTO benefits (agency_id, benefit_id, pid, name, amount_minor, currency, next_payment, updated_at) VALUES {} \
                                  ON CONFLICT (agency_id, benefit_id) DO UPDATE SET name = excluded.name, amount_minor = excluded.amount_minor, \
                                  currency = excluded.currency, next_payment = excluded.next_payment, updated_at = excluded.updated_at \
-                                 WHERE benefits.pid = excluded.pid",
-                            )
-                            .bind(agency_id)
-                            .bind(&b.benefit_id)
-                            .bind(b.pid.as_str())
-                            .bind(&b.name)
-                            .bind(b.amount.minor)
-                            .bind(b.currency.as_str())
-                            .bind(b.next_payment)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                            if r.rows_affected() == 1 { Ok(()) } else { Err(Rejection::OtherPerson(b.benefit_id)) }
+                                 WHERE benefits.pid = excluded.pid RETURNING benefit_id",
+                                values_clause(slice.len(), 6, 3, "$1, ", ", $2")
+                            );
+                            let mut q = sqlx::query_as::<_, (String,)>(&sql).bind(agency_id).bind(now);
+                            for item in slice {
+                                if let Item::Benefit(b) = item {
+                                    q = q.bind(&b.benefit_id).bind(b.pid.as_str()).bind(&b.name).bind(b.amount.minor).bind(b.currency.as_str()).bind(b.next_payment);
+                                }
+                            }
+                            let stored: std::collections::HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0).collect();
+                            for (k, item) in slice.iter().enumerate() {
+                                if let Item::Benefit(b) = item {
+                                    if !stored.contains(&b.benefit_id) {
+                                        verdicts[k] = Err(Rejection::OtherPerson(b.benefit_id.clone()));
+                                    }
+                                }
+                            }
                         }
-                        Item::Message(m) => {
+                        Run::Message => {
                             // Re-sending corrects subject and body; the read state stays.
-                            let r = sqlx::query(
-                                "INSERT INTO messages (agency_id, message_id, pid, subject, body, sent_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6) \
+                            let sql = format!(
+                                "INSERT INTO messages (agency_id, message_id, pid, subject, body, sent_at) VALUES {} \
                                  ON CONFLICT (agency_id, message_id) DO UPDATE SET subject = excluded.subject, body = excluded.body \
-                                 WHERE messages.pid = excluded.pid",
-                            )
-                            .bind(agency_id)
-                            .bind(&m.message_id)
-                            .bind(m.pid.as_str())
-                            .bind(&m.subject)
-                            .bind(&m.body)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                            if r.rows_affected() == 1 { Ok(()) } else { Err(Rejection::OtherPerson(m.message_id)) }
+                                 WHERE messages.pid = excluded.pid RETURNING message_id",
+                                values_clause(slice.len(), 4, 3, "$1, ", ", $2")
+                            );
+                            let mut q = sqlx::query_as::<_, (String,)>(&sql).bind(agency_id).bind(now);
+                            for item in slice {
+                                if let Item::Message(m) = item {
+                                    q = q.bind(&m.message_id).bind(m.pid.as_str()).bind(&m.subject).bind(&m.body);
+                                }
+                            }
+                            let stored: std::collections::HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0).collect();
+                            for (k, item) in slice.iter().enumerate() {
+                                if let Item::Message(m) = item {
+                                    if !stored.contains(&m.message_id) {
+                                        verdicts[k] = Err(Rejection::OtherPerson(m.message_id.clone()));
+                                    }
+                                }
+                            }
                         }
-                    };
-                    out.push(verdict);
+                    }
                 }
                 tx.commit().await?;
                 Ok(out)
@@ -605,3 +698,17 @@ macro_rules! impl_store {
 }
 
 pub(crate) use impl_store;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_clause_numbers_parameters_in_order() {
+        assert_eq!(
+            values_clause(2, 2, 3, "$1, ", ", $2"),
+            "($1, $3, $4, $2), ($1, $5, $6, $2)"
+        );
+        assert_eq!(values_clause(1, 3, 2, "$1, ", ""), "($1, $2, $3, $4)");
+    }
+}

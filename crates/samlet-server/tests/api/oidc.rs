@@ -1,0 +1,217 @@
+//! Citizen login through an ID-porten-like OpenID Connect provider (a small
+//! mock that checks PKCE and signs id_tokens with Ed25519).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use ed25519_dalek::pkcs8::EncodePrivateKey;
+use ed25519_dalek::SigningKey;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use samlet_server::OidcConfig;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::helpers::TestApp;
+
+/// An issued code's (nonce, code_challenge, redirect_uri).
+type Pending = (String, String, String);
+
+#[derive(Clone)]
+struct Idp {
+    issuer: String,
+    key: Arc<SigningKey>,
+    /// code -> (nonce, code_challenge, redirect_uri)
+    codes: Arc<Mutex<HashMap<String, Pending>>>,
+    pid: String,
+}
+
+async fn discovery(State(idp): State<Idp>) -> Json<Value> {
+    Json(
+        json!({"issuer": idp.issuer, "authorization_endpoint": format!("{}/authorize", idp.issuer),
+        "token_endpoint": format!("{}/token", idp.issuer), "jwks_uri": format!("{}/jwks", idp.issuer)}),
+    )
+}
+
+async fn jwks(State(idp): State<Idp>) -> Json<Value> {
+    Json(
+        json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "idp-1", "alg": "EdDSA", "use": "sig",
+        "x": URL_SAFE_NO_PAD.encode(idp.key.verifying_key().as_bytes())}]}),
+    )
+}
+
+async fn authorize(
+    State(idp): State<Idp>,
+    Query(q): Query<HashMap<String, String>>,
+) -> impl IntoResponse {
+    assert_eq!(
+        q.get("code_challenge_method").map(String::as_str),
+        Some("S256")
+    );
+    assert_eq!(q.get("response_type").map(String::as_str), Some("code"));
+    let code = uuid::Uuid::new_v4().to_string();
+    let redirect = q.get("redirect_uri").cloned().unwrap_or_default();
+    idp.codes.lock().expect("lock").insert(
+        code.clone(),
+        (
+            q.get("nonce").cloned().unwrap_or_default(),
+            q.get("code_challenge").cloned().unwrap_or_default(),
+            redirect.clone(),
+        ),
+    );
+    Redirect::to(&format!(
+        "{redirect}?code={code}&state={}",
+        q.get("state").cloned().unwrap_or_default()
+    ))
+}
+
+async fn token(
+    State(idp): State<Idp>,
+    Form(f): Form<HashMap<String, String>>,
+) -> axum::response::Response {
+    let Some((nonce, challenge, redirect)) = f
+        .get("code")
+        .and_then(|c| idp.codes.lock().expect("lock").remove(c))
+    else {
+        return (
+            axum::http::StatusCode::BAD_REQUEST,
+            Json(json!({"error": "invalid_grant"})),
+        )
+            .into_response();
+    };
+    let verifier = f.get("code_verifier").cloned().unwrap_or_default();
+    if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != challenge
+        || f.get("redirect_uri") != Some(&redirect)
+    {
+        return (
+            axum::http::StatusCode::BAD_REQUEST,
+            Json(json!({"error": "invalid_grant", "error_description": "PKCE"})),
+        )
+            .into_response();
+    }
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({"iss": idp.issuer, "aud": "samlet", "sub": "abc", "iat": now, "exp": now + 120, "nonce": nonce, "pid": idp.pid, "acr": "idporten-loa-high"});
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
+    header.kid = Some("idp-1".into());
+    let der = idp.key.to_pkcs8_der().expect("der");
+    let id_token = jsonwebtoken::encode(
+        &header,
+        &claims,
+        &jsonwebtoken::EncodingKey::from_ed_der(der.as_bytes()),
+    )
+    .expect("jwt");
+    Json(json!({"access_token": "at", "token_type": "Bearer", "id_token": id_token}))
+        .into_response()
+}
+
+async fn start_idp(pid: &str) -> Idp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let issuer = format!("http://{}", listener.local_addr().expect("addr"));
+    let idp = Idp {
+        issuer,
+        key: Arc::new(SigningKey::generate(&mut rand::rngs::OsRng)),
+        codes: Default::default(),
+        pid: pid.into(),
+    };
+    let app = Router::new()
+        .route("/.well-known/openid-configuration", get(discovery))
+        .route("/jwks", get(jwks))
+        .route("/authorize", get(authorize))
+        .route("/token", post(token))
+        .with_state(idp.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    idp
+}
+
+fn cookie_pair(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn kari_logs_in_with_id_porten_and_sees_her_overview() {
+    let idp = start_idp("01010750160").await;
+    let oidc = OidcConfig {
+        issuer: idp.issuer.clone(),
+        client_id: "samlet".into(),
+        client_secret: "s3cret".into(),
+        pid_claim: "pid".into(),
+        scopes: "openid profile".into(),
+    };
+    let app = TestApp::spawn_with(|c| {
+        c.dev = false;
+        c.pid_policy = samlet_domain::PidPolicy::PRODUCTION;
+        c.oidc = Some(oidc);
+    })
+    .await;
+
+    let r = app
+        .http
+        .get(app.url("/auth/login?next=/me"))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), 303);
+    let flow = cookie_pair(&r, "samlet_oidc").expect("flow cookie");
+    let to_idp = r.headers()[LOCATION].to_str().expect("loc").to_owned();
+    assert!(to_idp.starts_with(&format!("{}/authorize?", idp.issuer)));
+
+    let r = app.http.get(&to_idp).send().await.expect("authorize");
+    let back = r.headers()[LOCATION].to_str().expect("loc").to_owned();
+    assert!(back.starts_with(&format!("{}/auth/callback?", app.base)));
+
+    // A forged state is refused.
+    let forged = back.replace("state=", "state=x");
+    let r = app
+        .http
+        .get(&forged)
+        .header(COOKIE, &flow)
+        .send()
+        .await
+        .expect("callback");
+    assert_eq!(r.status(), 400);
+
+    let r = app
+        .http
+        .get(&back)
+        .header(COOKIE, &flow)
+        .send()
+        .await
+        .expect("callback");
+    assert_eq!(r.status(), 303, "{:?}", r.text().await);
+    assert_eq!(r.headers()[LOCATION], "/me");
+    let session = cookie_pair(&r, "samlet_session").expect("session");
+    let o = app.overview(&session).await;
+    assert_eq!(o["cases"], json!([]));
+
+    // The code cannot be used twice.
+    let r = app
+        .http
+        .get(&back)
+        .header(COOKIE, &flow)
+        .send()
+        .await
+        .expect("callback");
+    assert_eq!(r.status(), 400);
+    // And dev login is off on this server.
+    let r = app
+        .http
+        .post(app.url("/auth/dev/login"))
+        .form(&[("pid", "01010750160")])
+        .send()
+        .await
+        .expect("dev");
+    assert_eq!(r.status(), 404);
+}
