@@ -24,6 +24,8 @@ pub enum BenchCommand {
     Overview(OverviewArgs),
     /// Foresight: 10,000 participants join and vote; none lost, live-count and results lag.
     Foresight(crate::bench_foresight::ForesightArgs),
+    /// Transparency log: durable appends/s (against raw SHA-256) and proof latency.
+    Log(crate::bench_log::LogArgs),
 }
 
 #[derive(Args)]
@@ -98,6 +100,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Ingest(a) => ingest(a).await,
         BenchCommand::Overview(a) => overview(a).await,
         BenchCommand::Foresight(a) => crate::bench_foresight::run(a).await,
+        BenchCommand::Log(a) => crate::bench_log::run(a).await,
     }
 }
 

@@ -11,9 +11,11 @@ use samlet_server::{AppState, Config, OidcConfig};
 
 mod bench;
 mod bench_foresight;
+mod bench_log;
 mod demo;
 mod foresight;
 mod journeys;
+mod log;
 mod rules;
 
 #[derive(Parser)]
@@ -50,11 +52,14 @@ enum Command {
     /// Life events: check the journey catalogue, show a personal checklist.
     #[command(subcommand)]
     Journeys(journeys::JourneysCommand),
+    /// The transparency log: verify it over HTTP, run retention.
+    #[command(subcommand)]
+    Log(log::LogCommand),
 }
 
 /// Where the data is: `--data-dir` (SQLite) or `--database-url`.
 #[derive(Args, Clone)]
-struct DbArgs {
+pub(crate) struct DbArgs {
     /// Directory for the SQLite database and the secret key.
     #[arg(long, env = "SAMLET_DATA_DIR")]
     data_dir: Option<PathBuf>,
@@ -64,7 +69,7 @@ struct DbArgs {
 }
 
 impl DbArgs {
-    fn url(&self) -> anyhow::Result<String> {
+    pub(crate) fn url(&self) -> anyhow::Result<String> {
         match (&self.database_url, &self.data_dir) {
             (Some(u), _) => Ok(u.clone()),
             (None, Some(d)) => {
@@ -106,6 +111,13 @@ struct ServeArgs {
     oidc_pid_claim: String,
     #[arg(long, env = "SAMLET_OIDC_SCOPES", default_value = "openid profile")]
     oidc_scopes: String,
+    /// The transparency log's origin (checkpoint first line and key name),
+    /// e.g. `samlet.example/log`. Defaults to the public URL's host + `/log`.
+    #[arg(long, env = "SAMLET_LOG_ORIGIN")]
+    log_origin: Option<String>,
+    /// The log's signing key (`PRIVATE+KEY+…`); else read or created as log.key in the data dir.
+    #[arg(long, env = "SAMLET_LOG_KEY", hide_env_values = true)]
+    log_key: Option<String>,
     /// `json` (default, for log collectors) or `pretty`.
     #[arg(long, env = "SAMLET_LOG_FORMAT", default_value = "json")]
     log_format: String,
@@ -179,6 +191,14 @@ async fn main() -> anyhow::Result<()> {
             code => std::process::exit(code),
         },
         Command::Journeys(cmd) => journeys::run(cmd),
+        Command::Log(cmd) => {
+            init_logging("pretty");
+            let code = log::run(cmd).await?;
+            if code != 0 {
+                std::process::exit(code);
+            }
+            Ok(())
+        }
     }
 }
 
@@ -262,14 +282,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         (None, None) => None,
         _ => bail!("OpenID Connect needs both --oidc-issuer and --oidc-client-id"),
     };
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.listen));
+    let log_signer = load_log_signer(&args, &public_url, &secret)?;
     let config = Config {
+        log_signer,
         listen: args.listen,
         database_url: url.clone(),
         dev: args.dev,
-        public_url: args
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", args.listen)),
+        public_url,
         secret,
         pid_policy: PidPolicy {
             allow_synthetic: args.dev,
@@ -294,6 +317,44 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         println!("Samlet is running at {public}/");
     })
     .await
+}
+
+/// The log key: given, or kept in the data dir (created on first start), or
+/// in dev mode without a data dir derived from the secret.
+fn load_log_signer(
+    args: &ServeArgs,
+    public_url: &str,
+    secret: &[u8],
+) -> anyhow::Result<samlet_merkle::SignerKey> {
+    if let Some(k) = &args.log_key {
+        return samlet_merkle::SignerKey::parse(k.trim())
+            .map_err(|e| anyhow::anyhow!("SAMLET_LOG_KEY: {e}"));
+    }
+    let origin = match &args.log_origin {
+        Some(o) => o.clone(),
+        None => {
+            let u = url::Url::parse(public_url).context("--public-url")?;
+            format!("{}/log", u.host_str().unwrap_or("samlet.example"))
+        }
+    };
+    match args.db.data_dir.as_deref() {
+        Some(dir) => {
+            let path = dir.join("log.key");
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                return samlet_merkle::SignerKey::parse(text.trim())
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
+            }
+            let key = samlet_merkle::SignerKey::generate(&origin)
+                .map_err(|e| anyhow::anyhow!("log origin {origin:?}: {e}"))?;
+            std::fs::create_dir_all(dir)?;
+            write_private(&path, key.to_private_string().as_bytes())?;
+            tracing::info!(key = %key.verifier(), "created the transparency log key");
+            Ok(key)
+        }
+        None if args.dev => samlet_server::derived_log_signer(&origin, secret)
+            .map_err(|e| anyhow::anyhow!("log origin {origin:?}: {e}")),
+        None => bail!("set SAMLET_LOG_KEY (PRIVATE+KEY+…) when running without --data-dir"),
+    }
 }
 
 async fn agency(cmd: AgencyCommand) -> anyhow::Result<()> {

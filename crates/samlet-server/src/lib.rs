@@ -29,6 +29,7 @@ pub mod openapi;
 pub mod problem;
 mod router;
 pub mod rules;
+pub mod transparency;
 pub mod web;
 
 pub use router::router;
@@ -63,17 +64,42 @@ pub struct Config {
     pub login_per_minute: u32,
     /// Rule sets to explain: a directory of rule set directories. `None`: the shipped ones.
     pub rules_dir: Option<std::path::PathBuf>,
+    /// Signs the transparency log's checkpoints; its name is the log's
+    /// origin (e.g. `samlet.example/log`).
+    pub log_signer: samlet_merkle::SignerKey,
+    /// How often a checkpoint is signed when the log has grown.
+    pub checkpoint_interval: Duration,
+}
+
+/// The dev log key: derived from the secret, so tests and the demo keep one
+/// key across restarts. Production keeps a random key in the data dir.
+pub fn derived_log_signer(
+    origin: &str,
+    secret: &[u8],
+) -> Result<samlet_merkle::SignerKey, samlet_merkle::NoteError> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"samlet transparency log key v1\0");
+    h.update(secret);
+    let seed: [u8; 32] = h.finalize().into();
+    samlet_merkle::SignerKey::from_seed(origin, &seed)
 }
 
 impl Config {
     /// Sensible settings for tests and the demo.
     pub fn dev(listen: SocketAddr, database_url: String) -> Self {
+        let secret = b"dev-secret-not-for-production-use".to_vec();
+        // "samlet.example/log" is a valid note name, so this cannot fail.
+        let log_signer = derived_log_signer("samlet.example/log", &secret)
+            .unwrap_or_else(|_| unreachable!("constant origin is a valid key name"));
         Self {
+            log_signer,
+            checkpoint_interval: Duration::from_secs(10),
             listen,
             database_url,
             dev: true,
             public_url: format!("http://{listen}"),
-            secret: b"dev-secret-not-for-production-use".to_vec(),
+            secret,
             pid_policy: PidPolicy::TEST,
             oidc: None,
             session_ttl: Duration::from_secs(8 * 3600),
@@ -105,6 +131,7 @@ pub struct AppState {
     pub rules: Arc<rules::RuleSets>,
     /// The life-event catalogue (shipped, embedded in the binary).
     pub journeys: Arc<samlet_journeys::Catalogue>,
+    pub log: Arc<transparency::log::TransparencyLog>,
 }
 
 impl AppState {
@@ -117,11 +144,15 @@ impl AppState {
             Some(dir) => rules::RuleSets::load_dir(dir)?,
             None => rules::RuleSets::shipped()?,
         };
+        let log =
+            transparency::log::TransparencyLog::open(store.clone(), config.log_signer.clone())
+                .await?;
         Ok(Self {
             rules: Arc::new(rules),
             journeys: Arc::new(
                 samlet_journeys::shipped_catalogue().map_err(|e| anyhow::anyhow!("{e}"))?,
             ),
+            log,
             pseudo: Pseudonymizer::new(&config.secret),
             login_limiter: Arc::new(auth::LoginLimiter::new(config.login_per_minute)),
             store,
@@ -141,6 +172,7 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce(SocketAddr)) -> anyhow
     let addr = listener.local_addr()?;
     on_bound(addr);
     spawn_housekeeping(state.store.clone());
+    spawn_checkpointer(state.log.clone(), state.config.checkpoint_interval);
     let app = router(state);
     axum::serve(
         listener,
@@ -158,6 +190,19 @@ fn spawn_housekeeping(store: Arc<dyn Store>) {
             tick.tick().await;
             if let Err(e) = store.purge_expired(chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "purging expired sessions failed");
+            }
+        }
+    });
+}
+
+/// Signs a checkpoint whenever the log has grown, every `every`.
+fn spawn_checkpointer(log: Arc<transparency::log::TransparencyLog>, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = log.checkpoint().await {
+                tracing::error!(error = %e, "signing a log checkpoint failed");
             }
         }
     });

@@ -75,6 +75,13 @@ impl Modify for Security {
         api::me::open_message,
         api::me::create_calendar_url,
         api::me::revoke_calendar_url,
+        crate::transparency::http::person_overview,
+        crate::transparency::http::me_access_log,
+        crate::transparency::http::checkpoint,
+        crate::transparency::http::key,
+        crate::transparency::http::inclusion,
+        crate::transparency::http::consistency,
+        crate::transparency::http::leaves,
         api::ops::health,
         api::ops::ready,
         api::ops::metrics,
@@ -95,7 +102,8 @@ impl Modify for Security {
         (name = "citizen", description = "For the logged-in person: their own overview"),
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "foresight", description = "Foresight: driving forces and trends, anonymous evaluations of importance and preparedness, the strategic blind spot"),
-        (name = "rules", description = "Public: explain published rules as code for a household the caller sends")
+        (name = "rules", description = "Public: explain published rules as code for a household the caller sends"),
+        (name = "transparency", description = "The public, tamper-evident access log: checkpoints and proofs")
     )
 )]
 pub struct ApiDoc;

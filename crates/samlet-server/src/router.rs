@@ -9,6 +9,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 use crate::extract::BODY_LIMIT;
+use crate::transparency::http as tlog;
 use crate::{api, auth, calendar, foresight, middleware, oidc, openapi, web, AppState};
 
 pub fn router(state: AppState) -> Router {
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/journeys/{journey_id}/tasks/{task_id}/done",
             post(api::journeys::agency_done),
         )
+        .route("/api/v1/persons/{pid}/overview", get(tlog::person_overview))
         .route("/oauth/token", post(api::token::token));
     let me = Router::new()
         .route("/api/v1/me/overview", get(api::me::overview))
@@ -46,12 +48,21 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/me/journeys/{journey_id}/tasks/{task_id}/done",
             post(api::journeys::citizen_done),
-        );
+        )
+        .route("/api/v1/me/access-log", get(tlog::me_access_log));
+    // The public transparency log: hashes and signatures only.
+    let log = Router::new()
+        .route("/log/checkpoint", get(tlog::checkpoint))
+        .route("/log/key", get(tlog::key))
+        .route("/log/proof/inclusion", get(tlog::inclusion))
+        .route("/log/proof/consistency", get(tlog::consistency))
+        .route("/log/leaves", get(tlog::leaves));
     let web = Router::new()
         .route("/", get(web::landing))
         .route("/login", get(web::login_page))
         .route("/me", get(web::overview))
         .route("/me/messages/{org}/{message_id}", get(web::message))
+        .route("/me/access-log", get(tlog::access_log_html))
         .route("/me/calendar", post(web::calendar_create))
         .route("/me/calendar/revoke", post(web::calendar_revoke))
         .route("/me/journeys/{journey_id}", get(web::journey_page))
@@ -88,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .merge(foresight::api_routes())
         .merge(foresight::page_routes())
         .merge(rules)
+        .merge(log)
         .fallback(web::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(

@@ -90,6 +90,10 @@ impl Templates {
             ),
             ("rules.html", include_str!("../templates/rules.html")),
             ("journey.html", include_str!("../templates/journey.html")),
+            (
+                "access_log.html",
+                include_str!("../templates/access_log.html"),
+            ),
         ] {
             env.add_template(name, src)?;
         }
@@ -233,7 +237,7 @@ pub async fn login_page(
         .into_response())
 }
 
-fn to_login(path: &str) -> Response {
+pub(crate) fn to_login(path: &str) -> Response {
     Redirect::to(&format!("/login?next={}", urlencode(path))).into_response()
 }
 

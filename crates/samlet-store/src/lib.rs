@@ -14,13 +14,16 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use samlet_domain::OrgNumber;
 
+pub mod access_log;
 pub mod conformance;
+pub mod conformance_log;
 mod foresight;
 mod journeys;
 mod model;
 mod sql;
 pub mod testing;
 
+pub use access_log::*;
 pub use foresight::*;
 pub use journeys::*;
 pub use model::*;
@@ -38,6 +41,9 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("the join code {0} is already in use")]
     JoinCodeTaken(String),
+    /// Another writer extended the transparency log first; reload and retry.
+    #[error("the log's tree head moved: prepared at size {expected}, stored size is {found}")]
+    StaleLogHead { expected: u64, found: i64 },
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
 }
@@ -65,7 +71,7 @@ pub const TOKEN_DEV: &str = "dev";
 pub const TOKEN_ACCESS: &str = "access";
 
 #[async_trait]
-pub trait Store: ForesightStore + JourneyStore + Send + Sync + 'static {
+pub trait Store: AccessLogStore + ForesightStore + JourneyStore + Send + Sync + 'static {
     /// "sqlite" or "postgres", for metrics and `/ready`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;

@@ -7,6 +7,7 @@
 //! generics because sqlx's generic executor bounds would drown the SQL.
 //! Where the dialects differ, the backend module says so.
 
+pub(crate) mod access_log;
 pub(crate) mod foresight;
 pub(crate) mod journeys;
 pub mod postgres;

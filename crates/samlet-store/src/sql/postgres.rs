@@ -36,3 +36,4 @@ impl PostgresStore {
 crate::sql::impl_store!(PostgresStore, "postgres");
 crate::sql::foresight::impl_foresight_store!(PostgresStore);
 crate::sql::journeys::impl_journey_store!(PostgresStore);
+crate::sql::access_log::impl_access_log_store!(PostgresStore, sqlx::Postgres, " FOR UPDATE");

@@ -50,3 +50,4 @@ impl SqliteStore {
 crate::sql::impl_store!(SqliteStore, "sqlite");
 crate::sql::foresight::impl_foresight_store!(SqliteStore);
 crate::sql::journeys::impl_journey_store!(SqliteStore);
+crate::sql::access_log::impl_access_log_store!(SqliteStore, sqlx::Sqlite, "");

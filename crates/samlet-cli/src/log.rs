@@ -1,0 +1,110 @@
+//! `samlet log …`: audit a transparency log from anywhere (HTTP only), and
+//! run the retention process on the server's own database.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Subcommand;
+use samlet_server::transparency::audit::{audit, AuditState};
+
+use crate::DbArgs;
+
+#[derive(Subcommand)]
+pub enum LogCommand {
+    /// Check a Samlet log over HTTP: signature, consistency with the checkpoints seen
+    /// before (kept in --state), every leaf against the signed root and every entry's
+    /// details against its leaf. Exits 0 when consistent, 1 with a report otherwise.
+    Verify {
+        /// The server, e.g. https://samlet.example
+        #[arg(long)]
+        url: String,
+        /// Where the last verified checkpoint and the pinned key are kept (updated on success).
+        #[arg(long)]
+        state: Option<PathBuf>,
+        /// The log's verifier key (name+id+key); otherwise pinned on first use.
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// Retention: delete the details of entries older than N days, leaving
+    /// tombstones (the leaves stay, so verification still works).
+    Expire {
+        #[arg(long)]
+        older_than_days: u32,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+pub async fn run(cmd: LogCommand) -> anyhow::Result<i32> {
+    match cmd {
+        LogCommand::Verify { url, state, key } => {
+            verify(&url, state.as_deref(), key.as_deref()).await
+        }
+        LogCommand::Expire {
+            older_than_days,
+            db,
+        } => {
+            let store = samlet_store::connect(&db.url()?).await?;
+            let now = chrono::Utc::now();
+            let before = now - chrono::Duration::days(i64::from(older_than_days));
+            let n = store.log_expire(before, now).await?;
+            println!("Expired the details of {n} entries older than {before} (tombstones left).");
+            Ok(0)
+        }
+    }
+}
+
+fn read_state(path: &Path) -> anyhow::Result<Option<AuditState>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(serde_json::from_str(&text).with_context(|| {
+            format!("{} is not a log state file", path.display())
+        })?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// Runs the audit and prints the report; returns the exit code.
+pub async fn verify(
+    url: &str,
+    state_file: Option<&Path>,
+    key: Option<&str>,
+) -> anyhow::Result<i32> {
+    let state = match state_file {
+        Some(p) => read_state(p)?,
+        None => None,
+    };
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()?;
+    let report = audit(&client, url, key, state.as_ref()).await?;
+    println!("Log key:     {} ({})", report.key, report.key_source);
+    if let Some(prev) = &state {
+        println!("Seen before: size {} root {}", prev.size, prev.root);
+    }
+    println!("Checkpoint:  size {} root {}", report.size, report.root);
+    println!(
+        "Leaves:      {} checked, {} expired by retention (tombstones)",
+        report.leaves_checked, report.tombstones
+    );
+    if report.ok() {
+        if let (Some(path), Some(new)) = (state_file, &report.new_state) {
+            let tmp = path.with_extension("tmp");
+            std::fs::write(&tmp, serde_json::to_string_pretty(new)?)?;
+            std::fs::rename(&tmp, path)?;
+            println!("State:       saved to {}", path.display());
+        }
+        println!("OK: the log is consistent with every checkpoint seen before.");
+        Ok(0)
+    } else {
+        println!("FAILED: {} problem(s):", report.problems.len());
+        for p in report.problems.iter().take(50) {
+            println!("  - {p}");
+        }
+        if report.problems.len() > 50 {
+            println!("  … and {} more", report.problems.len() - 50);
+        }
+        println!("The state file was not updated.");
+        Ok(1)
+    }
+}

@@ -1,0 +1,576 @@
+//! HTTP for the transparency log.
+//!
+//! Public, for auditors (no personal data: leaves are salted hashes):
+//! `GET /log/checkpoint`, `/log/key`, `/log/proof/inclusion`,
+//! `/log/proof/consistency`, `/log/leaves`.
+//! Agencies: `GET /api/v1/persons/{pid}/overview` (scope `samlet:read`,
+//! purpose and legal basis required, logged before any data is read).
+//! Citizens: `GET /api/v1/me/access-log` and the page `/me/access-log`.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use minijinja::{context, Value};
+use samlet_domain::Pid;
+use samlet_store::{AccessLogFilter, LeafDetails, Overview, OverviewLimits, StoredCheckpoint};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::entry::{entry_leaf_hash, AccessEntry, Accessor};
+use super::hex;
+use super::log::{self, LogError};
+use crate::api::me::today;
+use crate::auth::{AgencyAuth, Citizen, MaybeCitizen, SCOPE_READ};
+use crate::problem::{ApiError, ApiResult};
+use crate::AppState;
+
+/// Data categories an overview read returns.
+pub const OVERVIEW_CATEGORIES: [&str; 4] = ["cases", "deadlines", "benefits", "messages"];
+/// Most leaves per `/log/leaves` page.
+pub const LEAVES_PAGE: u64 = 1000;
+const MAX_HEADER_TEXT: usize = 500;
+
+impl From<LogError> for ApiError {
+    fn from(e: LogError) -> Self {
+        match e {
+            LogError::Proof(p) => ApiError::bad_request(
+                "invalid-proof-request",
+                "Invalid proof request",
+                p.to_string(),
+            ),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+fn text(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The latest signed checkpoint (C2SP tlog-checkpoint, Ed25519 signed note).
+#[utoipa::path(get, path = "/log/checkpoint", tag = "transparency",
+    responses((status = 200, description = "origin, size and base64 root hash, then the signature lines", content_type = "text/plain", body = String)))]
+pub async fn checkpoint(State(state): State<AppState>) -> ApiResult<Response> {
+    let cp = state.log.checkpoint().await?;
+    Ok(text(cp.signed))
+}
+
+/// The verifier key of the log, in signed-note `vkey` form (name+id+key).
+#[utoipa::path(get, path = "/log/key", tag = "transparency",
+    responses((status = 200, description = "e.g. samlet.example/log+1a2b3c4d+AbC…", content_type = "text/plain", body = String)))]
+pub async fn key(State(state): State<AppState>) -> Response {
+    text(format!("{}\n", state.log.verifier()))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct InclusionQuery {
+    /// Leaf index.
+    pub index: u64,
+    /// Tree size of a signed checkpoint.
+    pub size: u64,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct InclusionProof {
+    pub index: u64,
+    pub size: u64,
+    /// The leaf hash (hex).
+    pub leaf_hash: String,
+    /// Sibling hashes from the leaf up (hex), RFC 9162 §2.1.3.
+    pub proof: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/log/proof/inclusion", tag = "transparency", params(InclusionQuery),
+    responses((status = 200, body = InclusionProof), (status = 400, body = crate::problem::Problem)))]
+pub async fn inclusion(
+    State(state): State<AppState>,
+    Query(q): Query<InclusionQuery>,
+) -> ApiResult<Json<InclusionProof>> {
+    check_size(&state, q.size).await?;
+    let store = state.store.as_ref();
+    let proof = log::inclusion_proof(store, q.index, q.size).await?;
+    let leaf = log::read_nodes(store, &[samlet_merkle::NodeId::new(0, q.index)]).await?;
+    Ok(Json(InclusionProof {
+        index: q.index,
+        size: q.size,
+        leaf_hash: leaf.first().map(|h| hex(h)).unwrap_or_default(),
+        proof: proof.iter().map(|h| hex(h)).collect(),
+    }))
+}
+
+async fn check_size(state: &AppState, size: u64) -> ApiResult<()> {
+    let stored = state.store.log_size().await?;
+    if size > stored {
+        return Err(ApiError::bad_request(
+            "beyond-tree",
+            "Tree size beyond the log",
+            format!("The log has {stored} entries; ask for a size from a checkpoint."),
+        )
+        .at("/query/size"));
+    }
+    Ok(())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ConsistencyQuery {
+    pub from: u64,
+    pub to: u64,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ConsistencyProof {
+    pub from: u64,
+    pub to: u64,
+    /// RFC 9162 §2.1.4 consistency proof (hex).
+    pub proof: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/log/proof/consistency", tag = "transparency", params(ConsistencyQuery),
+    responses((status = 200, body = ConsistencyProof), (status = 400, body = crate::problem::Problem)))]
+pub async fn consistency(
+    State(state): State<AppState>,
+    Query(q): Query<ConsistencyQuery>,
+) -> ApiResult<Json<ConsistencyProof>> {
+    check_size(&state, q.to).await?;
+    let proof = log::consistency_proof(state.store.as_ref(), q.from, q.to).await?;
+    Ok(Json(ConsistencyProof {
+        from: q.from,
+        to: q.to,
+        proof: proof.iter().map(|h| hex(h)).collect(),
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct LeavesQuery {
+    pub start: Option<u64>,
+    /// At most 1000.
+    pub limit: Option<u64>,
+}
+
+/// One leaf as the public sees it: hashes and whether its details exist.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct PublicLeaf {
+    pub index: u64,
+    /// The RFC 9162 leaf hash (hex) as stored in the tree.
+    pub leaf_hash: String,
+    /// `present`, `tombstone` (expired by retention) or `missing` (gone
+    /// without a tombstone: tampering).
+    pub details: String,
+    /// The leaf hash recomputed by the server from the stored details (hex);
+    /// differs from `leaf_hash` if the details were edited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details_leaf_hash: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct LeavesPage {
+    pub start: u64,
+    pub leaves: Vec<PublicLeaf>,
+}
+
+#[utoipa::path(get, path = "/log/leaves", tag = "transparency", params(LeavesQuery),
+    responses((status = 200, body = LeavesPage)))]
+pub async fn leaves(
+    State(state): State<AppState>,
+    Query(q): Query<LeavesQuery>,
+) -> ApiResult<Json<LeavesPage>> {
+    let start = q.start.unwrap_or(0);
+    let limit = q.limit.unwrap_or(LEAVES_PAGE).clamp(1, LEAVES_PAGE);
+    let rows = state
+        .store
+        .log_leaves(start, start.saturating_add(limit))
+        .await?;
+    let leaves = rows
+        .into_iter()
+        .map(|r| {
+            let (details, recomputed) = match r.details {
+                LeafDetails::Present { salt, body } => {
+                    ("present", Some(hex(&entry_leaf_hash(&salt, &body))))
+                }
+                LeafDetails::Tombstone => ("tombstone", None),
+                LeafDetails::Missing => ("missing", None),
+            };
+            PublicLeaf {
+                index: r.idx,
+                leaf_hash: hex(&r.leaf_hash),
+                details: details.into(),
+                details_leaf_hash: recomputed,
+            }
+        })
+        .collect();
+    Ok(Json(LeavesPage { start, leaves }))
+}
+
+/// A header as text. Norwegian letters arrive either as UTF-8 (curl, most
+/// clients) or as ISO-8859-1 bytes (browsers' and Node's fetch, following
+/// HTTP's historical charset); invalid UTF-8 is read as ISO-8859-1.
+fn header_text(headers: &HeaderMap, name: &str) -> ApiResult<Option<String>> {
+    let Some(v) = headers.get(name) else {
+        return Ok(None);
+    };
+    let bytes = v.as_bytes();
+    let s = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    };
+    let s = s.trim().to_owned();
+    if s.chars().count() > MAX_HEADER_TEXT {
+        return Err(ApiError::bad_request(
+            "invalid-header",
+            "Invalid header",
+            format!("{name} is longer than {MAX_HEADER_TEXT} characters."),
+        )
+        .at(format!("/headers/{name}")));
+    }
+    Ok((!s.is_empty()).then_some(s))
+}
+
+fn required(headers: &HeaderMap, name: &str, what: &str) -> ApiResult<String> {
+    header_text(headers, name)?.ok_or_else(|| {
+        ApiError::bad_request(
+            "missing-purpose",
+            "Purpose and legal basis required",
+            format!("Reading a person's data needs the header {name}: {what}. The read is logged for the person to see; nothing was returned."),
+        )
+        .at(format!("/headers/{name}"))
+    })
+}
+
+/// A person's overview, for an agency. Requires scope `samlet:read` and the
+/// headers `Samlet-Purpose` and `Samlet-Legal-Basis`; the access is written
+/// to the transparency log before the data is read.
+#[utoipa::path(get, path = "/api/v1/persons/{pid}/overview", tag = "agency",
+    params(("pid" = String, Path, description = "The person's identity number"),
+        ("Samlet-Purpose" = String, Header, description = "Why the data is needed"),
+        ("Samlet-Legal-Basis" = String, Header, description = "The legal basis (behandlingsgrunnlag)"),
+        ("Samlet-Legal-Basis-Ref" = Option<String>, Header, description = "Reference, e.g. a law and section"),
+        ("Samlet-Accessor-System" = Option<String>, Header, description = "The agency system making the request"),
+        ("Samlet-Accessor-Role" = Option<String>, Header, description = "The caseworker role"),
+        ("Samlet-On-Behalf-Of" = Option<String>, Header, description = "When acting as a representative: for whom")),
+    security(("agency_token" = [])),
+    responses((status = 200, body = Overview), (status = 400, description = "Purpose or legal basis missing", body = crate::problem::Problem),
+        (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+pub async fn person_overview(
+    State(state): State<AppState>,
+    auth: AgencyAuth,
+    Path(pid): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Overview>> {
+    auth.require(SCOPE_READ)?;
+    let purpose = required(&headers, "samlet-purpose", "why the data is needed")?;
+    let legal_basis = required(
+        &headers,
+        "samlet-legal-basis",
+        "the legal basis for the processing",
+    )?;
+    let pid = Pid::parse(&pid, state.config.pid_policy)
+        .map_err(|e| ApiError::invalid("/path/pid", e.to_string()))?;
+    let entry = AccessEntry {
+        v: 1,
+        subject: pid.to_string(),
+        accessor: Accessor {
+            org: auth.agency.org.to_string(),
+            name: auth.agency.name.clone(),
+            system: header_text(&headers, "samlet-accessor-system")?,
+            role: header_text(&headers, "samlet-accessor-role")?,
+        },
+        on_behalf_of: header_text(&headers, "samlet-on-behalf-of")?,
+        categories: OVERVIEW_CATEGORIES
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect(),
+        purpose,
+        legal_basis,
+        legal_basis_ref: header_text(&headers, "samlet-legal-basis-ref")?,
+        at: Utc::now(),
+        request_id: headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
+    };
+    // Durable first: no entry, no data.
+    let index = state.log.append(entry).await?;
+    tracing::info!(person = %state.pseudo.of(&pid), agency = %auth.agency.org, log_index = index, "person overview read by agency");
+    let o = state
+        .store
+        .overview(pid.as_str(), OverviewLimits::default())
+        .await?;
+    Ok(Json(o.with_today(today())))
+}
+
+#[derive(Deserialize, IntoParams, Default, Debug)]
+pub struct AccessLogQuery {
+    /// Only this agency (organisation number).
+    pub agency: Option<String>,
+    /// From this day (YYYY-MM-DD), inclusive.
+    pub from: Option<String>,
+    /// To this day (YYYY-MM-DD), inclusive.
+    pub to: Option<String>,
+    /// 1-based page number.
+    pub page: Option<u32>,
+    /// Entries per page, at most 100.
+    pub per_page: Option<u32>,
+}
+
+/// One access as the citizen sees it.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct AccessLogEntryView {
+    /// Position in the public log.
+    pub index: u64,
+    pub accessor: Accessor,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
+    pub categories: Vec<String>,
+    pub purpose: String,
+    pub legal_basis: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis_ref: Option<String>,
+    pub at: DateTime<Utc>,
+    pub request_id: String,
+    /// The server checked this entry's inclusion proof against the latest
+    /// signed checkpoint (leaf recomputed from these details).
+    pub verified: bool,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct CheckpointView {
+    pub size: u64,
+    /// Root hash (hex).
+    pub root: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug)]
+pub struct AccessLogPage {
+    pub entries: Vec<AccessLogEntryView>,
+    pub page: u32,
+    pub per_page: u32,
+    pub next_page: Option<u32>,
+    /// The signed checkpoint the entries were verified against.
+    pub checkpoint: Option<CheckpointView>,
+    /// Log entries (anyone's) whose details disappeared without a retention
+    /// tombstone: a sign that entries were hidden. Should be 0.
+    pub missing_details: u64,
+}
+
+fn parse_day(v: Option<&str>, pointer: &str) -> ApiResult<Option<NaiveDate>> {
+    match v.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| ApiError::invalid(pointer, "Write the date as YYYY-MM-DD.")),
+    }
+}
+
+/// The citizen's access log: their entries, each verified against the
+/// latest signed checkpoint.
+pub async fn access_log_page(
+    state: &AppState,
+    pid: &Pid,
+    q: &AccessLogQuery,
+) -> ApiResult<AccessLogPage> {
+    let page = q.page.unwrap_or(1).max(1);
+    let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
+    let from = parse_day(q.from.as_deref(), "/query/from")?
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc());
+    let to = parse_day(q.to.as_deref(), "/query/to")?
+        .and_then(|d| d.succ_opt())
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc());
+    let filter = AccessLogFilter {
+        agency_org: q
+            .agency
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+        from,
+        to,
+        offset: i64::from(page - 1) * i64::from(per_page),
+        limit: i64::from(per_page) + 1,
+    };
+    let mut rows = state.store.log_entries_for(pid.as_str(), &filter).await?;
+    let next_page = (rows.len() > per_page as usize).then_some(page + 1);
+    rows.truncate(per_page as usize);
+    let cp: Option<StoredCheckpoint> = match state.log.checkpoint().await {
+        Ok(cp) => Some(cp),
+        Err(e) => {
+            // Shown as unverified, never hidden.
+            tracing::error!(error = %e, "no checkpoint for the access log page");
+            state.store.log_latest_checkpoint().await?
+        }
+    };
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in rows {
+        let parsed: Option<AccessEntry> = serde_json::from_str(&row.body).ok();
+        let verified = match (&cp, &parsed) {
+            (Some(cp), Some(e)) if e.subject == pid.as_str() => {
+                state.log.verify_entry(&row, cp).await
+            }
+            _ => false,
+        };
+        let e = parsed.unwrap_or_else(|| AccessEntry {
+            v: 0,
+            subject: String::new(),
+            accessor: Accessor {
+                org: "?".into(),
+                name: "?".into(),
+                system: None,
+                role: None,
+            },
+            on_behalf_of: None,
+            categories: Vec::new(),
+            purpose: "(unreadable entry)".into(),
+            legal_basis: String::new(),
+            legal_basis_ref: None,
+            at: DateTime::<Utc>::UNIX_EPOCH,
+            request_id: String::new(),
+        });
+        entries.push(AccessLogEntryView {
+            index: row.idx,
+            accessor: e.accessor,
+            on_behalf_of: e.on_behalf_of,
+            categories: e.categories,
+            purpose: e.purpose,
+            legal_basis: e.legal_basis,
+            legal_basis_ref: e.legal_basis_ref,
+            at: e.at,
+            request_id: e.request_id,
+            verified,
+        });
+    }
+    Ok(AccessLogPage {
+        entries,
+        page,
+        per_page,
+        next_page,
+        checkpoint: cp.map(|c| CheckpointView {
+            size: c.size,
+            root: hex(&c.root),
+        }),
+        missing_details: state.log.missing_details().await?,
+    })
+}
+
+/// Who has looked at my data: every access by anyone but the person.
+#[utoipa::path(get, path = "/api/v1/me/access-log", tag = "citizen", params(AccessLogQuery),
+    security(("session_cookie" = [])),
+    responses((status = 200, body = AccessLogPage), (status = 401, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+pub async fn me_access_log(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Query(q): Query<AccessLogQuery>,
+) -> ApiResult<Json<AccessLogPage>> {
+    Ok(Json(access_log_page(&state, &citizen.pid, &q).await?))
+}
+
+/// The page `/me/access-log`.
+pub async fn access_log_html(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeCitizen(c): MaybeCitizen,
+    Query(q): Query<AccessLogQuery>,
+) -> Result<Response, crate::web::WebError> {
+    let lang = crate::i18n::Lang::from_request(&headers);
+    let Some(c) = c else {
+        return Ok(crate::web::to_login("/me/access-log"));
+    };
+    let err = |e| crate::web::WebError(e, lang);
+    let data = match access_log_page(&state, &c.pid, &q).await {
+        Ok(d) => d,
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            // A bad date in the filter: show the page with the message.
+            let mut d = access_log_page(&state, &c.pid, &AccessLogQuery::default())
+                .await
+                .map_err(err)?;
+            d.next_page = None;
+            return render_page(&state, lang, &c, &q, d, Some(e.detail)).map_err(err);
+        }
+        Err(e) => return Err(err(e)),
+    };
+    render_page(&state, lang, &c, &q, data, None).map_err(err)
+}
+
+fn render_page(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    c: &Citizen,
+    q: &AccessLogQuery,
+    data: AccessLogPage,
+    error: Option<String>,
+) -> ApiResult<Response> {
+    let qs = |page: u32| {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [("agency", &q.agency), ("from", &q.from), ("to", &q.to)] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                s.append_pair(k, v);
+            }
+        }
+        s.append_pair("page", &page.to_string());
+        s.finish()
+    };
+    let prev_query = (data.page > 1).then(|| qs(data.page - 1));
+    let next_query = data.next_page.map(qs);
+    let ctx = crate::web::page(
+        lang,
+        lang.t("access_log_title"),
+        "/me/access-log",
+        Some(c),
+        context! {
+            log => Value::from_serialize(&data),
+            agency => q.agency.clone().unwrap_or_default(),
+            from => q.from.clone().unwrap_or_default(),
+            to => q.to.clone().unwrap_or_default(),
+            prev_query, next_query, error,
+        },
+    );
+    Ok(state
+        .templates
+        .render("access_log.html", ctx)?
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn purpose_headers_read_as_utf8_or_latin1() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "samlet-purpose",
+            HeaderValue::from_bytes("Søknad".as_bytes()).unwrap_or(HeaderValue::from_static("")),
+        );
+        h.insert(
+            "samlet-legal-basis",
+            HeaderValue::from_bytes(b"F\xf8lge").unwrap_or(HeaderValue::from_static("")),
+        );
+        assert_eq!(
+            header_text(&h, "samlet-purpose").ok().flatten().as_deref(),
+            Some("Søknad")
+        );
+        assert_eq!(
+            header_text(&h, "samlet-legal-basis")
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("Følge")
+        );
+        let missing = required(&HeaderMap::new(), "samlet-purpose", "why").err();
+        assert_eq!(
+            missing.and_then(|e| e.pointer).as_deref(),
+            Some("/headers/samlet-purpose")
+        );
+    }
+}

@@ -1,0 +1,276 @@
+//! The transparency log's SQL, written once for both backends.
+//!
+//! `$db` is the sqlx database type (for the multi-row insert builder) and
+//! `$for_update` the row-lock clause: PostgreSQL locks the tree-head row with
+//! `FOR UPDATE` so replicas append one at a time; SQLite has one writer
+//! connection and needs (and supports) no clause.
+
+use chrono::{DateTime, TimeZone, Utc};
+use samlet_merkle::{Hash, NodeId};
+
+use crate::StoreError;
+
+/// Rows per multi-row INSERT, below SQLite's 32766 bound parameters.
+pub(crate) const NODE_CHUNK: usize = 4000;
+pub(crate) const ENTRY_CHUNK: usize = 2000;
+
+pub(crate) fn to_i64(v: u64) -> Result<i64, StoreError> {
+    i64::try_from(v).map_err(|_| StoreError::Corrupt(format!("log index {v} out of range")))
+}
+
+pub(crate) fn to_u64(v: i64) -> Result<u64, StoreError> {
+    u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("negative log index {v}")))
+}
+
+pub(crate) fn to_hash(v: &[u8]) -> Result<Hash, StoreError> {
+    v.try_into()
+        .map_err(|_| StoreError::Corrupt(format!("stored hash has {} bytes", v.len())))
+}
+
+/// Far-away dates for open period bounds, inside PostgreSQL's timestamp range.
+pub(crate) fn open_bounds() -> (DateTime<Utc>, DateTime<Utc>) {
+    let lo = Utc
+        .with_ymd_and_hms(1900, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let hi = Utc
+        .with_ymd_and_hms(9999, 12, 31, 0, 0, 0)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    (lo, hi)
+}
+
+/// `(level = 0 AND idx = 5) OR …`: the ids are integers, so inlining them is
+/// safe, and both backends turn the OR chain into primary-key lookups.
+pub(crate) fn node_predicate(ids: &[NodeId]) -> String {
+    let mut s = String::with_capacity(ids.len() * 32);
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            s.push_str(" OR ");
+        }
+        s.push_str(&format!("(level = {} AND idx = {})", id.level, id.index));
+    }
+    s
+}
+
+macro_rules! impl_access_log_store {
+    ($ty:ty, $db:ty, $for_update:literal) => {
+        #[async_trait::async_trait]
+        impl $crate::AccessLogStore for $ty {
+            async fn log_size(&self) -> $crate::Result<u64> {
+                let (size,): (i64,) = sqlx::query_as("SELECT size FROM log_head WHERE id = 1")
+                    .fetch_one(&self.reader)
+                    .await?;
+                $crate::sql::access_log::to_u64(size)
+            }
+
+            async fn log_append(&self, batch: &$crate::LogAppend) -> $crate::Result<()> {
+                use $crate::sql::access_log::{to_i64, ENTRY_CHUNK, NODE_CHUNK};
+                let mut tx = self.writer.begin().await?;
+                let (size,): (i64,) =
+                    sqlx::query_as(concat!("SELECT size FROM log_head WHERE id = 1", $for_update))
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if size != to_i64(batch.old_size)? {
+                    return Err($crate::StoreError::StaleLogHead {
+                        expected: batch.old_size,
+                        found: size,
+                    });
+                }
+                for chunk in batch.nodes.chunks(NODE_CHUNK) {
+                    let mut q: sqlx::QueryBuilder<'_, $db> =
+                        sqlx::QueryBuilder::new("INSERT INTO log_nodes (level, idx, hash) ");
+                    let mut err = None;
+                    q.push_values(chunk, |mut b, (id, hash)| {
+                        let idx = to_i64(id.index).unwrap_or_else(|e| {
+                            err = Some(e);
+                            0
+                        });
+                        b.push_bind(i16::from(id.level)).push_bind(idx).push_bind(hash.to_vec());
+                    });
+                    if let Some(e) = err {
+                        return Err(e);
+                    }
+                    q.build().execute(&mut *tx).await?;
+                }
+                for chunk in batch.entries.chunks(ENTRY_CHUNK) {
+                    let mut q: sqlx::QueryBuilder<'_, $db> = sqlx::QueryBuilder::new(
+                        "INSERT INTO log_entries (idx, subject, agency_org, at, salt, body) ",
+                    );
+                    let mut err = None;
+                    q.push_values(chunk, |mut b, e| {
+                        let idx = to_i64(e.idx).unwrap_or_else(|x| {
+                            err = Some(x);
+                            0
+                        });
+                        b.push_bind(idx)
+                            .push_bind(e.subject.clone())
+                            .push_bind(e.agency_org.clone())
+                            .push_bind(e.at)
+                            .push_bind(e.salt.clone())
+                            .push_bind(e.body.clone());
+                    });
+                    if let Some(e) = err {
+                        return Err(e);
+                    }
+                    q.build().execute(&mut *tx).await?;
+                }
+                sqlx::query("UPDATE log_head SET size = $1 WHERE id = 1")
+                    .bind(to_i64(batch.new_size)?)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn log_nodes(
+                &self,
+                ids: &[samlet_merkle::NodeId],
+            ) -> $crate::Result<Vec<Option<samlet_merkle::Hash>>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "SELECT level, idx, hash FROM log_nodes WHERE {}",
+                    $crate::sql::access_log::node_predicate(ids)
+                );
+                let rows: Vec<(i16, i64, Vec<u8>)> =
+                    sqlx::query_as(&sql).fetch_all(&self.reader).await?;
+                let mut found = std::collections::HashMap::with_capacity(rows.len());
+                for (level, idx, hash) in rows {
+                    found.insert(
+                        (level, idx),
+                        $crate::sql::access_log::to_hash(&hash)?,
+                    );
+                }
+                ids.iter()
+                    .map(|id| {
+                        let idx = $crate::sql::access_log::to_i64(id.index)?;
+                        Ok(found.get(&(i16::from(id.level), idx)).copied())
+                    })
+                    .collect()
+            }
+
+            async fn log_leaves(&self, start: u64, end: u64) -> $crate::Result<Vec<$crate::LeafRecord>> {
+                use $crate::sql::access_log::{to_hash, to_i64, to_u64};
+                let rows: Vec<(i64, Vec<u8>, Option<Vec<u8>>, Option<String>, Option<i64>)> = sqlx::query_as(
+                    "SELECT n.idx, n.hash, e.salt, e.body, t.idx FROM log_nodes n \
+                     LEFT JOIN log_entries e ON e.idx = n.idx \
+                     LEFT JOIN log_tombstones t ON t.idx = n.idx \
+                     WHERE n.level = 0 AND n.idx >= $1 AND n.idx < $2 ORDER BY n.idx",
+                )
+                .bind(to_i64(start)?)
+                .bind(to_i64(end)?)
+                .fetch_all(&self.reader)
+                .await?;
+                rows.into_iter()
+                    .map(|(idx, hash, salt, body, tomb)| {
+                        let details = match (salt, body, tomb) {
+                            (Some(salt), Some(body), _) => $crate::LeafDetails::Present { salt, body },
+                            (_, _, Some(_)) => $crate::LeafDetails::Tombstone,
+                            _ => $crate::LeafDetails::Missing,
+                        };
+                        Ok($crate::LeafRecord { idx: to_u64(idx)?, leaf_hash: to_hash(&hash)?, details })
+                    })
+                    .collect()
+            }
+
+            async fn log_entries_for(
+                &self,
+                subject: &str,
+                f: &$crate::AccessLogFilter,
+            ) -> $crate::Result<Vec<$crate::StoredLogEntry>> {
+                // Open bounds become far-away dates so the SQL stays one statement.
+                let (lo, hi) = $crate::sql::access_log::open_bounds();
+                let from = f.from.unwrap_or(lo);
+                let to = f.to.unwrap_or(hi);
+                let rows: Vec<(i64, Vec<u8>, String)> = sqlx::query_as(
+                    "SELECT idx, salt, body FROM log_entries WHERE subject = $1 \
+                     AND ($2 = '' OR agency_org = $2) AND at >= $3 AND at < $4 \
+                     ORDER BY idx DESC LIMIT $5 OFFSET $6",
+                )
+                .bind(subject)
+                .bind(f.agency_org.as_deref().unwrap_or(""))
+                .bind(from)
+                .bind(to)
+                .bind(f.limit)
+                .bind(f.offset)
+                .fetch_all(&self.reader)
+                .await?;
+                rows.into_iter()
+                    .map(|(idx, salt, body)| {
+                        Ok($crate::StoredLogEntry { idx: $crate::sql::access_log::to_u64(idx)?, salt, body })
+                    })
+                    .collect()
+            }
+
+            async fn log_missing_details(&self) -> $crate::Result<u64> {
+                let (n,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM log_nodes n WHERE n.level = 0 \
+                     AND NOT EXISTS (SELECT 1 FROM log_entries e WHERE e.idx = n.idx) \
+                     AND NOT EXISTS (SELECT 1 FROM log_tombstones t WHERE t.idx = n.idx)",
+                )
+                .fetch_one(&self.reader)
+                .await?;
+                $crate::sql::access_log::to_u64(n)
+            }
+
+            async fn log_expire(
+                &self,
+                before: chrono::DateTime<chrono::Utc>,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<u64> {
+                let mut tx = self.writer.begin().await?;
+                sqlx::query(
+                    "INSERT INTO log_tombstones (idx, expired_at) SELECT idx, $2 FROM log_entries WHERE at < $1",
+                )
+                .bind(before)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let r = sqlx::query("DELETE FROM log_entries WHERE at < $1")
+                    .bind(before)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(r.rows_affected())
+            }
+
+            async fn log_latest_checkpoint(&self) -> $crate::Result<Option<$crate::StoredCheckpoint>> {
+                let row: Option<(i64, Vec<u8>, String)> = sqlx::query_as(
+                    "SELECT size, root, signed FROM log_checkpoints ORDER BY size DESC LIMIT 1",
+                )
+                .fetch_optional(&self.reader)
+                .await?;
+                row.map(|(size, root, signed)| {
+                    Ok($crate::StoredCheckpoint {
+                        size: $crate::sql::access_log::to_u64(size)?,
+                        root: $crate::sql::access_log::to_hash(&root)?,
+                        signed,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn log_save_checkpoint(
+                &self,
+                cp: &$crate::StoredCheckpoint,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<bool> {
+                let r = sqlx::query(
+                    "INSERT INTO log_checkpoints (size, root, signed, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (size) DO NOTHING",
+                )
+                .bind($crate::sql::access_log::to_i64(cp.size)?)
+                .bind(cp.root.to_vec())
+                .bind(&cp.signed)
+                .bind(now)
+                .execute(&self.writer)
+                .await?;
+                Ok(r.rows_affected() == 1)
+            }
+        }
+    };
+}
+
+pub(crate) use impl_access_log_store;
