@@ -226,8 +226,13 @@ async fn ingest(a: IngestArgs) -> anyhow::Result<()> {
     let (url, _tmp) = a.target.url()?;
     let store = samlet_store::connect(&url).await?;
     let backend = store.backend();
-    let org = OrgNumber::with_check_digit(&format!("9{:07}", rand::random::<u32>() % 10_000_000))
-        .context("org")?;
+    // About one in eleven 8-digit prefixes has no valid check digit: draw again.
+    let org = std::iter::repeat_with(|| {
+        OrgNumber::with_check_digit(&format!("9{:07}", rand::random::<u32>() % 10_000_000))
+    })
+    .flatten()
+    .next()
+    .context("org")?;
     let agency = store.create_agency(&org, "Benchmark").await?;
     let token = crate::demo::issue_dev_token(store.as_ref(), agency.id).await?;
     let persons: Vec<Pid> = (0..10_000).map(bench_person).collect();
@@ -386,7 +391,7 @@ async fn overview(a: OverviewArgs) -> anyhow::Result<()> {
         .deadlines
         .is_empty();
     if !loaded {
-        let org = OrgNumber::with_check_digit("91234567").context("org")?;
+        let org = OrgNumber::with_check_digit("91234568").context("org")?;
         let agency = match store.agency_by_org(&org).await? {
             Some(a) => a,
             None => store.create_agency(&org, "Benchmark").await?,
