@@ -17,7 +17,7 @@ if [[ ! -x "$CHROMIUM_BIN" ]]; then
   exit 2
 fi
 
-SAMLET_BIN="${SAMLET_BIN:-$ROOT/target/debug/samlet}"
+SAMLET_BIN="${SAMLET_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/samlet}"
 case "$SAMLET_BIN" in /*) ;; *) SAMLET_BIN="$ROOT/$SAMLET_BIN" ;; esac
 export SAMLET_BIN
 if [[ ! -x "$SAMLET_BIN" ]]; then
