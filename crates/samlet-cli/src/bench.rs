@@ -190,7 +190,7 @@ fn ndjson_line(n: usize, pid: &Pid) -> String {
 async fn start_server(
     store: Arc<dyn Store>,
     url: String,
-) -> anyhow::Result<(String, tokio::task::JoinHandle<()>)> {
+) -> anyhow::Result<(String, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     let probe = std::net::TcpListener::bind("127.0.0.1:0")?;
     let addr = probe.local_addr()?;
     drop(probe);
@@ -199,14 +199,9 @@ async fn start_server(
         ..Config::dev(addr, url)
     };
     let state = AppState::new(store, config).await?;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let h = tokio::spawn(async move {
-        let _ = samlet_server::serve(state, move |a| {
-            let _ = tx.send(a);
-        })
-        .await;
-    });
-    let addr = rx.await.context("server did not start")?;
+    let (addr, h) = samlet_server::spawn(state)
+        .await
+        .context("server did not start")?;
     Ok((format!("http://{addr}"), h))
 }
 

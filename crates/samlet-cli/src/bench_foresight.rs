@@ -65,11 +65,9 @@ async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::
     let store = samlet_store::connect(&url).await?;
     let listen = "127.0.0.1:0".parse()?;
     let state = AppState::new(store.clone(), Config::dev(listen, url.clone())).await?;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(samlet_server::serve(state, move |addr| {
-        let _ = tx.send(addr);
-    }));
-    let addr = rx.await.context("server did not start")?;
+    let (addr, _server) = samlet_server::spawn(state)
+        .await
+        .context("server did not start")?;
     let base = format!("http://{addr}");
 
     let library = samlet_foresight::Library::builtin()?;

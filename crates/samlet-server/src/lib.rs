@@ -183,6 +183,25 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce(SocketAddr)) -> anyhow
     Ok(())
 }
 
+/// Serve in the background and return once the server listens: the bound
+/// address and the task (tests and benchmarks use port 0).
+pub async fn spawn(
+    state: AppState,
+) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let handle = tokio::spawn(serve(state, move |a| {
+        let _ = tx.send(a);
+    }));
+    match rx.await {
+        Ok(addr) => Ok((addr, handle)),
+        // The server stopped before listening: report why.
+        Err(_) => Err(handle
+            .await?
+            .err()
+            .unwrap_or_else(|| anyhow::anyhow!("the server stopped before it listened"))),
+    }
+}
+
 fn spawn_housekeeping(store: Arc<dyn Store>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));

@@ -23,11 +23,7 @@ async fn start(url: String) -> App {
     let state = AppState::new(store.clone(), Config::dev(listen, url))
         .await
         .expect("state");
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(samlet_server::serve(state, move |a| {
-        let _ = tx.send(a);
-    }));
-    let addr = rx.await.expect("bound");
+    let (addr, _server) = samlet_server::spawn(state).await.expect("bound");
     App {
         base: format!("http://{addr}"),
         store,

@@ -24,14 +24,9 @@ async fn start_with(db: String, dir: Option<tempfile::TempDir>) -> App {
     let state = AppState::new(store.clone(), Config::dev(listen, db))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(async move {
-        let _ = samlet_server::serve(state, move |a| {
-            let _ = tx.send(a);
-        })
-        .await;
-    });
-    let addr = rx.await.unwrap_or_else(|e| panic!("{e}"));
+    let (addr, _server) = samlet_server::spawn(state)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     App {
         url: format!("http://{addr}"),
         store,

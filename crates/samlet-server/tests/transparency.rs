@@ -63,11 +63,7 @@ async fn start_on(db_url: String, dir: tempfile::TempDir) -> Harness {
     let state = AppState::new(store.clone(), Config::dev(listen, db_url.clone()))
         .await
         .expect("state");
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(samlet_server::serve(state, move |a| {
-        let _ = tx.send(a);
-    }));
-    let addr = rx.await.expect("bound");
+    let (addr, _server) = samlet_server::spawn(state).await.expect("bound");
     Harness {
         base: format!("http://{addr}"),
         db_url,

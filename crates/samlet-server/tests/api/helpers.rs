@@ -54,7 +54,6 @@ impl TestApp {
     }
 
     pub async fn start(store: Arc<dyn Store>, config: Config, dir: tempfile::TempDir) -> Self {
-        let (tx, rx) = tokio::sync::oneshot::channel();
         let public_from_addr = config.public_url.contains(":0");
         let listener = std::net::TcpListener::bind(config.listen).expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -65,13 +64,7 @@ impl TestApp {
             config.public_url = format!("http://{addr}");
         }
         let state = AppState::new(store.clone(), config).await.expect("state");
-        tokio::spawn(async move {
-            let _ = samlet_server::serve(state, move |a| {
-                let _ = tx.send(a);
-            })
-            .await;
-        });
-        let addr = rx.await.expect("server started");
+        let (addr, _server) = samlet_server::spawn(state).await.expect("server started");
         let http = reqwest::Client::builder()
             .redirect(Policy::none())
             .build()
