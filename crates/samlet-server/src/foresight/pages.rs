@@ -119,8 +119,8 @@ pub async fn library(State(state): State<AppState>, headers: HeaderMap) -> WebRe
                         description => t.description.get(fl),
                         key_figures => t.key_figures.iter().map(|k| k.get(fl).to_owned()).collect::<Vec<_>>(),
                         sources => t.sources.clone(),
-                        importance => format_number(t.reference_scores.importance, fl),
-                        preparedness => format_number(t.reference_scores.preparedness, fl),
+                        importance => t.reference_scores.map(|r| format_number(r.importance, fl)),
+                        preparedness => t.reference_scores.map(|r| format_number(r.preparedness, fl)),
                     }
                 })
                 .collect();
