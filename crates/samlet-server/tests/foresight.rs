@@ -68,7 +68,7 @@ async fn join(app: &App, code: &str) -> String {
         .expect("join");
     assert_eq!(r.status(), StatusCode::OK);
     let v: Value = r.json().await.expect("json");
-    assert_eq!(v["trends"].as_array().map(Vec::len), Some(3));
+    assert!(v["trends"].as_array().is_some_and(|t| !t.is_empty()));
     v["participant_token"].as_str().expect("token").to_owned()
 }
 
@@ -82,6 +82,42 @@ async fn vote(app: &App, token: &str, body: Value) -> reqwest::Response {
         .expect("ballot")
 }
 
+/// The text shown by a PDF's uncompressed content streams: literal `(…)`
+/// and hex `<…>` strings in WinAnsi (Latin-1 for the letters we use).
+fn pdf_text(pdf: &[u8]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < pdf.len() {
+        match pdf[i] {
+            b'(' => {
+                let end = pdf[i..]
+                    .iter()
+                    .position(|&b| b == b')')
+                    .map_or(pdf.len(), |e| i + e);
+                out.extend(pdf[i + 1..end].iter().map(|&b| char::from(b)));
+                out.push(' ');
+                i = end + 1;
+            }
+            b'<' if pdf.get(i + 1).is_some_and(u8::is_ascii_hexdigit) => {
+                let end = pdf[i..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(pdf.len(), |e| i + e);
+                let hex = std::str::from_utf8(&pdf[i + 1..end]).unwrap_or("");
+                for k in (0..hex.len().saturating_sub(1)).step_by(2) {
+                    if let Ok(b) = u8::from_str_radix(&hex[k..k + 2], 16) {
+                        out.push(char::from(b));
+                    }
+                }
+                out.push(' ');
+                i = end + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
 /// The value of the first `name="csrf"` field in a page.
 fn csrf_in(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("a csrf field");
@@ -91,7 +127,7 @@ fn csrf_in(html: &str) -> String {
 
 /// An agency token with the foresight scope, as the strategy team has.
 async fn team_token(app: &App) -> String {
-    let org = samlet_domain::OrgNumber::with_check_digit("97453925").expect("org");
+    let org = samlet_domain::OrgNumber::with_check_digit("98765432").expect("org");
     let a = app
         .store
         .create_agency(&org, "Spekter strategi")
@@ -370,25 +406,22 @@ async fn a_gathering_from_join_to_report(app: &App) {
         Some("application/pdf")
     );
     let bytes = pdf.bytes().await.expect("bytes");
-    let text = String::from_utf8_lossy(&bytes);
+    let raw = String::from_utf8_lossy(&bytes);
+    let text = pdf_text(&bytes);
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");
     for expected in [
         "Evaluering av trendene",
-        "(Metode)",
-        "(Viktighet)",
-        "(Beredskap)",
-        "(1.1)",
-        "(X.1 Egen trend",
+        "Metode",
+        "Viktighet",
+        "Beredskap",
+        "X.1 Egen trend",
+        "strategiske blindsonen når",
+        "Økt etterspørsel",
     ] {
-        assert!(text.contains(expected), "the PDF says {expected}");
+        assert!(text.contains(expected), "the PDF says {expected}: {text}");
     }
-    // WinAnsi: the study's word for the blind spot keeps its ø and å.
     assert!(
-        text.contains("blindsonen") && bytes.contains(&0xe5),
-        "Norwegian text, å in WinAnsi"
-    );
-    assert!(
-        bytes.windows(3).any(|w| w == b" c\n") && !text.contains("/Image"),
+        bytes.windows(3).any(|w| w == b" c\n") && !raw.contains("/Image"),
         "the matrix is drawn with vector curves, not an image"
     );
     let en = app
@@ -404,7 +437,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
         .expect("pdf");
     assert_eq!(en.status(), StatusCode::OK);
     let en = en.bytes().await.expect("bytes");
-    assert!(String::from_utf8_lossy(&en).contains("(Importance)"));
+    assert!(pdf_text(&en).contains("Importance"));
     let no = app
         .client
         .get(format!(
@@ -490,7 +523,7 @@ async fn a_phone_votes_with_the_plain_html_form(app: &App) {
         .send()
         .await
         .expect("join");
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{:?}", r.text().await);
     let form = phone
         .get(format!("{}/f/{}/ballot", app.base, s.join_code))
         .send()
@@ -1060,7 +1093,7 @@ async fn the_team_edits_the_library(app: &App) {
     assert_eq!(r.status(), StatusCode::CREATED);
     let html = r.text().await.expect("html");
     assert!(
-        html.contains("/present?key=fk_"),
+        html.contains("present?key=fk_"),
         "the presenter link is shown once"
     );
     let sessions = app.store.list_foresight_sessions().await.expect("list");

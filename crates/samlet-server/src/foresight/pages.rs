@@ -247,7 +247,7 @@ pub async fn join_page(
             session_title => s.row.title.clone(),
             code => s.row.join_code.clone(),
             trends => s.spec.trends.len(),
-            csrf => form_token(&state.config.secret, "join", &form_secret),
+            fs_csrf => form_token(&state.config.secret, "join", &form_secret),
         },
     );
     Ok((jar, render(&state, lang, "foresight_join.html", ctx)?).into_response())
@@ -390,7 +390,7 @@ fn ballot_ctx(
             experience_years => form.values.get("experience_years").cloned().unwrap_or_default(),
             errors,
             saved,
-            csrf,
+            fs_csrf => csrf,
             public_url => state.config.public_url.clone(),
         },
     )
@@ -645,7 +645,7 @@ pub async fn present(
             joined => status.joined,
             voted => status.voted,
             analysis,
-            csrf => jar.get(TEAM_COOKIE).map(|c| form_token(&state.config.secret, "close", c.value())),
+            fs_csrf => jar.get(TEAM_COOKIE).map(|c| form_token(&state.config.secret, "close", c.value())),
         },
     );
     let mut res = render(&state, lang, "foresight_present.html", ctx)?;

@@ -325,7 +325,7 @@ pub async fn team_page(
             lang.t("fs_team_title"),
             TEAM_BASE,
             None,
-            context! { signed_in => false, csrf => form_token(&state.config.secret, "team-login", &form_secret) },
+            context! { signed_in => false, fs_csrf => form_token(&state.config.secret, "team-login", &form_secret) },
         );
         return Ok((jar, render(&state, lang, "foresight_team.html", ctx)?).into_response());
     };
@@ -377,7 +377,7 @@ pub async fn team_page(
         lang.t("fs_team_title"),
         TEAM_BASE,
         None,
-        context! { signed_in => true, csrf => csrf_for(&state, &token), forces, themes },
+        context! { signed_in => true, fs_csrf => csrf_for(&state, &token), forces, themes },
     );
     let mut res = render(&state, lang, "foresight_team.html", ctx)?;
     res.headers_mut().insert(
@@ -586,7 +586,7 @@ async fn item_page(
             errors,
             categories,
             themes,
-            csrf => csrf_for(state, token),
+            fs_csrf => csrf_for(state, token),
         },
     );
     let mut res = render(state, lang, "foresight_team_item.html", ctx)?;
@@ -858,7 +858,7 @@ pub async fn create_session_form(
         context! {
             created => true,
             signed_in => true,
-            csrf => csrf_for(&state, &token),
+            fs_csrf => csrf_for(&state, &token),
             id => created.id.clone(),
             join_code => created.join_code.clone(),
             join_url => super::join_url(&state, &created.join_code),
