@@ -371,7 +371,7 @@ fn segment_rows(segs: &[Segment], lang: Lang, label: &dyn Fn(&str) -> String) ->
                 }
                 Segment::Hidden { .. } => vec![
                     name,
-                    if en { "< 5" } else { "< 5" }.to_owned(),
+                    "< 5".to_owned(),
                     if en {
                         "hidden to protect anonymity"
                     } else {
@@ -472,10 +472,10 @@ pub fn report_pdf(lang: Lang, s: &Loaded, r: &Results) -> Result<Vec<u8>, String
     gap_bars(&mut w, r, lang);
     let header = vec![
         "#".to_owned(),
-        if en { "Trend" } else { "Trend" }.to_owned(),
+        "Trend".to_owned(),
         t("fs_importance"),
         t("fs_preparedness"),
-        if en { "Gap" } else { "Gap" }.to_owned(),
+        "Gap".to_owned(),
         "n".to_owned(),
     ];
     let rows: Vec<Vec<String>> = r
