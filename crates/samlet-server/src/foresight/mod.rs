@@ -12,8 +12,9 @@
 //!
 //! **Participants**: joining returns a random participant token (`fp_…`),
 //! stored only as a SHA-256 hash. On the phone it lives in an HttpOnly,
-//! SameSite=Strict cookie limited to `/f/`; SameSite=Strict is also what
-//! protects the ballot form against cross-site posting.
+//! SameSite=Strict cookie limited to `/f/`. Every form carries a CSRF token
+//! derived from the cookie it relies on ([`form_token`]), so nothing more
+//! about a participant is stored.
 //!
 //! **Live numbers**: counts come from a COUNT query; results of an open
 //! session come from an incremental aggregator in this process, fed after
