@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   startSamlet, launchBrowser, newContext, checkA11y, screenshot, text, samletBin,
@@ -128,6 +128,50 @@ test('Anyone can browse the library of driving forces and trends', async () => {
     assert.ok(await page.getByRole('heading', { name: /Politisk polarisering/ }).isVisible());
     await checkA11y(page, 'foresight-library');
     await screenshot(page, 'foresight-library');
+  } finally {
+    await context.close();
+  }
+});
+
+test('The strategy team signs in, adds a trend in both languages, retires one, and creates a session from chosen trends', async () => {
+  const tokens = JSON.parse(await readFile(path.join(server.dataDir, 'dev-tokens.json'), 'utf8'));
+  const token = Object.values(tokens)[0];
+  const context = await newContext(browser, server);
+  const page = await context.newPage();
+  try {
+    await page.goto('/foresight/team');
+    await checkA11y(page, 'foresight-team-sign-in');
+    await page.getByLabel('Tilgangstoken').fill(token);
+    await page.getByRole('button', { name: 'Logg inn' }).click();
+    assert.ok(await page.getByRole('heading', { name: 'Ny evaluering' }).isVisible());
+    await checkA11y(page, 'foresight-team');
+    await screenshot(page, 'foresight-team');
+    await page.getByRole('link', { name: 'Ny trend' }).click();
+    await page.getByLabel('Kode').fill('2.5');
+    await page.getByLabel('Tema').selectOption('2');
+    await page.getByLabel('Tittel (bokmål)').fill('Flere eldre bor hjemme');
+    await page.getByLabel('Tittel (engelsk)').fill('More older people live at home');
+    await page.getByLabel('Beskrivelse (bokmål)').fill('Kommunene planlegger for at flere bor hjemme lenger.');
+    // Forgetting the English description gives an error next to the field.
+    await page.getByLabel('Kilder').fill('Kommunens planstrategi 2025');
+    await page.getByRole('button', { name: 'Lagre' }).click();
+    assert.match(await text(page.locator('#errors')), /must not be blank/);
+    await checkA11y(page, 'foresight-team-item-errors');
+    await screenshot(page, 'foresight-team-item-errors');
+    await page.getByLabel('Beskrivelse (engelsk)').fill('Municipalities plan for more people living at home for longer.');
+    await page.getByRole('button', { name: 'Lagre' }).click();
+    assert.ok(await page.locator('#item-2\\.5').getByText('Lagt til av teamet').isVisible());
+    await page.getByRole('button', { name: 'Pensjoner 1.2' }).click();
+    assert.ok(await page.locator('#item-1\\.2').getByText('Pensjonert').isVisible());
+    await page.getByLabel('Tittel på evalueringen').fill('Valgt av teamet');
+    await page.getByLabel('1.1 Økt etterspørsel').uncheck();
+    assert.equal(await page.getByLabel('1.2 Produktivitet blir viktigere').count(), 0, 'retired trends are not offered');
+    await page.getByRole('button', { name: 'Opprett evalueringen' }).click();
+    assert.ok(await page.getByRole('heading', { name: 'Evalueringen er opprettet' }).isVisible());
+    await checkA11y(page, 'foresight-team-created');
+    const presenter = await page.getByRole('link', { name: /present\?key=/ }).getAttribute('href');
+    await page.goto(presenter);
+    assert.match(await text(page.locator('h1')), /Valgt av teamet/);
   } finally {
     await context.close();
   }

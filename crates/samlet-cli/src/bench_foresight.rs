@@ -59,13 +59,72 @@ fn max_lag(acks: &[Instant], samples: &[(Instant, u64)]) -> Duration {
         .unwrap_or(Duration::ZERO)
 }
 
+/// Why a participant did not get through, grouped in the report.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error("transport error after a retry: {0}")]
+    Transport(String),
+    #[error("HTTP {status} from {path}: {detail}")]
+    Status {
+        status: u16,
+        path: String,
+        detail: String,
+    },
+    #[error("{0}")]
+    Protocol(String),
+}
+
+/// POST JSON; a transport error (connection reset, timeout) is retried once,
+/// which is safe: a second join only adds an unused participant and a second
+/// ballot replaces the first. HTTP errors are not retried.
+async fn send(
+    c: &reqwest::Client,
+    url: &str,
+    bearer: Option<&str>,
+    body: &serde_json::Value,
+    retries: &mut u32,
+) -> Result<serde_json::Value, Failure> {
+    let path = url.split_once("/api/").map_or(url, |(_, p)| p).to_owned();
+    let mut attempt = 0;
+    loop {
+        let mut req = c.post(url).json(body);
+        if let Some(b) = bearer {
+            req = req.bearer_auth(b);
+        }
+        match req.send().await {
+            Ok(r) if r.status().is_success() => {
+                return r
+                    .json()
+                    .await
+                    .map_err(|e| Failure::Protocol(format!("{path}: unreadable answer: {e}")))
+            }
+            Ok(r) => {
+                let status = r.status().as_u16();
+                let v: serde_json::Value = r.json().await.unwrap_or_default();
+                return Err(Failure::Status {
+                    status,
+                    path,
+                    detail: v["detail"].as_str().unwrap_or("").to_owned(),
+                });
+            }
+            Err(e) if attempt == 0 => {
+                tracing::debug!(error = %e, "retrying {path}");
+                attempt += 1;
+                *retries += 1;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => return Err(Failure::Transport(format!("{path}: {e}"))),
+        }
+    }
+}
+
 async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store = samlet_store::connect(&url).await?;
     let listen = "127.0.0.1:0".parse()?;
     let state = AppState::new(store.clone(), Config::dev(listen, url.clone())).await?;
-    let (addr, _server) = samlet_server::spawn(state)
+    let (addr, _server) = samlet_server::spawn(state.clone())
         .await
         .context("server did not start")?;
     let base = format!("http://{addr}");
@@ -154,7 +213,7 @@ async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::
     let m2 = monitor(
         format!("{base}/api/v1/foresight/sessions/{}/results", created.id),
         "ballots",
-        Duration::from_millis(250),
+        Duration::from_millis(100),
         result_samples.clone(),
     );
 
@@ -167,7 +226,7 @@ async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::
         "other",
     ];
     let started = Instant::now();
-    let outcomes: Vec<Result<Duration, String>> =
+    let outcomes: Vec<Result<(Duration, u32), Failure>> =
         futures::stream::iter(0..n)
             .map(|i| {
                 let (c, base, code, codes, acks) = (
@@ -180,27 +239,28 @@ async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::
                 async move {
                     let t = Instant::now();
                     let mut rng = rand::rngs::StdRng::seed_from_u64(i as u64);
-                    let joined: serde_json::Value = c
-                        .post(format!("{base}/api/v1/foresight/join"))
-                        .json(&serde_json::json!({ "join_code": code }))
-                        .send()
-                        .await
-                        .map_err(|e| e.to_string())?
-                        .error_for_status()
-                        .map_err(|e| e.to_string())?
-                        .json()
-                        .await
-                        .map_err(|e| e.to_string())?;
+                    let mut retries = 0u32;
+                    let join = serde_json::json!({ "join_code": code });
+                    let joined = send(
+                        &c,
+                        &format!("{base}/api/v1/foresight/join"),
+                        None,
+                        &join,
+                        &mut retries,
+                    )
+                    .await?;
                     let token = joined["participant_token"]
                         .as_str()
-                        .ok_or("no token")?
+                        .ok_or_else(|| {
+                            Failure::Protocol("join answered without a participant_token".into())
+                        })?
                         .to_owned();
                     let ratings: Vec<_> = codes.iter().enumerate().map(|(k, code)| {
-                    // Importance leans high and preparedness low for the first trends, so there is a blind spot.
-                    let imp = (rng.gen_range(1..=6) + if k % 3 == 0 { 2 } else { 0 }).min(6);
-                    let prep = (rng.gen_range(1..=6) - if k % 3 == 0 { 2 } else { 0 }).max(1);
-                    serde_json::json!({"trend": code, "importance": imp, "preparedness": prep})
-                }).collect();
+                        // Importance leans high and preparedness low for the first trends, so there is a blind spot.
+                        let imp = (rng.gen_range(1..=6) + if k % 3 == 0 { 2 } else { 0 }).min(6);
+                        let prep = (rng.gen_range(1..=6) - if k % 3 == 0 { 2 } else { 0 }).max(1);
+                        serde_json::json!({"trend": code, "importance": imp, "preparedness": prep})
+                    }).collect();
                     let mut participant = serde_json::Map::new();
                     if rng.gen_bool(0.9) {
                         participant
@@ -209,18 +269,20 @@ async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::
                     if rng.gen_bool(0.8) {
                         participant.insert("experience_years".into(), rng.gen_range(0..40).into());
                     }
-                    c.post(format!("{base}/api/v1/foresight/ballots"))
-                        .bearer_auth(&token)
-                        .json(&serde_json::json!({"participant": participant, "ratings": ratings}))
-                        .send()
-                        .await
-                        .map_err(|e| e.to_string())?
-                        .error_for_status()
-                        .map_err(|e| e.to_string())?;
+                    let ballot =
+                        serde_json::json!({"participant": participant, "ratings": ratings});
+                    send(
+                        &c,
+                        &format!("{base}/api/v1/foresight/ballots"),
+                        Some(&token),
+                        &ballot,
+                        &mut retries,
+                    )
+                    .await?;
                     if let Ok(mut a) = acks.lock() {
                         a.push(Instant::now());
                     }
-                    Ok(t.elapsed())
+                    Ok((t.elapsed(), retries))
                 }
             })
             .buffer_unordered(concurrency)
@@ -234,9 +296,18 @@ async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::
 
     let mut lat: Vec<Duration> = outcomes
         .iter()
-        .filter_map(|o| o.as_ref().ok().copied())
+        .filter_map(|o| o.as_ref().ok().map(|(d, _)| *d))
         .collect();
-    let failed: Vec<&String> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
+    let retried: u32 = outcomes
+        .iter()
+        .filter_map(|o| o.as_ref().ok().map(|(_, r)| *r))
+        .sum();
+    let failed: Vec<&Failure> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
+    // Every kind of failure with how often it happened, not just the first.
+    let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
+    for f in &failed {
+        *kinds.entry(f.to_string()).or_default() += 1;
+    }
     lat.sort();
     let mut acks = acks.lock().map(|a| a.clone()).unwrap_or_default();
     acks.sort();
@@ -249,11 +320,20 @@ async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::
     let s = fs::load(store.as_ref(), &created.id)
         .await
         .map_err(|e| anyhow::anyhow!(e.detail))?;
+    // The old way (every ballot from the store) against the live tally, same data.
     let t = Instant::now();
     let r = fs::compute_results(store.as_ref(), &s)
         .await
         .map_err(|e| anyhow::anyhow!(e.detail))?;
     let recompute = t.elapsed();
+    let t = Instant::now();
+    let live = state
+        .foresight
+        .get(store.as_ref(), &s)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.detail))?;
+    let live_time = t.elapsed();
+    let same = serde_json::to_value(&*live)? == serde_json::to_value(&r)?;
     let api: serde_json::Value = client
         .get(format!(
             "{base}/api/v1/foresight/sessions/{}/results",
@@ -292,7 +372,14 @@ async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::
         "  ratio                 join+ballot p50 = {:.1} x /health p50",
         ms(l50) / ms(h50).max(1e-6)
     );
-    println!("  failed                {}", failed.len());
+    println!(
+        "  failed                {} ({} requests retried after a transport error)",
+        failed.len(),
+        retried
+    );
+    for (kind, count) in &kinds {
+        println!("    {count} x {kind}");
+    }
     println!(
         "  stored ballots        {} in the database, {} joined; results.ballots = {} (API {})",
         db.voted, db.joined, r.ballots, api["ballots"]
@@ -303,26 +390,35 @@ async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::
         counts.len()
     );
     println!(
-        "  results lag           max {:.0} ms over {} samples (cache {} ms)",
+        "  results lag           max {:.0} ms over {} samples (live tally, no cache)",
         ms(results_lag),
-        results.len(),
-        fs::RESULTS_MAX_AGE.as_millis()
+        results.len()
     );
     println!(
-        "  results recompute     {:.1} ms for {} ballots",
+        "  results               live tally {:.2} ms vs recompute from store {:.1} ms for {} ballots ({:.0}x); identical: {same}",
+        ms(live_time),
         ms(recompute),
-        r.ballots
+        r.ballots,
+        ms(recompute) / ms(live_time).max(1e-6)
     );
-    if let Some(e) = failed.first() {
-        println!("  first failure         {e}");
-    }
     let n64 = n as u64;
     if !failed.is_empty()
         || db.voted != n64
         || r.ballots != n64
+        || live.ballots != n64
         || api["ballots"].as_u64() != Some(n64)
     {
-        bail!("ballots were lost: expected {n}");
+        bail!(
+            "ballots were lost: expected {n}, stored {}, recomputed {}, live {}, API {}; {} failed",
+            db.voted,
+            r.ballots,
+            live.ballots,
+            api["ballots"],
+            failed.len()
+        );
+    }
+    if !same {
+        bail!("the live tally differs from a recompute of the stored ballots");
     }
     if elapsed > Duration::from_secs(deadline_secs) {
         bail!(

@@ -29,7 +29,7 @@ pub enum ForesightCommand {
         #[arg(long, conflicts_with = "json")]
         csv: bool,
     },
-    /// Write the self-contained HTML report (SVG charts inline).
+    /// Write the report: self-contained HTML (SVG charts inline), or a PDF when `--out` ends in `.pdf`.
     Report {
         id: String,
         #[command(flatten)]
@@ -227,9 +227,20 @@ pub async fn run(cmd: ForesightCommand) -> anyhow::Result<()> {
             let store = samlet_store::connect(&db.url()?).await?;
             let s = fs::load(store.as_ref(), &id).await.map_err(api)?;
             let r = fs::compute_results(store.as_ref(), &s).await.map_err(api)?;
-            let templates = samlet_server::web::Templates::new()?;
-            let html = fs::pages::render_report_with(&templates, lang, &s, &r).map_err(api)?;
-            std::fs::write(&out, html.0).with_context(|| format!("writing {}", out.display()))?;
+            // `--out report.pdf` writes the PDF, anything else the HTML.
+            let bytes = if out
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+            {
+                fs::pdf::report_pdf(lang, &s, &r).map_err(|e| anyhow!(e))?
+            } else {
+                let templates = samlet_server::web::Templates::new()?;
+                fs::pages::render_report_with(&templates, lang, &s, &r)
+                    .map_err(api)?
+                    .0
+                    .into_bytes()
+            };
+            std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
             println!("Report written to {}.", out.display());
             Ok(())
         }

@@ -20,8 +20,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             };
             (
                 t.code.clone(),
-                split(t.reference_scores.importance),
-                split(t.reference_scores.preparedness),
+                split(t.reference_scores.map_or(3.5, |r| r.importance)),
+                split(t.reference_scores.map_or(3.5, |r| r.preparedness)),
             )
         });
         ballots.push(Ballot::new(ParticipantInfo::default(), ratings, &trends)?);

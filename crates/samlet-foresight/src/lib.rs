@@ -81,8 +81,8 @@ pub use ballot::{
     TrendRating, TrendRef, TrendSet, STUDY_ROLES,
 };
 pub use library::{
-    Category, DrivingForce, Library, LibraryError, LibrarySources, LocalizedText, ReferenceScores,
-    Theme, Trend, BUILTIN_LIBRARY_JSON,
+    Category, DrivingForce, Library, LibraryEdit, LibraryError, LibrarySources, LocalizedText,
+    ReferenceScores, Theme, Trend, BUILTIN_LIBRARY_JSON,
 };
 pub use rating::{scale_labels, Lang, Rating, RatingError, Scale, Thresholds};
 pub use render::{

@@ -111,7 +111,9 @@ pub struct DrivingForce {
     pub category: Category,
     /// Title; `nb` verbatim from the source.
     pub title: LocalizedText,
-    /// The slide's one-line summary, verbatim from the source.
+    /// The slide's one-line summary, verbatim from the source (blank for
+    /// forces the team adds).
+    #[serde(default)]
     pub tagline_nb: String,
     /// Our own 2–4 sentence description.
     pub description: LocalizedText,
@@ -119,6 +121,13 @@ pub struct DrivingForce {
     pub key_figures: Vec<LocalizedText>,
     /// Sources the slide cites, as written there.
     pub sources: Vec<String>,
+    /// Retired by the team: kept for the record, no longer offered for new sessions.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub retired: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A theme grouping trends (seed 001: Samfunnet, Pasienten, Tjenesten).
@@ -159,8 +168,12 @@ pub struct Trend {
     pub key_figures: Vec<LocalizedText>,
     /// Sources the study cites in the trend's chapter.
     pub sources: Vec<String>,
-    /// Published scores from the study's own evaluation.
-    pub reference_scores: ReferenceScores,
+    /// Published scores from the study's own evaluation (none for trends the team adds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_scores: Option<ReferenceScores>,
+    /// Retired by the team: kept for the record, no longer offered for new sessions.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub retired: bool,
 }
 
 /// Where the two parts of the library come from.
@@ -256,7 +269,117 @@ fn check_evidence(
     Ok(())
 }
 
+const CODE_RULE: &str = "a code is 1 to 16 letters, digits, dots or dashes";
+/// Longest title, description, key figure or source the team can write.
+const MAX_TITLE: usize = 200;
+const MAX_TEXT: usize = 4000;
+
+fn valid_code(code: &str) -> bool {
+    (1..=16).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+}
+
+fn check_len(t: &LocalizedText, pointer: &str, max: usize) -> Result<(), LibraryError> {
+    for (lang, text) in [("nb", &t.nb), ("en", &t.en)] {
+        if text.chars().count() > max || text.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(invalid(
+                format!("{pointer}/{lang}"),
+                format!("at most {max} characters, no control characters"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Bilingual title and description, and tidy evidence: the bar for every item.
+fn check_item_text(
+    title: &LocalizedText,
+    description: &LocalizedText,
+    figures: &[LocalizedText],
+    sources: &[String],
+    p: &str,
+) -> Result<(), LibraryError> {
+    check_localized(title, &format!("{p}/title"))?;
+    check_len(title, &format!("{p}/title"), MAX_TITLE)?;
+    check_localized(description, &format!("{p}/description"))?;
+    check_len(description, &format!("{p}/description"), MAX_TEXT)?;
+    for (i, f) in figures.iter().enumerate() {
+        check_localized(f, &format!("{p}/key_figures/{i}"))?;
+        check_len(f, &format!("{p}/key_figures/{i}"), MAX_TEXT)?;
+    }
+    if sources.is_empty() {
+        return Err(invalid(format!("{p}/sources"), "give at least one source"));
+    }
+    if let Some(i) = sources
+        .iter()
+        .position(|s| s.trim().is_empty() || s.chars().count() > MAX_TEXT)
+    {
+        return Err(invalid(
+            format!("{p}/sources/{i}"),
+            "a source is 1 to 4000 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// One item the strategy team added or changed; it replaces the item with
+/// the same code (a seeded one stays the default underneath).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LibraryEdit {
+    /// A driving force.
+    DrivingForce(DrivingForce),
+    /// A theme that groups trends.
+    Theme(Theme),
+    /// A trend.
+    Trend(Trend),
+}
+
+impl LibraryEdit {
+    /// The item's kind as stored: `driving_force`, `theme` or `trend`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LibraryEdit::DrivingForce(_) => "driving_force",
+            LibraryEdit::Theme(_) => "theme",
+            LibraryEdit::Trend(_) => "trend",
+        }
+    }
+
+    /// The item's code.
+    pub fn code(&self) -> &str {
+        match self {
+            LibraryEdit::DrivingForce(f) => &f.code,
+            LibraryEdit::Theme(t) => &t.code,
+            LibraryEdit::Trend(t) => &t.code,
+        }
+    }
+}
+
 impl Library {
+    /// This library with the team's edits laid over it: an edit replaces the
+    /// item with its code or is appended. The result is validated as a whole,
+    /// so an edit that breaks it (a trend in an unknown theme) is an error
+    /// with a pointer into the merged library.
+    pub fn with_edits<'a>(
+        &self,
+        edits: impl IntoIterator<Item = &'a LibraryEdit>,
+    ) -> Result<Library, LibraryError> {
+        let mut lib = self.clone();
+        for e in edits {
+            match e {
+                LibraryEdit::DrivingForce(f) => {
+                    upsert(&mut lib.driving_forces, f.clone(), |x| &x.code)
+                }
+                LibraryEdit::Theme(t) => upsert(&mut lib.themes, t.clone(), |x| &x.code),
+                LibraryEdit::Trend(t) => upsert(&mut lib.trends, t.clone(), |x| &x.code),
+            }
+        }
+        lib.validate()?;
+        Ok(lib)
+    }
+
     /// The library embedded in the crate.
     pub fn builtin() -> Result<Self, LibraryError> {
         Library::from_json(BUILTIN_LIBRARY_JSON)
@@ -272,9 +395,34 @@ impl Library {
             trends: file.trends,
         };
         lib.validate()?;
+        lib.validate_seed()?;
         Ok(lib)
     }
 
+    /// The seed's stricter bar: 2–4 sentence descriptions, key figures and
+    /// sources for every item, a tagline for every driving force.
+    fn validate_seed(&self) -> Result<(), LibraryError> {
+        for (i, f) in self.driving_forces.iter().enumerate() {
+            let p = format!("/driving_forces/{i}");
+            if f.tagline_nb.trim().is_empty() {
+                return Err(invalid(format!("{p}/tagline_nb"), "must not be blank"));
+            }
+            check_description(&f.description, &format!("{p}/description"))?;
+            check_evidence(&f.key_figures, &f.sources, &p)?;
+        }
+        for (i, t) in self.trends.iter().enumerate() {
+            let p = format!("/trends/{i}");
+            check_description(&t.description, &format!("{p}/description"))?;
+            check_evidence(&t.key_figures, &t.sources, &p)?;
+            if t.reference_scores.is_none() {
+                return Err(invalid(format!("{p}/reference_scores"), "missing"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Codes, themes and texts: what every library must satisfy, including
+    /// one the strategy team has edited.
     fn validate(&self) -> Result<(), LibraryError> {
         let mut codes = HashSet::new();
         for (i, f) in self.driving_forces.iter().enumerate() {
@@ -293,34 +441,35 @@ impl Library {
             if !codes.insert(f.code.as_str()) {
                 return Err(invalid(format!("{p}/code"), "duplicate code"));
             }
-            check_localized(&f.title, &format!("{p}/title"))?;
-            if f.tagline_nb.trim().is_empty() {
-                return Err(invalid(format!("{p}/tagline_nb"), "must not be blank"));
-            }
-            check_description(&f.description, &format!("{p}/description"))?;
-            check_evidence(&f.key_figures, &f.sources, &p)?;
+            check_item_text(&f.title, &f.description, &f.key_figures, &f.sources, &p)?;
         }
         let mut theme_codes = HashSet::new();
         for (i, t) in self.themes.iter().enumerate() {
             let p = format!("/themes/{i}");
-            if t.code.trim().is_empty() || !theme_codes.insert(t.code.as_str()) {
-                return Err(invalid(format!("{p}/code"), "blank or duplicate code"));
+            if !valid_code(&t.code) {
+                return Err(invalid(format!("{p}/code"), CODE_RULE));
+            }
+            if !theme_codes.insert(t.code.as_str()) {
+                return Err(invalid(format!("{p}/code"), "duplicate code"));
             }
             check_localized(&t.title, &format!("{p}/title"))?;
         }
         let mut trend_codes = HashSet::new();
         for (i, t) in self.trends.iter().enumerate() {
             let p = format!("/trends/{i}");
-            if t.code.trim().is_empty() || !trend_codes.insert(t.code.as_str()) {
-                return Err(invalid(format!("{p}/code"), "blank or duplicate code"));
+            if !valid_code(&t.code) {
+                return Err(invalid(format!("{p}/code"), CODE_RULE));
+            }
+            if !trend_codes.insert(t.code.as_str()) {
+                return Err(invalid(format!("{p}/code"), "duplicate code"));
             }
             if !theme_codes.contains(t.theme.as_str()) {
                 return Err(invalid(format!("{p}/theme"), "unknown theme"));
             }
-            check_localized(&t.title, &format!("{p}/title"))?;
-            check_description(&t.description, &format!("{p}/description"))?;
-            check_evidence(&t.key_figures, &t.sources, &p)?;
-            let r = t.reference_scores;
+            check_item_text(&t.title, &t.description, &t.key_figures, &t.sources, &p)?;
+            let Some(r) = t.reference_scores else {
+                continue;
+            };
             for (name, v) in [
                 ("importance", r.importance),
                 ("preparedness", r.preparedness),
@@ -397,6 +546,13 @@ impl Library {
                 })
                 .collect(),
         )
+    }
+}
+
+fn upsert<T>(items: &mut Vec<T>, item: T, code: impl Fn(&T) -> &String) {
+    match items.iter().position(|x| code(x) == code(&item)) {
+        Some(i) => items[i] = item,
+        None => items.push(item),
     }
 }
 
@@ -489,7 +645,7 @@ mod tests {
             Some("The patient")
         );
         assert_eq!(
-            l.trend("3.4").map(|t| t.reference_scores),
+            l.trend("3.4").and_then(|t| t.reference_scores),
             Some(ReferenceScores {
                 importance: 5.33,
                 preparedness: 2.62
@@ -554,6 +710,55 @@ mod tests {
             Library::from_json("{}"),
             Err(LibraryError::Json(_))
         ));
+    }
+
+    #[test]
+    fn edits_replace_by_code_append_new_items_and_keep_the_seed() {
+        let seed = lib();
+        let mut changed = seed.trend("1.1").cloned().unwrap_or_else(|| panic!("1.1"));
+        changed.title.nb = "Økt etterspørsel etter helsetjenester".into();
+        changed.retired = true;
+        let new_theme = Theme {
+            code: "4".into(),
+            title: LocalizedText {
+                nb: "Lokalt".into(),
+                en: "Local".into(),
+            },
+        };
+        let mut new_trend = changed.clone();
+        new_trend.code = "4.1".into();
+        new_trend.theme = "4".into();
+        new_trend.retired = false;
+        new_trend.reference_scores = None;
+        new_trend.description.nb = "Kort.".into();
+        let edits = [
+            LibraryEdit::Trend(changed),
+            LibraryEdit::Theme(new_theme),
+            LibraryEdit::Trend(new_trend),
+        ];
+        let merged = seed.with_edits(&edits).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(merged.trends().len(), 15);
+        let t = merged.trend("1.1").unwrap_or_else(|| panic!("1.1"));
+        assert!(t.retired);
+        assert_eq!(t.title.nb, "Økt etterspørsel etter helsetjenester");
+        assert_eq!(merged.trends_in_theme("4").count(), 1);
+        // The seed underneath is untouched.
+        assert_eq!(seed.trend("1.1").map(|t| t.retired), Some(false));
+        // A trend in a theme that does not exist breaks the whole.
+        let mut orphan = seed.trend("1.2").cloned().unwrap_or_else(|| panic!("1.2"));
+        orphan.theme = "9".into();
+        match seed.with_edits(&[LibraryEdit::Trend(orphan)]) {
+            Err(LibraryError::Invalid { pointer, .. }) => assert_eq!(pointer, "/trends/1/theme"),
+            other => panic!("expected unknown theme, got {other:?}"),
+        }
+        let mut blank = seed.driving_forces()[0].clone();
+        blank.title.en = " ".into();
+        assert!(seed
+            .with_edits(&[LibraryEdit::DrivingForce(blank)])
+            .is_err());
+        let mut bad_code = seed.trends()[0].clone();
+        bad_code.code = "1 1".into();
+        assert!(seed.with_edits(&[LibraryEdit::Trend(bad_code)]).is_err());
     }
 
     #[test]

@@ -37,8 +37,8 @@ fn study_ballots(library: &Library, trends: &TrendSet) -> Result<Vec<Ballot>, Ba
                 };
                 (
                     t.code.clone(),
-                    split(t.reference_scores.importance),
-                    split(t.reference_scores.preparedness),
+                    split(t.reference_scores.map_or(3.5, |r| r.importance)),
+                    split(t.reference_scores.map_or(3.5, |r| r.preparedness)),
                 )
             });
             let participant = ParticipantInfo::new(Some(role_of(i)), Some((i % 30) as u32))?;

@@ -125,8 +125,8 @@ pub struct AppState {
     pub login_limiter: Arc<auth::LoginLimiter>,
     pub templates: Arc<web::Templates>,
     pub oidc: Option<Arc<oidc::Provider>>,
-    /// Recently computed foresight results (see [`foresight`]).
-    pub foresight: Arc<foresight::ResultsCache>,
+    /// Live foresight tallies of open sessions, final results of closed ones (see [`foresight::live`]).
+    pub foresight: Arc<foresight::live::LiveResults>,
     /// Rule sets, loaded at start (rules as code).
     pub rules: Arc<rules::RuleSets>,
     /// The life-event catalogue (shipped, embedded in the binary).
@@ -173,6 +173,7 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce(SocketAddr)) -> anyhow
     on_bound(addr);
     spawn_housekeeping(state.store.clone());
     spawn_checkpointer(state.log.clone(), state.config.checkpoint_interval);
+    spawn_foresight_warmup(&state);
     let app = router(state);
     axum::serve(
         listener,
@@ -181,6 +182,18 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce(SocketAddr)) -> anyhow
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     Ok(())
+}
+
+/// Rebuild the live tallies of open foresight sessions from the store, so
+/// the first presenter poll after a restart does not pay for it.
+fn spawn_foresight_warmup(state: &AppState) {
+    let (live, store) = (state.foresight.clone(), state.store.clone());
+    tokio::spawn(async move {
+        match live.warm(store.as_ref()).await {
+            Ok(n) => tracing::info!(sessions = n, "foresight live tallies rebuilt"),
+            Err(e) => tracing::warn!(error = %e.detail, "foresight live tallies not rebuilt"),
+        }
+    });
 }
 
 /// Serve in the background and return once the server listens: the bound

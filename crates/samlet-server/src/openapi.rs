@@ -95,6 +95,14 @@ impl Modify for Security {
         api::rules::list,
         api::rules::inputs,
         api::rules::post_explain,
+        // foresight (issue 6): the team's library edits and the PDF report
+        crate::foresight::team::put_force,
+        crate::foresight::team::delete_force,
+        crate::foresight::team::put_theme,
+        crate::foresight::team::delete_theme,
+        crate::foresight::team::put_trend,
+        crate::foresight::team::delete_trend,
+        crate::foresight::api::report_pdf,
     ),
     modifiers(&Security),
     tags(

@@ -100,6 +100,8 @@ pub fn router(state: AppState) -> Router {
         .merge(foresight::page_routes())
         .merge(rules)
         .merge(log)
+        // foresight (issue 6): the team's library pages and API
+        .merge(foresight::team_routes())
         .fallback(web::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(

@@ -94,6 +94,23 @@ impl Templates {
                 "access_log.html",
                 include_str!("../templates/access_log.html"),
             ),
+            // foresight (issue 6): the team's library pages
+            (
+                "foresight_team.html",
+                include_str!("../templates/foresight_team.html"),
+            ),
+            (
+                "foresight_team_actions.html",
+                include_str!("../templates/foresight_team_actions.html"),
+            ),
+            (
+                "foresight_team_item.html",
+                include_str!("../templates/foresight_team_item.html"),
+            ),
+            (
+                "foresight_team_created.html",
+                include_str!("../templates/foresight_team_created.html"),
+            ),
         ] {
             env.add_template(name, src)?;
         }

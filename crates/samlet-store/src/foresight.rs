@@ -66,6 +66,17 @@ pub enum BallotOutcome {
     Closed,
 }
 
+/// One of the strategy team's library edits (see migration 0007).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LibraryItemRow {
+    /// `driving_force`, `theme` or `trend`.
+    pub kind: String,
+    pub code: String,
+    /// The item as JSON (samlet-foresight's `LibraryEdit` content).
+    pub item: String,
+    pub updated_at: DateTime<Utc>,
+}
+
 /// Live counts for the presenter screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct ForesightCounts {
@@ -113,4 +124,20 @@ pub trait ForesightStore: Send + Sync {
     /// Every ballot of a session, in no meaningful order (sorted by token
     /// hash, which is random), so the order of voting is never revealed.
     async fn foresight_ballots(&self, session_id: &str) -> Result<Vec<String>>;
+    /// Every ballot of a session with its token hash, sorted by hash: what
+    /// the server's live aggregator is rebuilt from, so a later replacement
+    /// can take the earlier ballot out.
+    async fn foresight_ballots_keyed(&self, session_id: &str) -> Result<Vec<(Vec<u8>, String)>>;
+    /// The team's library edits, by kind and code.
+    async fn foresight_library_items(&self) -> Result<Vec<LibraryItemRow>>;
+    /// Add or replace one library edit.
+    async fn put_foresight_library_item(
+        &self,
+        kind: &str,
+        code: &str,
+        item: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Remove an edit (a seeded item returns to its default). False if none.
+    async fn delete_foresight_library_item(&self, kind: &str, code: &str) -> Result<bool>;
 }

@@ -2,6 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use samlet_foresight::{BallotInput, Library};
@@ -22,15 +23,23 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/foresight/sessions/{id}", get(session))
         .route("/api/v1/foresight/sessions/{id}/close", post(close))
         .route("/api/v1/foresight/sessions/{id}/results", get(results))
+        .route(
+            "/api/v1/foresight/sessions/{id}/report.pdf",
+            get(report_pdf),
+        )
         .route("/api/v1/foresight/join", post(join))
         .route("/api/v1/foresight/ballots", post(ballot))
 }
 
-/// The driving forces and trends, in bokmål and English.
+/// The driving forces and trends, in bokmål and English: the seeded library
+/// (17 driving forces, 14 trends in 3 themes) with the team's edits; retired
+/// items carry `"retired": true`.
 #[utoipa::path(get, path = "/api/v1/foresight/library", tag = "foresight",
-    responses((status = 200, description = "17 driving forces (PESTEL) and 14 trends in 3 themes, with descriptions, key figures and sources", content_type = "application/json")))]
-pub async fn library() -> ApiResult<Json<Library>> {
-    Library::builtin().map(Json).map_err(ApiError::internal)
+    responses((status = 200, description = "Driving forces (PESTEL), themes and trends, with descriptions, key figures and sources", content_type = "application/json")))]
+pub async fn library(State(state): State<AppState>) -> ApiResult<Json<Library>> {
+    super::team::effective_library(state.store.as_ref())
+        .await
+        .map(Json)
 }
 
 /// Create a session (agency token with the `samlet:foresight` scope; the CLI
@@ -121,6 +130,25 @@ pub async fn results(
     require_team(&state, &headers, &s.row).await?;
     let r = state.foresight.get(state.store.as_ref(), &s).await?;
     Ok(Json((*r).clone()))
+}
+
+/// The report as a PDF (A4; the blind-spot matrix and gap ranking as vector
+/// drawings), in bokmål or English by `Accept-Language`.
+#[utoipa::path(get, path = "/api/v1/foresight/sessions/{id}/report.pdf", tag = "foresight",
+    params(("id" = String, Path)), security(("team_key" = []), ("agency_token" = [])),
+    responses((status = 200, description = "The report", content_type = "application/pdf"),
+        (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem)))]
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let s = load(state.store.as_ref(), &id).await?;
+    require_team(&state, &headers, &s.row).await?;
+    let r = state.foresight.get(state.store.as_ref(), &s).await?;
+    let lang = crate::web::lang_of(&headers);
+    let bytes = super::pdf::report_pdf(lang, &s, &r).map_err(ApiError::internal)?;
+    Ok(super::pdf::pdf_response(bytes))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -234,7 +262,7 @@ pub async fn ballot(
         return Err(closed_error());
     }
     let ballot = super::validate_ballot(&s, &input)?;
-    store_ballot(&state, &hash, &ballot).await?;
+    store_ballot(&state, &s, &hash, &ballot).await?;
     Ok(Json(BallotReceipt {
         stored: true,
         ratings: ballot.ratings().len(),
@@ -243,11 +271,15 @@ pub async fn ballot(
 
 pub(crate) async fn store_ballot(
     state: &AppState,
+    s: &super::Loaded,
     hash: &[u8],
     ballot: &samlet_foresight::Ballot,
 ) -> ApiResult<()> {
-    let text = serde_json::to_string(ballot).map_err(ApiError::internal)?;
-    match state.store.submit_foresight_ballot(hash, &text).await? {
+    match state
+        .foresight
+        .submit(state.store.as_ref(), s, hash, ballot)
+        .await?
+    {
         BallotOutcome::Stored => {
             metrics::counter!("samlet_foresight_ballots_total").increment(1);
             Ok(())

@@ -12,21 +12,14 @@
 //!
 //! **Participants**: joining returns a random participant token (`fp_…`),
 //! stored only as a SHA-256 hash. On the phone it lives in an HttpOnly,
-//! SameSite=Strict cookie limited to `/f/`; SameSite=Strict is also what
-//! protects the ballot form against cross-site posting.
+//! SameSite=Strict cookie limited to `/f/`. Every form carries a CSRF token
+//! derived from the cookie it relies on ([`form_token`]), so nothing more
+//! about a participant is stored.
 //!
-//! **Live numbers**: counts come from a COUNT query and results are
-//! recomputed from the stored ballots (cached for at most
-//! [`RESULTS_MAX_AGE`]), so they are right even when the CLI or another
-//! replica writes the same database. An in-memory incremental aggregator
-//! would be faster but wrong across replicas. Recomputing 10,000 ballots
-//! took 0.5–1 s in a debug build on a busy 2-core machine (`samlet bench
-//! foresight`), which is the headroom left under the 1 s lag target; a
-//! per-session incremental cache is the next step if sessions grow.
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+//! **Live numbers**: counts come from a COUNT query; results of an open
+//! session come from an incremental aggregator in this process, fed after
+//! each durable write and rebuilt from the store on start ([`live`]).
+//! Closed sessions' results are computed once from the stored ballots.
 
 use axum::http::HeaderMap;
 use axum_extra::extract::cookie::CookieJar;
@@ -45,10 +38,14 @@ use crate::problem::ApiError;
 use crate::AppState;
 
 pub mod api;
+pub mod live;
 pub mod pages;
+pub mod pdf;
+pub mod team;
 
 pub use api::routes as api_routes;
 pub use pages::routes as page_routes;
+pub use team::routes as team_routes;
 
 /// Scope an agency token needs to create sessions and read every session's results.
 pub const SCOPE_FORESIGHT: &str = "samlet:foresight";
@@ -56,8 +53,6 @@ pub const SCOPE_FORESIGHT: &str = "samlet:foresight";
 pub const PARTICIPANT_COOKIE: &str = "samlet_fp";
 /// The team key on the presenter's browser (path `/foresight/sessions/{id}`).
 pub const TEAM_COOKIE: &str = "samlet_team";
-/// Results are recomputed from the database at most this often per session.
-pub const RESULTS_MAX_AGE: Duration = Duration::from_millis(250);
 /// Join codes avoid look-alikes (0/O, 1/I/L) so they can be read off a screen.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 const CODE_LEN: usize = 6;
@@ -207,6 +202,12 @@ impl SessionFile {
         for (i, t) in self.trends.into_iter().enumerate() {
             let code = t.code.trim().to_owned();
             let lib = library.trend(&code);
+            if lib.is_some_and(|l| l.retired) && t.title.is_none() {
+                return Err(spec_err(
+                    format!("/trends/{i}/code"),
+                    format!("trend {code:?} is retired from the library: reinstate it, or give its title and theme here"),
+                ));
+            }
             let lib_theme = lib.and_then(|l| library.theme(&l.theme));
             let (title, title_en) = match (t.title, lib) {
                 (Some(own), _) => (own.trim().to_owned(), None),
@@ -367,9 +368,13 @@ pub fn normalise_code(typed: &str) -> String {
         .collect()
 }
 
-/// Create a session (used by the CLI and the API).
+/// Create a session (used by the CLI, the API and the team's page). Library
+/// trends are copied into the session's spec (titles and themes in both
+/// languages), so later edits of the library never change what was rated.
 pub async fn create_session(store: &dyn Store, file: SessionFile) -> Result<Created, CreateError> {
-    let library = Library::builtin().map_err(|e| CreateError::Library(e.to_string()))?;
+    let library = team::effective_library(store)
+        .await
+        .map_err(|e| CreateError::Library(e.detail))?;
     let (title, spec) = file.into_spec(&library)?;
     let spec_json =
         serde_json::to_string(&spec).map_err(|e| CreateError::Library(e.to_string()))?;
@@ -461,30 +466,57 @@ pub async fn compute_results(store: &dyn Store, s: &Loaded) -> Result<Results, A
     .map_err(ApiError::internal)
 }
 
-/// Per-process cache of results, so a room full of presenter screens or a
-/// polling client does not recompute on every request.
-#[derive(Default)]
-pub struct ResultsCache {
-    inner: Mutex<HashMap<String, (Instant, Arc<Results>)>>,
+/// A short-lived random cookie for forms shown before there is any other
+/// secret (joining a session, the team's sign-in): the form echoes a token
+/// derived from it (double submit).
+pub const FORM_COOKIE: &str = "samlet_fform";
+
+/// The CSRF token of a form, derived from a secret the browser holds in an
+/// HttpOnly cookie (participant token, team key, form cookie) and the
+/// server's secret. A page on another site can make the browser send the
+/// cookie but can neither read it nor compute this, and nothing is stored, so
+/// ballots stay anonymous. `purpose` keeps one form's token from working on another.
+pub fn form_token(server_secret: &[u8], purpose: &str, cookie_secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"samlet-foresight-form\0");
+    h.update(server_secret);
+    h.update(b"\0");
+    h.update(purpose.as_bytes());
+    h.update(b"\0");
+    h.update(cookie_secret.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(h.finalize())
 }
 
-impl ResultsCache {
-    pub async fn get(&self, store: &dyn Store, s: &Loaded) -> Result<Arc<Results>, ApiError> {
-        if let Ok(map) = self.inner.lock() {
-            if let Some((at, r)) = map.get(&s.row.id) {
-                if at.elapsed() <= RESULTS_MAX_AGE {
-                    return Ok(r.clone());
-                }
-            }
-        }
-        let started = Instant::now();
-        let fresh = Arc::new(compute_results(store, s).await?);
-        if let Ok(mut map) = self.inner.lock() {
-            map.retain(|_, (at, _)| at.elapsed() < Duration::from_secs(60));
-            map.insert(s.row.id.clone(), (started, fresh.clone()));
-        }
-        Ok(fresh)
+/// Check a submitted form token against the cookie's secret, in constant time.
+pub fn check_form_token(
+    state: &AppState,
+    purpose: &str,
+    cookie_secret: Option<&str>,
+    submitted: Option<&str>,
+) -> Result<(), ApiError> {
+    let ok = match (cookie_secret, submitted) {
+        (Some(c), Some(s)) => ct_eq(
+            form_token(&state.config.secret, purpose, c).as_bytes(),
+            s.as_bytes(),
+        ),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(csrf_error())
     }
+}
+
+pub fn csrf_error() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::FORBIDDEN,
+        "csrf",
+        "The form has expired",
+        "Reload the page and try again (this form only works from the page Samlet showed you).",
+    )
+    .at("/csrf")
 }
 
 fn ct_eq(a: &[u8], b: &[u8]) -> bool {

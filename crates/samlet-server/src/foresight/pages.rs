@@ -16,14 +16,15 @@ use base64::Engine;
 use minijinja::{context, Value};
 use samlet_foresight::{
     blind_spot_matrix_svg, format_number, gap_bar_chart_svg, scale_labels, themes_csv, trends_csv,
-    BallotInput, ChartOptions, Library, ParticipantInput, RatingInput, Results, Scale, Segment,
+    BallotInput, ChartOptions, ParticipantInput, RatingInput, Results, Scale, Segment,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::api::{join_session, status_of, store_ballot};
 use super::{
-    flang, load, load_by_code, require_team, role_label, Loaded, PARTICIPANT_COOKIE, TEAM_COOKIE,
+    check_form_token, flang, form_token, load, load_by_code, require_team, role_label, Loaded,
+    FORM_COOKIE, PARTICIPANT_COOKIE, TEAM_COOKIE,
 };
 use crate::auth::token_hash;
 use crate::i18n::Lang;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/foresight/sessions/{id}/live.json", get(live))
         .route("/foresight/sessions/{id}/close", post(close_post))
         .route("/foresight/sessions/{id}/report", get(report))
+        .route("/foresight/sessions/{id}/report.pdf", get(report_pdf))
         .route("/foresight/sessions/{id}/results.json", get(results_json))
         .route("/foresight/sessions/{id}/trends.csv", get(trends_csv_file))
         .route("/foresight/sessions/{id}/themes.csv", get(themes_csv_file))
@@ -80,7 +82,9 @@ pub async fn asset(Path(file): Path<String>) -> Response {
 pub async fn library(State(state): State<AppState>, headers: HeaderMap) -> WebResult {
     let lang = lang_of(&headers);
     let fl = flang(lang);
-    let lib = Library::builtin().map_err(|e| WebError(ApiError::internal(e), lang))?;
+    let lib = super::team::effective_library(state.store.as_ref())
+        .await
+        .map_err(|e| WebError(e, lang))?;
     let categories: Vec<Value> = [
         samlet_foresight::Category::Political,
         samlet_foresight::Category::Economic,
@@ -93,6 +97,7 @@ pub async fn library(State(state): State<AppState>, headers: HeaderMap) -> WebRe
     .map(|c| {
         let forces: Vec<Value> = lib
             .driving_forces_in(c)
+            .filter(|f| !f.retired)
             .map(|f| {
                 context! {
                     code => f.code.clone(),
@@ -112,6 +117,7 @@ pub async fn library(State(state): State<AppState>, headers: HeaderMap) -> WebRe
         .map(|th| {
             let trends: Vec<Value> = lib
                 .trends_in_theme(&th.code)
+                .filter(|t| !t.retired)
                 .map(|t| {
                     context! {
                         code => t.code.clone(),
@@ -119,8 +125,8 @@ pub async fn library(State(state): State<AppState>, headers: HeaderMap) -> WebRe
                         description => t.description.get(fl),
                         key_figures => t.key_figures.iter().map(|k| k.get(fl).to_owned()).collect::<Vec<_>>(),
                         sources => t.sources.clone(),
-                        importance => format_number(t.reference_scores.importance, fl),
-                        preparedness => format_number(t.reference_scores.preparedness, fl),
+                        importance => t.reference_scores.map(|r| format_number(r.importance, fl)),
+                        preparedness => t.reference_scores.map(|r| format_number(r.preparedness, fl)),
                     }
                 })
                 .collect();
@@ -180,19 +186,21 @@ async fn session_for_code(state: &AppState, code: &str, lang: Lang) -> Result<Lo
         .ok_or_else(|| WebError(ApiError::not_found(lang.t("fs_unknown_code")), lang))
 }
 
-/// The participant's token, if it belongs to this session.
+/// The participant's token hash and the ballot form's CSRF token, if the
+/// cookie's token belongs to this session.
 async fn participant(
     state: &AppState,
     headers: &HeaderMap,
     s: &Loaded,
-) -> Result<Option<Vec<u8>>, ApiError> {
+) -> Result<Option<(Vec<u8>, String)>, ApiError> {
     let jar = CookieJar::from_headers(headers);
     let Some(c) = jar.get(PARTICIPANT_COOKIE) else {
         return Ok(None);
     };
     let hash = token_hash(c.value());
     let sid = state.store.foresight_participant_session(&hash).await?;
-    Ok((sid.as_deref() == Some(s.row.id.as_str())).then_some(hash))
+    let csrf = form_token(&state.config.secret, "ballot", c.value());
+    Ok((sid.as_deref() == Some(s.row.id.as_str())).then_some((hash, csrf)))
 }
 
 fn closed_page(state: &AppState, lang: Lang, s: &Loaded) -> WebResult {
@@ -213,6 +221,7 @@ fn closed_page(state: &AppState, lang: Lang, s: &Loaded) -> WebResult {
 pub async fn join_page(
     State(state): State<AppState>,
     headers: HeaderMap,
+    jar: CookieJar,
     Path(code): Path<String>,
 ) -> WebResult {
     let lang = lang_of(&headers);
@@ -228,14 +237,42 @@ pub async fn join_page(
         return Ok(Redirect::to(&format!("/f/{}/ballot", s.row.join_code)).into_response());
     }
     let path = format!("/f/{}", s.row.join_code);
+    let (jar, form_secret) = form_cookie(&state, jar);
     let ctx = page(
         lang,
         lang.t("fs_join_title"),
         &path,
         None,
-        context! { session_title => s.row.title.clone(), code => s.row.join_code.clone(), trends => s.spec.trends.len() },
+        context! {
+            session_title => s.row.title.clone(),
+            code => s.row.join_code.clone(),
+            trends => s.spec.trends.len(),
+            fs_csrf => form_token(&state.config.secret, "join", &form_secret),
+        },
     );
-    render(&state, lang, "foresight_join.html", ctx)
+    Ok((jar, render(&state, lang, "foresight_join.html", ctx)?).into_response())
+}
+
+/// The form cookie (see [`FORM_COOKIE`]): reuse the browser's, or set a new one.
+pub(crate) fn form_cookie(state: &AppState, jar: CookieJar) -> (CookieJar, String) {
+    if let Some(c) = jar.get(FORM_COOKIE) {
+        let v = c.value().to_owned();
+        return (jar, v);
+    }
+    let v = crate::auth::random_token("");
+    let cookie = Cookie::build((FORM_COOKIE, v.clone()))
+        .path("/")
+        .http_only(true)
+        .secure(state.config.secure_cookies())
+        .same_site(SameSite::Strict)
+        .max_age(cookie::time::Duration::hours(12))
+        .build();
+    (jar.add(cookie), v)
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    pub csrf: Option<String>,
 }
 
 pub async fn join_post(
@@ -243,12 +280,20 @@ pub async fn join_post(
     headers: HeaderMap,
     jar: CookieJar,
     Path(code): Path<String>,
+    Form(f): Form<CsrfOnly>,
 ) -> WebResult {
     let lang = lang_of(&headers);
     let s = session_for_code(&state, &code, lang).await?;
     if !s.row.is_open() {
         return closed_page(&state, lang, &s);
     }
+    check_form_token(
+        &state,
+        "join",
+        jar.get(FORM_COOKIE).map(|c| c.value()),
+        f.csrf.as_deref(),
+    )
+    .map_err(|e| WebError(e, lang))?;
     let token = join_session(&state, &s)
         .await
         .map_err(|e| WebError(e, lang))?;
@@ -256,7 +301,7 @@ pub async fn join_post(
         .path("/f/")
         .http_only(true)
         .secure(state.config.secure_cookies())
-        // Strict: a form on another site cannot post a ballot with it.
+        // Strict as well as the form token: defence in depth.
         .same_site(SameSite::Strict)
         .max_age(cookie::time::Duration::hours(24))
         .build();
@@ -279,7 +324,14 @@ struct FormState {
     errors: BTreeMap<String, String>,
 }
 
-fn ballot_ctx(state: &AppState, lang: Lang, s: &Loaded, form: &FormState, saved: bool) -> Value {
+fn ballot_ctx(
+    state: &AppState,
+    lang: Lang,
+    s: &Loaded,
+    form: &FormState,
+    saved: bool,
+    csrf: &str,
+) -> Value {
     let fl = flang(lang);
     let imp = scale_labels(Scale::Importance, fl);
     let prep = scale_labels(Scale::Preparedness, fl);
@@ -338,6 +390,7 @@ fn ballot_ctx(state: &AppState, lang: Lang, s: &Loaded, form: &FormState, saved:
             experience_years => form.values.get("experience_years").cloned().unwrap_or_default(),
             errors,
             saved,
+            fs_csrf => csrf,
             public_url => state.config.public_url.clone(),
         },
     )
@@ -375,7 +428,7 @@ pub async fn ballot_page(
     if !s.row.is_open() {
         return closed_page(&state, lang, &s);
     }
-    let Some(hash) = participant(&state, &headers, &s)
+    let Some((hash, csrf)) = participant(&state, &headers, &s)
         .await
         .map_err(|e| WebError(e, lang))?
     else {
@@ -396,6 +449,7 @@ pub async fn ballot_page(
         &s,
         &form,
         q.saved.is_some() && stored.is_some(),
+        &csrf,
     );
     let mut res = render(&state, lang, "foresight_ballot.html", ctx)?;
     res.headers_mut()
@@ -414,7 +468,7 @@ pub async fn ballot_post(
     if !s.row.is_open() {
         return closed_page(&state, lang, &s);
     }
-    let Some(hash) = participant(&state, &headers, &s)
+    let Some((hash, csrf)) = participant(&state, &headers, &s)
         .await
         .map_err(|e| WebError(e, lang))?
     else {
@@ -423,6 +477,11 @@ pub async fn ballot_post(
     let mut form = FormState::default();
     for (k, v) in fields {
         form.values.insert(k, v.trim().to_owned());
+    }
+    // The expected token is derived from the cookie; compare what the form sent.
+    let sent = form.values.remove("csrf");
+    if !super::ct_eq(sent.unwrap_or_default().as_bytes(), csrf.as_bytes()) {
+        return Err(WebError(super::csrf_error(), lang));
     }
     // Every trend on both scales, as in the study; each gap gets its own message.
     let mut ratings = Vec::with_capacity(s.spec.trends.len());
@@ -479,7 +538,7 @@ pub async fn ballot_post(
         };
         match super::validate_ballot(&s, &input) {
             Ok(ballot) => {
-                store_ballot(&state, &hash, &ballot)
+                store_ballot(&state, &s, &hash, &ballot)
                     .await
                     .map_err(|e| WebError(e, lang))?;
                 return Ok(
@@ -496,7 +555,7 @@ pub async fn ballot_post(
             }
         }
     }
-    let ctx = ballot_ctx(&state, lang, &s, &form, false);
+    let ctx = ballot_ctx(&state, lang, &s, &form, false, &csrf);
     let mut res = render(&state, lang, "foresight_ballot.html", ctx)?;
     *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(res)
@@ -586,6 +645,7 @@ pub async fn present(
             joined => status.joined,
             voted => status.voted,
             analysis,
+            fs_csrf => jar.get(TEAM_COOKIE).map(|c| form_token(&state.config.secret, "close", c.value())),
         },
     );
     let mut res = render(&state, lang, "foresight_present.html", ctx)?;
@@ -608,10 +668,19 @@ pub async fn live(
 pub async fn close_post(
     State(state): State<AppState>,
     headers: HeaderMap,
+    jar: CookieJar,
     Path(id): Path<String>,
+    Form(f): Form<CsrfOnly>,
 ) -> WebResult {
     let lang = lang_of(&headers);
     let s = team_session(&state, &headers, &id, lang).await?;
+    check_form_token(
+        &state,
+        "close",
+        jar.get(TEAM_COOKIE).map(|c| c.value()),
+        f.csrf.as_deref(),
+    )
+    .map_err(|e| WebError(e, lang))?;
     state
         .store
         .close_foresight_session(&s.row.id, chrono::Utc::now())
@@ -807,6 +876,24 @@ pub fn render_report_with(
         a => analysis_ctx(lang, s, r),
     };
     templates.render("foresight_report.html", ctx)
+}
+
+/// The report as a PDF (see [`super::pdf`]).
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> WebResult {
+    let lang = lang_of(&headers);
+    let s = team_session(&state, &headers, &id, lang).await?;
+    let r = state
+        .foresight
+        .get(state.store.as_ref(), &s)
+        .await
+        .map_err(|e| WebError(e, lang))?;
+    let bytes =
+        super::pdf::report_pdf(lang, &s, &r).map_err(|e| WebError(ApiError::internal(e), lang))?;
+    Ok(super::pdf::pdf_response(bytes))
 }
 
 async fn team_results(

@@ -25,6 +25,7 @@ pub async fn run_all(store: &dyn ForesightStore) {
     a_session_is_found_by_id_and_join_code(store).await;
     participants_vote_and_change_their_ballot_until_close(store).await;
     sessions_do_not_see_each_others_ballots(store).await;
+    the_team_edits_the_library_and_restores_defaults(store).await;
 }
 
 async fn a_session_is_found_by_id_and_join_code(store: &dyn ForesightStore) {
@@ -231,9 +232,80 @@ async fn sessions_do_not_see_each_others_ballots(store: &dyn ForesightStore) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(x.len(), 7);
     assert!(!x.contains(&"{}".to_owned()));
+    let keyed = store
+        .foresight_ballots_keyed("fs-x")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let expected: Vec<(Vec<u8>, String)> = (0..7u8)
+        .map(|i| (vec![b'x', i], format!("{{\"n\":{i}}}")))
+        .collect();
+    assert_eq!(keyed, expected, "keyed ballots come sorted by token hash");
     let c = store
         .foresight_counts("fs-y")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((c.joined, c.voted), (1, 1));
+}
+
+async fn the_team_edits_the_library_and_restores_defaults(store: &dyn ForesightStore) {
+    let none = store
+        .foresight_library_items()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(none.is_empty(), "a new store has only the seeded library");
+    for (kind, code, item) in [
+        ("trend", "1.1", r#"{"v":1}"#),
+        ("driving_force", "P1", r#"{"v":2}"#),
+        ("trend", "1.1", r#"{"v":3}"#),
+        ("theme", "4", r#"{"v":4}"#),
+    ] {
+        store
+            .put_foresight_library_item(kind, code, item, t0())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let later = t0() + Duration::minutes(5);
+    store
+        .put_foresight_library_item("trend", "4.1", r#"{"v":5}"#, later)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let items = store
+        .foresight_library_items()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let seen: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|r| (r.kind.as_str(), r.code.as_str(), r.item.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("driving_force", "P1", r#"{"v":2}"#),
+            ("theme", "4", r#"{"v":4}"#),
+            ("trend", "1.1", r#"{"v":3}"#),
+            ("trend", "4.1", r#"{"v":5}"#),
+        ],
+        "one row per kind and code, the latest edit wins"
+    );
+    assert_eq!(items[3].updated_at, later);
+    assert!(store
+        .delete_foresight_library_item("trend", "1.1")
+        .await
+        .unwrap_or_else(|e| panic!("{e}")));
+    assert!(!store
+        .delete_foresight_library_item("trend", "1.1")
+        .await
+        .unwrap_or_else(|e| panic!("{e}")));
+    let bad = store
+        .put_foresight_library_item("gadget", "x", "{}", t0())
+        .await;
+    assert!(bad.is_err(), "only driving forces, themes and trends");
+    assert_eq!(
+        store
+            .foresight_library_items()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .len(),
+        3
+    );
 }

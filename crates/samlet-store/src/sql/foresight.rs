@@ -149,6 +149,56 @@ macro_rules! impl_foresight_store {
                 .await?;
                 Ok(rows.into_iter().map(|(b,)| b).collect())
             }
+
+            async fn foresight_ballots_keyed(&self, session_id: &str) -> $crate::Result<Vec<(Vec<u8>, String)>> {
+                Ok(sqlx::query_as(
+                    "SELECT token_hash, ballot FROM foresight_ballots WHERE session_id = $1 ORDER BY token_hash",
+                )
+                .bind(session_id)
+                .fetch_all(&self.reader)
+                .await?)
+            }
+
+            async fn foresight_library_items(&self) -> $crate::Result<Vec<$crate::LibraryItemRow>> {
+                let rows: Vec<(String, String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+                    "SELECT kind, code, item, updated_at FROM foresight_library_items ORDER BY kind, code",
+                )
+                .fetch_all(&self.reader)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(kind, code, item, updated_at)| $crate::LibraryItemRow { kind, code, item, updated_at })
+                    .collect())
+            }
+
+            async fn put_foresight_library_item(
+                &self,
+                kind: &str,
+                code: &str,
+                item: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO foresight_library_items (kind, code, item, updated_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (kind, code) DO UPDATE SET item = excluded.item, updated_at = excluded.updated_at",
+                )
+                .bind(kind)
+                .bind(code)
+                .bind(item)
+                .bind(now)
+                .execute(&self.writer)
+                .await?;
+                Ok(())
+            }
+
+            async fn delete_foresight_library_item(&self, kind: &str, code: &str) -> $crate::Result<bool> {
+                let r = sqlx::query("DELETE FROM foresight_library_items WHERE kind = $1 AND code = $2")
+                    .bind(kind)
+                    .bind(code)
+                    .execute(&self.writer)
+                    .await?;
+                Ok(r.rows_affected() == 1)
+            }
         }
     };
 }
