@@ -95,6 +95,8 @@ impl Modify for Security {
         api::rules::list,
         api::rules::inputs,
         api::rules::post_explain,
+        // Life events (issue 5, second step).
+        api::journeys::citizen_answers,
     ),
     modifiers(&Security),
     tags(
