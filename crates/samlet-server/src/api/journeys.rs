@@ -49,8 +49,10 @@ pub struct EventInput {
     #[serde(default)]
     #[schema(value_type = Object)]
     pub facts: serde_json::Map<String, serde_json::Value>,
-    /// The household in the rules-as-code format, for proactive offers (e.g. child benefit after
-    /// a birth): members with role, birth_date and annual_income from the authoritative sources.
+    /// The household in the rules-as-code format of the offers this event triggers (offers.yaml):
+    /// for child benefit after a birth, members with role, birth_date and annual_income; for the
+    /// funeral grant after a death, deceased_birth_date, deceased_assets and spouse_assets. It is
+    /// kept per person of the event so a changed rule set can be evaluated for them again.
     #[serde(default)]
     #[schema(value_type = Object)]
     pub household: Option<serde_json::Value>,
