@@ -79,3 +79,63 @@ test('the checklist is accessible, in English and on a phone', async () => {
     await context.close();
   }
 });
+
+test('Amir answers the restaurant questions without JavaScript; the answers show as self-declared', async () => {
+  const context = await newContext(browser, server, { javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await loginAs(page, server.person('Amir').pid);
+    await page.getByTestId('journeys').getByRole('link', { name: 'Starte restaurant' }).click();
+    const questions = page.getByTestId('questions');
+    assert.match(await text(questions), /Spørsmål bare du kan svare på/);
+    // Before: the licence to serve alcohol "may apply".
+    assert.match(await text(page.getByTestId('task-alcohol-licence')), /Kan gjelde deg/);
+    const alcohol = page.getByTestId('question-serves_alcohol');
+    await alcohol.getByLabel('Ja').check();
+    await page.getByTestId('question-has_employees').getByLabel('Nei').check();
+    await questions.getByRole('button', { name: 'Lagre svarene' }).click();
+    await page.getByRole('status').waitFor();
+    const licence = page.getByTestId('task-alcohol-licence');
+    assert.doesNotMatch(await text(licence), /Kan gjelde deg/);
+    assert.match(await text(page.getByTestId('self-declared-alcohol-licence')), /Skal servere alkohol: Ja.*Egenerklært/s);
+    assert.equal(await page.getByTestId('task-hms-card').count(), 0);
+    await screenshot(page, 'life-events-questions-answered-nb');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the questions and self-declared answers are accessible', async () => {
+  // axe needs JavaScript; the previous test answered without it.
+  const context = await newContext(browser, server);
+  const page = await context.newPage();
+  try {
+    await loginAs(page, server.person('Amir').pid);
+    await page.getByTestId('journeys').getByRole('link', { name: 'Starte restaurant' }).click();
+    await page.getByTestId('questions').waitFor();
+    await checkA11y(page, 'life-events-questions-nb');
+  } finally {
+    await context.close();
+  }
+});
+
+test('Ola sees the funeral grant offer; the pages read in Danish too', async () => {
+  const context = await newContext(browser, server, {
+    locale: 'da-DK',
+    extraHTTPHeaders: { 'Accept-Language': 'da-DK' },
+  });
+  const page = await context.newPage();
+  try {
+    await loginAs(page, server.person('Ola').pid);
+    const offers = page.getByTestId('offers');
+    assert.match(await text(offers), /Du kan have ret til gravferdsstønad: op til 16/);
+    assert.match(await text(page.getByTestId('journeys')), /Livsbegivenheder/);
+    await checkA11y(page, 'life-events-offer-da');
+    await page.getByTestId('journeys').getByRole('link', { name: /Dødsfall/ }).click();
+    assert.match(await text(page.getByTestId('checklist')), /Ikke udført|Udført/);
+    await screenshot(page, 'life-events-checklist-da');
+    await checkA11y(page, 'life-events-checklist-da');
+  } finally {
+    await context.close();
+  }
+});

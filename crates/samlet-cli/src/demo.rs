@@ -290,7 +290,9 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<serde_json::Value> {
 }
 
 /// Life events for the demo: Folkeregisteret reports that Kari had a baby three weeks ago (she gets
-/// the new-parent checklist and a child benefit offer) and that Amir moved to another municipality.
+/// the new-parent checklist and a child benefit offer), that Amir moved to another municipality,
+/// that Ola's wife died ten days ago (the losing-a-relative checklist and a funeral grant offer)
+/// and that Amir started a restaurant (a checklist with questions only he can answer).
 pub async fn seed_life_events(state: &AppState) -> anyhow::Result<()> {
     use samlet_server::api::journeys::{record_event, EventInput, Related};
     let org = OrgNumber::parse("974761076").map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -305,6 +307,12 @@ pub async fn seed_life_events(state: &AppState) -> anyhow::Result<()> {
     let baby = (100..1000)
         .find_map(|i| Pid::synthetic(born, i))
         .context("no synthetic number for the baby")?;
+    let ola = persona_pid(&PERSONAS[1])?;
+    let died = Utc::now().date_naive() - Duration::days(10);
+    let wife_born = NaiveDate::from_ymd_opt(1961, 5, 20).context("date")?;
+    let wife = (100..1000)
+        .find_map(|i| Pid::synthetic(wife_born, i))
+        .context("no synthetic number for Ola's wife")?;
     let household = serde_json::json!({"members": [
         {"id": "Kari", "role": "parent", "birth_date": "1988-04-12", "annual_income": 560000},
         {"id": "Lilly", "role": "child", "birth_date": born.to_string(), "annual_income": 0}
@@ -340,6 +348,43 @@ pub async fn seed_life_events(state: &AppState) -> anyhow::Result<()> {
             .collect(),
             household: None,
         },
+        EventInput {
+            event_id: "demo-death-1".into(),
+            pid: wife.to_string(),
+            kind: "death".into(),
+            date: died,
+            related: vec![Related {
+                pid: ola.to_string(),
+                relation: "spouse".into(),
+                facts: [
+                    ("children_under_18".to_owned(), serde_json::json!(0)),
+                    (
+                        "deceased_received_benefits".to_owned(),
+                        serde_json::json!(true),
+                    ),
+                    ("owns_vehicle".to_owned(), serde_json::json!(true)),
+                    ("owns_property".to_owned(), serde_json::json!(true)),
+                ]
+                .into_iter()
+                .collect(),
+            }],
+            facts: Default::default(),
+            // The estate: Folkeregisteret's birth date, the tax return's net assets.
+            household: Some(serde_json::json!({
+                "deceased_birth_date": "1961-05-20",
+                "deceased_assets": 52000,
+                "spouse_assets": 0
+            })),
+        },
+        EventInput {
+            event_id: "demo-business-start-1".into(),
+            pid: amir.to_string(),
+            kind: "business-start".into(),
+            date: Utc::now().date_naive() - Duration::days(7),
+            related: Vec::new(),
+            facts: Default::default(),
+            household: None,
+        },
     ];
     for e in events {
         let receipt = record_event(state, folkeregisteret.id, e)
@@ -347,7 +392,7 @@ pub async fn seed_life_events(state: &AppState) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("demo life event: {}", e.detail))?;
         // Folkeregisteret has done its part: the registration tasks are ticked off.
         for j in &receipt.journeys {
-            for task in ["birth-registered", "address-updated"] {
+            for task in ["birth-registered", "address-updated", "death-registered"] {
                 state
                     .store
                     .set_task_done(&j.id, task, org.as_str(), Utc::now())

@@ -56,9 +56,26 @@ pub fn run(cmd: JourneysCommand) -> anyhow::Result<()> {
                     j.title.nb
                 );
             }
+            let rules = samlet_rules::shipped_rule_sets().map_err(|e| anyhow!("{e}"))?;
+            for o in &c.offers {
+                println!(
+                    "offer {:<26} {} after {} for {} ({})",
+                    o.id,
+                    o.ruleset,
+                    o.triggers.join(", "),
+                    o.for_relations.join(", "),
+                    o.title.nb
+                );
+            }
+            let problems =
+                samlet_journeys::check_offers(&c.offers, |id| rules.iter().find(|r| r.id() == id));
+            if !problems.is_empty() {
+                anyhow::bail!("{}", problems.join("\n"));
+            }
             println!(
-                "{} journeys, {} agencies: OK",
+                "{} journeys, {} offers, {} agencies: OK",
                 c.journeys.len(),
+                c.offers.len(),
                 c.agencies.len()
             );
             Ok(())

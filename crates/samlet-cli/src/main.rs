@@ -17,6 +17,8 @@ mod foresight;
 mod journeys;
 mod log;
 mod rules;
+// Life events, second step (issue 5).
+mod offers;
 
 #[derive(Parser)]
 #[command(name = "samlet", version, about = "One overview of the public sector")]
@@ -55,6 +57,10 @@ enum Command {
     /// The transparency log: verify it over HTTP, run retention.
     #[command(subcommand)]
     Log(log::LogCommand),
+    // Life events, second step (issue 5): offers after a rule change (offers.rs).
+    /// Proactive offers: evaluate a changed rule set again and offer to the newly entitled.
+    #[command(subcommand)]
+    Offers(offers::OffersCommand),
 }
 
 /// Where the data is: `--data-dir` (SQLite) or `--database-url`.
@@ -199,6 +205,7 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Offers(cmd) => offers::run(cmd).await,
     }
 }
 

@@ -168,3 +168,47 @@ fn run_evaluates_a_population_like_explain_does() {
     assert_eq!(csv.lines().count(), 201, "{csv}");
     assert!(csv.starts_with("household_id,amount"));
 }
+
+#[test]
+fn the_operator_reruns_offers_after_a_rule_change() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = dir.path().to_string_lossy().to_string();
+    let changed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../samlet-rules/examples/rule-change/child-benefit"
+    );
+    let args = [
+        "offers",
+        "rerun",
+        "--data-dir",
+        &data,
+        "--ruleset",
+        "child-benefit",
+        "--period",
+        "2027-01",
+        "--rules",
+        changed,
+        "--json",
+    ];
+    let o = samlet(&args);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+    assert_eq!(v["ruleset"], "child-benefit", "{t}");
+    assert_eq!(v["new_offers"], 0, "{t}");
+    // The rule set in --rules must be the one named.
+    let o = samlet(&[
+        "offers",
+        "rerun",
+        "--data-dir",
+        &data,
+        "--ruleset",
+        "funeral-grant",
+        "--period",
+        "2027-01",
+        "--rules",
+        changed,
+    ]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("not `funeral-grant`"), "{}", text(&o));
+}

@@ -16,7 +16,9 @@ use samlet_rules::yaml::{Node, NodeKind, Reader, Source};
 use samlet_rules::{ErrorKind, Household, Label, LoadError, Period, RuleSet, Value};
 use serde::{Deserialize, Serialize};
 
+mod offers;
 mod shipped;
+pub use offers::{check_offers, OfferPeriod, OfferSpec, OfferUnit, Offered};
 pub use shipped::shipped_catalogue;
 
 /// A catalogue that could not be loaded. Displays `file:line:column: kind: message`.
@@ -146,6 +148,20 @@ pub struct Journey {
 pub struct Catalogue {
     pub agencies: BTreeMap<String, Agency>,
     pub journeys: Vec<Journey>,
+    /// Proactive offers (`offers.yaml`, optional).
+    pub offers: Vec<OfferSpec>,
+}
+
+/// A question the citizen can answer: a fact a task's condition needs that no register has
+/// (`source: none` in facts.yaml). An answer is self-declared.
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    pub fact: String,
+    pub label: Text,
+    /// `boolean`, `integer`, `money`, `text`, …
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub reference: Option<String>,
 }
 
 /// A task planned for one person: its due date and whether it applies.
@@ -170,6 +186,17 @@ pub type Facts = BTreeMap<String, Value>;
 impl Catalogue {
     pub fn journey(&self, id: &str) -> Option<&Journey> {
         self.journeys.iter().find(|j| j.id == id)
+    }
+
+    /// Offers an event of `kind` makes for someone in `relation`.
+    pub fn offers_triggered_by<'a>(
+        &'a self,
+        kind: &'a str,
+        relation: &'a str,
+    ) -> impl Iterator<Item = &'a OfferSpec> + 'a {
+        self.offers.iter().filter(move |o| {
+            o.triggers.iter().any(|t| t == kind) && o.for_relations.iter().any(|r| r == relation)
+        })
     }
 
     /// Journeys an event of `kind` starts for someone in `relation` (`self` for the person the
@@ -217,6 +244,42 @@ impl Catalogue {
 }
 
 impl Journey {
+    /// The facts no register supplies that this journey's conditions use, in facts.yaml order:
+    /// the questions the citizen may answer so the checklist can be decided.
+    pub fn questions(&self) -> Vec<Question> {
+        let Some(rs) = &self.conditions else {
+            return Vec::new();
+        };
+        rs.inputs_report()
+            .inputs
+            .into_iter()
+            .filter(|i| i.source.is_none() && !i.used_by.is_empty())
+            .map(|i| Question {
+                fact: i.id,
+                label: i.label.into(),
+                ty: i.ty.name().to_owned(),
+                reference: i.reference,
+            })
+            .collect()
+    }
+
+    /// The facts task `task_id`'s condition uses (empty without a condition).
+    pub fn task_facts(&self, task_id: &str) -> Vec<String> {
+        let (Some(rs), Some(i)) = (
+            &self.conditions,
+            self.tasks.iter().position(|t| t.id == task_id),
+        ) else {
+            return Vec::new();
+        };
+        let name = rule_name(i);
+        rs.inputs_report()
+            .rules
+            .into_iter()
+            .find(|r| r.id == name)
+            .map(|r| r.inputs)
+            .unwrap_or_default()
+    }
+
     /// Per task: `Some(true)` applies, `Some(false)` may apply (missing data), `None` does not.
     fn applicable(&self, event_date: NaiveDate, facts: &Facts) -> Vec<Option<bool>> {
         let period = Period::month(
@@ -269,7 +332,7 @@ const TASK_KEYS: &[&str] = &[
     "reference",
 ];
 
-fn text(r: &Reader, n: &Node, what: &str) -> Result<Text, LoadError> {
+pub(crate) fn text(r: &Reader, n: &Node, what: &str) -> Result<Text, LoadError> {
     match &n.kind {
         NodeKind::Map(_) => {
             let f = r.fields(n, what, &["nb", "en"], &["nb", "en"])?;
@@ -292,7 +355,11 @@ fn text(r: &Reader, n: &Node, what: &str) -> Result<Text, LoadError> {
     }
 }
 
-fn strings<'n>(r: &Reader, n: &'n Node, what: &str) -> Result<Vec<(String, &'n Node)>, LoadError> {
+pub(crate) fn strings<'n>(
+    r: &Reader,
+    n: &'n Node,
+    what: &str,
+) -> Result<Vec<(String, &'n Node)>, LoadError> {
     r.seq(n, what)?
         .iter()
         .map(|x| Ok((r.str(x, what)?.to_owned(), x)))
@@ -384,11 +451,15 @@ pub fn load_catalogue_from(
     )
     .map_err(CatalogueError)?;
 
+    let offers = match files.iter().find(|s| name_is(s, "offers.yaml")) {
+        Some(src) => offers::load_offers(src, &agencies)?,
+        None => Vec::new(),
+    };
+
     let mut journeys: Vec<Journey> = Vec::new();
-    for src in files
-        .iter()
-        .filter(|s| !name_is(s, "agencies.yaml") && !name_is(s, "facts.yaml"))
-    {
+    for src in files.iter().filter(|s| {
+        !name_is(s, "agencies.yaml") && !name_is(s, "facts.yaml") && !name_is(s, "offers.yaml")
+    }) {
         let j = load_journey(dir, src, facts_src, &agencies)?;
         if let Some(prev) = journeys.iter().find(|p| p.id == j.id) {
             return Err(CatalogueError(LoadError::Invalid {
@@ -402,7 +473,11 @@ pub fn load_catalogue_from(
         }
         journeys.push(j);
     }
-    Ok(Catalogue { agencies, journeys })
+    Ok(Catalogue {
+        agencies,
+        journeys,
+        offers,
+    })
 }
 
 fn load_journey(

@@ -18,6 +18,7 @@ const FILES: &[(&str, &str)] = &[
         "new-parent.yaml",
         include_str!("../journeys/new-parent.yaml"),
     ),
+    ("offers.yaml", include_str!("../journeys/offers.yaml")),
     (
         "starting-a-restaurant.yaml",
         include_str!("../journeys/starting-a-restaurant.yaml"),

@@ -116,6 +116,7 @@ pub use population::{
     PopulationStats, SplitMix64,
 };
 pub use report::{InputInfo, InputsReport, RuleNeeds};
+pub use rust_decimal::Decimal;
 pub use shipped::shipped_rule_sets;
 pub use testcase::{CaseResult, Failure, TestReport};
-pub use value::{Label, Lang, Period, Value, ValueType};
+pub use value::{format_date, Label, Lang, Period, Value, ValueType};

@@ -6,27 +6,51 @@ use std::path::{Path, PathBuf};
 use crate::{load_rule_set_from_files, LoadError, RuleSet};
 
 /// `(rule set id, [(file name, text)])` for every shipped rule set.
-const SHIPPED: &[(&str, &[(&str, &str)])] = &[(
-    "child-benefit",
-    &[
-        (
-            "inputs.yaml",
-            include_str!("../rules/child-benefit/inputs.yaml"),
-        ),
-        (
-            "parameters.yaml",
-            include_str!("../rules/child-benefit/parameters.yaml"),
-        ),
-        (
-            "rules.yaml",
-            include_str!("../rules/child-benefit/rules.yaml"),
-        ),
-        (
-            "ruleset.yaml",
-            include_str!("../rules/child-benefit/ruleset.yaml"),
-        ),
-    ],
-)];
+const SHIPPED: &[(&str, &[(&str, &str)])] = &[
+    (
+        "child-benefit",
+        &[
+            (
+                "inputs.yaml",
+                include_str!("../rules/child-benefit/inputs.yaml"),
+            ),
+            (
+                "parameters.yaml",
+                include_str!("../rules/child-benefit/parameters.yaml"),
+            ),
+            (
+                "rules.yaml",
+                include_str!("../rules/child-benefit/rules.yaml"),
+            ),
+            (
+                "ruleset.yaml",
+                include_str!("../rules/child-benefit/ruleset.yaml"),
+            ),
+        ],
+    ),
+    // Offered after a death (life events): see journeys/offers.yaml in samlet-journeys.
+    (
+        "funeral-grant",
+        &[
+            (
+                "inputs.yaml",
+                include_str!("../rules/funeral-grant/inputs.yaml"),
+            ),
+            (
+                "parameters.yaml",
+                include_str!("../rules/funeral-grant/parameters.yaml"),
+            ),
+            (
+                "rules.yaml",
+                include_str!("../rules/funeral-grant/rules.yaml"),
+            ),
+            (
+                "ruleset.yaml",
+                include_str!("../rules/funeral-grant/ruleset.yaml"),
+            ),
+        ],
+    ),
+];
 
 /// Loads every rule set shipped with Samlet (the directory shown in errors is
 /// `rules/<id>` inside the `samlet-rules` crate).
@@ -53,17 +77,25 @@ mod tests {
         let shipped = shipped_rule_sets();
         assert!(shipped.is_ok(), "{:?}", shipped.err());
         let shipped = shipped.unwrap_or_default();
-        assert_eq!(shipped.len(), 1);
-        assert_eq!(shipped[0].id(), "child-benefit");
-        // Every YAML file in the directory must be embedded, or the binary would drift.
-        let on_disk =
-            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/child-benefit"))
+        assert_eq!(shipped.len(), SHIPPED.len());
+        for (rs, (id, files)) in shipped.iter().zip(SHIPPED) {
+            assert_eq!(rs.id(), *id);
+            // Every YAML file in the directory must be embedded, or the binary would drift.
+            let dir = format!("{}/rules/{id}", env!("CARGO_MANIFEST_DIR"));
+            let on_disk = std::fs::read_dir(dir)
                 .map(|d| {
                     d.filter_map(|e| e.ok())
                         .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
                         .count()
                 })
                 .unwrap_or(0);
-        assert_eq!(on_disk, SHIPPED[0].1.len());
+            assert_eq!(on_disk, files.len(), "{id}");
+            // And the shipped test cases pass.
+            let report = rs.run_default_tests();
+            assert!(
+                report.failed() == 0 && report.passed() > 0,
+                "{id}: {report}"
+            );
+        }
     }
 }

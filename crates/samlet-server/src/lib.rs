@@ -24,6 +24,7 @@ pub mod extract;
 pub mod foresight;
 pub mod i18n;
 mod middleware;
+pub mod offers;
 pub mod oidc;
 pub mod openapi;
 pub mod problem;
@@ -147,11 +148,14 @@ impl AppState {
         let log =
             transparency::log::TransparencyLog::open(store.clone(), config.log_signer.clone())
                 .await?;
+        let journeys = samlet_journeys::shipped_catalogue().map_err(|e| anyhow::anyhow!("{e}"))?;
+        // An offer whose rule set is not loaded (a custom --rules-dir) is never made; say so.
+        for problem in samlet_journeys::check_offers(&journeys.offers, |id| rules.get(id)) {
+            tracing::warn!("{problem}");
+        }
         Ok(Self {
             rules: Arc::new(rules),
-            journeys: Arc::new(
-                samlet_journeys::shipped_catalogue().map_err(|e| anyhow::anyhow!("{e}"))?,
-            ),
+            journeys: Arc::new(journeys),
             log,
             pseudo: Pseudonymizer::new(&config.secret),
             login_limiter: Arc::new(auth::LoginLimiter::new(config.login_per_minute)),

@@ -103,6 +103,8 @@ impl Modify for Security {
         crate::foresight::team::put_trend,
         crate::foresight::team::delete_trend,
         crate::foresight::api::report_pdf,
+        // Life events (issue 5, second step).
+        api::journeys::citizen_answers,
     ),
     modifiers(&Security),
     tags(

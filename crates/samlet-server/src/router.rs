@@ -49,7 +49,12 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/me/journeys/{journey_id}/tasks/{task_id}/done",
             post(api::journeys::citizen_done),
         )
-        .route("/api/v1/me/access-log", get(tlog::me_access_log));
+        .route("/api/v1/me/access-log", get(tlog::me_access_log))
+        // Life events: the citizen answers questions no register can (api::journeys).
+        .route(
+            "/api/v1/me/journeys/{journey_id}/answers",
+            post(api::journeys::citizen_answers),
+        );
     // The public transparency log: hashes and signatures only.
     let log = Router::new()
         .route("/log/checkpoint", get(tlog::checkpoint))
@@ -75,7 +80,12 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/dev/login", post(auth::dev_login))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/login", get(oidc::login))
-        .route("/auth/callback", get(oidc::callback));
+        .route("/auth/callback", get(oidc::callback))
+        // Life events: the citizen's answers, as a form (web::journey_answers).
+        .route(
+            "/me/journeys/{journey_id}/answers",
+            post(web::journey_answers),
+        );
     let ops = Router::new()
         .route("/health", get(api::ops::health))
         .route("/ready", get(api::ops::ready))

@@ -578,6 +578,7 @@ pub async fn journey_page(
     };
     let flash = match q.flash.as_deref() {
         Some("task-done") => Some(lang.t("journey_marked_done")),
+        Some("answered") => Some(lang.t("journey_answers_saved")),
         _ => None,
     };
     let ctx = page(
@@ -613,4 +614,42 @@ pub async fn journey_task_done(
     .await
     .map_err(|e| WebError(e, lang))?;
     Ok(Redirect::to(&format!("/me/journeys/{}?flash=task-done", urlencode(&id))).into_response())
+}
+
+/// The citizen answers the journey's questions (a form POST with the CSRF token; no JS needed).
+/// Fields are `fact.<name>`; an empty value means "not answered".
+pub async fn journey_answers(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    c: Citizen,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> WebResult {
+    let lang = lang_of(&headers);
+    let csrf = f
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    check_csrf(&c, &csrf).map_err(|e| WebError(e, lang))?;
+    let mut answers = serde_json::Map::new();
+    for (k, v) in &f {
+        let (Some(fact), false) = (k.strip_prefix("fact."), v.trim().is_empty()) else {
+            continue;
+        };
+        let v = v.trim();
+        let value = match v {
+            "true" => serde_json::Value::Bool(true),
+            "false" => serde_json::Value::Bool(false),
+            _ => match v.parse::<i64>() {
+                Ok(n) => serde_json::Value::from(n),
+                Err(_) => serde_json::Value::String(v.to_owned()),
+            },
+        };
+        answers.insert(fact.to_owned(), value);
+    }
+    crate::api::journeys::answer(&state, &c, &id, &answers)
+        .await
+        .map_err(|e| WebError(e, lang))?;
+    Ok(Redirect::to(&format!("/me/journeys/{}?flash=answered", urlencode(&id))).into_response())
 }

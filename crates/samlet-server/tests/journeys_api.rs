@@ -261,3 +261,322 @@ async fn postgres_a_birth_gives_the_parent_a_checklist_and_an_offer() {
     };
     a_birth_gives_the_parent_a_checklist_and_an_offer(start_with(url, None).await).await;
 }
+
+/// Sends an event as Folkeregisteret and returns the receipt.
+async fn report(app: &App, token: &str, event: Value) -> Value {
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/events", app.url))
+        .bearer_auth(token)
+        .json(&event)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap_or_default()
+}
+
+async fn my_journeys(c: &reqwest::Client, app: &App) -> Value {
+    c.get(format!("{}/api/v1/me/journeys", app.url))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_default()
+}
+
+fn rule_set(dir: &str) -> samlet_rules::RuleSet {
+    samlet_rules::load_rule_set(format!(
+        "{}/../samlet-rules/{dir}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app: App) {
+    let folkeregisteret = token(&app, "974761076", "Skatteetaten").await;
+    let ola = pid(1959, 9, 30);
+    let kari = pid(1988, 4, 12);
+    // A death: the surviving spouse gets the funeral grant offer from offers.yaml.
+    let r = report(
+        &app,
+        &folkeregisteret,
+        json!({
+            "event_id": "death-1", "pid": pid(1961, 5, 20), "kind": "death", "date": "2026-10-03",
+            "related": [{"pid": ola, "relation": "spouse"}],
+            "household": {"deceased_birth_date": "1961-05-20", "deceased_assets": 52000, "spouse_assets": 0}
+        }),
+    )
+    .await;
+    assert_eq!(r["offers"], 1, "{r}");
+    let c = login(&app, &ola).await;
+    let mine = my_journeys(&c, &app).await;
+    let offer = &mine["offers"][0];
+    assert_eq!(offer["ruleset"], "funeral-grant", "{mine}");
+    assert_eq!(offer["period"], "2026-10");
+    assert_eq!(offer["amount"], "16000");
+    assert_eq!(offer["unit"], "once");
+    assert_eq!(offer["title_nb"], "gravferdsstønad");
+    assert_eq!(offer["reason"], "event");
+    assert!(offer["explanation_en"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("folketrygdloven § 7-10"));
+    let html = c
+        .get(format!("{}/me", app.url))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        html.contains("Du kan ha rett til gravferdsstønad"),
+        "{html}"
+    );
+
+    // A birth: child benefit for the month after, as before.
+    let r = report(
+        &app,
+        &folkeregisteret,
+        json!({
+            "event_id": "birth-1", "pid": pid(2026, 10, 1), "kind": "birth", "date": "2026-10-01",
+            "related": [{"pid": kari, "relation": "parent"}],
+            "household": {"members": [
+                {"id": "Kari", "role": "parent", "birth_date": "1988-04-12", "annual_income": 560000},
+                {"id": "baby", "role": "child", "birth_date": "2026-10-01", "annual_income": 0}
+            ]}
+        }),
+    )
+    .await;
+    assert_eq!(r["offers"], 1, "{r}");
+
+    // The rule set changes: a new rate from 2027-01-01. Kari is entitled to more; Ola's funeral
+    // grant is not a child benefit matter.
+    let catalogue = samlet_journeys::shipped_catalogue().unwrap_or_else(|e| panic!("{e}"));
+    let changed = rule_set("examples/rule-change/child-benefit");
+    let jan: samlet_rules::Period = "2027-01".parse().unwrap_or_else(|e| panic!("{e}"));
+    let mut calls = 0;
+    let report1 =
+        samlet_server::offers::rerun(&*app.store, &catalogue, &changed, jan, |_, _| calls += 1)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert!(calls >= 2, "progress is reported");
+    assert_eq!(
+        (report1.evaluated, report1.entitled, report1.new_offers),
+        (1, 1, 1),
+        "{report1:?}"
+    );
+    // Idempotent: running it again offers nothing new.
+    let report2 = samlet_server::offers::rerun(&*app.store, &catalogue, &changed, jan, |_, _| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (report2.entitled, report2.new_offers),
+        (0, 0),
+        "{report2:?}"
+    );
+    // The old rules for a later month give less than the newest offer: nothing.
+    let shipped = rule_set("rules/child-benefit");
+    let feb: samlet_rules::Period = "2027-02".parse().unwrap_or_else(|e| panic!("{e}"));
+    let report3 = samlet_server::offers::rerun(&*app.store, &catalogue, &shipped, feb, |_, _| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report3.new_offers, 0, "{report3:?}");
+    // The funeral grant is paid once: a re-run does not offer it again.
+    let grant = rule_set("rules/funeral-grant");
+    let report4 = samlet_server::offers::rerun(&*app.store, &catalogue, &grant, jan, |_, _| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (report4.evaluated, report4.new_offers),
+        (1, 0),
+        "{report4:?}"
+    );
+
+    let k = login(&app, &kari).await;
+    let mine = my_journeys(&k, &app).await;
+    let offers = mine["offers"].as_array().cloned().unwrap_or_default();
+    assert_eq!(offers.len(), 2, "{mine}");
+    let new = offers
+        .iter()
+        .find(|o| o["reason"] == "rule-change")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(new["period"], "2027-01");
+    assert_eq!(new["amount"], "1968");
+    assert!(
+        new["explanation_nb"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Fordi reglene ble endret fra 1. januar 2027"),
+        "{new}"
+    );
+    assert!(new["explanation_en"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("Because the rules changed from 1 January 2027"));
+    let html = k
+        .get(format!("{}/me", app.url))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(html.contains("Nytt fordi reglene er endret"), "{html}");
+}
+
+#[tokio::test]
+async fn sqlite_a_death_offers_a_funeral_grant_and_a_rule_change_offers_more() {
+    a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn postgres_a_death_offers_a_funeral_grant_and_a_rule_change_offers_more() {
+    let Some(url) = samlet_store::testing::fresh_postgres_database("offers").await else {
+        return;
+    };
+    a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(start_with(url, None).await).await;
+}
+
+fn task<'a>(j: &'a Value, id: &str) -> Option<&'a Value> {
+    j["tasks"].as_array()?.iter().find(|t| t["id"] == id)
+}
+
+async fn the_citizen_answers_what_no_register_knows(app: App) {
+    let brreg = token(&app, "974761076", "Skatteetaten").await;
+    let amir = pid(1979, 2, 3);
+    let r = report(
+        &app,
+        &brreg,
+        json!({"event_id": "start-1", "pid": amir, "kind": "business-start", "date": "2026-03-02"}),
+    )
+    .await;
+    let id = r["journeys"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let c = login(&app, &amir).await;
+    let j = my_journeys(&c, &app).await["journeys"][0].clone();
+    let facts: Vec<&str> = j["questions"]
+        .as_array()
+        .map(|q| q.iter().filter_map(|q| q["fact"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(facts, ["serves_alcohol", "has_employees"], "{j}");
+    assert_eq!(
+        task(&j, "alcohol-licence").map(|t| &t["certain"]),
+        Some(&json!(false))
+    );
+    // He registers as an employer before he has decided; that stays done whatever he answers.
+    let r = c
+        .post(format!(
+            "{}/api/v1/me/journeys/{id}/tasks/employer-registration/done",
+            app.url
+        ))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), 200);
+
+    let answer = |body: Value| {
+        c.post(format!("{}/api/v1/me/journeys/{id}/answers", app.url))
+            .json(&body)
+            .send()
+    };
+    let r = answer(json!({"answers": {"serves_alcohol": true, "has_employees": false}}))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), 200);
+    let j: Value = r.json().await.unwrap_or_default();
+    let alcohol = task(&j, "alcohol-licence").cloned().unwrap_or_default();
+    assert_eq!(alcohol["certain"], true, "{j}");
+    assert_eq!(alcohol["self_declared"][0]["fact"], "serves_alcohol");
+    assert_eq!(alcohol["self_declared"][0]["value"], true);
+    assert!(task(&j, "hms-card").is_none(), "no employees: no HMS task");
+    let employer = task(&j, "employer-registration")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(employer["done"], true, "done tasks stay: {j}");
+    assert_eq!(j["questions"][0]["answer"], true);
+
+    // Only the journey's questions, with answers of the right type.
+    let p: Value = answer(json!({"answers": {"owns_vehicle": true}}))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(p["pointer"], "/answers/owns_vehicle", "{p}");
+    let r = answer(json!({"answers": {"serves_alcohol": "2020-01-01"}}))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), 422);
+    // Someone else's journey does not exist for them.
+    let other = login(&app, &pid(1988, 4, 12)).await;
+    let r = other
+        .post(format!("{}/api/v1/me/journeys/{id}/answers", app.url))
+        .json(&json!({"answers": {"serves_alcohol": true}}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), 404);
+
+    // The web form: CSRF token required; the answer changes the checklist and shows as
+    // self-declared.
+    let page = |lang: &'static str| {
+        c.get(format!("{}/me/journeys/{id}", app.url))
+            .header("accept-language", lang)
+            .send()
+    };
+    let html = page("nb")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(html.contains("data-testid=\"questions\""), "{html}");
+    assert!(html.contains("Egenerklært"), "{html}");
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let form = |csrf: String| {
+        c.post(format!("{}/me/journeys/{id}/answers", app.url))
+            .form(&[("csrf", csrf), ("fact.has_employees", "true".to_owned())])
+            .send()
+    };
+    let r = form("wrong".into()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), 403);
+    let r = form(csrf).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), 303);
+    let j = my_journeys(&c, &app).await["journeys"][0].clone();
+    let hms = task(&j, "hms-card").cloned().unwrap_or_default();
+    assert_eq!(hms["certain"], true, "{j}");
+    assert_eq!(hms["self_declared"][0]["fact"], "has_employees");
+    // Danish.
+    let html = page("da")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(html.contains("Spørgsmål kun du kan svare på"), "{html}");
+    assert!(html.contains("Egenerklæret"), "{html}");
+}
+
+#[tokio::test]
+async fn sqlite_the_citizen_answers_what_no_register_knows() {
+    the_citizen_answers_what_no_register_knows(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn postgres_the_citizen_answers_what_no_register_knows() {
+    let Some(url) = samlet_store::testing::fresh_postgres_database("answers").await else {
+        return;
+    };
+    the_citizen_answers_what_no_register_knows(start_with(url, None).await).await;
+}

@@ -4,6 +4,8 @@
 //! change later; a person keeps the checklist they were given) plus which tasks are done.
 
 use async_trait::async_trait;
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -20,6 +22,34 @@ pub struct NewLifeEvent {
     pub date: NaiveDate,
     /// The request as JSON (related persons, facts), kept for audit.
     pub body: String,
+    /// The household the event delivered, kept per person it concerns so a changed rule set can
+    /// be evaluated for them again (source: the reporting agency and this event).
+    pub households: Vec<NewHouseholdFacts>,
+}
+
+/// The household facts an event delivered for one person.
+#[derive(Debug, Clone)]
+pub struct NewHouseholdFacts {
+    pub pid: String,
+    /// `self`, `parent`, `spouse`, … relative to the person of the event.
+    pub relation: String,
+    /// The household in the rules-as-code JSON format.
+    pub household_json: String,
+}
+
+/// Stored household facts, with where and when they came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredHouseholdFacts {
+    pub pid: String,
+    pub relation: String,
+    /// The kind of event that delivered them.
+    pub kind: String,
+    pub event_date: NaiveDate,
+    pub household_json: String,
+    /// Organisation number of the agency that reported the event.
+    pub source_org: String,
+    pub event_id: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A journey planned for one person.
@@ -31,6 +61,8 @@ pub struct NewJourney {
     pub event_date: NaiveDate,
     /// The planned tasks as JSON.
     pub tasks_json: String,
+    /// The facts it was planned with (JSON object), to plan again with the citizen's answers.
+    pub facts_json: String,
 }
 
 /// A proactive offer: the person may be entitled to something.
@@ -44,6 +76,13 @@ pub struct NewOffer {
     pub explanation_nb: String,
     pub explanation_en: String,
     pub apply_url: Option<String>,
+    /// What is offered, as it reads after "you may be entitled to".
+    pub title_nb: String,
+    pub title_en: String,
+    /// `month` (a monthly amount) or `once`.
+    pub unit: String,
+    /// `event` or `rule-change`.
+    pub reason: String,
 }
 
 /// A task marked done.
@@ -65,6 +104,10 @@ pub struct StoredJourney {
     pub tasks_json: String,
     pub done: Vec<TaskDone>,
     pub created_at: DateTime<Utc>,
+    /// The facts it was planned with (None for journeys from before migration 0009).
+    pub facts_json: Option<String>,
+    /// The citizen's self-declared answers: fact → value as JSON.
+    pub answers: BTreeMap<String, String>,
 }
 
 /// A stored offer.
@@ -99,4 +142,21 @@ pub trait JourneyStore: Send + Sync {
     ) -> Result<bool>;
     /// The person's offers, newest first.
     async fn offers_for(&self, pid: &str) -> Result<Vec<StoredOffer>>;
+
+    /// Stores the citizen's answers (fact, value as JSON; a new answer replaces the old) and the
+    /// journey's tasks planned again with them, in one transaction. False: no such journey.
+    async fn answer_journey(
+        &self,
+        journey_id: &str,
+        answers: &[(String, String)],
+        tasks_json: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// The newest household facts per person from events of these kinds.
+    async fn household_facts(&self, kinds: &[String]) -> Result<Vec<StoredHouseholdFacts>>;
+    /// Every offer of a rule set (to compare a re-evaluation with what was offered before).
+    async fn offers_for_ruleset(&self, ruleset: &str) -> Result<Vec<StoredOffer>>;
+    /// Offers made without an event (a rule change); an offer for a person, rule set and period
+    /// that exists already is skipped. Returns how many were new.
+    async fn insert_offers(&self, offers: &[NewOffer]) -> Result<usize>;
 }

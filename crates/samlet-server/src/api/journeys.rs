@@ -3,10 +3,12 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use samlet_domain::{FieldError, Pid};
 use samlet_journeys::{CompletedBy, Facts, PlannedTask};
-use samlet_store::{NewJourney, NewLifeEvent, NewOffer, StoredJourney, StoredOffer};
+use samlet_store::{
+    NewHouseholdFacts, NewJourney, NewLifeEvent, NewOffer, StoredJourney, StoredOffer,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -47,8 +49,10 @@ pub struct EventInput {
     #[serde(default)]
     #[schema(value_type = Object)]
     pub facts: serde_json::Map<String, serde_json::Value>,
-    /// The household in the rules-as-code format, for proactive offers (e.g. child benefit after
-    /// a birth): members with role, birth_date and annual_income from the authoritative sources.
+    /// The household in the rules-as-code format of the offers this event triggers (offers.yaml):
+    /// for child benefit after a birth, members with role, birth_date and annual_income; for the
+    /// funeral grant after a death, deceased_birth_date, deceased_assets and spouse_assets. It is
+    /// kept per person of the event so a changed rule set can be evaluated for them again.
     #[serde(default)]
     #[schema(value_type = Object)]
     pub household: Option<serde_json::Value>,
@@ -87,51 +91,34 @@ fn pid(state: &AppState, s: &str, pointer: &str) -> ApiResult<Pid> {
         .map_err(|e| FieldError::new(pointer, e.to_string()).into())
 }
 
-/// Child benefit runs from the month after the birth.
-fn month_after(d: NaiveDate) -> Option<samlet_rules::Period> {
-    let (y, m) = if d.month() == 12 {
-        (d.year() + 1, 1)
-    } else {
-        (d.year(), d.month() + 1)
-    };
-    samlet_rules::Period::month(y, m)
-}
-
-/// Offers a birth gives the parents: child benefit, evaluated with the rules engine for the
-/// household the event carries (or nothing when it carries none).
-fn offers_for_birth(state: &AppState, e: &EventInput, parents: &[String]) -> Vec<NewOffer> {
-    let (Some(h), Some(rs), Some(period)) = (
-        &e.household,
-        state.rules.get("child-benefit"),
-        month_after(e.date),
-    ) else {
+/// The offers an event makes (`offers.yaml`): for every person of the event and every offer
+/// their relation and the event kind trigger, the offer's rule set is evaluated with the household
+/// the event carries. Without a household nothing is guessed and no offer is made.
+fn offers_for_event(
+    state: &AppState,
+    e: &EventInput,
+    persons: &[(String, String, Facts)],
+) -> Vec<NewOffer> {
+    let Some(h) = &e.household else {
         return Vec::new();
     };
     let Ok(h) = serde_json::from_value::<samlet_rules::Household>(h.clone()) else {
         return Vec::new();
     };
-    let Ok(ev) = rs.evaluate(&h, period) else {
-        return Vec::new();
-    };
-    let Some(amount) = ev
-        .get("child_benefit")
-        .and_then(|v| v.as_number())
-        .filter(|d| d.is_sign_positive() && !d.is_zero())
-    else {
-        return Vec::new();
-    };
-    parents
-        .iter()
-        .map(|p| NewOffer {
-            pid: p.clone(),
-            ruleset: rs.id().to_owned(),
-            period: period.to_string(),
-            amount: amount.normalize().to_string(),
-            explanation_nb: ev.explanation(samlet_rules::Lang::Nb),
-            explanation_en: ev.explanation(samlet_rules::Lang::En),
-            apply_url: Some("https://www.nav.no/barnetrygd".to_owned()),
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (pid, relation, _) in persons {
+        for spec in state.journeys.offers_triggered_by(&e.kind, relation) {
+            let (Some(rs), Some(period)) =
+                (state.rules.get(&spec.ruleset), spec.period_for(e.date))
+            else {
+                continue;
+            };
+            if let Some(o) = spec.evaluate(rs, &h, period) {
+                out.push(crate::offers::new_offer(spec, pid, o, "event"));
+            }
+        }
+    }
+    out
 }
 
 #[utoipa::path(post, path = "/api/v1/events", tag = "agency", request_body = EventInput,
@@ -171,31 +158,38 @@ pub async fn record_event(
         persons.push((p.as_str().to_owned(), r.relation.clone(), f));
     }
     let mut journeys = Vec::new();
-    for (p, relation, facts) in &persons {
-        let mut facts = facts.clone();
+    for (p, relation, facts) in &mut persons {
         facts
             .entry("relation".into())
             .or_insert_with(|| samlet_rules::Value::text(relation));
         for j in state.journeys.triggered_by(&e.kind, relation) {
-            let plan = state.journeys.plan(j, e.date, &facts);
+            let plan = state.journeys.plan(j, e.date, facts);
             journeys.push(NewJourney {
                 id: uuid::Uuid::new_v4().to_string(),
                 pid: p.clone(),
                 journey_key: j.id.clone(),
                 event_date: e.date,
                 tasks_json: serde_json::to_string(&plan).map_err(ApiError::internal)?,
+                facts_json: serde_json::to_string(&*facts).map_err(ApiError::internal)?,
             });
         }
     }
-    let offers = if e.kind == "birth" {
-        let parents: Vec<String> = persons
-            .iter()
-            .filter(|(_, r, _)| r == "parent")
-            .map(|(p, _, _)| p.clone())
-            .collect();
-        offers_for_birth(state, &e, &parents)
-    } else {
-        Vec::new()
+    let offers = offers_for_event(state, &e, &persons);
+    // The household is kept for everyone the event concerns, so that a changed rule set can be
+    // evaluated for them again (`samlet offers rerun`).
+    let households = match &e.household {
+        Some(h) => {
+            let json = h.to_string();
+            persons
+                .iter()
+                .map(|(p, relation, _)| NewHouseholdFacts {
+                    pid: p.clone(),
+                    relation: relation.clone(),
+                    household_json: json.clone(),
+                })
+                .collect()
+        }
+        None => Vec::new(),
     };
     let body = serde_json::json!({"kind": e.kind, "related": e.related.len()}).to_string();
     let new = state
@@ -208,6 +202,7 @@ pub async fn record_event(
                 kind: e.kind.clone(),
                 date: e.date,
                 body,
+                households,
             },
             &journeys,
             &offers,
@@ -243,6 +238,33 @@ pub struct TaskView {
     pub can_mark_done: bool,
     /// Past its due date and not done.
     pub overdue: bool,
+    /// Facts the citizen declared that decided whether this task applies.
+    pub self_declared: Vec<Answered>,
+}
+
+/// A fact the citizen declared (shown as self-declared wherever it is used).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Answered {
+    pub fact: String,
+    #[schema(value_type = Object)]
+    pub label: samlet_journeys::Text,
+    #[schema(value_type = Object)]
+    pub value: serde_json::Value,
+}
+
+/// A question no register can answer: the citizen's answer decides tasks marked "may apply".
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QuestionView {
+    pub fact: String,
+    #[schema(value_type = Object)]
+    pub label: samlet_journeys::Text,
+    /// `boolean`, `integer`, `money`, `text`, …
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub reference: Option<String>,
+    /// The citizen's answer so far (self-declared), if any.
+    #[schema(value_type = Object)]
+    pub answer: Option<serde_json::Value>,
 }
 
 /// A personal journey.
@@ -256,6 +278,8 @@ pub struct JourneyView {
     pub event_date: NaiveDate,
     pub tasks: Vec<TaskView>,
     pub done_count: usize,
+    /// Questions the citizen can answer to decide the tasks that "may apply".
+    pub questions: Vec<QuestionView>,
 }
 
 /// The citizen's journeys and offers.
@@ -270,6 +294,28 @@ pub fn view(state: &AppState, j: StoredJourney) -> ApiResult<JourneyView> {
     let tasks: Vec<PlannedTask> = serde_json::from_str(&j.tasks_json)
         .map_err(|e| ApiError::internal(format!("stored journey {}: {e}", j.id)))?;
     let today = crate::api::me::today();
+    let journey = state.journeys.journey(&j.journey_key);
+    let questions: Vec<samlet_journeys::Question> =
+        journey.map(|c| c.questions()).unwrap_or_default();
+    let answer = |fact: &str| -> Option<serde_json::Value> {
+        j.answers
+            .get(fact)
+            .and_then(|v| serde_json::from_str(v).ok())
+    };
+    let self_declared = |task_id: &str| -> Vec<Answered> {
+        let used = journey.map(|c| c.task_facts(task_id)).unwrap_or_default();
+        questions
+            .iter()
+            .filter(|q| used.contains(&q.fact))
+            .filter_map(|q| {
+                Some(Answered {
+                    fact: q.fact.clone(),
+                    label: q.label.clone(),
+                    value: answer(&q.fact)?,
+                })
+            })
+            .collect()
+    };
     let tasks: Vec<TaskView> = tasks
         .into_iter()
         .map(|t| {
@@ -279,6 +325,7 @@ pub fn view(state: &AppState, j: StoredJourney) -> ApiResult<JourneyView> {
                 done_at: done.map(|d| d.done_at),
                 can_mark_done: done.is_none() && t.completed_by == CompletedBy::Citizen,
                 overdue: done.is_none() && t.due.is_some_and(|d| d < today),
+                self_declared: self_declared(&t.id),
                 task: t,
             }
         })
@@ -288,7 +335,18 @@ pub fn view(state: &AppState, j: StoredJourney) -> ApiResult<JourneyView> {
         .journey(&j.journey_key)
         .map(|c| (c.title.nb.clone(), c.title.en.clone()))
         .unwrap_or_else(|| (j.journey_key.clone(), j.journey_key.clone()));
+    let questions = questions
+        .into_iter()
+        .map(|q| QuestionView {
+            answer: answer(&q.fact),
+            fact: q.fact,
+            label: q.label,
+            ty: q.ty,
+            reference: q.reference,
+        })
+        .collect();
     Ok(JourneyView {
+        questions,
         id: j.id,
         journey: j.journey_key,
         title_nb,
@@ -415,6 +473,111 @@ pub async fn citizen_done(
     ApiJson(_body): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<DoneReceipt>> {
     mark_done(&state, Marker::Citizen(&c), &journey_id, &task_id)
+        .await
+        .map(Json)
+}
+
+/// The citizen's answers to a journey's questions.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswersInput {
+    /// Fact → value, e.g. `{"serves_alcohol": true}`: only the journey's `questions`.
+    #[schema(value_type = Object)]
+    pub answers: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Stores the citizen's answers (self-declared) and plans the journey again with them. Tasks
+/// already done stay on the checklist even if an answer means they no longer apply.
+pub async fn answer(
+    state: &AppState,
+    c: &Citizen,
+    journey_id: &str,
+    answers: &serde_json::Map<String, serde_json::Value>,
+) -> ApiResult<JourneyView> {
+    let not_found = || ApiError::not_found(format!("There is no journey `{journey_id}`."));
+    let j = state
+        .store
+        .journey(journey_id)
+        .await?
+        .filter(|j| j.pid == c.pid.as_str())
+        .ok_or_else(not_found)?;
+    let journey = state
+        .journeys
+        .journey(&j.journey_key)
+        .ok_or_else(not_found)?;
+    let questions = journey.questions();
+    if answers.is_empty() {
+        return Err(ApiError::invalid(
+            "/answers",
+            "Answer at least one question.",
+        ));
+    }
+    let mut given: Vec<(String, String)> = Vec::new();
+    let mut facts: Facts = match &j.facts_json {
+        Some(f) => serde_json::from_str(f).map_err(ApiError::internal)?,
+        None => Facts::new(),
+    };
+    for (k, v) in &j.answers {
+        if let Ok(v) = serde_json::from_str(v) {
+            facts.insert(k.clone(), v);
+        }
+    }
+    for (k, v) in answers {
+        let pointer = format!("/answers/{k}");
+        let q = questions.iter().find(|q| &q.fact == k).ok_or_else(|| {
+            let known: Vec<&str> = questions.iter().map(|q| q.fact.as_str()).collect();
+            ApiError::invalid(
+                &pointer,
+                format!(
+                    "`{k}` is not a question of this journey; it asks: {}",
+                    known.join(", ")
+                ),
+            )
+        })?;
+        let ty = samlet_rules::ValueType::parse(&q.ty).ok_or_else(|| ApiError::internal(&q.ty))?;
+        let value = serde_json::from_value::<samlet_rules::Value>(v.clone())
+            .map_err(|e| e.to_string())
+            .and_then(|x| ty.coerce(&x))
+            .map_err(|e| ApiError::invalid(&pointer, format!("expected a {} answer: {e}", q.ty)))?;
+        facts.insert(k.clone(), value);
+        given.push((k.clone(), v.to_string()));
+    }
+    let mut plan = state.journeys.plan(journey, j.event_date, &facts);
+    // Keep done tasks, where they were, even if they no longer apply.
+    let old: Vec<PlannedTask> = serde_json::from_str(&j.tasks_json).map_err(ApiError::internal)?;
+    for (i, t) in old.into_iter().enumerate() {
+        if j.done.iter().any(|d| d.task_id == t.id) && !plan.iter().any(|p| p.id == t.id) {
+            plan.insert(i.min(plan.len()), t);
+        }
+    }
+    let tasks_json = serde_json::to_string(&plan).map_err(ApiError::internal)?;
+    if !state
+        .store
+        .answer_journey(journey_id, &given, &tasks_json, Utc::now())
+        .await?
+    {
+        return Err(not_found());
+    }
+    let j = state
+        .store
+        .journey(journey_id)
+        .await?
+        .ok_or_else(not_found)?;
+    view(state, j)
+}
+
+#[utoipa::path(post, path = "/api/v1/me/journeys/{journey_id}/answers", tag = "citizen",
+    params(("journey_id" = String, Path)),
+    request_body = AnswersInput,
+    security(("session_cookie" = [])),
+    responses((status = 200, body = JourneyView), (status = 404, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+pub async fn citizen_answers(
+    State(state): State<AppState>,
+    c: Citizen,
+    Path(journey_id): Path<String>,
+    ApiJson(body): ApiJson<AnswersInput>,
+) -> ApiResult<Json<JourneyView>> {
+    answer(&state, &c, &journey_id, &body.answers)
         .await
         .map(Json)
 }

@@ -1,5 +1,77 @@
 //! The SQL of [`crate::JourneyStore`], written once for both backends.
 
+/// `SELECT pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url, title_nb,
+/// title_en, unit, reason, created_at FROM offers` as a row.
+pub(crate) type OfferRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    chrono::DateTime<chrono::Utc>,
+);
+
+pub(crate) fn offer(r: OfferRow) -> crate::StoredOffer {
+    let (pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url) =
+        (r.0, r.1, r.2, r.3, r.4, r.5, r.6);
+    crate::StoredOffer {
+        offer: crate::NewOffer {
+            pid,
+            ruleset,
+            period,
+            amount,
+            explanation_nb,
+            explanation_en,
+            apply_url,
+            title_nb: r.7,
+            title_en: r.8,
+            unit: r.9,
+            reason: r.10,
+        },
+        created_at: r.11,
+    }
+}
+
+/// Inserts one offer unless the person already has one for the rule set and period; evaluates
+/// to true when it was new.
+macro_rules! insert_offer {
+    ($tx:expr, $o:expr, $agency:expr, $event:expr, $now:expr) => {{
+        let o = $o;
+        sqlx::query(
+            "INSERT INTO offers (pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url, \
+             title_nb, title_en, unit, reason, agency_id, event_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+             ON CONFLICT (pid, ruleset, period) DO NOTHING",
+        )
+        .bind(&o.pid)
+        .bind(&o.ruleset)
+        .bind(&o.period)
+        .bind(&o.amount)
+        .bind(&o.explanation_nb)
+        .bind(&o.explanation_en)
+        .bind(&o.apply_url)
+        .bind(&o.title_nb)
+        .bind(&o.title_en)
+        .bind(&o.unit)
+        .bind(&o.reason)
+        .bind($agency)
+        .bind($event)
+        .bind($now)
+        .execute($tx)
+        .await?
+        .rows_affected()
+            == 1
+    }};
+}
+
+pub(crate) use insert_offer;
+
 macro_rules! impl_journey_store {
     ($ty:ty) => {
         #[async_trait::async_trait]
@@ -29,10 +101,26 @@ macro_rules! impl_journey_store {
                 if r.rows_affected() == 0 {
                     return Ok(false);
                 }
+                for h in &e.households {
+                    sqlx::query(
+                        "INSERT INTO household_facts (pid, agency_id, event_id, relation, kind, event_date, household, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (pid, agency_id, event_id) DO NOTHING",
+                    )
+                    .bind(&h.pid)
+                    .bind(agency_id)
+                    .bind(&e.event_id)
+                    .bind(&h.relation)
+                    .bind(&e.kind)
+                    .bind(e.date)
+                    .bind(&h.household_json)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 for j in journeys {
                     sqlx::query(
-                        "INSERT INTO journeys (id, pid, journey_key, event_date, tasks, agency_id, event_id, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        "INSERT INTO journeys (id, pid, journey_key, event_date, tasks, agency_id, event_id, created_at, facts) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     )
                     .bind(&j.id)
                     .bind(&j.pid)
@@ -42,34 +130,20 @@ macro_rules! impl_journey_store {
                     .bind(agency_id)
                     .bind(&e.event_id)
                     .bind(now)
+                    .bind(&j.facts_json)
                     .execute(&mut *tx)
                     .await?;
                 }
                 for o in offers {
-                    sqlx::query(
-                        "INSERT INTO offers (pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url, agency_id, event_id, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    )
-                    .bind(&o.pid)
-                    .bind(&o.ruleset)
-                    .bind(&o.period)
-                    .bind(&o.amount)
-                    .bind(&o.explanation_nb)
-                    .bind(&o.explanation_en)
-                    .bind(&o.apply_url)
-                    .bind(agency_id)
-                    .bind(&e.event_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                    let _new = $crate::sql::journeys::insert_offer!(&mut *tx, o, Some(agency_id), Some(e.event_id.as_str()), now);
                 }
                 tx.commit().await?;
                 Ok(true)
             }
 
             async fn journeys_for(&self, pid: &str) -> $crate::Result<Vec<$crate::StoredJourney>> {
-                let rows: Vec<(String, String, String, chrono::NaiveDate, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
-                    "SELECT id, pid, journey_key, event_date, tasks, created_at FROM journeys \
+                let rows: Vec<(String, String, String, chrono::NaiveDate, String, chrono::DateTime<chrono::Utc>, Option<String>)> = sqlx::query_as(
+                    "SELECT id, pid, journey_key, event_date, tasks, created_at, facts FROM journeys \
                      WHERE pid = $1 ORDER BY event_date DESC, created_at DESC, id LIMIT 100",
                 )
                 .bind(pid)
@@ -82,27 +156,39 @@ macro_rules! impl_journey_store {
                 .bind(pid)
                 .fetch_all(&self.reader)
                 .await?;
+                let answers: Vec<(String, String, String)> = sqlx::query_as(
+                    "SELECT a.journey_id, a.fact, a.value FROM journey_answers a \
+                     JOIN journeys j ON j.id = a.journey_id WHERE j.pid = $1",
+                )
+                .bind(pid)
+                .fetch_all(&self.reader)
+                .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(id, pid, journey_key, event_date, tasks_json, created_at)| {
+                    .map(|(id, pid, journey_key, event_date, tasks_json, created_at, facts_json)| {
                         let done = done
                             .iter()
                             .filter(|d| d.0 == id)
                             .map(|d| $crate::TaskDone { task_id: d.1.clone(), done_by: d.2.clone(), done_at: d.3 })
                             .collect();
-                        $crate::StoredJourney { id, pid, journey_key, event_date, tasks_json, done, created_at }
+                        let answers = answers
+                            .iter()
+                            .filter(|a| a.0 == id)
+                            .map(|a| (a.1.clone(), a.2.clone()))
+                            .collect();
+                        $crate::StoredJourney { id, pid, journey_key, event_date, tasks_json, done, created_at, facts_json, answers }
                     })
                     .collect())
             }
 
             async fn journey(&self, journey_id: &str) -> $crate::Result<Option<$crate::StoredJourney>> {
-                let row: Option<(String, String, String, chrono::NaiveDate, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
-                    "SELECT id, pid, journey_key, event_date, tasks, created_at FROM journeys WHERE id = $1",
+                let row: Option<(String, String, String, chrono::NaiveDate, String, chrono::DateTime<chrono::Utc>, Option<String>)> = sqlx::query_as(
+                    "SELECT id, pid, journey_key, event_date, tasks, created_at, facts FROM journeys WHERE id = $1",
                 )
                 .bind(journey_id)
                 .fetch_optional(&self.reader)
                 .await?;
-                let Some((id, pid, journey_key, event_date, tasks_json, created_at)) = row else {
+                let Some((id, pid, journey_key, event_date, tasks_json, created_at, facts_json)) = row else {
                     return Ok(None);
                 };
                 let done: Vec<(String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
@@ -115,7 +201,14 @@ macro_rules! impl_journey_store {
                     .into_iter()
                     .map(|(task_id, done_by, done_at)| $crate::TaskDone { task_id, done_by, done_at })
                     .collect();
-                Ok(Some($crate::StoredJourney { id, pid, journey_key, event_date, tasks_json, done, created_at }))
+                let answers: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT fact, value FROM journey_answers WHERE journey_id = $1",
+                )
+                .bind(&id)
+                .fetch_all(&self.reader)
+                .await?;
+                let answers = answers.into_iter().collect();
+                Ok(Some($crate::StoredJourney { id, pid, journey_key, event_date, tasks_json, done, created_at, facts_json, answers }))
             }
 
             async fn set_task_done(
@@ -139,20 +232,92 @@ macro_rules! impl_journey_store {
             }
 
             async fn offers_for(&self, pid: &str) -> $crate::Result<Vec<$crate::StoredOffer>> {
-                let rows: Vec<(String, String, String, String, String, String, Option<String>, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
-                    "SELECT pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url, created_at \
-                     FROM offers WHERE pid = $1 ORDER BY created_at DESC, ruleset LIMIT 50",
+                let rows: Vec<$crate::sql::journeys::OfferRow> = sqlx::query_as(
+                    "SELECT pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url, title_nb, title_en, unit, reason, created_at \
+                     FROM offers WHERE pid = $1 ORDER BY created_at DESC, id DESC LIMIT 50",
                 )
                 .bind(pid)
                 .fetch_all(&self.reader)
                 .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url, created_at)| $crate::StoredOffer {
-                        offer: $crate::NewOffer { pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url },
-                        created_at,
-                    })
-                    .collect())
+                Ok(rows.into_iter().map($crate::sql::journeys::offer).collect())
+            }
+
+            async fn answer_journey(
+                &self,
+                journey_id: &str,
+                answers: &[(String, String)],
+                tasks_json: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<bool> {
+                let mut tx = self.writer.begin().await?;
+                let r = sqlx::query("UPDATE journeys SET tasks = $1 WHERE id = $2")
+                    .bind(tasks_json)
+                    .bind(journey_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if r.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                for (fact, value) in answers {
+                    sqlx::query(
+                        "INSERT INTO journey_answers (journey_id, fact, value, answered_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (journey_id, fact) DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
+                    )
+                    .bind(journey_id)
+                    .bind(fact)
+                    .bind(value)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn household_facts(&self, kinds: &[String]) -> $crate::Result<Vec<$crate::StoredHouseholdFacts>> {
+                let mut out: Vec<$crate::StoredHouseholdFacts> = Vec::new();
+                for kind in kinds {
+                    let rows: Vec<(String, String, String, chrono::NaiveDate, String, String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+                        "SELECT h.pid, h.relation, h.kind, h.event_date, h.household, a.org, h.event_id, h.created_at \
+                         FROM household_facts h JOIN agencies a ON a.id = h.agency_id WHERE h.kind = $1",
+                    )
+                    .bind(kind)
+                    .fetch_all(&self.reader)
+                    .await?;
+                    out.extend(rows.into_iter().map(|(pid, relation, kind, event_date, household_json, source_org, event_id, created_at)| {
+                        $crate::StoredHouseholdFacts { pid, relation, kind, event_date, household_json, source_org, event_id, created_at }
+                    }));
+                }
+                // The newest per person: a later event (a second birth) supersedes an earlier one.
+                out.sort_by(|a, b| {
+                    a.pid.cmp(&b.pid)
+                        .then(b.event_date.cmp(&a.event_date))
+                        .then(b.created_at.cmp(&a.created_at))
+                });
+                out.dedup_by(|later, first| later.pid == first.pid);
+                Ok(out)
+            }
+
+            async fn offers_for_ruleset(&self, ruleset: &str) -> $crate::Result<Vec<$crate::StoredOffer>> {
+                let rows: Vec<$crate::sql::journeys::OfferRow> = sqlx::query_as(
+                    "SELECT pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url, title_nb, title_en, unit, reason, created_at \
+                     FROM offers WHERE ruleset = $1 ORDER BY pid, period",
+                )
+                .bind(ruleset)
+                .fetch_all(&self.reader)
+                .await?;
+                Ok(rows.into_iter().map($crate::sql::journeys::offer).collect())
+            }
+
+            async fn insert_offers(&self, offers: &[$crate::NewOffer]) -> $crate::Result<usize> {
+                let now = chrono::Utc::now();
+                let mut tx = self.writer.begin().await?;
+                let mut n = 0;
+                for o in offers {
+                    n += $crate::sql::journeys::insert_offer!(&mut *tx, o, None::<i64>, None::<&str>, now) as usize;
+                }
+                tx.commit().await?;
+                Ok(n)
             }
         }
     };
