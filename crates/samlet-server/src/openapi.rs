@@ -95,6 +95,9 @@ impl Modify for Security {
         api::rules::list,
         api::rules::inputs,
         api::rules::post_explain,
+        // transparency (issue 3): tlog-tiles and the auditor's details count
+        crate::transparency::http::tile,
+        crate::transparency::http::details_count,
     ),
     modifiers(&Security),
     tags(
