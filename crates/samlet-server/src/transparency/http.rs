@@ -494,7 +494,8 @@ pub struct AccessLogPage {
     /// The signed checkpoint the entries were verified against.
     pub checkpoint: Option<CheckpointView>,
     /// Log entries (anyone's) whose details disappeared without a retention
-    /// tombstone: a sign that entries were hidden. Should be 0.
+    /// tombstone, or with a tombstone no retention record in the log covers:
+    /// a sign that entries were hidden. Should be 0.
     pub missing_details: u64,
 }
 

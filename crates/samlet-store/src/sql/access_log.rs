@@ -6,7 +6,7 @@
 //! connection and needs (and supports) no clause.
 
 use chrono::{DateTime, TimeZone, Utc};
-use samlet_merkle::{Hash, NodeId};
+use samlet_merkle::Hash;
 
 use crate::StoreError;
 
@@ -40,15 +40,23 @@ pub(crate) fn open_bounds() -> (DateTime<Utc>, DateTime<Utc>) {
     (lo, hi)
 }
 
-/// `(level = 0 AND idx = 5) OR …`: the ids are integers, so inlining them is
-/// safe, and both backends turn the OR chain into primary-key lookups.
-pub(crate) fn node_predicate(ids: &[NodeId]) -> String {
-    let mut s = String::with_capacity(ids.len() * 32);
-    for (i, id) in ids.iter().enumerate() {
+/// Nodes read per statement by `log_nodes` (a proof needs about 2·log2(n)).
+pub(crate) const NODES_PER_QUERY: usize = 256;
+
+/// `SELECT (SELECT hash FROM log_nodes WHERE level = $1 AND idx = $2), …`
+/// for `n` nodes: one row, one column per node (NULL if absent).
+pub(crate) fn nodes_sql(n: usize) -> String {
+    let mut s = String::with_capacity(16 + n * 64);
+    s.push_str("SELECT ");
+    for i in 0..n {
         if i > 0 {
-            s.push_str(" OR ");
+            s.push_str(", ");
         }
-        s.push_str(&format!("(level = {} AND idx = {})", id.level, id.index));
+        s.push_str(&format!(
+            "(SELECT hash FROM log_nodes WHERE level = ${} AND idx = ${})",
+            2 * i + 1,
+            2 * i + 2
+        ));
     }
     s
 }
@@ -152,28 +160,26 @@ macro_rules! impl_access_log_store {
                 &self,
                 ids: &[samlet_merkle::NodeId],
             ) -> $crate::Result<Vec<Option<samlet_merkle::Hash>>> {
-                if ids.is_empty() {
-                    return Ok(Vec::new());
+                use sqlx::Row;
+                // One row of scalar subqueries: each node a primary-key
+                // lookup, all in one statement whose text depends only on
+                // the count (so it is prepared once), answered as one row.
+                let mut out = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks($crate::sql::access_log::NODES_PER_QUERY) {
+                    let sql = $crate::sql::access_log::nodes_sql(chunk.len());
+                    let mut q = sqlx::query(&sql);
+                    for id in chunk {
+                        q = q
+                            .bind(i16::from(id.level))
+                            .bind($crate::sql::access_log::to_i64(id.index)?);
+                    }
+                    let row = q.fetch_one(&self.reader).await?;
+                    for i in 0..chunk.len() {
+                        let h: Option<Vec<u8>> = row.try_get(i)?;
+                        out.push(h.map(|h| $crate::sql::access_log::to_hash(&h)).transpose()?);
+                    }
                 }
-                let sql = format!(
-                    "SELECT level, idx, hash FROM log_nodes WHERE {}",
-                    $crate::sql::access_log::node_predicate(ids)
-                );
-                let rows: Vec<(i16, i64, Vec<u8>)> =
-                    sqlx::query_as(&sql).fetch_all(&self.reader).await?;
-                let mut found = std::collections::HashMap::with_capacity(rows.len());
-                for (level, idx, hash) in rows {
-                    found.insert(
-                        (level, idx),
-                        $crate::sql::access_log::to_hash(&hash)?,
-                    );
-                }
-                ids.iter()
-                    .map(|id| {
-                        let idx = $crate::sql::access_log::to_i64(id.index)?;
-                        Ok(found.get(&(i16::from(id.level), idx)).copied())
-                    })
-                    .collect()
+                Ok(out)
             }
 
             async fn log_leaves(&self, start: u64, end: u64) -> $crate::Result<Vec<$crate::LeafRecord>> {
