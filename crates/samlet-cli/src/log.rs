@@ -5,15 +5,16 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Subcommand;
-use samlet_server::transparency::audit::{audit, AuditState};
+use samlet_server::transparency::audit::{audit, AuditOptions, AuditState};
 
 use crate::DbArgs;
 
 #[derive(Subcommand)]
 pub enum LogCommand {
     /// Check a Samlet log over HTTP: signature, consistency with the checkpoints seen
-    /// before (kept in --state), every leaf against the signed root and every entry's
-    /// details against its leaf. Exits 0 when consistent, 1 with a report otherwise.
+    /// before (kept in --state), the new leaves against the signed root and their
+    /// details against their leaves, retention records, the old entries' details by
+    /// count and a random sample. Exits 0 when consistent, 1 with a report otherwise.
     Verify {
         /// The server, e.g. https://samlet.example
         #[arg(long)]
@@ -24,9 +25,16 @@ pub enum LogCommand {
         /// The log's verifier key (name+id+key); otherwise pinned on first use.
         #[arg(long)]
         key: Option<String>,
+        /// Re-read and check every leaf, not only those new since the state file.
+        #[arg(long)]
+        full: bool,
+        /// Old leaves to spot-check (inclusion proof and details) on an incremental run.
+        #[arg(long, default_value_t = 64)]
+        sample: u32,
     },
-    /// Retention: delete the details of entries older than N days, leaving
-    /// tombstones (the leaves stay, so verification still works).
+    /// Retention: delete the details of entries older than N days, append a
+    /// retention record to the log saying so, and leave tombstones (the
+    /// leaves stay, so verification still works).
     Expire {
         #[arg(long)]
         older_than_days: u32,
@@ -37,8 +45,20 @@ pub enum LogCommand {
 
 pub async fn run(cmd: LogCommand) -> anyhow::Result<i32> {
     match cmd {
-        LogCommand::Verify { url, state, key } => {
-            verify(&url, state.as_deref(), key.as_deref()).await
+        LogCommand::Verify {
+            url,
+            state,
+            key,
+            full,
+            sample,
+        } => {
+            verify(
+                &url,
+                state.as_deref(),
+                key.as_deref(),
+                AuditOptions { full, sample },
+            )
+            .await
         }
         LogCommand::Expire {
             older_than_days,
@@ -47,8 +67,20 @@ pub async fn run(cmd: LogCommand) -> anyhow::Result<i32> {
             let store = samlet_store::connect(&db.url()?).await?;
             let now = chrono::Utc::now();
             let before = now - chrono::Duration::days(i64::from(older_than_days));
-            let n = store.log_expire(before, now).await?;
-            println!("Expired the details of {n} entries older than {before} (tombstones left).");
+            let done =
+                samlet_server::transparency::log::expire(store.as_ref(), before, now).await?;
+            match done.record_index {
+                Some(i) => println!(
+                    "Expired the details of {} entries older than {before}: every entry below {} \
+                     has now expired (retention record at log index {i}, tombstones left).",
+                    done.entries, done.expire_before
+                ),
+                None => println!(
+                    "Nothing to expire: every entry older than {before} had already expired \
+                     (everything below {}).",
+                    done.expire_before
+                ),
+            }
             Ok(0)
         }
     }
@@ -69,6 +101,7 @@ pub async fn verify(
     url: &str,
     state_file: Option<&Path>,
     key: Option<&str>,
+    opts: AuditOptions,
 ) -> anyhow::Result<i32> {
     let state = match state_file {
         Some(p) => read_state(p)?,
@@ -77,15 +110,22 @@ pub async fn verify(
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(30))
         .build()?;
-    let report = audit(&client, url, key, state.as_ref()).await?;
+    let report = audit(&client, url, key, state.as_ref(), opts).await?;
     println!("Log key:     {} ({})", report.key, report.key_source);
     if let Some(prev) = &state {
         println!("Seen before: size {} root {}", prev.size, prev.root);
     }
     println!("Checkpoint:  size {} root {}", report.size, report.root);
     println!(
-        "Leaves:      {} checked, {} expired by retention (tombstones)",
-        report.leaves_checked, report.tombstones
+        "Leaves:      {} {} checked, {} read in all; {} tombstones among them",
+        report.leaves_checked,
+        if report.full { "(all)" } else { "new" },
+        report.leaves_read,
+        report.tombstones
+    );
+    println!(
+        "Retention:   every entry below {} expired by retention records in the log",
+        report.expire_before
     );
     if report.ok() {
         if let (Some(path), Some(new)) = (state_file, &report.new_state) {

@@ -372,6 +372,34 @@ mod tests {
         assert_eq!(tile_width(u64::MAX, 7, 0).unwrap(), 255);
     }
 
+    /// The examples of the C2SP tlog-tiles spec (c2sp.org/tlog-tiles).
+    #[test]
+    fn the_spec_examples() {
+        // "index 1234067 will be encoded as x001/x234/067"
+        assert_eq!(encode_index(1_234_067), "x001/x234/067");
+        // "a tree of size 70,000 will be represented by 273 full level 0
+        // tiles, one partial level 0 tile of width 112, one full level 1
+        // tile, one partial level 1 tile of width 17, and one partial level
+        // 2 tile of width 1."
+        assert!((0..273).all(|n| tile_width(70_000, 0, n).unwrap() == 256));
+        assert_eq!(tile_width(70_000, 0, 273).unwrap(), 112);
+        assert_eq!(tile_width(70_000, 0, 274).unwrap(), 0);
+        assert_eq!(tile_width(70_000, 1, 0).unwrap(), 256);
+        assert_eq!(tile_width(70_000, 1, 1).unwrap(), 17);
+        assert_eq!(tile_width(70_000, 2, 0).unwrap(), 1);
+        assert_eq!(tile_width(70_000, 3, 0).unwrap(), 0);
+        // "a tree of size 256 will be represented by a full level 0 tile and
+        // a partial level 1 tile of width 1."
+        assert_eq!(tile_width(256, 0, 0).unwrap(), 256);
+        assert_eq!(tile_width(256, 0, 1).unwrap(), 0);
+        assert_eq!(tile_width(256, 1, 0).unwrap(), 1);
+        assert_eq!(tile_path(1, 1, Some(17)).unwrap(), "tile/1/001.p/17");
+        assert_eq!(
+            entries_path(273, Some(112)).unwrap(),
+            "tile/entries/273.p/112"
+        );
+    }
+
     #[test]
     fn bundles_round_trip() {
         let entries: Vec<Vec<u8>> = vec![b"".to_vec(), b"abc".to_vec(), vec![7; 300]];

@@ -173,6 +173,13 @@ impl<S: NodeStore> MerkleTree<S> {
         plan::root_from_nodes(&self.frontier)
     }
 
+    /// Roots of the perfect subtrees that make up the tree, largest first
+    /// (what [`MerkleTree::open`] reads back; an auditor can keep them to
+    /// check later growth without re-reading old leaves).
+    pub fn frontier(&self) -> &[Hash] {
+        &self.frontier
+    }
+
     /// The underlying store (read-only, so the tree's invariants hold).
     pub fn store(&self) -> &S {
         &self.store

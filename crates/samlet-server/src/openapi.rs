@@ -105,6 +105,9 @@ impl Modify for Security {
         crate::foresight::api::report_pdf,
         // Life events (issue 5, second step).
         api::journeys::citizen_answers,
+        // transparency (issue 3): tlog-tiles and the auditor's details count
+        crate::transparency::http::tile,
+        crate::transparency::http::details_count,
     ),
     modifiers(&Security),
     tags(

@@ -61,7 +61,10 @@ pub fn router(state: AppState) -> Router {
         .route("/log/key", get(tlog::key))
         .route("/log/proof/inclusion", get(tlog::inclusion))
         .route("/log/proof/consistency", get(tlog::consistency))
-        .route("/log/leaves", get(tlog::leaves));
+        .route("/log/leaves", get(tlog::leaves))
+        // transparency (issue 3): tlog-tiles and the auditor's details count
+        .route("/log/tile/{*path}", get(tlog::tile))
+        .route("/log/details-count", get(tlog::details_count));
     let web = Router::new()
         .route("/", get(web::landing))
         .route("/login", get(web::login_page))

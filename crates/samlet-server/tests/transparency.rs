@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use samlet_domain::{CaseStatus, Pid, ValidCase};
 use samlet_server::auth::{token_hash, SCOPE_READ, SCOPE_WRITE};
-use samlet_server::transparency::audit::{audit, AuditReport, AuditState};
+use samlet_server::transparency::audit::{audit, AuditOptions, AuditReport, AuditState};
 use samlet_server::{AppState, Config};
 use samlet_store::{conformance, Item, Store, TOKEN_DEV};
 use serde_json::Value;
@@ -99,10 +99,37 @@ impl Harness {
         }
     }
 
+    /// A full audit: every leaf re-read.
     async fn audit(&self, state: Option<&AuditState>) -> AuditReport {
-        audit(&reqwest::Client::new(), &self.base, None, state)
-            .await
-            .expect("audit ran")
+        self.audit_with(state, true, 0).await
+    }
+
+    /// An incremental audit from `state`, spot-checking `sample` old leaves.
+    async fn audit_new(&self, state: &AuditState, sample: u32) -> AuditReport {
+        self.audit_with(Some(state), false, sample).await
+    }
+
+    async fn audit_with(&self, state: Option<&AuditState>, full: bool, sample: u32) -> AuditReport {
+        audit(
+            &reqwest::Client::new(),
+            &self.base,
+            None,
+            state,
+            AuditOptions { full, sample },
+        )
+        .await
+        .expect("audit ran")
+    }
+
+    /// The retention process, expiring everything logged so far.
+    async fn expire_all(&self) -> samlet_server::transparency::log::Expired {
+        samlet_server::transparency::log::expire(
+            self.store.as_ref(),
+            Utc::now() + chrono::Duration::seconds(1),
+            Utc::now(),
+        )
+        .await
+        .expect("expire")
     }
 
     async fn tamper(&self, sql: &str) {
@@ -375,24 +402,146 @@ async fn the_public_log_serves_checkpoints_and_proofs_without_personal_data() {
 }
 
 #[tokio::test]
-async fn an_auditor_accepts_growth_and_retention() {
+async fn a_second_audit_reads_only_the_new_leaves() {
+    let h = start().await;
+    let state = h.audited().await;
+    assert_eq!(state.frontier.len(), 2, "6 = 4 + 2: two subtree roots kept");
+    h.six_reads().await;
+    let r = h.audit_new(&state, 0).await;
+    assert!(r.ok(), "growth is consistent: {:?}", r.problems);
+    assert!(!r.full);
+    assert_eq!(r.size, 12);
+    assert_eq!(r.key_source, "state file");
+    assert_eq!(r.leaves_read, 6, "only leaves 6..12 were fetched");
+    assert_eq!(r.leaves_checked, 6);
+    // Nothing new: nothing read but the sample.
+    let state = r.new_state.expect("state");
+    let again = h.audit_new(&state, 3).await;
+    assert!(again.ok(), "{:?}", again.problems);
+    assert_eq!(again.leaves_checked, 0);
+    assert_eq!(again.leaves_read, 3, "three old leaves spot-checked");
+    // A state file from before frontiers existed falls back to a full read.
+    let old_style = AuditState {
+        frontier: Vec::new(),
+        ..state.clone()
+    };
+    let full = h.audit_new(&old_style, 0).await;
+    assert!(full.ok() && full.full && full.leaves_read == 12, "{full:?}");
+}
+
+#[tokio::test]
+async fn retention_is_committed_to_the_log_and_audited() {
     let h = start().await;
     let state = h.audited().await;
     h.six_reads().await;
-    let r = h.audit(Some(&state)).await;
-    assert!(r.ok(), "growth is consistent: {:?}", r.problems);
-    assert_eq!(r.size, 12);
-    assert_eq!(r.key_source, "state file");
-    // Retention expires every entry so far; the log still verifies.
-    let n = h
-        .store
-        .log_expire(Utc::now() + chrono::Duration::seconds(1), Utc::now())
+    let expired = h.expire_all().await;
+    assert_eq!(expired.entries, 12);
+    assert_eq!(expired.record_index, Some(12));
+    assert_eq!(expired.expire_before, 12);
+    assert_eq!(
+        h.expire_all().await.record_index,
+        None,
+        "nothing left to expire: no record"
+    );
+    let r = h.audit_new(&state, 6).await;
+    assert!(r.ok(), "legitimate retention verifies: {:?}", r.problems);
+    assert_eq!(r.size, 13, "the retention record is a leaf");
+    assert_eq!(r.expire_before, 12);
+    assert_eq!(r.tombstones, 6, "new leaves 6..12 were expired");
+    let full = h.audit(None).await;
+    assert!(full.ok(), "{:?}", full.problems);
+    assert_eq!(full.tombstones, 12);
+    assert_eq!(full.expire_before, 12);
+
+    // The record is public: its leaf data says what expired.
+    let leaves: Value = reqwest::get(format!("{}/log/leaves?start=12", h.base))
         .await
-        .expect("expire");
-    assert_eq!(n, 12);
-    let r2 = h.audit(r.new_state.as_ref()).await;
-    assert!(r2.ok(), "tombstoned entries verify: {:?}", r2.problems);
-    assert_eq!(r2.tombstones, 12);
+        .expect("leaves")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(leaves["leaves"][0]["details"], "retention");
+    let data = leaves["leaves"][0]["data"].as_str().expect("data");
+    let text = String::from_utf8(unhex(data)).expect("utf8");
+    assert!(
+        text.starts_with("samlet-retention/v1\n{\"expire_before\":12,"),
+        "{text}"
+    );
+
+    // Later accesses still verify incrementally, and a second retention run
+    // only covers what is new.
+    let state = r.new_state.expect("state");
+    h.six_reads().await;
+    let r = h.audit_new(&state, 4).await;
+    assert!(r.ok(), "{:?}", r.problems);
+    assert_eq!(r.leaves_checked, 6, "only the six new entries");
+    let kari = h.citizen(&h.kari).await;
+    let page: Value = kari
+        .get(format!("{}/api/v1/me/access-log", h.base))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["entries"].as_array().map(Vec::len), Some(3));
+    assert_eq!(page["missing_details"], 0);
+}
+
+#[tokio::test]
+async fn a_forged_tombstone_is_told_apart_from_retention() {
+    let h = start().await;
+    let state = h.audited().await;
+    // Someone with database access hides entry 2 as if it had expired.
+    h.tamper(
+        "INSERT INTO log_tombstones (idx, expired_at) VALUES (2, '2026-01-01T00:00:00Z'); \
+         DELETE FROM log_entries WHERE idx = 2",
+    )
+    .await;
+    let r = h.audit_new(&state, 0).await;
+    assert!(
+        has(&r, "old entries 0..6: 5 have details and 1 were expired"),
+        "{:?}",
+        r.problems
+    );
+    let full = h.audit(None).await;
+    assert!(
+        has(
+            &full,
+            "entry 2: its details were deleted, but no retention record"
+        ),
+        "{:?}",
+        full.problems
+    );
+    let kari = h.citizen(&h.kari).await;
+    let page: Value = kari
+        .get(format!("{}/api/v1/me/access-log", h.base))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["missing_details"], 1, "the citizen's page warns too");
+
+    // After a legitimate retention run, a tombstone above it is still caught.
+    let expired = h.expire_all().await;
+    assert_eq!(expired.expire_before, 6);
+    h.six_reads().await;
+    h.tamper(
+        "INSERT INTO log_tombstones (idx, expired_at) VALUES (9, '2026-01-01T00:00:00Z'); \
+         DELETE FROM log_entries WHERE idx = 9",
+    )
+    .await;
+    let full = h.audit(None).await;
+    assert!(
+        has(
+            &full,
+            "entry 9: its details were deleted, but no retention record"
+        ),
+        "{:?}",
+        full.problems
+    );
 }
 
 #[tokio::test]
@@ -411,6 +560,13 @@ async fn an_auditor_catches_an_edited_entry() {
         r.problems
     );
     assert!(r.new_state.is_none(), "a failed audit saves no state");
+    // An incremental run does not re-read old details; its sample does.
+    let sampled = h.audit_new(&state, 6).await;
+    assert!(
+        has(&sampled, "entry 3: its stored details do not match"),
+        "{:?}",
+        sampled.problems
+    );
 }
 
 #[tokio::test]
@@ -418,6 +574,15 @@ async fn an_auditor_catches_hidden_details_like_minlog() {
     let h = start().await;
     let state = h.audited().await;
     h.tamper("DELETE FROM log_entries WHERE idx = 1").await;
+    let quick = h.audit_new(&state, 0).await;
+    assert!(
+        has(
+            &quick,
+            "old entries 0..6: 5 have details and 0 were expired"
+        ),
+        "an incremental run counts old details: {:?}",
+        quick.problems
+    );
     let r = h.audit(Some(&state)).await;
     assert!(
         has(
@@ -463,6 +628,14 @@ async fn an_auditor_catches_a_deleted_leaf() {
         "{:?}",
         r.problems
     );
+    assert!(!h.audit_new(&state, 0).await.ok(), "counted as hidden");
+    assert!(
+        has(
+            &h.audit_new(&state, 6).await,
+            "entry 2 is missing from the log"
+        ),
+        "the sample finds the gap"
+    );
 }
 
 #[tokio::test]
@@ -485,6 +658,12 @@ async fn an_auditor_catches_reordered_entries() {
         "{:?}",
         r.problems
     );
+    let sampled = h.audit_new(&state, 6).await;
+    assert!(
+        has(&sampled, "entry 1: its leaf is not in the signed tree"),
+        "{:?}",
+        sampled.problems
+    );
 }
 
 #[tokio::test]
@@ -505,6 +684,7 @@ async fn an_auditor_catches_a_truncated_log() {
     let r = h.audit(Some(&state)).await;
     assert!(has(&r, "the log shrank"), "{:?}", r.problems);
     assert_eq!(r.size, 3);
+    assert!(has(&h.audit_new(&state, 0).await, "the log shrank"));
 }
 
 #[tokio::test]
@@ -519,9 +699,16 @@ async fn a_truncated_log_with_its_checkpoints_left_is_caught_and_not_re_signed()
         "{:?}",
         r.problems
     );
-    // A fresh auditor sees the same.
+    // A fresh auditor sees the same; an incremental one counts it.
     let fresh = h.audit(None).await;
     assert!(!fresh.ok());
+    assert!(
+        has(
+            &h.audit_new(&state, 0).await,
+            "old entries 0..6: 4 have details"
+        ),
+        "incremental"
+    );
 }
 
 #[tokio::test]
@@ -532,9 +719,18 @@ async fn the_log_works_on_postgres() {
     let h = start_on(url, tempfile::tempdir().expect("tempdir")).await;
     let state = h.audited().await;
     h.six_reads().await;
-    let r = h.audit(Some(&state)).await;
+    let r = h.audit_new(&state, 6).await;
     assert!(r.ok(), "{:?}", r.problems);
     assert_eq!(r.size, 12);
+    let expired = h.expire_all().await;
+    assert_eq!(expired.entries, 12);
+    let r = h.audit_new(&r.new_state.expect("state"), 6).await;
+    assert!(r.ok(), "{:?}", r.problems);
+    assert_eq!(r.expire_before, 12);
+    let tile = reqwest::get(format!("{}/log/tile/entries/000.p/13", h.base))
+        .await
+        .expect("bundle");
+    assert_eq!(tile.status(), 200);
     let kari = h.citizen(&h.kari).await;
     let page: Value = kari
         .get(format!("{}/api/v1/me/access-log", h.base))
@@ -545,6 +741,179 @@ async fn the_log_works_on_postgres() {
         .await
         .expect("json");
     let entries = page["entries"].as_array().expect("entries");
-    assert_eq!(entries.len(), 6);
+    assert!(entries.is_empty(), "all expired: {page}");
+    h.six_reads().await;
+    let page: Value = kari
+        .get(format!("{}/api/v1/me/access-log", h.base))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let entries = page["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 3);
     assert!(entries.iter().all(|e| e["verified"] == true), "{page}");
+    assert_eq!(page["missing_details"], 0);
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+async fn get_bytes(url: String) -> (u16, Vec<u8>) {
+    let res = reqwest::get(url).await.expect("get");
+    let status = res.status().as_u16();
+    (status, res.bytes().await.expect("body").to_vec())
+}
+
+fn hashes(bytes: &[u8]) -> Vec<samlet_merkle::Hash> {
+    samlet_merkle::tiles::parse_tile(bytes).expect("a tile is whole hashes")
+}
+
+#[tokio::test]
+async fn the_log_is_served_as_tlog_tiles() {
+    use samlet_merkle::{leaf_hash, root_from_leaf_hashes, tiles::decode_entry_bundle};
+    let h = start().await;
+    // 600 accesses straight through the server's appender (batched), then
+    // a retention record: 601 leaves, 2 full level-0 tiles and one of 89.
+    let signer = samlet_merkle::SignerKey::generate("samlet.example/log").expect("key");
+    let tlog = samlet_server::transparency::log::TransparencyLog::open(h.store.clone(), signer)
+        .await
+        .expect("log");
+    let mut tasks = Vec::new();
+    for i in 0..600u32 {
+        let tlog = tlog.clone();
+        let subject = h.kari.to_string();
+        tasks.push(tokio::spawn(async move {
+            tlog.append(samlet_server::transparency::entry::AccessEntry {
+                v: 1,
+                subject,
+                accessor: samlet_server::transparency::entry::Accessor {
+                    org: "889640782".into(),
+                    name: "NAV".into(),
+                    system: None,
+                    role: None,
+                },
+                on_behalf_of: None,
+                categories: vec!["cases".into()],
+                purpose: "Test".into(),
+                legal_basis: "Lov".into(),
+                legal_basis_ref: None,
+                at: Utc::now(),
+                request_id: format!("r{i}"),
+            })
+            .await
+            .expect("append")
+        }));
+    }
+    for t in tasks {
+        t.await.expect("task");
+    }
+    h.expire_all().await;
+    let cp = reqwest::get(format!("{}/log/checkpoint", h.base))
+        .await
+        .expect("cp")
+        .text()
+        .await
+        .expect("text");
+    assert!(cp.starts_with("samlet.example/log\n601\n"), "{cp}");
+    let b = |p: &str| format!("{}/log/{p}", h.base);
+
+    // Level 0: leaf hashes; entry bundles hash to them (RFC 6962 leaves).
+    let mut leaves = Vec::new();
+    for (path, bundle, n) in [
+        ("tile/0/000", "tile/entries/000", 256),
+        ("tile/0/001", "tile/entries/001", 256),
+        ("tile/0/002.p/89", "tile/entries/002.p/89", 89),
+    ] {
+        let (status, tile) = get_bytes(b(path)).await;
+        assert_eq!((status, tile.len()), (200, n * 32), "{path}");
+        let (status, bytes) = get_bytes(b(bundle)).await;
+        assert_eq!(status, 200, "{bundle}");
+        let entries = decode_entry_bundle(&bytes).expect("bundle");
+        let tile = hashes(&tile);
+        assert_eq!(entries.len(), n);
+        for (e, t) in entries.iter().zip(&tile) {
+            assert_eq!(&leaf_hash(e), t, "{bundle}");
+        }
+        assert!(
+            entries[..n - 1].iter().all(|e| e.len() == 32),
+            "commitments"
+        );
+        leaves.extend(tile);
+    }
+    let last = decode_entry_bundle(&get_bytes(b("tile/entries/002.p/89")).await.1).expect("bundle");
+    assert!(
+        last[88].starts_with(b"samlet-retention/v1\n"),
+        "the record is the last entry"
+    );
+
+    // Level 1: each hash is the root of a full level-0 tile.
+    let (status, level1) = get_bytes(b("tile/1/000.p/2")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        hashes(&level1),
+        vec![
+            root_from_leaf_hashes(&leaves[..256]),
+            root_from_leaf_hashes(&leaves[256..512])
+        ]
+    );
+    let (_, narrower) = get_bytes(b("tile/0/002.p/10")).await;
+    assert_eq!(
+        hashes(&narrower),
+        leaves[512..522].to_vec(),
+        "a partial tile for an older size"
+    );
+
+    // The leaves hash to the signed root.
+    let (cp, _) = samlet_merkle::open_checkpoint(
+        cp.as_bytes(),
+        "samlet.example/log",
+        &samlet_merkle::VerifierKey::parse(
+            reqwest::get(b("key"))
+                .await
+                .expect("key")
+                .text()
+                .await
+                .expect("text")
+                .trim(),
+        )
+        .expect("vkey"),
+        &[],
+    )
+    .expect("checkpoint verifies");
+    assert_eq!(root_from_leaf_hashes(&leaves), cp.root);
+
+    // What the tree does not hold is 404, and so are non-canonical paths.
+    for path in [
+        "tile/0/002",
+        "tile/0/002.p/90",
+        "tile/1/000",
+        "tile/1/000.p/3",
+        "tile/2/000.p/1",
+        "tile/0/x000/001",
+        "tile/0/1",
+        "tile/entries/003.p/1",
+        "tile/x/000",
+    ] {
+        let res = reqwest::get(b(path)).await.expect("get");
+        assert_eq!(res.status(), 404, "{path}");
+        assert_eq!(
+            res.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/problem+json"),
+            "{path}"
+        );
+    }
+    let res = reqwest::get(b("tile/0/000")).await.expect("get");
+    assert_eq!(res.headers()["content-type"], "application/octet-stream");
+    assert!(res.headers()["cache-control"]
+        .to_str()
+        .expect("ascii")
+        .contains("immutable"));
 }

@@ -12,9 +12,13 @@
 //!   size: two writers can never both extend the same tree head.
 //! - Nodes and leaves are never updated or deleted by this interface.
 //! - Entry details are deleted only by [`AccessLogStore::log_expire`], which
-//!   leaves a tombstone for each; details missing without a tombstone mean
-//!   someone edited the database, and are reported by the server and by
-//!   `samlet log verify`.
+//!   appends a retention record to the log (a leaf of its own saying "every
+//!   entry below index K has expired") and leaves a tombstone for each entry,
+//!   all in one transaction. Details missing without a tombstone, or a
+//!   tombstone at or above the largest K, mean someone edited the database,
+//!   and are reported by the server and by `samlet log verify`.
+//! - Every leaf's data (what it hashes) is kept in `log_leaf_data`, also
+//!   after retention, so the log can be served as tlog-tiles entry bundles.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -48,6 +52,9 @@ pub struct LogAppend {
     pub entries: Vec<NewLogEntry>,
     /// Leaf hashes and completed subtrees, from `MerkleTree::prepare_append`.
     pub nodes: Vec<(NodeId, Hash)>,
+    /// What each new leaf hashes, in order from `old_size` (may be empty,
+    /// e.g. in benchmarks; then entry bundles cannot be served).
+    pub leaf_data: Vec<Vec<u8>>,
 }
 
 /// What is stored beside a leaf.
@@ -59,6 +66,8 @@ pub enum LeafDetails {
     },
     /// Deleted by the retention process.
     Tombstone,
+    /// The leaf is a retention record: public, its data is the record.
+    Retention,
     /// Gone without a tombstone: the database was edited.
     Missing,
 }
@@ -68,7 +77,18 @@ pub enum LeafDetails {
 pub struct LeafRecord {
     pub idx: u64,
     pub leaf_hash: Hash,
+    /// What the leaf hashes, when stored (leaves from before migration 0006
+    /// have none).
+    pub data: Option<Vec<u8>>,
     pub details: LeafDetails,
+}
+
+/// Details of leaves `start..end`, counted (for the incremental auditor).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DetailsCount {
+    /// Entries whose details are stored.
+    pub present: u64,
+    pub tombstones: u64,
 }
 
 /// One of a person's entries.
@@ -116,11 +136,29 @@ pub trait AccessLogStore: Send + Sync {
         subject: &str,
         filter: &AccessLogFilter,
     ) -> Result<Vec<StoredLogEntry>>;
-    /// How many leaves have lost their details without a tombstone.
+    /// Read one level's stored nodes with index in `start..end`, in order
+    /// (one range query; a tlog tile or the leaves under one).
+    async fn log_node_range(&self, level: u8, start: u64, end: u64) -> Result<Vec<(u64, Hash)>>;
+    /// How many access entries have lost their details without a tombstone,
+    /// plus tombstones no retention record covers (at or above the largest
+    /// `expire_before`): both mean the database was edited.
     async fn log_missing_details(&self) -> Result<u64>;
-    /// Retention: delete the details of entries older than `before`, leaving
-    /// a tombstone for each. Returns how many were expired.
-    async fn log_expire(&self, before: DateTime<Utc>, now: DateTime<Utc>) -> Result<u64>;
+    /// Details of leaves `start..end`, counted.
+    async fn log_details_count(&self, start: u64, end: u64) -> Result<DetailsCount>;
+    /// The smallest index of an entry with stored details at or after `at`.
+    async fn log_first_entry_since(&self, at: DateTime<Utc>) -> Result<Option<u64>>;
+    /// The largest `expire_before` of the retention records (0 if none).
+    async fn log_expired_before(&self) -> Result<u64>;
+    /// Retention: append `batch` (one leaf: the retention record, no
+    /// entries), record it as a retention leaf, and in the same transaction
+    /// delete the details of every entry below `expire_before`, leaving a
+    /// tombstone that names the record. Returns how many were expired.
+    async fn log_expire(
+        &self,
+        batch: &LogAppend,
+        expire_before: u64,
+        now: DateTime<Utc>,
+    ) -> Result<u64>;
     /// The largest signed checkpoint.
     async fn log_latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>>;
     /// Store a signed checkpoint; false if one of that size already exists.

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use samlet_merkle::{leaf_hash, plan, MemoryStore, MerkleTree, NodeId};
 
-use crate::{AccessLogFilter, AccessLogStore, LeafDetails, LogAppend, NewLogEntry, StoreError};
+use crate::{
+    AccessLogFilter, AccessLogStore, DetailsCount, LeafDetails, LogAppend, NewLogEntry, StoreError,
+};
 use crate::{StoredCheckpoint, StoredLogEntry};
 
 fn at(day: u32) -> DateTime<Utc> {
@@ -39,7 +41,8 @@ async fn append(
     tree: &mut MerkleTree<MemoryStore>,
     entries: Vec<NewLogEntry>,
 ) -> Result<(), StoreError> {
-    let hashes: Vec<_> = entries.iter().map(|e| leaf_hash(&commitment(e))).collect();
+    let data: Vec<_> = entries.iter().map(commitment).collect();
+    let hashes: Vec<_> = data.iter().map(|d| leaf_hash(d)).collect();
     let pending = tree
         .prepare_append(&hashes)
         .unwrap_or_else(|e| panic!("prepare: {e}"));
@@ -49,6 +52,7 @@ async fn append(
             new_size: pending.new_size(),
             entries,
             nodes: pending.nodes.clone(),
+            leaf_data: data,
         })
         .await?;
     tree.commit_append(pending)
@@ -63,7 +67,8 @@ pub async fn run_all(store: &dyn AccessLogStore) {
     appends_store_the_same_tree(store, &mut tree).await;
     a_stale_append_writes_nothing(store, &tree).await;
     a_person_lists_only_their_entries(store).await;
-    retention_leaves_tombstones(store).await;
+    tiles_and_counts_read_ranges(store, &tree).await;
+    retention_is_a_leaf_and_leaves_tombstones(store, &mut tree).await;
     checkpoints_are_kept_by_size(store).await;
 }
 
@@ -136,6 +141,12 @@ async fn appends_store_the_same_tree(
     assert!(
         matches!(&leaves[0].details, LeafDetails::Present { body, .. } if body.contains("kari"))
     );
+    let data = leaves[0].data.as_deref().expect("leaf data stored");
+    assert_eq!(
+        leaf_hash(data),
+        leaves[0].leaf_hash,
+        "leaf data hashes to the leaf"
+    );
 }
 
 async fn a_stale_append_writes_nothing(store: &dyn AccessLogStore, tree: &MerkleTree<MemoryStore>) {
@@ -145,6 +156,7 @@ async fn a_stale_append_writes_nothing(store: &dyn AccessLogStore, tree: &Merkle
         new_size: 4,
         entries: vec![entry(3, "eve", "889640782", 5)],
         nodes: vec![(NodeId::new(0, 3), [7; 32])],
+        leaf_data: vec![vec![7; 32]],
     };
     assert!(matches!(
         store.log_append(&stale).await,
@@ -205,23 +217,95 @@ async fn a_person_lists_only_their_entries(store: &dyn AccessLogStore) {
     assert_eq!(idx(page2), vec![7, 6, 5]);
 }
 
-async fn retention_leaves_tombstones(store: &dyn AccessLogStore) {
-    // Entries from before 3 March expire: indexes 0 and 1.
+async fn tiles_and_counts_read_ranges(store: &dyn AccessLogStore, tree: &MerkleTree<MemoryStore>) {
+    let leaves = store.log_node_range(0, 2, 6).await.expect("range");
+    assert_eq!(
+        leaves.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+        vec![2, 3, 4, 5]
+    );
+    let level1 = store.log_node_range(1, 0, 100).await.expect("range");
+    assert_eq!(level1.len(), 6, "13 leaves complete 6 level-1 nodes");
+    let first_two = store.log_node_range(0, 0, 2).await.expect("range");
+    assert_eq!(
+        level1.first().map(|(_, h)| *h),
+        Some(samlet_merkle::node_hash(&first_two[0].1, &first_two[1].1))
+    );
+    assert_eq!(tree.size(), 13);
+    assert_eq!(
+        store.log_details_count(0, 13).await.expect("count"),
+        DetailsCount {
+            present: 13,
+            tombstones: 0
+        }
+    );
+    assert_eq!(
+        store
+            .log_first_entry_since(at(3) - Duration::hours(1))
+            .await
+            .expect("first"),
+        Some(2)
+    );
+    assert_eq!(store.log_expired_before().await.expect("k"), 0);
+}
+
+async fn retention_is_a_leaf_and_leaves_tombstones(
+    store: &dyn AccessLogStore,
+    tree: &mut MerkleTree<MemoryStore>,
+) {
+    // Entries 0 and 1 expire; the retention record is leaf 13.
+    let record = b"retention: every entry below 2".to_vec();
+    let pending = tree
+        .prepare_append(&[leaf_hash(&record)])
+        .unwrap_or_else(|e| panic!("prepare: {e}"));
+    let batch = LogAppend {
+        old_size: 13,
+        new_size: 14,
+        entries: Vec::new(),
+        nodes: pending.nodes.clone(),
+        leaf_data: vec![record.clone()],
+    };
     let n = store
-        .log_expire(at(3) - Duration::hours(1), Utc::now())
+        .log_expire(&batch, 2, Utc::now())
         .await
         .expect("expire");
     assert_eq!(n, 2);
-    let leaves = store.log_leaves(0, 3).await.expect("leaves");
+    tree.commit_append(pending)
+        .unwrap_or_else(|e| panic!("commit: {e}"));
+    let leaves = store.log_leaves(0, 14).await.expect("leaves");
     assert_eq!(leaves[0].details, LeafDetails::Tombstone);
     assert_eq!(leaves[1].details, LeafDetails::Tombstone);
     assert!(matches!(leaves[2].details, LeafDetails::Present { .. }));
+    assert_eq!(leaves[13].details, LeafDetails::Retention);
+    assert_eq!(leaves[13].data.as_deref(), Some(record.as_slice()));
+    assert!(leaves[0].data.is_some(), "leaf data outlives the details");
     assert_eq!(
         store.log_missing_details().await.expect("missing"),
         0,
         "expired details are accounted for by tombstones"
     );
-    assert_eq!(store.log_size().await.expect("size"), 13, "leaves stay");
+    assert_eq!(store.log_size().await.expect("size"), 14);
+    assert_eq!(store.log_expired_before().await.expect("k"), 2);
+    assert_eq!(
+        store.log_details_count(0, 14).await.expect("count"),
+        DetailsCount {
+            present: 11,
+            tombstones: 2
+        }
+    );
+    // A stale retention batch writes nothing.
+    assert!(matches!(
+        store.log_expire(&batch, 5, Utc::now()).await,
+        Err(StoreError::StaleLogHead { .. })
+    ));
+    assert_eq!(store.log_expired_before().await.expect("k"), 2);
+    assert_eq!(
+        store
+            .log_details_count(0, 14)
+            .await
+            .expect("count")
+            .tombstones,
+        2
+    );
 }
 
 async fn checkpoints_are_kept_by_size(store: &dyn AccessLogStore) {

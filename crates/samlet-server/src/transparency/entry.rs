@@ -60,6 +60,37 @@ pub fn entry_leaf_hash(salt: &[u8], body: &str) -> Hash {
     leaf_hash(&commitment(salt, body))
 }
 
+/// First line of a retention record's leaf data. An access entry's leaf data
+/// is a 32-byte commitment, so the two kinds of leaf cannot be confused.
+pub const RETENTION_PREFIX: &[u8] = b"samlet-retention/v1\n";
+
+/// A leaf of its own, appended by the retention process: "the details of
+/// every access entry below `expire_before` have been deleted". Public: it
+/// holds no personal data, and auditors read it from the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionRecord {
+    /// Every access entry with a smaller index has expired.
+    pub expire_before: u64,
+    /// Entries older than this were due (the retention period's start).
+    pub cutoff: DateTime<Utc>,
+    /// When the retention process ran.
+    pub at: DateTime<Utc>,
+}
+
+impl RetentionRecord {
+    /// The leaf data: [`RETENTION_PREFIX`] then the record as JSON.
+    pub fn to_leaf_data(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut data = RETENTION_PREFIX.to_vec();
+        data.extend_from_slice(&serde_json::to_vec(self)?);
+        Ok(data)
+    }
+
+    /// Reads leaf data back; `None` if it is not a retention record.
+    pub fn parse(data: &[u8]) -> Option<Self> {
+        serde_json::from_slice(data.strip_prefix(RETENTION_PREFIX)?).ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +109,19 @@ mod tests {
             let edited = format!("{body}x");
             prop_assert_ne!(entry_leaf_hash(&salt, &edited), leaf);
         }
+    }
+
+    #[test]
+    fn retention_records_round_trip_and_differ_from_commitments() {
+        let r = RetentionRecord {
+            expire_before: 42,
+            cutoff: DateTime::<Utc>::UNIX_EPOCH,
+            at: Utc::now(),
+        };
+        let data = r.to_leaf_data().unwrap_or_default();
+        assert!(data.len() > 32, "never the length of a commitment");
+        assert_eq!(RetentionRecord::parse(&data), Some(r));
+        assert_eq!(RetentionRecord::parse(&commitment(b"salt", "{}")), None);
     }
 
     #[test]

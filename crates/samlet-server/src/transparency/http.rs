@@ -2,7 +2,10 @@
 //!
 //! Public, for auditors (no personal data: leaves are salted hashes):
 //! `GET /log/checkpoint`, `/log/key`, `/log/proof/inclusion`,
-//! `/log/proof/consistency`, `/log/leaves`.
+//! `/log/proof/consistency`, `/log/leaves`, `/log/details-count`, and the
+//! log as C2SP tlog-tiles: `/log/tile/<L>/<N>[.p/<W>]` (hashes) and
+//! `/log/tile/entries/<N>[.p/<W>]` (entry bundles of leaf data: salted
+//! commitments and retention records).
 //! Agencies: `GET /api/v1/persons/{pid}/overview` (scope `samlet:read`,
 //! purpose and legal basis required, logged before any data is read).
 //! Citizens: `GET /api/v1/me/access-log` and the page `/me/access-log`.
@@ -18,9 +21,9 @@ use samlet_store::{AccessLogFilter, LeafDetails, Overview, OverviewLimits, Store
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::entry::{entry_leaf_hash, AccessEntry, Accessor};
+use super::entry::{commitment, entry_leaf_hash, AccessEntry, Accessor};
 use super::hex;
-use super::log::{self, LogError};
+use super::log::LogError;
 use crate::api::me::today;
 use crate::auth::{AgencyAuth, Citizen, MaybeCitizen, SCOPE_READ};
 use crate::problem::{ApiError, ApiResult};
@@ -96,9 +99,11 @@ pub async fn inclusion(
     Query(q): Query<InclusionQuery>,
 ) -> ApiResult<Json<InclusionProof>> {
     check_size(&state, q.size).await?;
-    let store = state.store.as_ref();
-    let proof = log::inclusion_proof(store, q.index, q.size).await?;
-    let leaf = log::read_nodes(store, &[samlet_merkle::NodeId::new(0, q.index)]).await?;
+    let nodes = state.log.nodes();
+    let proof = nodes.inclusion_proof(q.index, q.size).await?;
+    let leaf = nodes
+        .nodes(&[samlet_merkle::NodeId::new(0, q.index)])
+        .await?;
     Ok(Json(InclusionProof {
         index: q.index,
         size: q.size,
@@ -141,7 +146,7 @@ pub async fn consistency(
     Query(q): Query<ConsistencyQuery>,
 ) -> ApiResult<Json<ConsistencyProof>> {
     check_size(&state, q.to).await?;
-    let proof = log::consistency_proof(state.store.as_ref(), q.from, q.to).await?;
+    let proof = state.log.nodes().consistency_proof(q.from, q.to).await?;
     Ok(Json(ConsistencyProof {
         from: q.from,
         to: q.to,
@@ -162,8 +167,14 @@ pub struct PublicLeaf {
     pub index: u64,
     /// The RFC 9162 leaf hash (hex) as stored in the tree.
     pub leaf_hash: String,
-    /// `present`, `tombstone` (expired by retention) or `missing` (gone
-    /// without a tombstone: tampering).
+    /// What the leaf hashes (hex): the entry's 32-byte salted commitment,
+    /// or a retention record. Absent for leaves from before migration 0006
+    /// whose details have expired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+    /// `present`, `tombstone` (expired by retention), `retention` (the leaf
+    /// is a retention record; its data says what expired) or `missing`
+    /// (gone without a tombstone: tampering).
     pub details: String,
     /// The leaf hash recomputed by the server from the stored details (hex);
     /// differs from `leaf_hash` if the details were edited.
@@ -192,22 +203,147 @@ pub async fn leaves(
     let leaves = rows
         .into_iter()
         .map(|r| {
-            let (details, recomputed) = match r.details {
+            let (details, recomputed) = match &r.details {
                 LeafDetails::Present { salt, body } => {
-                    ("present", Some(hex(&entry_leaf_hash(&salt, &body))))
+                    ("present", Some(hex(&entry_leaf_hash(salt, body))))
                 }
                 LeafDetails::Tombstone => ("tombstone", None),
+                LeafDetails::Retention => ("retention", None),
                 LeafDetails::Missing => ("missing", None),
             };
             PublicLeaf {
                 index: r.idx,
                 leaf_hash: hex(&r.leaf_hash),
+                data: leaf_data(&r).map(|d| hex(&d)),
                 details: details.into(),
                 details_leaf_hash: recomputed,
             }
         })
         .collect();
     Ok(Json(LeavesPage { start, leaves }))
+}
+
+/// What a leaf hashes: stored since migration 0006; for older leaves
+/// recomputed from the details while they exist.
+fn leaf_data(r: &samlet_store::LeafRecord) -> Option<Vec<u8>> {
+    match (&r.data, &r.details) {
+        (Some(d), _) => Some(d.clone()),
+        (None, LeafDetails::Present { salt, body }) => Some(commitment(salt, body).to_vec()),
+        _ => None,
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct DetailsCountQuery {
+    pub start: u64,
+    pub end: u64,
+}
+
+/// How many of leaves `start..end` have their details stored and how many
+/// were expired (tombstones). Lets an auditor check old entries without
+/// re-reading them: every access entry at or above the last retention
+/// record's `expire_before` must have details, none below it.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DetailsCountView {
+    pub start: u64,
+    pub end: u64,
+    pub present: u64,
+    pub tombstones: u64,
+}
+
+#[utoipa::path(get, path = "/log/details-count", tag = "transparency", params(DetailsCountQuery),
+    responses((status = 200, body = DetailsCountView)))]
+pub async fn details_count(
+    State(state): State<AppState>,
+    Query(q): Query<DetailsCountQuery>,
+) -> ApiResult<Json<DetailsCountView>> {
+    let c = state.store.log_details_count(q.start, q.end).await?;
+    Ok(Json(DetailsCountView {
+        start: q.start,
+        end: q.end,
+        present: c.present,
+        tombstones: c.tombstones,
+    }))
+}
+
+fn octets(body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            // A tile or bundle of a given width never changes.
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn no_tile(detail: String) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no-such-tile",
+        "No such tile",
+        detail,
+    )
+    .at("/path")
+}
+
+/// The log as C2SP tlog-tiles (https://c2sp.org/tlog-tiles), so Go tooling
+/// can read it: `tile/<L>/<N>[.p/<W>]` holds 32-byte hashes of tree level
+/// 8·L; `tile/entries/<N>[.p/<W>]` the leaf data of leaves 256·N.., each
+/// with a big-endian 16-bit length (32-byte salted commitments, and
+/// retention records). A full tile exists once the tree covers it; a partial
+/// one of any width up to what the tree holds.
+#[utoipa::path(get, path = "/log/tile/{path}", tag = "transparency",
+    params(("path" = String, Path, description = "e.g. 0/x001/234, 1/000.p/17, entries/005")),
+    responses((status = 200, description = "concatenated hashes, or an entry bundle", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, body = crate::problem::Problem)))]
+pub async fn tile(State(state): State<AppState>, Path(path): Path<String>) -> ApiResult<Response> {
+    use samlet_merkle::tiles::{encode_entry_bundle, parse_tile_path, tile_width, TilePath};
+    let parsed = parse_tile_path(&format!("tile/{path}")).map_err(|e| no_tile(e.to_string()))?;
+    let size = state.store.log_size().await?;
+    let (level, index, width) = match parsed {
+        TilePath::Hashes {
+            level,
+            index,
+            width,
+        } => (level, index, width),
+        TilePath::Entries { index, width } => (0, index, width),
+    };
+    let available = tile_width(size, level, index).map_err(|e| no_tile(e.to_string()))?;
+    let want = width.unwrap_or(samlet_merkle::tiles::TILE_WIDTH);
+    if available == 0 || want > available {
+        return Err(no_tile(format!(
+            "The log has {size} entries: this tile has {available} of the {want} hashes asked for."
+        )));
+    }
+    match parsed {
+        TilePath::Hashes { .. } => Ok(octets(state.log.nodes().tile(level, index, want).await?)),
+        TilePath::Entries { .. } => {
+            let start = index * u64::from(samlet_merkle::tiles::TILE_WIDTH);
+            let rows = state
+                .store
+                .log_leaves(start, start + u64::from(want))
+                .await?;
+            let mut entries = Vec::with_capacity(rows.len());
+            for (i, r) in rows.iter().enumerate() {
+                match leaf_data(r) {
+                    Some(d) if r.idx == start + i as u64 => entries.push(d),
+                    _ => {
+                        return Err(no_tile(format!(
+                            "Entry {} is not available (expired before leaf data was kept, or removed).",
+                            start + i as u64
+                        )))
+                    }
+                }
+            }
+            if entries.len() != usize::from(want) {
+                return Err(no_tile("The log is missing entries of this bundle.".into()));
+            }
+            let body = encode_entry_bundle(&entries).map_err(ApiError::internal)?;
+            Ok(octets(body))
+        }
+    }
 }
 
 /// A header as text. Norwegian letters arrive either as UTF-8 (curl, most
@@ -358,7 +494,8 @@ pub struct AccessLogPage {
     /// The signed checkpoint the entries were verified against.
     pub checkpoint: Option<CheckpointView>,
     /// Log entries (anyone's) whose details disappeared without a retention
-    /// tombstone: a sign that entries were hidden. Should be 0.
+    /// tombstone, or with a tombstone no retention record in the log covers:
+    /// a sign that entries were hidden. Should be 0.
     pub missing_details: u64,
 }
 

@@ -27,13 +27,14 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use rand::RngCore;
 use samlet_merkle::{
-    empty_root, plan, verify_consistency, verify_inclusion, Checkpoint, Hash, MerkleTree, NodeId,
-    NodeStore, SignerKey, VerifierKey,
+    plan, verify_consistency, verify_inclusion, Checkpoint, Hash, MerkleTree, NodeId, NodeStore,
+    SignerKey, VerifierKey,
 };
 use samlet_store::{LogAppend, NewLogEntry, Store, StoreError, StoredCheckpoint, StoredLogEntry};
 use tokio::sync::{mpsc, oneshot, Mutex};
 
-use super::entry::{entry_leaf_hash, AccessEntry};
+use super::entry::{commitment, AccessEntry, RetentionRecord};
+use super::nodes::NodeReader;
 
 /// Most entries written in one transaction.
 pub const MAX_BATCH: usize = 8192;
@@ -58,6 +59,8 @@ pub enum LogError {
     Stopped,
     #[error("the log kept moving under this writer; try again")]
     Contended,
+    #[error("the node cache lock was poisoned")]
+    CachePoisoned,
 }
 
 /// Frontier nodes fetched ahead, so the synchronous [`MerkleTree`] can be
@@ -92,35 +95,6 @@ pub async fn read_nodes(store: &dyn Store, ids: &[NodeId]) -> Result<Vec<Hash>, 
         .collect()
 }
 
-/// Root of the stored tree at `size`.
-pub async fn root_at(store: &dyn Store, size: u64) -> Result<Hash, LogError> {
-    if size == 0 {
-        return Ok(empty_root());
-    }
-    let nodes = read_nodes(store, &plan::root_node_ids(size)).await?;
-    Ok(plan::root_from_nodes(&nodes))
-}
-
-pub async fn inclusion_proof(
-    store: &dyn Store,
-    index: u64,
-    size: u64,
-) -> Result<Vec<Hash>, LogError> {
-    let p = samlet_merkle::inclusion_plan(index, size)?;
-    let nodes = read_nodes(store, p.node_ids()).await?;
-    Ok(p.build(&nodes)?)
-}
-
-pub async fn consistency_proof(
-    store: &dyn Store,
-    from: u64,
-    to: u64,
-) -> Result<Vec<Hash>, LogError> {
-    let p = samlet_merkle::consistency_plan(from, to)?;
-    let nodes = read_nodes(store, p.node_ids()).await?;
-    Ok(p.build(&nodes)?)
-}
-
 async fn open_tree(store: &dyn Store) -> Result<MerkleTree<Prefetched>, LogError> {
     let size = store.log_size().await?;
     let ids = plan::root_node_ids(size);
@@ -136,6 +110,7 @@ async fn open_tree(store: &dyn Store) -> Result<MerkleTree<Prefetched>, LogError
 pub struct TransparencyLog {
     store: Arc<dyn Store>,
     jobs: mpsc::Sender<Job>,
+    nodes: NodeReader,
     signer: SignerKey,
     sign_lock: Mutex<()>,
     missing: std::sync::Mutex<Option<(Instant, u64)>>,
@@ -149,6 +124,7 @@ impl TransparencyLog {
         let (tx, rx) = mpsc::channel(MAX_BATCH * 2);
         tokio::spawn(run_appender(store.clone(), tree, rx));
         Ok(Arc::new(Self {
+            nodes: NodeReader::new(store.clone()),
             store,
             jobs: tx,
             signer,
@@ -168,6 +144,11 @@ impl TransparencyLog {
 
     pub fn store(&self) -> &dyn Store {
         self.store.as_ref()
+    }
+
+    /// Proofs and tiles, through the upper-level cache.
+    pub fn nodes(&self) -> &NodeReader {
+        &self.nodes
     }
 
     /// Appends an entry; returns its leaf index once it is durable.
@@ -208,7 +189,7 @@ impl TransparencyLog {
         let _one_signer = self.sign_lock.lock().await;
         let store = self.store.as_ref();
         let size = store.log_size().await?;
-        let root = root_at(store, size).await?;
+        let root = self.nodes.root_at(size).await?;
         if let Some(prev) = store.log_latest_checkpoint().await? {
             if prev.size > size {
                 return Err(LogError::Shrunk {
@@ -227,7 +208,7 @@ impl TransparencyLog {
                 };
             }
             if prev.size > 0 {
-                let proof = consistency_proof(store, prev.size, size).await?;
+                let proof = self.nodes.consistency_proof(prev.size, size).await?;
                 verify_consistency(prev.size, size, &proof, &prev.root, &root).map_err(|_| {
                     LogError::Inconsistent {
                         size,
@@ -255,8 +236,8 @@ impl TransparencyLog {
         if e.idx >= cp.size {
             return false;
         }
-        let leaf = entry_leaf_hash(&e.salt, &e.body);
-        match inclusion_proof(self.store.as_ref(), e.idx, cp.size).await {
+        let leaf = super::entry::entry_leaf_hash(&e.salt, &e.body);
+        match self.nodes.inclusion_proof(e.idx, cp.size).await {
             Ok(proof) => verify_inclusion(e.idx, cp.size, &leaf, &proof, &cp.root).is_ok(),
             Err(err) => {
                 tracing::warn!(error = %err, index = e.idx, "inclusion proof failed");
@@ -326,11 +307,14 @@ async fn append_batch(
     // Salts and bodies are fixed once, so a retry commits to the same details.
     let mut rows = Vec::with_capacity(jobs.len());
     let mut hashes = Vec::with_capacity(jobs.len());
+    let mut data = Vec::with_capacity(jobs.len());
     for job in jobs {
         let mut salt = vec![0u8; 32];
         rand::thread_rng().fill_bytes(&mut salt);
         let body = serde_json::to_string(&job.entry)?;
-        hashes.push(entry_leaf_hash(&salt, &body));
+        let c = commitment(&salt, &body);
+        hashes.push(samlet_merkle::leaf_hash(&c));
+        data.push(c.to_vec());
         rows.push((salt, body));
     }
     for _attempt in 0..5 {
@@ -356,6 +340,7 @@ async fn append_batch(
             new_size: pending.new_size(),
             entries,
             nodes: pending.nodes.clone(),
+            leaf_data: data.clone(),
         };
         match store.log_append(&batch).await {
             Ok(()) => {
@@ -375,6 +360,77 @@ async fn append_batch(
                 }
                 return Err(e.into());
             }
+        }
+    }
+    Err(LogError::Contended)
+}
+
+/// What one retention run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expired {
+    /// Entries whose details were deleted.
+    pub entries: u64,
+    /// The retention record's leaf index, if one was appended.
+    pub record_index: Option<u64>,
+    /// Every access entry below this index has now expired.
+    pub expire_before: u64,
+}
+
+/// Retention: deletes the details of the entries older than `cutoff` and
+/// commits that to the log as a [`RetentionRecord`] leaf, in one
+/// transaction with the tombstones.
+///
+/// Retention expires a prefix of the log: everything below the first entry
+/// at or after `cutoff` (entries are appended in time order, give or take
+/// the milliseconds a batch takes, so an entry a little older than `cutoff`
+/// may wait for the next run). That is what lets an auditor check it from
+/// the public record alone. Safe while servers append: a moved tree head
+/// reloads and retries.
+pub async fn expire(
+    store: &dyn Store,
+    cutoff: chrono::DateTime<Utc>,
+    now: chrono::DateTime<Utc>,
+) -> Result<Expired, LogError> {
+    for _attempt in 0..5 {
+        let tree = open_tree(store).await?;
+        let size = tree.size();
+        let done = store.log_expired_before().await?;
+        let expire_before = store.log_first_entry_since(cutoff).await?.unwrap_or(size);
+        // Nothing due (only retention records or nothing since the last run).
+        if expire_before <= done || store.log_details_count(done, expire_before).await?.present == 0
+        {
+            return Ok(Expired {
+                entries: 0,
+                record_index: None,
+                expire_before: done,
+            });
+        }
+        let record = RetentionRecord {
+            expire_before,
+            cutoff,
+            at: now,
+        };
+        let data = record.to_leaf_data()?;
+        let pending = tree
+            .prepare_append(&[samlet_merkle::leaf_hash(&data)])
+            .map_err(|e| LogError::Store(StoreError::Corrupt(e.to_string())))?;
+        let batch = LogAppend {
+            old_size: size,
+            new_size: pending.new_size(),
+            entries: Vec::new(),
+            nodes: pending.nodes.clone(),
+            leaf_data: vec![data],
+        };
+        match store.log_expire(&batch, expire_before, now).await {
+            Ok(entries) => {
+                return Ok(Expired {
+                    entries,
+                    record_index: Some(size),
+                    expire_before,
+                })
+            }
+            Err(StoreError::StaleLogHead { .. }) => continue,
+            Err(e) => return Err(e.into()),
         }
     }
     Err(LogError::Contended)

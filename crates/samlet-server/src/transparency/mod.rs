@@ -5,8 +5,10 @@
 //! - [`entry`]: what an entry records and how a leaf commits to it.
 //! - [`log`]: the appender (one task batching concurrent appends into one
 //!   transaction), proofs, and checkpoint signing.
-//! - [`http`]: the public log endpoints (`/log/…`), the agency read endpoint
-//!   and the citizen's access log.
+//! - [`nodes`]: reading the stored tree for proofs and tiles (upper levels
+//!   cached in memory, lower levels read as one level-0 tile).
+//! - [`http`]: the public log endpoints (`/log/…`, including tlog-tiles),
+//!   the agency read endpoint and the citizen's access log.
 //! - [`audit`]: the auditor's side, `samlet log verify`, which talks only HTTP.
 //!
 //! **Architecture Invariant**: no handler returns a person's data to anyone
@@ -17,6 +19,7 @@ pub mod audit;
 pub mod entry;
 pub mod http;
 pub mod log;
+pub mod nodes;
 
 /// Lower-case hex, for hashes in JSON.
 pub fn hex(bytes: &[u8]) -> String {

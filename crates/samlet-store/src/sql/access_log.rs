@@ -6,7 +6,7 @@
 //! connection and needs (and supports) no clause.
 
 use chrono::{DateTime, TimeZone, Utc};
-use samlet_merkle::{Hash, NodeId};
+use samlet_merkle::Hash;
 
 use crate::StoreError;
 
@@ -40,21 +40,106 @@ pub(crate) fn open_bounds() -> (DateTime<Utc>, DateTime<Utc>) {
     (lo, hi)
 }
 
-/// `(level = 0 AND idx = 5) OR …`: the ids are integers, so inlining them is
-/// safe, and both backends turn the OR chain into primary-key lookups.
-pub(crate) fn node_predicate(ids: &[NodeId]) -> String {
-    let mut s = String::with_capacity(ids.len() * 32);
-    for (i, id) in ids.iter().enumerate() {
+/// Nodes read per statement by `log_nodes` (a proof needs about 2·log2(n)).
+pub(crate) const NODES_PER_QUERY: usize = 256;
+
+/// `SELECT (SELECT hash FROM log_nodes WHERE level = $1 AND idx = $2), …`
+/// for `n` nodes: one row, one column per node (NULL if absent).
+pub(crate) fn nodes_sql(n: usize) -> String {
+    let mut s = String::with_capacity(16 + n * 64);
+    s.push_str("SELECT ");
+    for i in 0..n {
         if i > 0 {
-            s.push_str(" OR ");
+            s.push_str(", ");
         }
-        s.push_str(&format!("(level = {} AND idx = {})", id.level, id.index));
+        s.push_str(&format!(
+            "(SELECT hash FROM log_nodes WHERE level = ${} AND idx = ${})",
+            2 * i + 1,
+            2 * i + 2
+        ));
     }
     s
 }
 
 macro_rules! impl_access_log_store {
     ($ty:ty, $db:ty, $for_update:literal) => {
+        /// Checks and locks the tree head, then writes a batch's nodes, leaf
+        /// data, entries and new size (the caller commits).
+        async fn write_batch(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            batch: &$crate::LogAppend,
+        ) -> $crate::Result<()> {
+            use $crate::sql::access_log::{to_i64, ENTRY_CHUNK, NODE_CHUNK};
+            let (size,): (i64,) =
+                sqlx::query_as(concat!("SELECT size FROM log_head WHERE id = 1", $for_update))
+                    .fetch_one(&mut **tx)
+                    .await?;
+            if size != to_i64(batch.old_size)? {
+                return Err($crate::StoreError::StaleLogHead {
+                    expected: batch.old_size,
+                    found: size,
+                });
+            }
+            for chunk in batch.nodes.chunks(NODE_CHUNK) {
+                let mut q: sqlx::QueryBuilder<'_, $db> =
+                    sqlx::QueryBuilder::new("INSERT INTO log_nodes (level, idx, hash) ");
+                let mut err = None;
+                q.push_values(chunk, |mut b, (id, hash)| {
+                    let idx = to_i64(id.index).unwrap_or_else(|e| {
+                        err = Some(e);
+                        0
+                    });
+                    b.push_bind(i16::from(id.level)).push_bind(idx).push_bind(hash.to_vec());
+                });
+                if let Some(e) = err {
+                    return Err(e);
+                }
+                q.build().execute(&mut **tx).await?;
+            }
+            let first = to_i64(batch.old_size)?;
+            let data: Vec<(i64, &Vec<u8>)> = batch
+                .leaf_data
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (first + i as i64, d))
+                .collect();
+            for chunk in data.chunks(NODE_CHUNK) {
+                let mut q: sqlx::QueryBuilder<'_, $db> =
+                    sqlx::QueryBuilder::new("INSERT INTO log_leaf_data (idx, data) ");
+                q.push_values(chunk, |mut b, (idx, d)| {
+                    b.push_bind(*idx).push_bind((*d).clone());
+                });
+                q.build().execute(&mut **tx).await?;
+            }
+            for chunk in batch.entries.chunks(ENTRY_CHUNK) {
+                let mut q: sqlx::QueryBuilder<'_, $db> = sqlx::QueryBuilder::new(
+                    "INSERT INTO log_entries (idx, subject, agency_org, at, salt, body) ",
+                );
+                let mut err = None;
+                q.push_values(chunk, |mut b, e| {
+                    let idx = to_i64(e.idx).unwrap_or_else(|x| {
+                        err = Some(x);
+                        0
+                    });
+                    b.push_bind(idx)
+                        .push_bind(e.subject.clone())
+                        .push_bind(e.agency_org.clone())
+                        .push_bind(e.at)
+                        .push_bind(e.salt.clone())
+                        .push_bind(e.body.clone());
+                });
+                if let Some(e) = err {
+                    return Err(e);
+                }
+                q.build().execute(&mut **tx).await?;
+            }
+            sqlx::query("UPDATE log_head SET size = $1 WHERE id = 1")
+                .bind(to_i64(batch.new_size)?)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        }
+
         #[async_trait::async_trait]
         impl $crate::AccessLogStore for $ty {
             async fn log_size(&self) -> $crate::Result<u64> {
@@ -65,60 +150,8 @@ macro_rules! impl_access_log_store {
             }
 
             async fn log_append(&self, batch: &$crate::LogAppend) -> $crate::Result<()> {
-                use $crate::sql::access_log::{to_i64, ENTRY_CHUNK, NODE_CHUNK};
                 let mut tx = self.writer.begin().await?;
-                let (size,): (i64,) =
-                    sqlx::query_as(concat!("SELECT size FROM log_head WHERE id = 1", $for_update))
-                        .fetch_one(&mut *tx)
-                        .await?;
-                if size != to_i64(batch.old_size)? {
-                    return Err($crate::StoreError::StaleLogHead {
-                        expected: batch.old_size,
-                        found: size,
-                    });
-                }
-                for chunk in batch.nodes.chunks(NODE_CHUNK) {
-                    let mut q: sqlx::QueryBuilder<'_, $db> =
-                        sqlx::QueryBuilder::new("INSERT INTO log_nodes (level, idx, hash) ");
-                    let mut err = None;
-                    q.push_values(chunk, |mut b, (id, hash)| {
-                        let idx = to_i64(id.index).unwrap_or_else(|e| {
-                            err = Some(e);
-                            0
-                        });
-                        b.push_bind(i16::from(id.level)).push_bind(idx).push_bind(hash.to_vec());
-                    });
-                    if let Some(e) = err {
-                        return Err(e);
-                    }
-                    q.build().execute(&mut *tx).await?;
-                }
-                for chunk in batch.entries.chunks(ENTRY_CHUNK) {
-                    let mut q: sqlx::QueryBuilder<'_, $db> = sqlx::QueryBuilder::new(
-                        "INSERT INTO log_entries (idx, subject, agency_org, at, salt, body) ",
-                    );
-                    let mut err = None;
-                    q.push_values(chunk, |mut b, e| {
-                        let idx = to_i64(e.idx).unwrap_or_else(|x| {
-                            err = Some(x);
-                            0
-                        });
-                        b.push_bind(idx)
-                            .push_bind(e.subject.clone())
-                            .push_bind(e.agency_org.clone())
-                            .push_bind(e.at)
-                            .push_bind(e.salt.clone())
-                            .push_bind(e.body.clone());
-                    });
-                    if let Some(e) = err {
-                        return Err(e);
-                    }
-                    q.build().execute(&mut *tx).await?;
-                }
-                sqlx::query("UPDATE log_head SET size = $1 WHERE id = 1")
-                    .bind(to_i64(batch.new_size)?)
-                    .execute(&mut *tx)
-                    .await?;
+                write_batch(&mut tx, batch).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -127,52 +160,107 @@ macro_rules! impl_access_log_store {
                 &self,
                 ids: &[samlet_merkle::NodeId],
             ) -> $crate::Result<Vec<Option<samlet_merkle::Hash>>> {
-                if ids.is_empty() {
-                    return Ok(Vec::new());
+                use sqlx::Row;
+                // One row of scalar subqueries: each node a primary-key
+                // lookup, all in one statement whose text depends only on
+                // the count (so it is prepared once), answered as one row.
+                let mut out = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks($crate::sql::access_log::NODES_PER_QUERY) {
+                    let sql = $crate::sql::access_log::nodes_sql(chunk.len());
+                    let mut q = sqlx::query(&sql);
+                    for id in chunk {
+                        q = q
+                            .bind(i16::from(id.level))
+                            .bind($crate::sql::access_log::to_i64(id.index)?);
+                    }
+                    let row = q.fetch_one(&self.reader).await?;
+                    for i in 0..chunk.len() {
+                        let h: Option<Vec<u8>> = row.try_get(i)?;
+                        out.push(h.map(|h| $crate::sql::access_log::to_hash(&h)).transpose()?);
+                    }
                 }
-                let sql = format!(
-                    "SELECT level, idx, hash FROM log_nodes WHERE {}",
-                    $crate::sql::access_log::node_predicate(ids)
-                );
-                let rows: Vec<(i16, i64, Vec<u8>)> =
-                    sqlx::query_as(&sql).fetch_all(&self.reader).await?;
-                let mut found = std::collections::HashMap::with_capacity(rows.len());
-                for (level, idx, hash) in rows {
-                    found.insert(
-                        (level, idx),
-                        $crate::sql::access_log::to_hash(&hash)?,
-                    );
-                }
-                ids.iter()
-                    .map(|id| {
-                        let idx = $crate::sql::access_log::to_i64(id.index)?;
-                        Ok(found.get(&(i16::from(id.level), idx)).copied())
-                    })
-                    .collect()
+                Ok(out)
             }
 
             async fn log_leaves(&self, start: u64, end: u64) -> $crate::Result<Vec<$crate::LeafRecord>> {
                 use $crate::sql::access_log::{to_hash, to_i64, to_u64};
-                let rows: Vec<(i64, Vec<u8>, Option<Vec<u8>>, Option<String>, Option<i64>)> = sqlx::query_as(
-                    "SELECT n.idx, n.hash, e.salt, e.body, t.idx FROM log_nodes n \
+                type Row = (i64, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, Option<String>, Option<i64>, Option<i64>);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT n.idx, n.hash, d.data, e.salt, e.body, t.idx, r.idx FROM log_nodes n \
+                     LEFT JOIN log_leaf_data d ON d.idx = n.idx \
                      LEFT JOIN log_entries e ON e.idx = n.idx \
                      LEFT JOIN log_tombstones t ON t.idx = n.idx \
+                     LEFT JOIN log_retention r ON r.idx = n.idx \
                      WHERE n.level = 0 AND n.idx >= $1 AND n.idx < $2 ORDER BY n.idx",
                 )
                 .bind(to_i64(start)?)
-                .bind(to_i64(end)?)
+                .bind(to_i64(end.min(i64::MAX as u64))?)
                 .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter()
-                    .map(|(idx, hash, salt, body, tomb)| {
-                        let details = match (salt, body, tomb) {
-                            (Some(salt), Some(body), _) => $crate::LeafDetails::Present { salt, body },
-                            (_, _, Some(_)) => $crate::LeafDetails::Tombstone,
+                    .map(|(idx, hash, data, salt, body, tomb, retention)| {
+                        let details = match (salt, body, tomb, retention) {
+                            (Some(salt), Some(body), _, _) => $crate::LeafDetails::Present { salt, body },
+                            (_, _, Some(_), _) => $crate::LeafDetails::Tombstone,
+                            (_, _, _, Some(_)) => $crate::LeafDetails::Retention,
                             _ => $crate::LeafDetails::Missing,
                         };
-                        Ok($crate::LeafRecord { idx: to_u64(idx)?, leaf_hash: to_hash(&hash)?, details })
+                        Ok($crate::LeafRecord { idx: to_u64(idx)?, leaf_hash: to_hash(&hash)?, data, details })
                     })
                     .collect()
+            }
+
+            async fn log_node_range(
+                &self,
+                level: u8,
+                start: u64,
+                end: u64,
+            ) -> $crate::Result<Vec<(u64, samlet_merkle::Hash)>> {
+                use $crate::sql::access_log::{to_hash, to_i64, to_u64};
+                let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+                    "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx",
+                )
+                .bind(i16::from(level))
+                .bind(to_i64(start)?)
+                .bind(to_i64(end.min(i64::MAX as u64))?)
+                .fetch_all(&self.reader)
+                .await?;
+                rows.into_iter()
+                    .map(|(idx, hash)| Ok((to_u64(idx)?, to_hash(&hash)?)))
+                    .collect()
+            }
+
+            async fn log_details_count(&self, start: u64, end: u64) -> $crate::Result<$crate::DetailsCount> {
+                use $crate::sql::access_log::{to_i64, to_u64};
+                let (present, tombstones): (i64, i64) = sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM log_entries WHERE idx >= $1 AND idx < $2), \
+                            (SELECT COUNT(*) FROM log_tombstones WHERE idx >= $1 AND idx < $2)",
+                )
+                .bind(to_i64(start)?)
+                .bind(to_i64(end.min(i64::MAX as u64))?)
+                .fetch_one(&self.reader)
+                .await?;
+                Ok($crate::DetailsCount { present: to_u64(present)?, tombstones: to_u64(tombstones)? })
+            }
+
+            async fn log_first_entry_since(
+                &self,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<Option<u64>> {
+                let (idx,): (Option<i64>,) =
+                    sqlx::query_as("SELECT MIN(idx) FROM log_entries WHERE at >= $1")
+                        .bind(at)
+                        .fetch_one(&self.reader)
+                        .await?;
+                idx.map($crate::sql::access_log::to_u64).transpose()
+            }
+
+            async fn log_expired_before(&self) -> $crate::Result<u64> {
+                let (k,): (Option<i64>,) =
+                    sqlx::query_as("SELECT MAX(expire_before) FROM log_retention")
+                        .fetch_one(&self.reader)
+                        .await?;
+                $crate::sql::access_log::to_u64(k.unwrap_or(0))
             }
 
             async fn log_entries_for(
@@ -205,30 +293,45 @@ macro_rules! impl_access_log_store {
             }
 
             async fn log_missing_details(&self) -> $crate::Result<u64> {
-                let (n,): (i64,) = sqlx::query_as(
-                    "SELECT COUNT(*) FROM log_nodes n WHERE n.level = 0 \
+                let (missing, uncovered): (i64, i64) = sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM log_nodes n WHERE n.level = 0 \
                      AND NOT EXISTS (SELECT 1 FROM log_entries e WHERE e.idx = n.idx) \
-                     AND NOT EXISTS (SELECT 1 FROM log_tombstones t WHERE t.idx = n.idx)",
+                     AND NOT EXISTS (SELECT 1 FROM log_tombstones t WHERE t.idx = n.idx) \
+                     AND NOT EXISTS (SELECT 1 FROM log_retention r WHERE r.idx = n.idx)), \
+                     (SELECT COUNT(*) FROM log_tombstones t WHERE t.idx >= \
+                     COALESCE((SELECT MAX(expire_before) FROM log_retention), 0))",
                 )
                 .fetch_one(&self.reader)
                 .await?;
-                $crate::sql::access_log::to_u64(n)
+                $crate::sql::access_log::to_u64(missing + uncovered)
             }
 
             async fn log_expire(
                 &self,
-                before: chrono::DateTime<chrono::Utc>,
+                batch: &$crate::LogAppend,
+                expire_before: u64,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<u64> {
+                use $crate::sql::access_log::to_i64;
+                let record = to_i64(batch.old_size)?;
+                let before = to_i64(expire_before)?;
                 let mut tx = self.writer.begin().await?;
+                write_batch(&mut tx, batch).await?;
+                sqlx::query("INSERT INTO log_retention (idx, expire_before) VALUES ($1, $2)")
+                    .bind(record)
+                    .bind(before)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query(
-                    "INSERT INTO log_tombstones (idx, expired_at) SELECT idx, $2 FROM log_entries WHERE at < $1",
+                    "INSERT INTO log_tombstones (idx, expired_at, retention_idx) \
+                     SELECT idx, $2, $3 FROM log_entries WHERE idx < $1",
                 )
                 .bind(before)
                 .bind(now)
+                .bind(record)
                 .execute(&mut *tx)
                 .await?;
-                let r = sqlx::query("DELETE FROM log_entries WHERE at < $1")
+                let r = sqlx::query("DELETE FROM log_entries WHERE idx < $1")
                     .bind(before)
                     .execute(&mut *tx)
                     .await?;
