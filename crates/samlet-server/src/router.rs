@@ -100,6 +100,8 @@ pub fn router(state: AppState) -> Router {
         .merge(foresight::page_routes())
         .merge(rules)
         .merge(log)
+        // Representation and consent (issue 4).
+        .merge(crate::represent::routes())
         .fallback(web::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(

@@ -94,6 +94,17 @@ impl Templates {
                 "access_log.html",
                 include_str!("../templates/access_log.html"),
             ),
+            // Representation and consent (issue 4).
+            ("mandates.html", include_str!("../templates/mandates.html")),
+            (
+                "acting_for.html",
+                include_str!("../templates/acting_for.html"),
+            ),
+            (
+                "represented.html",
+                include_str!("../templates/represented.html"),
+            ),
+            ("consents.html", include_str!("../templates/consents.html")),
         ] {
             env.add_template(name, src)?;
         }
