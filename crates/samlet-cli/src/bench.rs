@@ -26,6 +26,10 @@ pub enum BenchCommand {
     Foresight(crate::bench_foresight::ForesightArgs),
     /// Transparency log: durable appends/s (against raw SHA-256) and proof latency.
     Log(crate::bench_log::LogArgs),
+    // Representation and consent (issue 4).
+    /// Representation: authorization decision cost and the "people I act for" list with 10,000
+    /// represented persons, against a store read and /health.
+    Access(crate::bench_access::AccessArgs),
 }
 
 #[derive(Args)]
@@ -101,6 +105,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Overview(a) => overview(a).await,
         BenchCommand::Foresight(a) => crate::bench_foresight::run(a).await,
         BenchCommand::Log(a) => crate::bench_log::run(a).await,
+        BenchCommand::Access(a) => crate::bench_access::run(a).await,
     }
 }
 

@@ -286,6 +286,8 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<serde_json::Value> {
             n - ok
         );
     }
+    // Representation and consent (issue 4).
+    crate::demo_represent::seed(store).await?;
     Ok(serde_json::Value::Object(tokens))
 }
 

@@ -13,6 +13,9 @@ mod bench;
 mod bench_foresight;
 mod bench_log;
 mod demo;
+// Representation and consent (issue 4).
+mod bench_access;
+mod demo_represent;
 mod foresight;
 mod journeys;
 mod log;
@@ -130,6 +133,27 @@ struct ServeArgs {
     /// Rule sets to explain (a directory of rule set directories); default: the shipped ones.
     #[arg(long, env = "SAMLET_RULES_DIR")]
     rules_dir: Option<PathBuf>,
+    // Representation and consent (issue 4).
+    /// Country rules for representation: `no` (a mandate from 18) or `dk` (from 15).
+    #[arg(long, env = "SAMLET_COUNTRY", value_enum, default_value = "no")]
+    country: Country,
+}
+
+// Representation and consent (issue 4).
+/// Country rules (one byte, so `ServeArgs` stays small).
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Country {
+    No,
+    Dk,
+}
+
+impl Country {
+    fn rules(self) -> samlet_access::Rules {
+        match self {
+            Country::No => samlet_access::Rules::NORWAY,
+            Country::Dk => samlet_access::Rules::DENMARK,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -307,6 +331,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         },
         oidc,
         rules_dir: args.rules_dir.clone(),
+        representation_rules: args.country.rules(),
         ..Config::dev(args.listen, url.clone())
     };
     if !config.dev && config.oidc.is_none() {

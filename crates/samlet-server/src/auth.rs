@@ -31,7 +31,16 @@ pub const SCOPE_WRITE: &str = "samlet:write";
 pub const SCOPE_READ: &str = "samlet:read";
 /// Scope for foresight sessions: create them and read every session's results.
 pub const SCOPE_FORESIGHT: &str = crate::foresight::SCOPE_FORESIGHT;
-pub const ALL_SCOPES: [&str; 3] = [SCOPE_WRITE, SCOPE_READ, SCOPE_FORESIGHT];
+pub const ALL_SCOPES: [&str; 7] = [
+    SCOPE_WRITE,
+    SCOPE_READ,
+    SCOPE_FORESIGHT,
+    // Representation and consent (issue 4).
+    crate::represent::SCOPE_GUARDIANSHIP,
+    crate::represent::SCOPE_POPULATION,
+    crate::represent::SCOPE_SHARE,
+    crate::represent::SCOPE_SUPPORT,
+];
 
 /// A new random secret, URL-safe.
 pub fn random_token(prefix: &str) -> String {

@@ -29,6 +29,8 @@ pub mod oidc;
 pub mod openapi;
 pub mod problem;
 mod router;
+// Representation and consent (issue 4).
+pub mod represent;
 pub mod rules;
 pub mod transparency;
 pub mod web;
@@ -70,6 +72,9 @@ pub struct Config {
     pub log_signer: samlet_merkle::SignerKey,
     /// How often a checkpoint is signed when the log has grown.
     pub checkpoint_interval: Duration,
+    /// Country rules for representation (age to give a mandate: 18 in
+    /// Norway, 15 in Denmark).
+    pub representation_rules: samlet_access::Rules,
 }
 
 /// The dev log key: derived from the secret, so tests and the demo keep one
@@ -106,6 +111,7 @@ impl Config {
             session_ttl: Duration::from_secs(8 * 3600),
             login_per_minute: 30,
             rules_dir: None,
+            representation_rules: samlet_access::Rules::NORWAY,
         }
     }
 

@@ -108,6 +108,23 @@ impl Modify for Security {
         // transparency (issue 3): tlog-tiles and the auditor's details count
         crate::transparency::http::tile,
         crate::transparency::http::details_count,
+        // Representation and consent (issue 4).
+        crate::represent::api::post_mandate,
+        crate::represent::api::get_mandates,
+        crate::represent::api::delete_mandate,
+        crate::represent::api::get_represented,
+        crate::represent::api::get_represented_overview,
+        crate::represent::api::post_guardianship,
+        crate::represent::api::delete_guardianship,
+        crate::represent::api::post_parental,
+        crate::represent::api::post_names,
+        crate::represent::api::post_consent_request,
+        crate::represent::api::get_consent_requests,
+        crate::represent::api::approve,
+        crate::represent::api::decline,
+        crate::represent::api::delete_consent,
+        crate::represent::api::get_share,
+        crate::represent::api::get_support,
     ),
     modifiers(&Security),
     tags(
@@ -116,7 +133,10 @@ impl Modify for Security {
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "foresight", description = "Foresight: driving forces and trends, anonymous evaluations of importance and preparedness, the strategic blind spot"),
         (name = "rules", description = "Public: explain published rules as code for a household the caller sends"),
-        (name = "transparency", description = "The public, tamper-evident access log: checkpoints and proofs")
+        (name = "transparency", description = "The public, tamper-evident access log: checkpoints and proofs"),
+        // Representation and consent (issue 4).
+        (name = "representation", description = "Acting for someone: powers of attorney, guardianships, parental authority; the representative's list and views"),
+        (name = "consent", description = "Consent-based sharing between agencies: requests, answers, revocation and the sharing read")
     )
 )]
 pub struct ApiDoc;

@@ -115,6 +115,8 @@ pub fn router(state: AppState) -> Router {
         .merge(log)
         // foresight (issue 6): the team's library pages and API
         .merge(foresight::team_routes())
+        // Representation and consent (issue 4).
+        .merge(crate::represent::routes())
         .fallback(web::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(

@@ -111,6 +111,17 @@ impl Templates {
                 "foresight_team_created.html",
                 include_str!("../templates/foresight_team_created.html"),
             ),
+            // Representation and consent (issue 4).
+            ("mandates.html", include_str!("../templates/mandates.html")),
+            (
+                "acting_for.html",
+                include_str!("../templates/acting_for.html"),
+            ),
+            (
+                "represented.html",
+                include_str!("../templates/represented.html"),
+            ),
+            ("consents.html", include_str!("../templates/consents.html")),
         ] {
             env.add_template(name, src)?;
         }

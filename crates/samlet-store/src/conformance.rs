@@ -10,6 +10,8 @@ use samlet_domain::*;
 use crate::{Item, OverviewLimits, Rejection, Session, Store};
 
 pub mod foresight;
+// Representation and consent (issue 4).
+pub mod representation;
 
 /// A synthetic test person born on `day` of January 1980.
 pub fn person(day: u32) -> Pid {
@@ -59,6 +61,8 @@ pub async fn run_all(store: &dyn Store) {
     agency_tokens_expire(store).await;
     verdicts_follow_the_input_order(store).await;
     crate::conformance::foresight::run_all(store).await;
+    // Representation and consent (issue 4).
+    crate::conformance::representation::run_all(store).await;
 }
 
 async fn agencies_are_unique_and_found(store: &dyn Store) {

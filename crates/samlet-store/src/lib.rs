@@ -22,11 +22,14 @@ mod journeys;
 mod model;
 mod sql;
 pub mod testing;
+// Representation and consent (issue 4).
+mod representation;
 
 pub use access_log::*;
 pub use foresight::*;
 pub use journeys::*;
 pub use model::*;
+pub use representation::*;
 pub use sql::{postgres::PostgresStore, sqlite::SqliteStore};
 
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +74,16 @@ pub const TOKEN_DEV: &str = "dev";
 pub const TOKEN_ACCESS: &str = "access";
 
 #[async_trait]
-pub trait Store: AccessLogStore + ForesightStore + JourneyStore + Send + Sync + 'static {
+pub trait Store:
+    AccessLogStore
+    + ForesightStore
+    + JourneyStore
+    // Representation and consent (issue 4).
+    + RepresentationStore
+    + Send
+    + Sync
+    + 'static
+{
     /// "sqlite" or "postgres", for metrics and `/ready`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;

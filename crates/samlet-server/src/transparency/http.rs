@@ -349,7 +349,7 @@ pub async fn tile(State(state): State<AppState>, Path(path): Path<String>) -> Ap
 /// A header as text. Norwegian letters arrive either as UTF-8 (curl, most
 /// clients) or as ISO-8859-1 bytes (browsers' and Node's fetch, following
 /// HTTP's historical charset); invalid UTF-8 is read as ISO-8859-1.
-fn header_text(headers: &HeaderMap, name: &str) -> ApiResult<Option<String>> {
+pub(crate) fn header_text(headers: &HeaderMap, name: &str) -> ApiResult<Option<String>> {
     let Some(v) = headers.get(name) else {
         return Ok(None);
     };
@@ -370,7 +370,7 @@ fn header_text(headers: &HeaderMap, name: &str) -> ApiResult<Option<String>> {
     Ok((!s.is_empty()).then_some(s))
 }
 
-fn required(headers: &HeaderMap, name: &str, what: &str) -> ApiResult<String> {
+pub(crate) fn required(headers: &HeaderMap, name: &str, what: &str) -> ApiResult<String> {
     header_text(headers, name)?.ok_or_else(|| {
         ApiError::bad_request(
             "missing-purpose",

@@ -9,3 +9,5 @@ mod helpers;
 mod isolation;
 mod oidc;
 mod web;
+// Representation and consent (issue 4).
+mod representation;

@@ -12,6 +12,8 @@ pub(crate) mod foresight;
 pub(crate) mod journeys;
 pub mod postgres;
 pub mod sqlite;
+// Representation and consent (issue 4).
+pub(crate) mod representation;
 
 use samlet_domain::{CaseStatus, OrgNumber};
 

@@ -1,0 +1,271 @@
+//! `samlet bench access`: the cost of representation on the hot path (issue 4).
+//!
+//! One representative (a lawyer, say) acts for N persons (10,000 by default).
+//! Measured in one run, each against its own yardstick:
+//! - the authorization decision exactly as every represented read makes it
+//!   (load the facts for the pair from the store, ask `samlet_access::decide`),
+//!   against a plain primary-key store read (`person_name`);
+//! - the "people I act for" list, page 1 (and a name search), over HTTP,
+//!   against `GET /health` over the same connection.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::Utc;
+use clap::Args;
+use rand::{Rng, SeedableRng};
+use samlet_domain::Pid;
+use samlet_server::{AppState, Config};
+use samlet_store::{NewRepresentation, Store};
+
+use crate::bench::bench_person;
+
+#[derive(Args)]
+pub struct AccessArgs {
+    /// SQLite data dir (a fresh temp dir when not given).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// postgres://… to measure PostgreSQL.
+    #[arg(long, env = "SAMLET_BENCH_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Persons the one representative acts for.
+    #[arg(long, default_value_t = 10_000)]
+    represented: usize,
+    /// Decisions (and baseline reads) to time.
+    #[arg(long, default_value_t = 20_000)]
+    decisions: usize,
+    /// List requests (and /health requests) to time.
+    #[arg(long, default_value_t = 2_000)]
+    requests: usize,
+}
+
+fn pct(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    samples
+        .get(((samples.len() as f64 * p) as usize).min(samples.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or_default()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn report(name: &str, base_name: &str, mut s: Vec<Duration>, mut b: Vec<Duration>, goal_ms: f64) {
+    let (p50, p99) = (pct(&mut s, 0.50), pct(&mut s, 0.99));
+    let (b50, b99) = (pct(&mut b, 0.50), pct(&mut b, 0.99));
+    let ratio = p99.as_secs_f64() / b99.as_secs_f64().max(1e-9);
+    println!(
+        "{name:<34} p50 {:>7.3} ms  p99 {:>7.3} ms  (goal p99 ≤ {goal_ms} ms: {})",
+        ms(p50),
+        ms(p99),
+        if ms(p99) <= goal_ms { "met" } else { "MISSED" }
+    );
+    println!(
+        "  baseline {base_name:<25} p50 {:>7.3} ms  p99 {:>7.3} ms  → p99 ratio {ratio:.2}×",
+        ms(b50),
+        ms(b99)
+    );
+}
+
+pub async fn run(a: AccessArgs) -> anyhow::Result<()> {
+    let _tmp;
+    let url = match (&a.database_url, &a.data_dir) {
+        (Some(u), _) => u.clone(),
+        (None, Some(d)) => {
+            std::fs::create_dir_all(d)?;
+            format!("sqlite://{}", d.join("samlet.db").display())
+        }
+        (None, None) => {
+            let t = tempfile::tempdir()?;
+            let u = format!("sqlite://{}", t.path().join("samlet.db").display());
+            _tmp = t;
+            u
+        }
+    };
+    let store: Arc<dyn Store> = samlet_store::connect(&url).await?;
+    // The representative is outside bench_person's range; the represented are bench_person(0..n).
+    let lawyer = (0..1000)
+        .find_map(|i| {
+            Pid::synthetic(
+                chrono::NaiveDate::from_ymd_opt(1975, 5, 5).unwrap_or_default(),
+                i,
+            )
+        })
+        .context("no synthetic pid")?;
+    let existing = store
+        .represented_page(lawyer.as_str(), "", Utc::now(), 0, 1)
+        .await?;
+    let now = Utc::now();
+    if existing.is_empty() {
+        let t = Instant::now();
+        let mut names = Vec::with_capacity(a.represented);
+        for n in 0..a.represented {
+            names.push((bench_person(n).to_string(), format!("Klient {n:05} Hansen")));
+        }
+        store.upsert_person_names(&names, now).await?;
+        for n in 0..a.represented {
+            store
+                .insert_representation(
+                    &NewRepresentation {
+                        id: format!("bench-{n}"),
+                        kind: "mandate".into(),
+                        subject_pid: bench_person(n).to_string(),
+                        representative_pid: lawyer.to_string(),
+                        scopes: vec!["tax".into(), "benefits".into()],
+                        actions: vec!["read".into(), "act".into()],
+                        valid_from: now - chrono::Duration::days(1),
+                        valid_to: None,
+                        registered_by: "citizen".into(),
+                        reference: None,
+                    },
+                    now,
+                )
+                .await?;
+        }
+        println!(
+            "loaded {} represented persons on one representative in {:.1} s",
+            a.represented,
+            t.elapsed().as_secs_f64()
+        );
+    }
+
+    let probe = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let addr = probe.local_addr()?;
+    drop(probe);
+    let state = AppState::new(store.clone(), Config::dev(addr, url.clone())).await?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(4);
+
+    // 1. The decision on the hot path, against a plain store read.
+    let subjects: Vec<Pid> = (0..a.decisions)
+        .map(|_| bench_person(rng.gen_range(0..a.represented)))
+        .collect();
+    for s in subjects.iter().take(500) {
+        // Warm caches and the pool on both paths.
+        let _ = store.person_name(s.as_str()).await?;
+        let _ = samlet_server::represent::authorize_representative(
+            &state,
+            &lawyer,
+            s,
+            samlet_access::Action::Read,
+        )
+        .await;
+    }
+    let mut base = Vec::with_capacity(subjects.len());
+    let mut dec = Vec::with_capacity(subjects.len());
+    for s in &subjects {
+        let t = Instant::now();
+        let _ = store.person_name(s.as_str()).await?;
+        base.push(t.elapsed());
+        let t = Instant::now();
+        let ok = samlet_server::represent::authorize_representative(
+            &state,
+            &lawyer,
+            s,
+            samlet_access::Action::Read,
+        )
+        .await;
+        dec.push(t.elapsed());
+        anyhow::ensure!(ok.is_ok(), "every bench person is represented");
+    }
+    println!(
+        "\nauthorization with {} represented persons on one representative ({} decisions):",
+        a.represented, a.decisions
+    );
+    report(
+        "decision (facts from store + policy)",
+        "store PK read",
+        dec,
+        base,
+        1.0,
+    );
+
+    // The policy alone, in memory.
+    let facts: Vec<samlet_access::Representation> = store
+        .representations_between(lawyer.as_str(), subjects[0].as_str())
+        .await?
+        .iter()
+        .filter_map(samlet_server::represent::policy_representation)
+        .collect();
+    let t = Instant::now();
+    let rounds = 1_000_000u32;
+    let mut allowed = 0u32;
+    for _ in 0..rounds {
+        let d = samlet_access::decide(
+            &samlet_access::Facts {
+                representations: std::hint::black_box(&facts),
+                consents: &[],
+            },
+            &samlet_access::Request::Represent {
+                representative: lawyer.as_str(),
+                subject: subjects[0].as_str(),
+                action: samlet_access::Action::Read,
+            },
+            now,
+            &samlet_access::Rules::NORWAY,
+        );
+        allowed += u32::from(d.is_allow());
+    }
+    println!(
+        "policy function alone (in memory): {:.0} ns per decision ({allowed} allowed)",
+        t.elapsed().as_secs_f64() * 1e9 / f64::from(rounds)
+    );
+
+    // 2. The list, page 1, over HTTP against /health.
+    let (addr, _server) = samlet_server::spawn(state.clone())
+        .await
+        .context("server did not start")?;
+    let base_url = format!("http://{addr}");
+    let cookie = samlet_server::auth::start_session(&state, &lawyer)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.detail))?;
+    let cookie = format!("{}={}", cookie.name(), cookie.value());
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let http = http.clone();
+        let cookie = cookie.clone();
+        let url = format!("{base_url}{path}");
+        async move {
+            let t = Instant::now();
+            let res = http
+                .get(url)
+                .header(reqwest::header::COOKIE, cookie)
+                .send()
+                .await?;
+            anyhow::ensure!(res.status().is_success(), "status {}", res.status());
+            let _ = res.bytes().await?;
+            Ok::<Duration, anyhow::Error>(t.elapsed())
+        }
+    };
+    for _ in 0..50 {
+        get("/health".into()).await?;
+        get("/api/v1/represented".into()).await?;
+    }
+    let (mut health, mut list, mut search) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..a.requests {
+        health.push(get("/health".into()).await?);
+        list.push(get("/api/v1/represented?page=1".into()).await?);
+        search.push(get(format!("/api/v1/represented?q=klient%20{:03}", i % 100)).await?);
+    }
+    println!(
+        "\n\"people I act for\" over HTTP ({} requests each):",
+        a.requests
+    );
+    report(
+        "list page 1 (20 by name)",
+        "GET /health",
+        list,
+        health.clone(),
+        20.0,
+    );
+    report(
+        "search by name, page 1",
+        "GET /health",
+        search,
+        health,
+        20.0,
+    );
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! Demo data for representation and consent (issue 4): Kari holds Ola's power of attorney for
+//! benefits, Amir is guardian for five wards (registered by the county governor), Kari has
+//! parental authority over Emma (17, so it ends on her 18th birthday), and Oslo kommune asks
+//! Amir for consent to receive NAV data for "one plan".
+
+use anyhow::Context;
+use chrono::{Duration, NaiveDate, Utc};
+use samlet_domain::{OrgNumber, Pid};
+use samlet_store::{NewConsentRequest, NewRepresentation, Store};
+
+use crate::demo::{persona_pid, PERSONAS};
+
+/// Which areas each demo agency's items belong to (scopes a representative's view).
+pub const AGENCY_AREAS: [(&str, &[&str]); 6] = [
+    ("889640782", &["benefits", "work"]),
+    ("974761076", &["tax"]),
+    ("958935420", &["health", "family", "housing"]),
+    ("985399077", &["work"]),
+    ("971032081", &["transport"]),
+    ("960885406", &["education"]),
+];
+
+const WARDS: [(&str, (i32, u32, u32)); 5] = [
+    ("Astrid Lund", (1941, 3, 14)),
+    ("Bjarne Moe", (1950, 11, 2)),
+    ("Dagny Strand", (1938, 7, 21)),
+    ("Einar Vik", (1962, 1, 9)),
+    ("Gunn Solberg", (1947, 5, 30)),
+];
+
+fn pid_born(y: i32, m: u32, d: u32, salt: u32) -> anyhow::Result<Pid> {
+    let birth = NaiveDate::from_ymd_opt(y, m, d).context("ward birth date")?;
+    (salt..1000)
+        .find_map(|i| Pid::synthetic(birth, i))
+        .context("no synthetic number")
+}
+
+fn rep(
+    kind: &str,
+    subject: &Pid,
+    to: &Pid,
+    scopes: &[&str],
+    actions: &[&str],
+    valid_to: Option<chrono::DateTime<Utc>>,
+    by: &str,
+) -> NewRepresentation {
+    NewRepresentation {
+        id: format!("demo-{kind}-{}", &subject.as_str()[..6]),
+        kind: kind.into(),
+        subject_pid: subject.to_string(),
+        representative_pid: to.to_string(),
+        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+        actions: actions.iter().map(|s| (*s).to_owned()).collect(),
+        valid_from: Utc::now() - Duration::days(30),
+        valid_to,
+        registered_by: by.into(),
+        reference: (kind == "guardianship").then(|| "SFOV-2025/1182".to_owned()),
+    }
+}
+
+pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
+    let now = Utc::now();
+    for (org, areas) in AGENCY_AREAS {
+        let areas: Vec<String> = areas.iter().map(|a| (*a).to_owned()).collect();
+        store.set_agency_areas(org, &areas).await?;
+    }
+    let mut names: Vec<(String, String)> = Vec::new();
+    for p in &PERSONAS {
+        names.push((persona_pid(p)?.to_string(), p.name.to_owned()));
+    }
+    let wards: Vec<Pid> = WARDS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, (y, m, d)))| pid_born(*y, *m, *d, 200 + i as u32))
+        .collect::<anyhow::Result<_>>()?;
+    for (w, (name, _)) in wards.iter().zip(WARDS) {
+        names.push((w.to_string(), name.to_owned()));
+    }
+    store.upsert_person_names(&names, now).await?;
+    let [kari, ola, amir, emma] = [0, 1, 2, 3].map(|i| persona_pid(&PERSONAS[i]));
+    let (kari, ola, amir, emma) = (kari?, ola?, amir?, emma?);
+
+    store
+        .insert_representation(
+            &rep(
+                "mandate",
+                &ola,
+                &kari,
+                &["benefits"],
+                &["read"],
+                Some(now + Duration::days(365)),
+                "citizen",
+            ),
+            now,
+        )
+        .await?;
+    let governor = store
+        .create_agency(
+            &OrgNumber::with_check_digit("97476250").context("county governor org number")?,
+            "Statsforvalteren i Oslo og Viken",
+        )
+        .await?;
+    for w in &wards {
+        store
+            .insert_representation(
+                &rep(
+                    "guardianship",
+                    w,
+                    &amir,
+                    &["benefits", "health", "housing"],
+                    &["read", "act"],
+                    None,
+                    governor.org.as_str(),
+                ),
+                now,
+            )
+            .await?;
+    }
+    let until18 = samlet_access::birthday_at(emma.birth_date(), 18);
+    store
+        .insert_representation(
+            &rep(
+                "parental",
+                &emma,
+                &kari,
+                &["all"],
+                &["read", "act"],
+                until18,
+                "974761076",
+            ),
+            now,
+        )
+        .await?;
+
+    let oslo = store
+        .agency_by_org(&OrgNumber::parse("958935420").map_err(|e| anyhow::anyhow!("{e}"))?)
+        .await?
+        .context("the demo has Oslo kommune")?;
+    store
+        .insert_consent_request(
+            &NewConsentRequest {
+                id: "demo-consent-one-plan".into(),
+                subject_pid: amir.to_string(),
+                requester_id: oslo.id,
+                requester_org: oslo.org.to_string(),
+                requester_name: oslo.name.clone(),
+                from_org: "889640782".into(),
+                from_name: "NAV".into(),
+                categories: vec!["cases".into(), "benefits".into()],
+                purpose:
+                    "Én samlet plan for arbeid og oppfølging, sammen med NAV og sosialtjenesten"
+                        .into(),
+                valid_to: now + Duration::days(180),
+            },
+            now,
+        )
+        .await?;
+    Ok(())
+}

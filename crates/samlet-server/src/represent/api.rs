@@ -1,0 +1,1116 @@
+//! The JSON API of representation and consent.
+//!
+//! Citizen (session cookie): `POST/GET /api/v1/me/mandates`,
+//! `DELETE /api/v1/me/mandates/{id}`, `GET /api/v1/represented`,
+//! `GET /api/v1/represented/{pid}/overview`, `GET /api/v1/me/consent-requests`,
+//! `POST /api/v1/me/consent-requests/{id}/approve|decline`, `DELETE /api/v1/me/consents/{id}`.
+//! Agencies (bearer token, own scopes): `POST /api/v1/guardianships`,
+//! `DELETE /api/v1/guardianships/{id}`, `POST /api/v1/population/parental`,
+//! `POST /api/v1/population/names`, `POST /api/v1/consent-requests`,
+//! `GET /api/v1/share/{pid}/{category}`, `GET /api/v1/persons/{pid}/representation`.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use samlet_access::{Action, Basis, Decision, Facts, Person, Request, Scope, CATEGORIES};
+use samlet_domain::{OrgNumber, Pid};
+use samlet_store::{
+    ConsentAnswer, NewConsentRequest, NewRepresentation, Overview, OverviewLimits, StoredConsent,
+    StoredRepresentation,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    denied, policy_consent, policy_representation, represented_overview, request_id,
+    SCOPE_GUARDIANSHIP, SCOPE_POPULATION, SCOPE_SHARE, SCOPE_SUPPORT,
+};
+use crate::auth::{AgencyAuth, Citizen};
+use crate::extract::ApiJson;
+use crate::problem::{ApiError, ApiResult};
+use crate::transparency::entry::{AccessEntry, Accessor};
+use crate::transparency::http::{header_text, required};
+use crate::AppState;
+
+/// Most people per page of the representative's list.
+pub const REPRESENTED_PAGE: u32 = 50;
+
+// ---------- views ----------
+
+/// A power of attorney, guardianship or parental relation.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct RepresentationView {
+    pub id: String,
+    /// `mandate`, `guardianship` or `parental`.
+    pub kind: String,
+    /// The represented person.
+    pub from_pid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_name: Option<String>,
+    /// The representative.
+    pub to_pid: String,
+    /// Areas (`health`, `tax`, `benefits` …), service ids, or `all`.
+    pub scopes: Vec<String>,
+    /// `read` and/or `act`.
+    pub actions: Vec<String>,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// `active`, `not_yet_valid`, `expired` or `revoked`.
+    pub state: String,
+    /// `citizen` or the registering agency's organisation number.
+    pub registered_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+pub fn representation_view(r: &StoredRepresentation, now: DateTime<Utc>) -> RepresentationView {
+    let state = if r.revoked_at.is_some_and(|t| t <= now) {
+        "revoked"
+    } else if r.valid_to.is_some_and(|t| t <= now) {
+        "expired"
+    } else if r.valid_from > now {
+        "not_yet_valid"
+    } else {
+        "active"
+    };
+    RepresentationView {
+        id: r.id.clone(),
+        kind: r.kind.clone(),
+        from_pid: r.subject_pid.clone(),
+        from_name: r.subject_name.clone(),
+        to_pid: r.representative_pid.clone(),
+        scopes: r.scopes.clone(),
+        actions: r.actions.clone(),
+        valid_from: r.valid_from,
+        valid_to: r.valid_to,
+        revoked_at: r.revoked_at,
+        state: state.into(),
+        registered_by: r.registered_by.clone(),
+        reference: r.reference.clone(),
+    }
+}
+
+/// A consent request, and once approved the consent (same id).
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct ConsentView {
+    pub id: String,
+    /// Who asks and may read (organisation number and name).
+    pub requester_org: String,
+    pub requester_name: String,
+    /// Who holds the data.
+    pub from_org: String,
+    pub from_name: String,
+    /// `cases`, `deadlines`, `benefits`, `messages`.
+    pub categories: Vec<String>,
+    pub purpose: String,
+    pub valid_to: DateTime<Utc>,
+    /// `pending`, `approved`, `declined`, `revoked` or `expired`.
+    pub state: String,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub fn consent_view(c: &StoredConsent, now: DateTime<Utc>) -> ConsentView {
+    let state = if c.revoked_at.is_some_and(|t| t <= now) {
+        "revoked".to_owned()
+    } else if c.valid_to <= now && c.status != "declined" {
+        "expired".to_owned()
+    } else {
+        c.status.clone()
+    };
+    ConsentView {
+        id: c.id.clone(),
+        requester_org: c.requester_org.clone(),
+        requester_name: c.requester_name.clone(),
+        from_org: c.from_org.clone(),
+        from_name: c.from_name.clone(),
+        categories: c.categories.clone(),
+        purpose: c.purpose.clone(),
+        valid_to: c.valid_to,
+        state,
+        decided_at: c.decided_at,
+        revoked_at: c.revoked_at,
+        created_at: c.created_at,
+    }
+}
+
+fn new_id(prefix: &str) -> String {
+    format!("{prefix}{}", uuid::Uuid::new_v4().simple())
+}
+
+fn parse_pid(state: &AppState, s: &str, pointer: &str) -> ApiResult<Pid> {
+    Pid::parse(s, state.config.pid_policy).map_err(|e| ApiError::invalid(pointer, e.to_string()))
+}
+
+fn parse_scopes(v: &[String], pointer: &str) -> ApiResult<Vec<Scope>> {
+    let mut out: Vec<Scope> = Vec::new();
+    for (i, s) in v.iter().enumerate() {
+        let s = Scope::parse(s)
+            .map_err(|e| ApiError::invalid(format!("{pointer}/{i}"), e.to_string()))?;
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+fn parse_actions(v: &[String], pointer: &str) -> ApiResult<Vec<Action>> {
+    let mut out = Vec::new();
+    for (i, a) in v.iter().enumerate() {
+        let a = Action::parse(a).ok_or_else(|| {
+            ApiError::invalid(
+                format!("{pointer}/{i}"),
+                "An action is \"read\" or \"act\".",
+            )
+        })?;
+        if !out.contains(&a) {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
+
+/// A date (`2026-12-31`, the start of that day) or a timestamp.
+#[derive(Deserialize, ToSchema, Debug, Clone)]
+#[serde(untagged)]
+pub enum When {
+    At(DateTime<Utc>),
+    Day(NaiveDate),
+}
+
+impl When {
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            When::At(t) => *t,
+            When::Day(d) => d
+                .and_hms_opt(0, 0, 0)
+                .map(|t| t.and_utc())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// As an end: a day means up to and including that day.
+    pub fn end(&self) -> DateTime<Utc> {
+        match self {
+            When::At(t) => *t,
+            When::Day(d) => d
+                .succ_opt()
+                .and_then(|n| n.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+// ---------- mandates (citizen) ----------
+
+#[derive(Deserialize, ToSchema, Debug)]
+pub struct NewMandate {
+    /// The representative's identity number (an adult).
+    pub to_pid: String,
+    /// Areas (`health`, `tax`, `benefits`, `work`, `family`, `housing`, `education`, `transport`),
+    /// service ids, or `all`.
+    pub scopes: Vec<String>,
+    /// `read` (see) and/or `act` (which includes seeing).
+    pub actions: Vec<String>,
+    /// Default: now.
+    #[schema(value_type = Option<String>, example = "2026-12-01")]
+    pub valid_from: Option<When>,
+    /// Default: until revoked. A day means up to and including that day.
+    #[schema(value_type = Option<String>, example = "2027-12-31")]
+    pub valid_to: Option<When>,
+}
+
+/// Give a power of attorney. The giver must be of age (18 in Norway, 15 in
+/// Denmark; configurable), the representative an adult.
+#[utoipa::path(post, path = "/api/v1/me/mandates", tag = "representation", request_body = NewMandate,
+    security(("session_cookie" = [])),
+    responses((status = 201, body = RepresentationView), (status = 401, body = crate::problem::Problem),
+        (status = 403, description = "Refused by the policy, e.g. too young", body = crate::problem::Problem),
+        (status = 422, body = crate::problem::Problem)))]
+pub async fn post_mandate(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    ApiJson(body): ApiJson<NewMandate>,
+) -> ApiResult<(StatusCode, Json<RepresentationView>)> {
+    let view = give_mandate(&state, &citizen, &body).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+pub async fn give_mandate(
+    state: &AppState,
+    citizen: &Citizen,
+    body: &NewMandate,
+) -> ApiResult<RepresentationView> {
+    let to = parse_pid(state, body.to_pid.trim(), "/to_pid")?;
+    let scopes = parse_scopes(&body.scopes, "/scopes")?;
+    let actions = parse_actions(&body.actions, "/actions")?;
+    let now = Utc::now();
+    let valid_from = body.valid_from.as_ref().map(When::at).unwrap_or(now);
+    let valid_to = body.valid_to.as_ref().map(When::end);
+    let req = Request::GiveMandate {
+        giver: Person {
+            pid: citizen.pid.as_str(),
+            birth: citizen.pid.birth_date(),
+        },
+        to: Person {
+            pid: to.as_str(),
+            birth: to.birth_date(),
+        },
+        scopes: &scopes,
+        actions: &actions,
+        valid_from,
+        valid_to,
+    };
+    if let Decision::Deny(r) = samlet_access::decide(
+        &Facts::default(),
+        &req,
+        now,
+        &state.config.representation_rules,
+    ) {
+        let pointer = match r {
+            samlet_access::DenyReason::NoScopes => "/scopes",
+            samlet_access::DenyReason::NoActions => "/actions",
+            samlet_access::DenyReason::BadPeriod => "/valid_to",
+            _ => "/to_pid",
+        };
+        return Err(denied(&r).at(pointer));
+    }
+    let new = NewRepresentation {
+        id: new_id("m_"),
+        kind: "mandate".into(),
+        subject_pid: citizen.pid.to_string(),
+        representative_pid: to.to_string(),
+        scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+        actions: actions.iter().map(|a| a.as_str().to_owned()).collect(),
+        valid_from,
+        valid_to,
+        registered_by: "citizen".into(),
+        reference: None,
+    };
+    state.store.insert_representation(&new, now).await?;
+    tracing::info!(person = %state.pseudo.of(&citizen.pid), representative = %state.pseudo.of(&to), "mandate given");
+    let stored = state
+        .store
+        .representation(&new.id)
+        .await?
+        .ok_or_else(|| ApiError::internal("the new mandate was not found"))?;
+    Ok(representation_view(&stored, now))
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug)]
+pub struct MyMandates {
+    /// Given by me (or registered over me: guardianship, parental authority), newest first.
+    pub given: Vec<RepresentationView>,
+    /// Received by me, newest first (at most 200; the full list is `GET /api/v1/represented`).
+    pub received: Vec<RepresentationView>,
+}
+
+pub async fn my_mandates(state: &AppState, citizen: &Citizen) -> ApiResult<MyMandates> {
+    let now = Utc::now();
+    let given = state
+        .store
+        .representations_of_subject(citizen.pid.as_str())
+        .await?;
+    let received = state
+        .store
+        .representations_of_representative(citizen.pid.as_str(), 200)
+        .await?;
+    Ok(MyMandates {
+        given: given.iter().map(|r| representation_view(r, now)).collect(),
+        received: received
+            .iter()
+            .map(|r| representation_view(r, now))
+            .collect(),
+    })
+}
+
+/// Mandates I have given and received.
+#[utoipa::path(get, path = "/api/v1/me/mandates", tag = "representation",
+    security(("session_cookie" = [])),
+    responses((status = 200, body = MyMandates), (status = 401, body = crate::problem::Problem)))]
+pub async fn get_mandates(
+    State(state): State<AppState>,
+    citizen: Citizen,
+) -> ApiResult<Json<MyMandates>> {
+    Ok(Json(my_mandates(&state, &citizen).await?))
+}
+
+/// End a mandate at once: the giver revokes it, or the representative
+/// resigns. Guardianships and parental authority end through their authority.
+pub async fn end_mandate(state: &AppState, citizen: &Citizen, id: &str) -> ApiResult<()> {
+    let r = state
+        .store
+        .representation(id)
+        .await?
+        .filter(|r| {
+            r.subject_pid == citizen.pid.as_str() || r.representative_pid == citizen.pid.as_str()
+        })
+        .ok_or_else(|| ApiError::not_found("You have no mandate with this id."))?;
+    if r.kind != "mandate" {
+        return Err(ApiError::forbidden(
+            "A guardianship or parental authority is ended by the authority that registered it.",
+        ));
+    }
+    if !state.store.revoke_representation(id, Utc::now()).await? {
+        return Err(ApiError::conflict("The mandate was already revoked."));
+    }
+    tracing::info!(person = %state.pseudo.of(&citizen.pid), "mandate revoked");
+    Ok(())
+}
+
+/// Revoke a mandate (effective at once).
+#[utoipa::path(delete, path = "/api/v1/me/mandates/{id}", tag = "representation",
+    params(("id" = String, Path, description = "The mandate's id")),
+    security(("session_cookie" = [])),
+    responses((status = 204, description = "Revoked"), (status = 403, body = crate::problem::Problem),
+        (status = 404, body = crate::problem::Problem), (status = 409, body = crate::problem::Problem)))]
+pub async fn delete_mandate(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    end_mandate(&state, &citizen, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---------- the representative's side ----------
+
+#[derive(Deserialize, IntoParams, Debug, Default)]
+pub struct RepresentedQuery {
+    /// Part of the name, or the start of the identity number.
+    pub q: Option<String>,
+    /// 1-based page number.
+    pub page: Option<u32>,
+    /// People per page, at most 50.
+    pub per_page: Option<u32>,
+}
+
+/// One person I act for, by one basis.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct RepresentedPerson {
+    pub pid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The basis: a mandate, guardianship or parental relation.
+    #[serde(flatten)]
+    pub basis: RepresentationView,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug)]
+pub struct RepresentedPage {
+    pub people: Vec<RepresentedPerson>,
+    pub page: u32,
+    pub per_page: u32,
+    pub next_page: Option<u32>,
+}
+
+pub async fn represented_page(
+    state: &AppState,
+    citizen: &Citizen,
+    q: &RepresentedQuery,
+) -> ApiResult<RepresentedPage> {
+    let page = q.page.unwrap_or(1).max(1);
+    let per_page = q.per_page.unwrap_or(20).clamp(1, REPRESENTED_PAGE);
+    let now = Utc::now();
+    let mut rows = state
+        .store
+        .represented_page(
+            citizen.pid.as_str(),
+            q.q.as_deref().unwrap_or(""),
+            now,
+            i64::from(page - 1) * i64::from(per_page),
+            i64::from(per_page) + 1,
+        )
+        .await?;
+    let next_page = (rows.len() > per_page as usize).then_some(page + 1);
+    rows.truncate(per_page as usize);
+    // The SQL filtered by validity for paging; the policy has the last word.
+    let rules = &state.config.representation_rules;
+    let people = rows
+        .iter()
+        .filter(|r| {
+            policy_representation(r).is_some_and(|p| {
+                samlet_access::decide(
+                    &Facts {
+                        representations: std::slice::from_ref(&p),
+                        consents: &[],
+                    },
+                    &Request::Represent {
+                        representative: citizen.pid.as_str(),
+                        subject: &p.subject,
+                        action: Action::Read,
+                    },
+                    now,
+                    rules,
+                )
+                .is_allow()
+            })
+        })
+        .map(|r| RepresentedPerson {
+            pid: r.subject_pid.clone(),
+            name: r.subject_name.clone(),
+            basis: representation_view(r, now),
+        })
+        .collect();
+    Ok(RepresentedPage {
+        people,
+        page,
+        per_page,
+        next_page,
+    })
+}
+
+/// The people I act for (power of attorney, guardianship, parental authority), by name.
+#[utoipa::path(get, path = "/api/v1/represented", tag = "representation", params(RepresentedQuery),
+    security(("session_cookie" = [])),
+    responses((status = 200, body = RepresentedPage), (status = 401, body = crate::problem::Problem)))]
+pub async fn get_represented(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Query(q): Query<RepresentedQuery>,
+) -> ApiResult<Json<RepresentedPage>> {
+    Ok(Json(represented_page(&state, &citizen, &q).await?))
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct RepresentedOverview {
+    pub pid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The valid bases (ids) this view rests on.
+    pub basis_ids: Vec<String>,
+    /// `mandate`, `guardianship`, `parental`.
+    pub kinds: Vec<String>,
+    /// What the view covers: `all`, areas and service ids.
+    pub scopes: Vec<String>,
+    /// The person's overview, within scope.
+    pub overview: Overview,
+}
+
+/// A person's overview as their representative sees it: within the scope
+/// of the valid bases only, and logged as "X on behalf of Y" (the person
+/// sees it in their access log) before any data is read.
+#[utoipa::path(get, path = "/api/v1/represented/{pid}/overview", tag = "representation",
+    params(("pid" = String, Path, description = "The represented person's identity number")),
+    security(("session_cookie" = [])),
+    responses((status = 200, body = RepresentedOverview), (status = 401, body = crate::problem::Problem),
+        (status = 403, description = "No valid basis; the reason code is in `type`", body = crate::problem::Problem),
+        (status = 422, body = crate::problem::Problem)))]
+pub async fn get_represented_overview(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(pid): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<RepresentedOverview>> {
+    let subject = parse_pid(&state, &pid, "/path/pid")?;
+    let (granted, overview) =
+        represented_overview(&state, &headers, &citizen.pid, &subject).await?;
+    Ok(Json(RepresentedOverview {
+        pid: subject.to_string(),
+        name: state.store.person_name(subject.as_str()).await?,
+        basis_ids: granted.ids,
+        kinds: granted
+            .kinds
+            .iter()
+            .map(|k| k.as_str().to_owned())
+            .collect(),
+        scopes: granted.scopes.labels(),
+        overview,
+    }))
+}
+
+// ---------- authorities: guardianships, parental relations, names ----------
+
+#[derive(Deserialize, ToSchema, Debug)]
+pub struct NewGuardianship {
+    pub guardian_pid: String,
+    pub ward_pid: String,
+    /// The ward's name, for the guardian's list.
+    pub ward_name: Option<String>,
+    /// Default `["all"]`.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Default `["read", "act"]`.
+    #[serde(default)]
+    pub actions: Vec<String>,
+    #[schema(value_type = Option<String>)]
+    pub valid_from: Option<When>,
+    #[schema(value_type = Option<String>)]
+    pub valid_to: Option<When>,
+    /// The county governor's decision reference.
+    pub reference: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug)]
+pub struct Created {
+    pub id: String,
+}
+
+fn defaulted(v: &[String], default: &[&str]) -> Vec<String> {
+    if v.is_empty() {
+        default.iter().map(|s| (*s).to_owned()).collect()
+    } else {
+        v.to_vec()
+    }
+}
+
+/// Register a guardianship (the county governor's role; scope `samlet:guardianship`).
+#[utoipa::path(post, path = "/api/v1/guardianships", tag = "representation", request_body = NewGuardianship,
+    security(("agency_token" = [])),
+    responses((status = 201, body = Created), (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+pub async fn post_guardianship(
+    State(state): State<AppState>,
+    auth: AgencyAuth,
+    ApiJson(body): ApiJson<NewGuardianship>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    auth.require(SCOPE_GUARDIANSHIP)?;
+    let guardian = parse_pid(&state, &body.guardian_pid, "/guardian_pid")?;
+    let ward = parse_pid(&state, &body.ward_pid, "/ward_pid")?;
+    if guardian == ward {
+        return Err(ApiError::invalid(
+            "/guardian_pid",
+            "A person cannot be their own guardian.",
+        ));
+    }
+    let scopes = parse_scopes(&defaulted(&body.scopes, &["all"]), "/scopes")?;
+    let actions = parse_actions(&defaulted(&body.actions, &["read", "act"]), "/actions")?;
+    let now = Utc::now();
+    if let Some(name) = body
+        .ward_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        state
+            .store
+            .upsert_person_names(&[(ward.to_string(), name.to_owned())], now)
+            .await?;
+    }
+    let id = new_id("g_");
+    state
+        .store
+        .insert_representation(
+            &NewRepresentation {
+                id: id.clone(),
+                kind: "guardianship".into(),
+                subject_pid: ward.to_string(),
+                representative_pid: guardian.to_string(),
+                scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+                actions: actions.iter().map(|a| a.as_str().to_owned()).collect(),
+                valid_from: body.valid_from.as_ref().map(When::at).unwrap_or(now),
+                valid_to: body.valid_to.as_ref().map(When::end),
+                registered_by: auth.agency.org.to_string(),
+                reference: body.reference.clone(),
+            },
+            now,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// End a guardianship this authority registered.
+#[utoipa::path(delete, path = "/api/v1/guardianships/{id}", tag = "representation",
+    params(("id" = String, Path)), security(("agency_token" = [])),
+    responses((status = 204, description = "Ended"), (status = 404, body = crate::problem::Problem)))]
+pub async fn delete_guardianship(
+    State(state): State<AppState>,
+    auth: AgencyAuth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    auth.require(SCOPE_GUARDIANSHIP)?;
+    let org = auth.agency.org.to_string();
+    let found = state
+        .store
+        .representation(&id)
+        .await?
+        .filter(|r| r.kind == "guardianship" && r.registered_by == org);
+    if found.is_none() || !state.store.revoke_representation(&id, Utc::now()).await? {
+        return Err(ApiError::not_found(
+            "No active guardianship with this id registered by your agency.",
+        ));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema, Debug)]
+pub struct NewParental {
+    pub parent_pid: String,
+    pub child_pid: String,
+    pub child_name: Option<String>,
+    pub parent_name: Option<String>,
+}
+
+/// A parent's authority over a minor, from the population register (scope
+/// `samlet:population`). It covers everything and ends on the child's 18th birthday.
+#[utoipa::path(post, path = "/api/v1/population/parental", tag = "representation", request_body = NewParental,
+    security(("agency_token" = [])),
+    responses((status = 201, body = Created), (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+pub async fn post_parental(
+    State(state): State<AppState>,
+    auth: AgencyAuth,
+    ApiJson(body): ApiJson<NewParental>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    auth.require(SCOPE_POPULATION)?;
+    let parent = parse_pid(&state, &body.parent_pid, "/parent_pid")?;
+    let child = parse_pid(&state, &body.child_pid, "/child_pid")?;
+    let now = Utc::now();
+    let end = super::parental_end(&child, &state)
+        .filter(|end| *end > now)
+        .ok_or_else(|| ApiError::invalid("/child_pid", "The child has come of age."))?;
+    if parent == child {
+        return Err(ApiError::invalid(
+            "/parent_pid",
+            "A person cannot be their own parent.",
+        ));
+    }
+    let mut names = Vec::new();
+    for (pid, name) in [(&child, &body.child_name), (&parent, &body.parent_name)] {
+        if let Some(n) = name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            names.push((pid.to_string(), n.to_owned()));
+        }
+    }
+    state.store.upsert_person_names(&names, now).await?;
+    let id = new_id("p_");
+    state
+        .store
+        .insert_representation(
+            &NewRepresentation {
+                id: id.clone(),
+                kind: "parental".into(),
+                subject_pid: child.to_string(),
+                representative_pid: parent.to_string(),
+                scopes: vec!["all".into()],
+                actions: vec!["read".into(), "act".into()],
+                valid_from: now,
+                valid_to: Some(end),
+                registered_by: auth.agency.org.to_string(),
+                reference: None,
+            },
+            now,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Deserialize, ToSchema, Debug)]
+pub struct PersonName {
+    pub pid: String,
+    pub name: String,
+}
+
+/// Names from the population register, for representatives' lists (scope `samlet:population`).
+#[utoipa::path(post, path = "/api/v1/population/names", tag = "representation", request_body = Vec<PersonName>,
+    security(("agency_token" = [])),
+    responses((status = 204, description = "Stored"), (status = 422, body = crate::problem::Problem)))]
+pub async fn post_names(
+    State(state): State<AppState>,
+    auth: AgencyAuth,
+    ApiJson(body): ApiJson<Vec<PersonName>>,
+) -> ApiResult<StatusCode> {
+    auth.require(SCOPE_POPULATION)?;
+    let mut names = Vec::with_capacity(body.len());
+    for (i, p) in body.iter().enumerate() {
+        let pid = parse_pid(&state, &p.pid, &format!("/{i}/pid"))?;
+        let name = p.name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(ApiError::invalid(
+                format!("/{i}/name"),
+                "A name has 1 to 200 characters.",
+            ));
+        }
+        names.push((pid.to_string(), name.to_owned()));
+    }
+    state.store.upsert_person_names(&names, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---------- consent ----------
+
+#[derive(Deserialize, ToSchema, Debug)]
+pub struct NewConsent {
+    /// The person asked.
+    pub pid: String,
+    /// The agency holding the data (organisation number, registered in Samlet).
+    pub from_org: String,
+    /// `cases`, `deadlines`, `benefits`, `messages`.
+    pub categories: Vec<String>,
+    /// Why, in plain language: shown to the person as written.
+    pub purpose: String,
+    /// Until when the consent would hold. A day means up to and including that day.
+    #[schema(value_type = String, example = "2027-06-30")]
+    pub valid_to: When,
+}
+
+/// Ask a person for consent to receive data another agency holds (scope `samlet:share`).
+#[utoipa::path(post, path = "/api/v1/consent-requests", tag = "consent", request_body = NewConsent,
+    security(("agency_token" = [])),
+    responses((status = 201, body = Created), (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+pub async fn post_consent_request(
+    State(state): State<AppState>,
+    auth: AgencyAuth,
+    ApiJson(body): ApiJson<NewConsent>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    auth.require(SCOPE_SHARE)?;
+    let pid = parse_pid(&state, &body.pid, "/pid")?;
+    let from = OrgNumber::parse(body.from_org.trim())
+        .map_err(|e| ApiError::invalid("/from_org", e.to_string()))?;
+    let holder = state.store.agency_by_org(&from).await?.ok_or_else(|| {
+        ApiError::invalid(
+            "/from_org",
+            "No agency with this organisation number is registered.",
+        )
+    })?;
+    if body.categories.is_empty() {
+        return Err(ApiError::invalid(
+            "/categories",
+            "Ask for at least one category.",
+        ));
+    }
+    let mut categories: Vec<String> = Vec::new();
+    for (i, c) in body.categories.iter().enumerate() {
+        if !CATEGORIES.contains(&c.as_str()) {
+            return Err(ApiError::invalid(
+                format!("/categories/{i}"),
+                format!("A category is one of: {}.", CATEGORIES.join(", ")),
+            ));
+        }
+        if !categories.contains(c) {
+            categories.push(c.clone());
+        }
+    }
+    let purpose = body.purpose.trim();
+    if purpose.is_empty() || purpose.chars().count() > 500 {
+        return Err(ApiError::invalid(
+            "/purpose",
+            "State the purpose in 1 to 500 characters.",
+        ));
+    }
+    let now = Utc::now();
+    let valid_to = body.valid_to.end();
+    if valid_to <= now {
+        return Err(ApiError::invalid(
+            "/valid_to",
+            "The end must be in the future.",
+        ));
+    }
+    let id = new_id("c_");
+    state
+        .store
+        .insert_consent_request(
+            &NewConsentRequest {
+                id: id.clone(),
+                subject_pid: pid.to_string(),
+                requester_id: auth.agency.id,
+                requester_org: auth.agency.org.to_string(),
+                requester_name: auth.agency.name.clone(),
+                from_org: holder.org.to_string(),
+                from_name: holder.name.clone(),
+                categories,
+                purpose: purpose.to_owned(),
+                valid_to,
+            },
+            now,
+        )
+        .await?;
+    tracing::info!(person = %state.pseudo.of(&pid), agency = %auth.agency.org, "consent requested");
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+pub async fn my_consents(state: &AppState, citizen: &Citizen) -> ApiResult<Vec<ConsentView>> {
+    let now = Utc::now();
+    Ok(state
+        .store
+        .consents_of_subject(citizen.pid.as_str())
+        .await?
+        .iter()
+        .map(|c| consent_view(c, now))
+        .collect())
+}
+
+/// My consent requests and consents, newest first.
+#[utoipa::path(get, path = "/api/v1/me/consent-requests", tag = "consent",
+    security(("session_cookie" = [])),
+    responses((status = 200, body = Vec<ConsentView>), (status = 401, body = crate::problem::Problem)))]
+pub async fn get_consent_requests(
+    State(state): State<AppState>,
+    citizen: Citizen,
+) -> ApiResult<Json<Vec<ConsentView>>> {
+    Ok(Json(my_consents(&state, &citizen).await?))
+}
+
+pub async fn answer(
+    state: &AppState,
+    citizen: &Citizen,
+    id: &str,
+    answer: ConsentAnswer,
+) -> ApiResult<ConsentView> {
+    let now = Utc::now();
+    let c = state
+        .store
+        .consent(id)
+        .await?
+        .filter(|c| c.subject_pid == citizen.pid.as_str())
+        .ok_or_else(|| ApiError::not_found("You have no consent request with this id."))?;
+    if c.valid_to <= now {
+        return Err(ApiError::conflict("The request has expired."));
+    }
+    if !state
+        .store
+        .answer_consent(id, citizen.pid.as_str(), answer, now)
+        .await?
+    {
+        return Err(ApiError::conflict("The request was already answered."));
+    }
+    let c = state.store.consent(id).await?.unwrap_or(c);
+    Ok(consent_view(&c, now))
+}
+
+/// Approve a consent request; the consent keeps the request's id.
+#[utoipa::path(post, path = "/api/v1/me/consent-requests/{id}/approve", tag = "consent",
+    params(("id" = String, Path)), security(("session_cookie" = [])),
+    responses((status = 200, body = ConsentView), (status = 404, body = crate::problem::Problem), (status = 409, body = crate::problem::Problem)))]
+pub async fn approve(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+    ApiJson(_body): ApiJson<serde_json::Value>,
+) -> ApiResult<Json<ConsentView>> {
+    Ok(Json(
+        answer(&state, &citizen, &id, ConsentAnswer::Approve).await?,
+    ))
+}
+
+/// Decline a consent request.
+#[utoipa::path(post, path = "/api/v1/me/consent-requests/{id}/decline", tag = "consent",
+    params(("id" = String, Path)), security(("session_cookie" = [])),
+    responses((status = 200, body = ConsentView), (status = 404, body = crate::problem::Problem), (status = 409, body = crate::problem::Problem)))]
+pub async fn decline(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+    ApiJson(_body): ApiJson<serde_json::Value>,
+) -> ApiResult<Json<ConsentView>> {
+    Ok(Json(
+        answer(&state, &citizen, &id, ConsentAnswer::Decline).await?,
+    ))
+}
+
+pub async fn revoke(state: &AppState, citizen: &Citizen, id: &str) -> ApiResult<()> {
+    if !state
+        .store
+        .revoke_consent(id, citizen.pid.as_str(), Utc::now())
+        .await?
+    {
+        return Err(ApiError::not_found(
+            "You have no approved, unrevoked consent with this id.",
+        ));
+    }
+    tracing::info!(person = %state.pseudo.of(&citizen.pid), "consent revoked");
+    Ok(())
+}
+
+/// Revoke a consent (effective at once).
+#[utoipa::path(delete, path = "/api/v1/me/consents/{id}", tag = "consent",
+    params(("id" = String, Path, description = "The consent's id (the request's id)")),
+    security(("session_cookie" = [])),
+    responses((status = 204, description = "Revoked"), (status = 404, body = crate::problem::Problem)))]
+pub async fn delete_consent(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    revoke(&state, &citizen, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug)]
+pub struct SharedData {
+    pub category: String,
+    /// The consents this read rests on.
+    pub consent_ids: Vec<String>,
+    /// Whose data it is (organisation numbers).
+    pub from_orgs: Vec<String>,
+    /// The person's items of this category from those agencies.
+    pub data: serde_json::Value,
+}
+
+fn accessor(auth: &AgencyAuth, headers: &HeaderMap) -> ApiResult<Accessor> {
+    Ok(Accessor {
+        org: auth.agency.org.to_string(),
+        name: auth.agency.name.clone(),
+        system: header_text(headers, "samlet-accessor-system")?,
+        role: header_text(headers, "samlet-accessor-role")?,
+    })
+}
+
+/// Read data shared under the person's consent (scope `samlet:share`), with
+/// `Samlet-Purpose` and `Samlet-Legal-Basis`. Refused (403, with the reason)
+/// before approval, after expiry or revocation; logged before any data is read.
+#[utoipa::path(get, path = "/api/v1/share/{pid}/{category}", tag = "consent",
+    params(("pid" = String, Path), ("category" = String, Path, description = "cases, deadlines, benefits or messages"),
+        ("Samlet-Purpose" = String, Header, description = "Why the data is needed"),
+        ("Samlet-Legal-Basis" = String, Header, description = "The legal basis, e.g. consent")),
+    security(("agency_token" = [])),
+    responses((status = 200, body = SharedData), (status = 400, body = crate::problem::Problem),
+        (status = 403, description = "No valid consent; the reason code is in `type`", body = crate::problem::Problem),
+        (status = 422, body = crate::problem::Problem)))]
+pub async fn get_share(
+    State(state): State<AppState>,
+    auth: AgencyAuth,
+    Path((pid, category)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Json<SharedData>> {
+    auth.require(SCOPE_SHARE)?;
+    let purpose = required(&headers, "samlet-purpose", "why the data is needed")?;
+    let legal_basis = required(
+        &headers,
+        "samlet-legal-basis",
+        "the legal basis for the processing",
+    )?;
+    let pid = parse_pid(&state, &pid, "/path/pid")?;
+    if !CATEGORIES.contains(&category.as_str()) {
+        return Err(ApiError::invalid(
+            "/path/category",
+            format!("A category is one of: {}.", CATEGORIES.join(", ")),
+        ));
+    }
+    let org = auth.agency.org.to_string();
+    let rows = state.store.consents_between(&org, pid.as_str()).await?;
+    let facts: Vec<_> = rows.iter().filter_map(policy_consent).collect();
+    let decision = samlet_access::decide(
+        &Facts {
+            representations: &[],
+            consents: &facts,
+        },
+        &Request::Share {
+            requester_org: &org,
+            subject: pid.as_str(),
+            category: &category,
+        },
+        Utc::now(),
+        &state.config.representation_rules,
+    );
+    let (ids, from_orgs) = match decision {
+        Decision::Allow(Basis::Consent { ids, from_orgs }) => (ids, from_orgs),
+        Decision::Allow(_) => return Err(denied(&samlet_access::DenyReason::ConsentMissing)),
+        Decision::Deny(r) => return Err(denied(&r)),
+    };
+    let entry = AccessEntry {
+        v: 1,
+        subject: pid.to_string(),
+        accessor: accessor(&auth, &headers)?,
+        on_behalf_of: None,
+        categories: vec![category.clone()],
+        purpose,
+        legal_basis,
+        legal_basis_ref: Some(format!("consent {}", ids.join(" "))),
+        at: Utc::now(),
+        request_id: request_id(&headers),
+    };
+    // Durable first: no entry, no data.
+    let index = state.log.append(entry).await?;
+    tracing::info!(person = %state.pseudo.of(&pid), agency = %auth.agency.org, log_index = index, "shared data read under consent");
+    let o = state
+        .store
+        .overview(pid.as_str(), OverviewLimits::default())
+        .await?
+        .with_today(crate::api::me::today());
+    let o = super::only_category(o, &category, &from_orgs);
+    let data = match category.as_str() {
+        "cases" => serde_json::to_value(&o.cases),
+        "deadlines" => serde_json::to_value(&o.deadlines),
+        "benefits" => serde_json::to_value(&o.benefits),
+        _ => serde_json::to_value(&o.messages),
+    }
+    .map_err(ApiError::internal)?;
+    Ok(Json(SharedData {
+        category,
+        consent_ids: ids,
+        from_orgs,
+        data,
+    }))
+}
+
+// ---------- caseworker support ----------
+
+#[derive(Serialize, Deserialize, ToSchema, Debug)]
+pub struct SupportView {
+    /// Given by the person, or registered over them.
+    pub given: Vec<RepresentationView>,
+    /// Received by the person (at most 200).
+    pub received: Vec<RepresentationView>,
+    pub consents: Vec<ConsentView>,
+}
+
+/// Which mandates and consents a person has, for a caseworker helping them
+/// (scope `samlet:support`; purpose and legal basis required; access-logged first).
+#[utoipa::path(get, path = "/api/v1/persons/{pid}/representation", tag = "agency",
+    params(("pid" = String, Path),
+        ("Samlet-Purpose" = String, Header, description = "Why the lookup is needed"),
+        ("Samlet-Legal-Basis" = String, Header, description = "The legal basis")),
+    security(("agency_token" = [])),
+    responses((status = 200, body = SupportView), (status = 400, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem)))]
+pub async fn get_support(
+    State(state): State<AppState>,
+    auth: AgencyAuth,
+    Path(pid): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<SupportView>> {
+    let purpose = header_text(&headers, "samlet-purpose")?;
+    let legal = header_text(&headers, "samlet-legal-basis")?;
+    let decision = samlet_access::decide(
+        &Facts::default(),
+        &Request::SupportLookup {
+            has_scope: auth.scopes.iter().any(|s| s == SCOPE_SUPPORT),
+            purpose_stated: purpose.is_some() && legal.is_some(),
+        },
+        Utc::now(),
+        &state.config.representation_rules,
+    );
+    if let Decision::Deny(r) = decision {
+        if r == samlet_access::DenyReason::NoPurpose {
+            // Same 400 as every other logged read: say which header is missing.
+            required(&headers, "samlet-purpose", "why the lookup is needed")?;
+            required(
+                &headers,
+                "samlet-legal-basis",
+                "the legal basis for the processing",
+            )?;
+        }
+        return Err(denied(&r));
+    }
+    let pid = parse_pid(&state, &pid, "/path/pid")?;
+    let entry = AccessEntry {
+        v: 1,
+        subject: pid.to_string(),
+        accessor: accessor(&auth, &headers)?,
+        on_behalf_of: None,
+        categories: vec!["mandates".into(), "consents".into()],
+        purpose: purpose.unwrap_or_default(),
+        legal_basis: legal.unwrap_or_default(),
+        legal_basis_ref: header_text(&headers, "samlet-legal-basis-ref")?,
+        at: Utc::now(),
+        request_id: request_id(&headers),
+    };
+    let index = state.log.append(entry).await?;
+    tracing::info!(person = %state.pseudo.of(&pid), agency = %auth.agency.org, log_index = index, "support lookup of representation");
+    let now = Utc::now();
+    let given = state.store.representations_of_subject(pid.as_str()).await?;
+    let received = state
+        .store
+        .representations_of_representative(pid.as_str(), 200)
+        .await?;
+    let consents = state.store.consents_of_subject(pid.as_str()).await?;
+    Ok(Json(SupportView {
+        given: given.iter().map(|r| representation_view(r, now)).collect(),
+        received: received
+            .iter()
+            .map(|r| representation_view(r, now))
+            .collect(),
+        consents: consents.iter().map(|c| consent_view(c, now)).collect(),
+    }))
+}

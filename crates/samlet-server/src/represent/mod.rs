@@ -1,0 +1,389 @@
+//! Representation and consent (issue 4; see `docs/representation.md`).
+//!
+//! - [`api`]: the JSON API (mandates, the representative's list and views,
+//!   guardianships and parental relations from authorities, consent requests,
+//!   the sharing read, the caseworker's support lookup).
+//! - [`pages`]: the web UI (give, see and revoke mandates, "acting for",
+//!   answer and revoke consents).
+//!
+//! Every path loads the facts for the pair concerned and asks
+//! [`samlet_access::decide`]; a refusal is a problem+json 403 whose `type`
+//! ends in the policy's reason code. An allowed read of someone else's data
+//! awaits a durable access-log entry (`transparency::log`) before the store
+//! is read, and the represented person sees it in `/me/access-log`.
+
+pub mod api;
+pub mod pages;
+
+use std::collections::HashMap;
+
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, Utc};
+use samlet_access::{
+    Action, Basis, BasisKind, Consent, ConsentStatus, Decision, DenyReason, Facts, Representation,
+    Request, Scope, ScopeSet,
+};
+use samlet_domain::Pid;
+use samlet_store::{Overview, OverviewLimits, StoredConsent, StoredRepresentation};
+
+use crate::problem::{ApiError, ApiResult};
+use crate::transparency::entry::{AccessEntry, Accessor};
+use crate::AppState;
+
+/// Register guardianships (the county governor's role).
+pub const SCOPE_GUARDIANSHIP: &str = "samlet:guardianship";
+/// Feed parental relations and names from the population register.
+pub const SCOPE_POPULATION: &str = "samlet:population";
+/// Ask for consent and read shared data under it.
+pub const SCOPE_SHARE: &str = "samlet:share";
+/// Caseworker support: look up a person's mandates and consents.
+pub const SCOPE_SUPPORT: &str = "samlet:support";
+
+/// Every route of this module (listed in `router.rs` as one merge).
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{delete, get, post};
+    axum::Router::new()
+        .route(
+            "/api/v1/me/mandates",
+            post(api::post_mandate).get(api::get_mandates),
+        )
+        .route("/api/v1/me/mandates/{id}", delete(api::delete_mandate))
+        .route("/api/v1/represented", get(api::get_represented))
+        .route(
+            "/api/v1/represented/{pid}/overview",
+            get(api::get_represented_overview),
+        )
+        .route("/api/v1/guardianships", post(api::post_guardianship))
+        .route(
+            "/api/v1/guardianships/{id}",
+            delete(api::delete_guardianship),
+        )
+        .route("/api/v1/population/parental", post(api::post_parental))
+        .route("/api/v1/population/names", post(api::post_names))
+        .route("/api/v1/consent-requests", post(api::post_consent_request))
+        .route(
+            "/api/v1/me/consent-requests",
+            get(api::get_consent_requests),
+        )
+        .route(
+            "/api/v1/me/consent-requests/{id}/approve",
+            post(api::approve),
+        )
+        .route(
+            "/api/v1/me/consent-requests/{id}/decline",
+            post(api::decline),
+        )
+        .route("/api/v1/me/consents/{id}", delete(api::delete_consent))
+        .route("/api/v1/share/{pid}/{category}", get(api::get_share))
+        .route(
+            "/api/v1/persons/{pid}/representation",
+            get(api::get_support),
+        )
+        .route(
+            "/me/mandates",
+            get(pages::mandates_page).post(pages::give_mandate_form),
+        )
+        .route("/me/mandates/{id}/revoke", post(pages::revoke_mandate_form))
+        .route("/me/acting-for", get(pages::acting_for_page))
+        .route("/me/acting-for/{pid}", get(pages::represented_page))
+        .route("/me/consents", get(pages::consents_page))
+        .route("/me/consents/{id}/{action}", post(pages::consent_form))
+}
+
+/// A refusal as problem+json: 403 with the policy's code and sentence.
+pub fn denied(reason: &DenyReason) -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        reason.code(),
+        "Not allowed",
+        reason.text(),
+    )
+}
+
+/// A stored representation as the policy sees it. Fails closed: an unknown
+/// kind drops the row, an unknown scope or action is left out.
+pub fn policy_representation(r: &StoredRepresentation) -> Option<Representation> {
+    Some(Representation {
+        id: r.id.clone(),
+        kind: BasisKind::parse(&r.kind)?,
+        subject: r.subject_pid.clone(),
+        representative: r.representative_pid.clone(),
+        scopes: r
+            .scopes
+            .iter()
+            .filter_map(|s| Scope::parse(s).ok())
+            .collect(),
+        actions: r.actions.iter().filter_map(|a| Action::parse(a)).collect(),
+        valid_from: r.valid_from,
+        valid_to: r.valid_to,
+        revoked_at: r.revoked_at,
+        subject_birth: Pid::from_trusted(&r.subject_pid)
+            .ok()
+            .map(|p| p.birth_date()),
+    })
+}
+
+pub fn policy_consent(c: &StoredConsent) -> Option<Consent> {
+    Some(Consent {
+        id: c.id.clone(),
+        subject: c.subject_pid.clone(),
+        requester_org: c.requester_org.clone(),
+        from_org: c.from_org.clone(),
+        categories: c.categories.clone(),
+        status: ConsentStatus::parse(&c.status)?,
+        valid_to: c.valid_to,
+        revoked_at: c.revoked_at,
+    })
+}
+
+/// What a representative's view is allowed on.
+#[derive(Debug, Clone)]
+pub struct Granted {
+    pub ids: Vec<String>,
+    pub kinds: Vec<BasisKind>,
+    pub scopes: ScopeSet,
+}
+
+/// Ask the policy whether `representative` may `action` for `subject` now.
+pub async fn authorize_representative(
+    state: &AppState,
+    representative: &Pid,
+    subject: &Pid,
+    action: Action,
+) -> ApiResult<Granted> {
+    let rows = state
+        .store
+        .representations_between(representative.as_str(), subject.as_str())
+        .await?;
+    let facts: Vec<Representation> = rows.iter().filter_map(policy_representation).collect();
+    let req = Request::Represent {
+        representative: representative.as_str(),
+        subject: subject.as_str(),
+        action,
+    };
+    match samlet_access::decide(
+        &Facts {
+            representations: &facts,
+            consents: &[],
+        },
+        &req,
+        Utc::now(),
+        &state.config.representation_rules,
+    ) {
+        Decision::Allow(Basis::Represent { ids, kinds, scopes }) => {
+            Ok(Granted { ids, kinds, scopes })
+        }
+        Decision::Allow(_) => Err(denied(&DenyReason::NoBasis)),
+        Decision::Deny(r) => Err(denied(&r)),
+    }
+}
+
+/// Which areas each agency's items belong to (organisation number → areas).
+pub async fn area_map(state: &AppState) -> ApiResult<HashMap<String, Vec<String>>> {
+    Ok(state.store.agency_areas().await?.into_iter().collect())
+}
+
+/// Keep only what the scope covers: an item is in scope through its agency's
+/// areas or its case's service. Filtering happens here, above the store's
+/// overview query, so that query stays the citizen's own.
+pub fn filter_overview(
+    mut o: Overview,
+    scopes: &ScopeSet,
+    areas: &HashMap<String, Vec<String>>,
+) -> Overview {
+    if scopes.all {
+        return o;
+    }
+    let none = Vec::new();
+    let of = |org: &str| areas.get(org).unwrap_or(&none);
+    o.cases
+        .retain(|c| scopes.covers(of(&c.agency.org), c.service.as_deref()));
+    let in_scope_cases: std::collections::HashSet<(String, String)> = o
+        .cases
+        .iter()
+        .map(|c| (c.agency.org.clone(), c.case_id.clone()))
+        .collect();
+    o.deadlines.retain(|d| {
+        scopes.covers(of(&d.agency.org), None)
+            || d.case_id
+                .as_ref()
+                .is_some_and(|id| in_scope_cases.contains(&(d.agency.org.clone(), id.clone())))
+    });
+    o.benefits
+        .retain(|b| scopes.covers(of(&b.agency.org), None));
+    o.messages
+        .retain(|m| scopes.covers(of(&m.agency.org), None));
+    // The counts describe what is shown, not the person's whole inbox.
+    o.total_messages = o.messages.len() as i64;
+    o.unread_messages = o.messages.iter().filter(|m| !m.read).count() as i64;
+    o
+}
+
+/// Keep only one category from the given agencies (the sharing read).
+pub fn only_category(mut o: Overview, category: &str, from_orgs: &[String]) -> Overview {
+    let from = |org: &str| from_orgs.iter().any(|f| f == org);
+    let keep = |c: &str| c == category;
+    o.cases.retain(|c| keep("cases") && from(&c.agency.org));
+    o.deadlines
+        .retain(|d| keep("deadlines") && from(&d.agency.org));
+    o.benefits
+        .retain(|b| keep("benefits") && from(&b.agency.org));
+    o.messages
+        .retain(|m| keep("messages") && from(&m.agency.org));
+    o.total_messages = o.messages.len() as i64;
+    o.unread_messages = o.messages.iter().filter(|m| !m.read).count() as i64;
+    o
+}
+
+pub fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn kind_label(kinds: &[BasisKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| match k {
+            BasisKind::Mandate => "fullmektig (power of attorney)",
+            BasisKind::Guardianship => "verge (guardian)",
+            BasisKind::Parental => "forelder (parent)",
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A representative's view of `subject`, logged as "X on behalf of Y" and
+/// durable before any data is read. Then the overview, within scope.
+pub async fn represented_overview(
+    state: &AppState,
+    headers: &HeaderMap,
+    representative: &Pid,
+    subject: &Pid,
+) -> ApiResult<(Granted, Overview)> {
+    let granted = authorize_representative(state, representative, subject, Action::Read).await?;
+    let rep_name = state.store.person_name(representative.as_str()).await?;
+    let subject_name = state.store.person_name(subject.as_str()).await?;
+    let entry = AccessEntry {
+        v: 1,
+        subject: subject.to_string(),
+        accessor: Accessor {
+            org: representative.to_string(),
+            name: rep_name.unwrap_or_else(|| "Representative".into()),
+            system: Some("samlet".into()),
+            role: Some(kind_label(&granted.kinds)),
+        },
+        on_behalf_of: Some(subject_name.unwrap_or_else(|| subject.to_string())),
+        categories: crate::transparency::http::OVERVIEW_CATEGORIES
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect(),
+        purpose: format!(
+            "Acting for the person, within: {}",
+            granted.scopes.labels().join(", ")
+        ),
+        legal_basis: format!("{} {}", kind_label(&granted.kinds), granted.ids.join(" ")),
+        legal_basis_ref: None,
+        at: Utc::now(),
+        request_id: request_id(headers),
+    };
+    // Durable first: no entry, no data.
+    let index = state.log.append(entry).await?;
+    tracing::info!(representative = %state.pseudo.of(representative), person = %state.pseudo.of(subject), log_index = index, "represented overview read");
+    let o = state
+        .store
+        .overview(subject.as_str(), OverviewLimits::default())
+        .await?
+        .with_today(crate::api::me::today());
+    let areas = area_map(state).await?;
+    Ok((granted.clone(), filter_overview(o, &granted.scopes, &areas)))
+}
+
+/// The moment a relation registered for a child ends: the day they come of age.
+pub fn parental_end(child: &Pid, state: &AppState) -> Option<DateTime<Utc>> {
+    samlet_access::birthday_at(
+        child.birth_date(),
+        state.config.representation_rules.parental_until_age,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use samlet_store::{AgencyRef, BenefitView, CaseView};
+
+    fn case(org: &str, id: &str, service: Option<&str>) -> CaseView {
+        CaseView {
+            agency: AgencyRef {
+                org: org.into(),
+                name: org.into(),
+            },
+            case_id: id.into(),
+            title: id.into(),
+            status: samlet_domain::CaseStatus::Received,
+            open: true,
+            service: service.map(str::to_owned),
+            url: None,
+            opened_at: Utc::now(),
+            updated_at: Utc::now(),
+            timeline: vec![],
+        }
+    }
+
+    #[test]
+    fn the_overview_is_filtered_by_area_and_service() {
+        let o = Overview {
+            cases: vec![
+                case("nav", "c1", Some("dagpenger")),
+                case("skatt", "c2", None),
+                case("helse", "c3", Some("fastlege")),
+            ],
+            benefits: vec![BenefitView {
+                agency: AgencyRef {
+                    org: "nav".into(),
+                    name: "NAV".into(),
+                },
+                benefit_id: "b".into(),
+                name: "b".into(),
+                amount: "1".into(),
+                amount_minor: 100,
+                currency: "NOK".into(),
+                next_payment: None,
+            }],
+            ..Overview::default()
+        };
+        let areas: HashMap<String, Vec<String>> = [
+            ("nav".to_string(), vec!["benefits".to_string()]),
+            ("skatt".to_string(), vec!["tax".to_string()]),
+        ]
+        .into_iter()
+        .collect();
+        let mut s = ScopeSet::default();
+        s.add(&Scope::Area("benefits".into()));
+        let f = filter_overview(o.clone(), &s, &areas);
+        assert_eq!(f.cases.len(), 1);
+        assert_eq!(f.cases[0].case_id, "c1");
+        assert_eq!(f.benefits.len(), 1);
+        let mut s = ScopeSet::default();
+        s.add(&Scope::Service("fastlege".into()));
+        let f = filter_overview(o.clone(), &s, &areas);
+        assert_eq!(
+            f.cases
+                .iter()
+                .map(|c| c.case_id.as_str())
+                .collect::<Vec<_>>(),
+            vec!["c3"]
+        );
+        assert!(f.benefits.is_empty());
+        let f = filter_overview(o.clone(), &ScopeSet::default(), &areas);
+        assert!(
+            f.cases.is_empty() && f.benefits.is_empty(),
+            "no scope, nothing"
+        );
+        let only = only_category(o, "benefits", &["nav".into()]);
+        assert!(only.cases.is_empty());
+        assert_eq!(only.benefits.len(), 1);
+    }
+}

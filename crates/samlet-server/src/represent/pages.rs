@@ -1,0 +1,316 @@
+//! Web pages: give, see and revoke mandates (`/me/mandates`); "acting for"
+//! (`/me/acting-for`, `/me/acting-for/{pid}`); consents (`/me/consents`).
+//! Server-rendered, no JavaScript needed, every form carries the CSRF token.
+
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::NaiveDate;
+use minijinja::{context, Value};
+use samlet_domain::Pid;
+use samlet_store::ConsentAnswer;
+use serde::Deserialize;
+
+use super::api::{self, NewMandate, RepresentedQuery, When};
+use crate::auth::{check_csrf, Citizen, MaybeCitizen};
+use crate::i18n::Lang;
+use crate::problem::ApiError;
+use crate::web::{page, to_login, WebError};
+use crate::AppState;
+
+type WebResult = Result<Response, WebError>;
+
+fn render(
+    state: &AppState,
+    lang: Lang,
+    template: &str,
+    title_key: &str,
+    path: &str,
+    c: &Citizen,
+    extra: Value,
+) -> WebResult {
+    let ctx = page(lang, lang.t(title_key), path, Some(c), extra);
+    Ok(state
+        .templates
+        .render(template, ctx)
+        .map_err(|e| WebError(e, lang))?
+        .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct FlashQuery {
+    pub flash: Option<String>,
+}
+
+fn flash_text(lang: Lang, flash: Option<&str>) -> Option<&'static str> {
+    match flash {
+        Some("given") => Some(lang.t("rep_flash_given")),
+        Some("revoked") => Some(lang.t("rep_flash_revoked")),
+        Some("approved") => Some(lang.t("consent_flash_approved")),
+        Some("declined") => Some(lang.t("consent_flash_declined")),
+        Some("consent-revoked") => Some(lang.t("consent_flash_revoked")),
+        _ => None,
+    }
+}
+
+async fn mandates_view(
+    state: &AppState,
+    lang: Lang,
+    c: &Citizen,
+    flash: Option<&str>,
+    error: Option<String>,
+) -> WebResult {
+    let mine = api::my_mandates(state, c)
+        .await
+        .map_err(|e| WebError(e, lang))?;
+    render(
+        state,
+        lang,
+        "mandates.html",
+        "rep_mandates_title",
+        "/me/mandates",
+        c,
+        context! {
+            given => Value::from_serialize(&mine.given),
+            received => Value::from_serialize(&mine.received),
+            areas => samlet_access::AREAS.to_vec(),
+            flash => flash_text(lang, flash),
+            error,
+        },
+    )
+}
+
+/// `GET /me/mandates`: give a mandate; see what I have given and received.
+pub async fn mandates_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeCitizen(c): MaybeCitizen,
+    Query(q): Query<FlashQuery>,
+) -> WebResult {
+    let lang = Lang::from_request(&headers);
+    let Some(c) = c else {
+        return Ok(to_login("/me/mandates"));
+    };
+    mandates_view(&state, lang, &c, q.flash.as_deref(), None).await
+}
+
+/// `POST /me/mandates`: the give form. Repeated fields (`scope`, `action`)
+/// arrive as pairs, so the form is read as a list.
+pub async fn give_mandate_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    c: Citizen,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> WebResult {
+    let lang = Lang::from_request(&headers);
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    check_csrf(&c, &get("csrf").unwrap_or_default()).map_err(|e| WebError(e, lang))?;
+    let mut scopes: Vec<String> = pairs
+        .iter()
+        .filter(|(n, _)| n == "scope")
+        .map(|(_, v)| v.clone())
+        .collect();
+    if let Some(s) = get("service").filter(|s| !s.is_empty()) {
+        scopes.push(s);
+    }
+    let actions = pairs
+        .iter()
+        .filter(|(n, _)| n == "action")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let valid_to = match get("valid_to").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+            Ok(d) => Some(When::Day(d)),
+            Err(_) => {
+                let msg = lang.t("rep_bad_date").to_owned();
+                return mandates_view(&state, lang, &c, None, Some(msg)).await;
+            }
+        },
+    };
+    let body = NewMandate {
+        to_pid: get("to_pid").unwrap_or_default(),
+        scopes,
+        actions,
+        valid_from: None,
+        valid_to,
+    };
+    match api::give_mandate(&state, &c, &body).await {
+        Ok(_) => Ok(Redirect::to("/me/mandates?flash=given").into_response()),
+        // Refusals and bad fields are shown on the page, next to the form.
+        Err(e) if e.status.is_client_error() => {
+            mandates_view(&state, lang, &c, None, Some(e.detail)).await
+        }
+        Err(e) => Err(WebError(e, lang)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    pub csrf: String,
+}
+
+/// `POST /me/mandates/{id}/revoke`.
+pub async fn revoke_mandate_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    c: Citizen,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult {
+    let lang = Lang::from_request(&headers);
+    check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
+    api::end_mandate(&state, &c, &id)
+        .await
+        .map_err(|e| WebError(e, lang))?;
+    Ok(Redirect::to("/me/mandates?flash=revoked").into_response())
+}
+
+/// `GET /me/acting-for`: the people I act for, searchable and paged.
+pub async fn acting_for_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeCitizen(c): MaybeCitizen,
+    Query(q): Query<RepresentedQuery>,
+) -> WebResult {
+    let lang = Lang::from_request(&headers);
+    let Some(c) = c else {
+        return Ok(to_login("/me/acting-for"));
+    };
+    let data = api::represented_page(&state, &c, &q)
+        .await
+        .map_err(|e| WebError(e, lang))?;
+    let qs = |page: u32| {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(q) = q.q.as_deref().filter(|v| !v.is_empty()) {
+            s.append_pair("q", q);
+        }
+        s.append_pair("page", &page.to_string());
+        s.finish()
+    };
+    let prev_query = (data.page > 1).then(|| qs(data.page - 1));
+    let next_query = data.next_page.map(qs);
+    render(
+        &state,
+        lang,
+        "acting_for.html",
+        "rep_acting_title",
+        "/me/acting-for",
+        &c,
+        context! {
+            people => Value::from_serialize(&data.people),
+            q => q.q.clone().unwrap_or_default(),
+            prev_query, next_query,
+        },
+    )
+}
+
+/// `GET /me/acting-for/{pid}`: the person's overview within scope, under a
+/// banner that says whose it is. Logged for the person to see.
+pub async fn represented_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeCitizen(c): MaybeCitizen,
+    Path(pid): Path<String>,
+) -> WebResult {
+    let lang = Lang::from_request(&headers);
+    let Some(c) = c else {
+        return Ok(to_login("/me/acting-for"));
+    };
+    let err = |e| WebError(e, lang);
+    let subject = Pid::parse(&pid, state.config.pid_policy)
+        .map_err(|e| err(ApiError::invalid("/path/pid", e.to_string())))?;
+    let (granted, o) = super::represented_overview(&state, &headers, &c.pid, &subject)
+        .await
+        .map_err(err)?;
+    let name = state
+        .store
+        .person_name(subject.as_str())
+        .await
+        .map_err(|e| err(e.into()))?;
+    let kinds: Vec<&str> = granted.kinds.iter().map(|k| k.as_str()).collect();
+    render(
+        &state,
+        lang,
+        "represented.html",
+        "rep_acting_title",
+        "/me/acting-for",
+        &c,
+        context! {
+            name => name.unwrap_or_else(|| subject.as_str().get(..6).unwrap_or("").to_owned()),
+            kinds, scopes => granted.scopes.labels(),
+            o => Value::from_serialize(&o),
+        },
+    )
+}
+
+/// `GET /me/consents`: requests to answer, consents to revoke, history.
+pub async fn consents_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeCitizen(c): MaybeCitizen,
+    Query(q): Query<FlashQuery>,
+) -> WebResult {
+    let lang = Lang::from_request(&headers);
+    let Some(c) = c else {
+        return Ok(to_login("/me/consents"));
+    };
+    let all = api::my_consents(&state, &c)
+        .await
+        .map_err(|e| WebError(e, lang))?;
+    let (pending, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|x| x.state == "pending");
+    let (active, history): (Vec<_>, Vec<_>) = rest.into_iter().partition(|x| x.state == "approved");
+    render(
+        &state,
+        lang,
+        "consents.html",
+        "consent_title",
+        "/me/consents",
+        &c,
+        context! {
+            pending => Value::from_serialize(&pending),
+            active => Value::from_serialize(&active),
+            history => Value::from_serialize(&history),
+            flash => flash_text(lang, q.flash.as_deref()),
+        },
+    )
+}
+
+/// `POST /me/consents/{id}/approve|decline|revoke`.
+pub async fn consent_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    c: Citizen,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult {
+    let lang = Lang::from_request(&headers);
+    let err = |e| WebError(e, lang);
+    check_csrf(&c, &f.csrf).map_err(err)?;
+    let flash = match action.as_str() {
+        "approve" => {
+            api::answer(&state, &c, &id, ConsentAnswer::Approve)
+                .await
+                .map_err(err)?;
+            "approved"
+        }
+        "decline" => {
+            api::answer(&state, &c, &id, ConsentAnswer::Decline)
+                .await
+                .map_err(err)?;
+            "declined"
+        }
+        "revoke" => {
+            api::revoke(&state, &c, &id).await.map_err(err)?;
+            "consent-revoked"
+        }
+        _ => return Err(err(ApiError::not_found("No such action."))),
+    };
+    Ok(Redirect::to(&format!("/me/consents?flash={flash}")).into_response())
+}

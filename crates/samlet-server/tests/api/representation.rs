@@ -1,0 +1,674 @@
+//! Representation and consent (issue 4), end to end over HTTP: mandates,
+//! guardianships, parental authority, the representative's list and views,
+//! consent requests and the sharing read, the caseworker lookup. Includes a
+//! property test that every allowed read leaves exactly one access-log entry
+//! and every refused read none.
+
+use chrono::{Duration, NaiveDate, Utc};
+use proptest::prelude::*;
+use reqwest::header::CONTENT_TYPE;
+use samlet_domain::Pid;
+use serde_json::{json, Value};
+
+use crate::helpers::{person, problem, Agency, TestApp};
+
+async fn agency_with(app: &TestApp, first8: &str, name: &str, scopes: &str) -> Agency {
+    let a = app.agency(first8, name).await;
+    let token = samlet_server::auth::random_token("samlet_dev_");
+    app.store
+        .insert_agency_token(
+            &samlet_server::auth::token_hash(&token),
+            a.id,
+            "dev",
+            scopes,
+            None,
+        )
+        .await
+        .expect("token");
+    Agency { token, ..a }
+}
+
+fn minor(years_old: i64, n: u32) -> Pid {
+    let birth = (Utc::now() - Duration::days(365 * years_old + 30)).date_naive();
+    let birth = NaiveDate::from_ymd_opt(
+        chrono::Datelike::year(&birth),
+        chrono::Datelike::month(&birth),
+        1,
+    )
+    .expect("date");
+    (0..1000)
+        .find_map(|i| Pid::synthetic(birth, (i + n * 7) % 1000))
+        .expect("pid")
+}
+
+async fn post_as(app: &TestApp, cookie: &str, path: &str, body: &Value) -> reqwest::Response {
+    app.http
+        .post(app.url(path))
+        .header(reqwest::header::COOKIE, cookie)
+        .json(body)
+        .send()
+        .await
+        .expect("request")
+}
+
+async fn delete_as(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
+    app.http
+        .delete(app.url(path))
+        .header(reqwest::header::COOKIE, cookie)
+        .send()
+        .await
+        .expect("request")
+}
+
+async fn access_log(app: &TestApp, cookie: &str) -> Vec<Value> {
+    let res = app
+        .get_as(cookie, "/api/v1/me/access-log?per_page=100")
+        .await;
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.expect("json");
+    v["entries"].as_array().cloned().unwrap_or_default()
+}
+
+/// NAV (benefits) and Skatteetaten (tax) each push a case for `pid`.
+async fn two_agencies_with_cases(app: &TestApp, pid: &Pid) -> (Agency, Agency) {
+    let nav = app.agency("88964078", "NAV").await;
+    let skatt = app.agency("97476107", "Skatteetaten").await;
+    app.store
+        .set_agency_areas(&nav.org, &["benefits".into(), "work".into()])
+        .await
+        .expect("areas");
+    app.store
+        .set_agency_areas(&skatt.org, &["tax".into()])
+        .await
+        .expect("areas");
+    for (a, id, title) in [
+        (&nav, "nav-1", "Dagpenger"),
+        (&skatt, "tax-1", "Skattemelding"),
+    ] {
+        let res = app
+            .post_json(
+                a,
+                "/api/v1/cases",
+                &json!({"pid": pid.as_str(), "case_id": id, "title": title, "status": "received",
+                        "opened_at": "2026-01-05T09:00:00Z"}),
+            )
+            .await;
+        assert!(res.status().is_success(), "case: {}", res.status());
+    }
+    (nav, skatt)
+}
+
+#[tokio::test]
+async fn ola_gives_kari_a_mandate_for_benefits_she_sees_only_that_and_he_sees_her_look() {
+    let app = TestApp::spawn().await;
+    let (ola, kari) = (person(1), person(2));
+    two_agencies_with_cases(&app, &ola).await;
+    let ola_c = app.login(&ola).await;
+    let kari_c = app.login(&kari).await;
+
+    // Before any mandate: refused with the reason.
+    let path = format!("/api/v1/represented/{}/overview", ola.as_str());
+    let p = problem(app.get_as(&kari_c, &path).await, 403).await;
+    assert!(
+        p["type"].as_str().unwrap_or("").ends_with("/no-basis"),
+        "{p}"
+    );
+
+    let res = post_as(
+        &app,
+        &ola_c,
+        "/api/v1/me/mandates",
+        &json!({"to_pid": kari.as_str(), "scopes": ["benefits"], "actions": ["read"]}),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let m: Value = res.json().await.expect("json");
+    let id = m["id"].as_str().expect("id").to_owned();
+    assert_eq!(m["state"], "active");
+
+    let mine: Value = app
+        .get_as(&ola_c, "/api/v1/me/mandates")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mine["given"].as_array().map(Vec::len), Some(1));
+    let hers: Value = app
+        .get_as(&kari_c, "/api/v1/me/mandates")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(hers["received"][0]["id"], id.as_str());
+
+    let list: Value = app
+        .get_as(&kari_c, "/api/v1/represented")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["people"][0]["pid"], ola.as_str());
+
+    let res = app.get_as(&kari_c, &path).await;
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.expect("json");
+    let titles: Vec<&str> = v["overview"]["cases"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|c| c["title"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(titles, vec!["Dagpenger"], "only the benefits area is shown");
+    assert_eq!(v["scopes"], json!(["benefits"]));
+
+    // Ola sees the view in his access log as Kari on his behalf.
+    let log = access_log(&app, &ola_c).await;
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0]["accessor"]["org"], kari.as_str());
+    assert!(log[0]["on_behalf_of"].is_string());
+
+    // Kari cannot revoke as if she were Ola? She may resign; a stranger may not touch it.
+    let stranger = app.login(&person(3)).await;
+    problem(
+        delete_as(&app, &stranger, &format!("/api/v1/me/mandates/{id}")).await,
+        404,
+    )
+    .await;
+    // Ola revokes: effective at once.
+    let res = delete_as(&app, &ola_c, &format!("/api/v1/me/mandates/{id}")).await;
+    assert_eq!(res.status(), 204);
+    let p = problem(app.get_as(&kari_c, &path).await, 403).await;
+    assert!(
+        p["type"].as_str().unwrap_or("").ends_with("/revoked"),
+        "{p}"
+    );
+    assert_eq!(
+        access_log(&app, &ola_c).await.len(),
+        1,
+        "a refusal logs nothing"
+    );
+    let list: Value = app
+        .get_as(&kari_c, "/api/v1/represented")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["people"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test]
+async fn mandate_input_is_checked_and_the_age_rule_is_configurable() {
+    let app = TestApp::spawn().await;
+    let teen = minor(16, 1);
+    let adult = person(4);
+    let teen_c = app.login(&teen).await;
+    let body = json!({"to_pid": adult.as_str(), "scopes": ["all"], "actions": ["read"]});
+    let p = problem(
+        post_as(&app, &teen_c, "/api/v1/me/mandates", &body).await,
+        403,
+    )
+    .await;
+    assert!(
+        p["type"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("/giver-too-young"),
+        "{p}"
+    );
+
+    let adult_c = app.login(&adult).await;
+    let bad = json!({"to_pid": teen.as_str(), "scopes": ["all"], "actions": ["read"]});
+    let p = problem(
+        post_as(&app, &adult_c, "/api/v1/me/mandates", &bad).await,
+        403,
+    )
+    .await;
+    assert!(p["type"]
+        .as_str()
+        .unwrap_or("")
+        .ends_with("/representative-too-young"));
+    let bad = json!({"to_pid": person(5).as_str(), "scopes": ["Not A Scope"], "actions": ["read"]});
+    let p = problem(
+        post_as(&app, &adult_c, "/api/v1/me/mandates", &bad).await,
+        422,
+    )
+    .await;
+    assert_eq!(p["pointer"], "/scopes/0");
+    let bad = json!({"to_pid": person(5).as_str(), "scopes": ["tax"], "actions": ["sign"]});
+    let p = problem(
+        post_as(&app, &adult_c, "/api/v1/me/mandates", &bad).await,
+        422,
+    )
+    .await;
+    assert_eq!(p["pointer"], "/actions/0");
+    let bad = json!({"to_pid": person(5).as_str(), "scopes": ["tax"], "actions": ["read"], "valid_to": "2020-01-01"});
+    let p = problem(
+        post_as(&app, &adult_c, "/api/v1/me/mandates", &bad).await,
+        403,
+    )
+    .await;
+    assert_eq!(p["pointer"], "/valid_to");
+
+    // Denmark: from 15.
+    let dk = TestApp::spawn_with(|c| c.representation_rules = samlet_access::Rules::DENMARK).await;
+    let teen_c = dk.login(&teen).await;
+    let res = post_as(&dk, &teen_c, "/api/v1/me/mandates", &body).await;
+    assert_eq!(res.status(), 201);
+}
+
+#[tokio::test]
+async fn guardians_and_parents_are_registered_by_authorities_and_list_by_name() {
+    let app = TestApp::spawn().await;
+    let fm = agency_with(&app, "97477278", "Statsforvalteren", "samlet:guardianship").await;
+    let folk = agency_with(&app, "97476107", "Folkeregisteret", "samlet:population").await;
+    let plain = app.agency("88964078", "NAV").await;
+    let guardian = person(10);
+    let wards: Vec<Pid> = (11..16).map(person).collect();
+    let names = ["Eva", "Bjørn", "Anne", "Åse", "Carl"];
+    for (w, n) in wards.iter().zip(names) {
+        let res = app
+            .post_json(&fm, "/api/v1/guardianships",
+                &json!({"guardian_pid": guardian.as_str(), "ward_pid": w.as_str(), "ward_name": n, "reference": "SF-1"}))
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let p = problem(
+        app.post_json(
+            &plain,
+            "/api/v1/guardianships",
+            &json!({"guardian_pid": guardian.as_str(), "ward_pid": wards[0].as_str()}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert!(p["detail"]
+        .as_str()
+        .unwrap_or("")
+        .contains("samlet:guardianship"));
+
+    let g = app.login(&guardian).await;
+    let page: Value = app
+        .get_as(&g, "/api/v1/represented?per_page=2")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let got: Vec<&str> = page["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(got, vec!["Anne", "Bjørn"], "by name, paged");
+    assert_eq!(page["next_page"], 2);
+    let page: Value = app
+        .get_as(&g, "/api/v1/represented?q=%C3%A5se")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["people"][0]["name"], "Åse");
+    assert_eq!(page["people"][0]["kind"], "guardianship");
+
+    // Parental authority: from the population register, ends at 18.
+    let parent = person(20);
+    let child = minor(10, 2);
+    let res = app
+        .post_json(&folk, "/api/v1/population/parental",
+            &json!({"parent_pid": parent.as_str(), "child_pid": child.as_str(), "child_name": "Lille Mia"}))
+        .await;
+    assert_eq!(res.status(), 201);
+    let grown = minor(19, 3);
+    let p = problem(
+        app.post_json(
+            &folk,
+            "/api/v1/population/parental",
+            &json!({"parent_pid": parent.as_str(), "child_pid": grown.as_str()}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(p["pointer"], "/child_pid");
+    let pc = app.login(&parent).await;
+    let res = app
+        .get_as(
+            &pc,
+            &format!("/api/v1/represented/{}/overview", child.as_str()),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.expect("json");
+    assert_eq!(v["kinds"], json!(["parental"]));
+    assert_eq!(v["scopes"], json!(["all"]));
+
+    // The county governor ends a guardianship; the ward drops out of the list.
+    let id = app
+        .store
+        .representations_of_subject(wards[0].as_str())
+        .await
+        .expect("rows")[0]
+        .id
+        .clone();
+    let res = app
+        .http
+        .delete(app.url(&format!("/api/v1/guardianships/{id}")))
+        .bearer_auth(&fm.token)
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(res.status(), 204);
+    let page: Value = app
+        .get_as(&g, "/api/v1/represented")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["people"].as_array().map(Vec::len), Some(4));
+}
+
+async fn share(app: &TestApp, a: &Agency, pid: &Pid, category: &str) -> reqwest::Response {
+    app.http
+        .get(app.url(&format!("/api/v1/share/{}/{category}", pid.as_str())))
+        .bearer_auth(&a.token)
+        .header("Samlet-Purpose", "Én plan for oppfølging")
+        .header("Samlet-Legal-Basis", "Samtykke")
+        .send()
+        .await
+        .expect("request")
+}
+
+#[tokio::test]
+async fn oslo_reads_nav_data_only_while_the_consent_is_valid() {
+    let app = TestApp::spawn().await;
+    let ola = person(30);
+    let (nav, _skatt) = two_agencies_with_cases(&app, &ola).await;
+    let oslo = agency_with(&app, "95893542", "Oslo kommune", "samlet:share").await;
+    let valid_to = (Utc::now() + Duration::days(90)).date_naive().to_string();
+    let res = app
+        .post_json(&oslo, "/api/v1/consent-requests",
+            &json!({"pid": ola.as_str(), "from_org": nav.org, "categories": ["cases"], "purpose": "Én plan", "valid_to": valid_to}))
+        .await;
+    assert_eq!(res.status(), 201);
+    let id = res.json::<Value>().await.expect("json")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let bad = app
+        .post_json(&oslo, "/api/v1/consent-requests",
+            &json!({"pid": ola.as_str(), "from_org": nav.org, "categories": ["dna"], "purpose": "x", "valid_to": valid_to}))
+        .await;
+    assert_eq!(problem(bad, 422).await["pointer"], "/categories/0");
+
+    let p = problem(share(&app, &oslo, &ola, "cases").await, 403).await;
+    assert!(
+        p["type"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("/consent-pending"),
+        "{p}"
+    );
+    // Without purpose headers: 400, nothing read.
+    let res = app
+        .http
+        .get(app.url(&format!("/api/v1/share/{}/cases", ola.as_str())))
+        .bearer_auth(&oslo.token)
+        .send()
+        .await
+        .expect("req");
+    problem(res, 400).await;
+
+    let ola_c = app.login(&ola).await;
+    let reqs: Value = app
+        .get_as(&ola_c, "/api/v1/me/consent-requests")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(reqs[0]["state"], "pending");
+    assert_eq!(reqs[0]["requester_name"], "Oslo kommune");
+    assert_eq!(reqs[0]["from_name"], "NAV");
+    // JSON endpoints with a cookie require a JSON body.
+    let res = app
+        .http
+        .post(app.url(&format!("/api/v1/me/consent-requests/{id}/approve")))
+        .header(reqwest::header::COOKIE, &ola_c)
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(res.status(), 415);
+    let res = post_as(
+        &app,
+        &ola_c,
+        &format!("/api/v1/me/consent-requests/{id}/approve"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<Value>().await.expect("json")["id"],
+        id.as_str(),
+        "the consent keeps the request's id"
+    );
+
+    let res = share(&app, &oslo, &ola, "cases").await;
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.expect("json");
+    let titles: Vec<&str> = v["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .filter_map(|c| c["title"].as_str())
+        .collect();
+    assert_eq!(titles, vec!["Dagpenger"], "only NAV's cases");
+    let p = problem(share(&app, &oslo, &ola, "benefits").await, 403).await;
+    assert!(p["type"]
+        .as_str()
+        .unwrap_or("")
+        .ends_with("/category-not-covered"));
+    let log = access_log(&app, &ola_c).await;
+    assert_eq!(log.len(), 1, "one allowed read, one entry: {log:?}");
+    assert_eq!(log[0]["accessor"]["name"], "Oslo kommune");
+    assert_eq!(log[0]["categories"], json!(["cases"]));
+
+    let res = delete_as(&app, &ola_c, &format!("/api/v1/me/consents/{id}")).await;
+    assert_eq!(res.status(), 204);
+    let p = problem(share(&app, &oslo, &ola, "cases").await, 403).await;
+    assert!(p["type"]
+        .as_str()
+        .unwrap_or("")
+        .ends_with("/consent-revoked"));
+    assert_eq!(access_log(&app, &ola_c).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_caseworker_looks_up_mandates_and_consents_with_a_logged_reason() {
+    let app = TestApp::spawn().await;
+    let (ola, kari) = (person(6), person(7));
+    let ola_c = app.login(&ola).await;
+    let res = post_as(
+        &app,
+        &ola_c,
+        "/api/v1/me/mandates",
+        &json!({"to_pid": kari.as_str(), "scopes": ["tax"], "actions": ["read", "act"]}),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let support = agency_with(&app, "97476107", "Skatteetaten", "samlet:support").await;
+    let no_scope = app.agency("88964078", "NAV").await;
+    let url = app.url(&format!("/api/v1/persons/{}/representation", ola.as_str()));
+    let res = app
+        .http
+        .get(&url)
+        .bearer_auth(&no_scope.token)
+        .header("Samlet-Purpose", "Hjelp")
+        .header("Samlet-Legal-Basis", "x")
+        .send()
+        .await
+        .expect("req");
+    let p = problem(res, 403).await;
+    assert!(p["type"]
+        .as_str()
+        .unwrap_or("")
+        .ends_with("/no-support-scope"));
+    let res = app
+        .http
+        .get(&url)
+        .bearer_auth(&support.token)
+        .send()
+        .await
+        .expect("req");
+    problem(res, 400).await;
+    assert!(access_log(&app, &ola_c).await.is_empty());
+    let res = app
+        .http
+        .get(&url)
+        .bearer_auth(&support.token)
+        .header("Samlet-Purpose", "Brukerstøtte: innbygger ringte")
+        .header("Samlet-Legal-Basis", "Skatteforvaltningsloven")
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.expect("json");
+    assert_eq!(v["given"][0]["to_pid"], kari.as_str());
+    let log = access_log(&app, &ola_c).await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["purpose"], "Brukerstøtte: innbygger ringte");
+}
+
+#[tokio::test]
+async fn the_pages_give_and_revoke_a_mandate_and_answer_a_consent_without_javascript() {
+    let app = TestApp::spawn().await;
+    let (ola, kari) = (person(50), person(51));
+    let ola_c = app.login(&ola).await;
+    let page = app
+        .get_as(&ola_c, "/me/mandates")
+        .await
+        .text()
+        .await
+        .expect("html");
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("csrf")
+        .to_owned();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("to_pid", kari.as_str()),
+        ("scope", "health"),
+        ("scope", "tax"),
+        ("action", "read"),
+        ("valid_to", "2099-12-31"),
+    ];
+    let res = app
+        .http
+        .post(app.url("/me/mandates"))
+        .header(reqwest::header::COOKIE, &ola_c)
+        .form(&form)
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(res.status(), 303);
+    let given = app
+        .store
+        .representations_of_subject(ola.as_str())
+        .await
+        .expect("rows");
+    assert_eq!(given[0].scopes, vec!["health", "tax"]);
+    // Without the CSRF token: refused.
+    let res = app
+        .http
+        .post(app.url("/me/mandates"))
+        .header(reqwest::header::COOKIE, &ola_c)
+        .form(&[
+            ("csrf", "nope"),
+            ("to_pid", kari.as_str()),
+            ("scope", "all"),
+            ("action", "read"),
+        ])
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(res.status(), 403);
+    let res = app
+        .http
+        .post(app.url(&format!("/me/mandates/{}/revoke", given[0].id)))
+        .header(reqwest::header::COOKIE, &ola_c)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(res.status(), 303);
+    let again = app
+        .store
+        .representation(&given[0].id)
+        .await
+        .expect("row")
+        .expect("found");
+    assert!(again.revoked_at.is_some());
+    let res = app.get_as(&ola_c, "/me/consents").await;
+    assert_eq!(res.status(), 200);
+    assert!(res
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .starts_with("text/html"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// Random mandates between four people, random revocations and reads:
+    /// a read succeeds exactly when the policy's plain oracle says a valid
+    /// basis exists, and each success leaves exactly one new entry in the
+    /// represented person's access log; refusals leave none.
+    #[test]
+    fn every_allowed_read_is_logged_and_no_read_succeeds_without_a_basis(
+        ops in proptest::collection::vec((0usize..3, 0usize..4, 0usize..4, any::<bool>()), 1..14)
+    ) {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async move {
+            let app = TestApp::spawn().await;
+            let people: Vec<Pid> = (60..64).map(person).collect();
+            let mut cookies = Vec::new();
+            for p in &people { cookies.push(app.login(p).await); }
+            // (from, to, id, revoked)
+            let mut mandates: Vec<(usize, usize, String, bool)> = Vec::new();
+            let mut logged = [0usize; 4];
+            for (op, a, b, flag) in ops {
+                match op {
+                    0 if a != b => {
+                        let res = post_as(&app, &cookies[a], "/api/v1/me/mandates",
+                            &json!({"to_pid": people[b].as_str(), "scopes": ["all"], "actions": [if flag {"read"} else {"act"}]})).await;
+                        assert_eq!(res.status(), 201);
+                        let id = res.json::<Value>().await.expect("json")["id"].as_str().expect("id").to_owned();
+                        mandates.push((a, b, id, false));
+                    }
+                    1 if !mandates.is_empty() => {
+                        let i = (a * 4 + b) % mandates.len();
+                        let (from, _, id, revoked) = mandates[i].clone();
+                        let res = delete_as(&app, &cookies[from], &format!("/api/v1/me/mandates/{id}")).await;
+                        assert_eq!(res.status(), if revoked { 409 } else { 204 });
+                        mandates[i].3 = true;
+                    }
+                    _ => {
+                        let res = app.get_as(&cookies[b], &format!("/api/v1/represented/{}/overview", people[a].as_str())).await;
+                        let has_basis = a != b && mandates.iter().any(|(f, t, _, r)| *f == a && *t == b && !r);
+                        if has_basis {
+                            assert_eq!(res.status(), 200, "a valid mandate allows the read");
+                            logged[a] += 1;
+                        } else {
+                            assert_eq!(res.status(), 403, "no read without a valid basis");
+                        }
+                    }
+                }
+            }
+            for (i, c) in cookies.iter().enumerate() {
+                let entries = access_log(&app, c).await;
+                assert_eq!(entries.len(), logged[i], "person {i}: one log entry per allowed read");
+            }
+        });
+    }
+}
