@@ -19,7 +19,8 @@ pub(crate) const CASES: &str =
      FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE c.pid = $1 ORDER BY c.updated_at DESC";
 
 /// `$1` pid. Oldest first.
-pub(crate) const EVENTS: &str = "SELECT e.agency_id, e.case_id, e.status, e.at, e.note FROM case_events e \
+pub(crate) const EVENTS: &str =
+    "SELECT e.agency_id, e.case_id, e.status, e.at, e.note FROM case_events e \
      JOIN cases c ON c.agency_id = e.agency_id AND c.case_id = e.case_id \
      WHERE c.pid = $1 ORDER BY e.at, e.id";
 
@@ -38,7 +39,8 @@ pub(crate) const MESSAGE_COUNTS: &str =
     "SELECT COUNT(*), COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0) FROM messages WHERE pid = $1";
 
 /// `$1` pid, `$2` limit, `$3` offset. Newest first.
-pub(crate) const MESSAGES: &str = "SELECT m.message_id, m.subject, m.sent_at, m.read_at, a.org, a.name \
+pub(crate) const MESSAGES: &str =
+    "SELECT m.message_id, m.subject, m.sent_at, m.read_at, a.org, a.name \
      FROM messages m JOIN agencies a ON a.id = m.agency_id WHERE m.pid = $1 \
      ORDER BY m.sent_at DESC, m.message_id LIMIT $2 OFFSET $3";
 

@@ -155,9 +155,9 @@ impl ReadPool {
                     r.get(6)?,
                 ))
             })?;
-            let message_counts =
-                tx.prepare_cached(ov::MESSAGE_COUNTS)?
-                    .query_row([&pid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let message_counts = tx
+                .prepare_cached(ov::MESSAGE_COUNTS)?
+                .query_row([&pid], |r| Ok((r.get(0)?, r.get(1)?)))?;
             let messages = message_rows(tx, &pid, 0, limits.messages)?;
             Ok(OverviewRows {
                 cases,
@@ -221,16 +221,21 @@ fn message_rows(
     offset: i64,
     limit: i64,
 ) -> rusqlite::Result<Vec<ov::MessageRow>> {
-    rows(tx, ov::MESSAGES, rusqlite::params![pid, limit, offset], |r| {
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            time(r, 2)?,
-            opt_time(r, 3)?,
-            r.get(4)?,
-            r.get(5)?,
-        ))
-    })
+    rows(
+        tx,
+        ov::MESSAGES,
+        rusqlite::params![pid, limit, offset],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                time(r, 2)?,
+                opt_time(r, 3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        },
+    )
 }
 
 /// sqlx's text form of a timestamp in SQLite (RFC 3339, `T`, `+00:00`).
