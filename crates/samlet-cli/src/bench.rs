@@ -330,7 +330,23 @@ impl Latencies {
     }
 }
 
+impl Latencies {
+    fn absorb(&mut self, other: Latencies) {
+        self.samples.extend(other.samples);
+        self.elapsed += other.elapsed;
+    }
+}
+
+/// One keep-alive client per endpoint, reused across slices, so no slice
+/// pays for new connections.
+fn http_client(clients: usize) -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()?)
+}
+
 async fn load(
+    http: &reqwest::Client,
     base: &str,
     path: &'static str,
     name: &'static str,
@@ -338,9 +354,6 @@ async fn load(
     clients: usize,
     seconds: u64,
 ) -> anyhow::Result<Latencies> {
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(clients)
-        .build()?;
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     let start = Instant::now();
@@ -428,29 +441,42 @@ async fn overview(a: OverviewArgs) -> anyhow::Result<()> {
         cookies.push(format!("samlet_session={id}"));
     }
     let (base, server) = start_server(store.clone(), url).await?;
-    // Warm up, then baseline and measurement back to back.
-    load(
-        &base,
-        "/api/v1/me/overview",
-        "overview",
-        &cookies,
-        a.clients,
-        2,
-    )
-    .await?;
-    let health = load(&base, "/health", "/health", &[], a.clients, a.seconds).await?;
-    let over = load(
-        &base,
-        "/api/v1/me/overview",
-        "/api/v1/me/overview",
-        &cookies,
-        a.clients,
-        a.seconds,
-    )
-    .await?;
+    // Baseline and measurement alternate in one-second slices, so on a
+    // shared machine both see the same background load; warm up first.
+    let (health_http, over_http) = (http_client(a.clients)?, http_client(a.clients)?);
+    let health_load = |secs| {
+        load(
+            &health_http,
+            &base,
+            "/health",
+            "/health",
+            &[],
+            a.clients,
+            secs,
+        )
+    };
+    let over_load = |secs| {
+        load(
+            &over_http,
+            &base,
+            "/api/v1/me/overview",
+            "/api/v1/me/overview",
+            &cookies,
+            a.clients,
+            secs,
+        )
+    };
+    health_load(1).await?;
+    over_load(2).await?;
+    let mut health = health_load(1).await?;
+    let mut over = over_load(1).await?;
+    for _ in 1..a.seconds {
+        health.absorb(health_load(1).await?);
+        over.absorb(over_load(1).await?);
+    }
     server.abort();
     println!(
-        "overview reads on {backend}: {} persons x {} records, {} clients, {} s each",
+        "overview reads on {backend}: {} persons x {} records, {} clients, {} s each (alternating 1 s slices)",
         a.persons, a.records_per_person, a.clients, a.seconds
     );
     for l in [&health, &over] {
