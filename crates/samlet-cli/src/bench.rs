@@ -530,7 +530,7 @@ fn latency_svg(title: &str, rows: &[&Latencies]) -> String {
     const W: f64 = 720.0;
     const H: f64 = 420.0;
     const L: f64 = 60.0; // plot area left, right, top, bottom
-    const R: f64 = 700.0;
+    const R: f64 = 670.0;
     const T: f64 = 50.0;
     const B: f64 = 360.0;
     let colors = ["#6b7280", "#1e6fd9", "#b45309"];
@@ -542,7 +542,8 @@ fn latency_svg(title: &str, rows: &[&Latencies]) -> String {
     // Decades from 0.1 ms to the slowest sample.
     let (lo, hi) = (-1.0_f64, max_ms.log10().ceil().max(1.0));
     let x = |ms: f64| L + (ms.max(0.1).log10() - lo) / (hi - lo) * (R - L);
-    let y = |q: f64| B - q * (B - T);
+    // "Nines" scale: 0.9, 0.99 and 0.999 evenly spaced, so the tail shows.
+    let y = |q: f64| B - (-(1.0 - q).max(1e-3).log10()) / 3.0 * (B - T);
     let mut s = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" role="img" aria-labelledby="t"><title id="t">{title}</title><style>text{{font:12px sans-serif;fill:#1a1a1a}}</style><rect width="{W}" height="{H}" fill="#fff"/><text x="{L}" y="24" style="font-weight:bold">{title}</text>"##
     );
@@ -557,7 +558,7 @@ fn latency_svg(title: &str, rows: &[&Latencies]) -> String {
         ));
         d += 1;
     }
-    for q in [0.0, 0.5, 0.9, 0.99, 1.0] {
+    for q in [0.0, 0.5, 0.9, 0.99, 0.999] {
         let yy = y(q);
         s.push_str(&format!(
             r##"<line x1="{L}" y1="{yy:.1}" x2="{R}" y2="{yy:.1}" stroke="#e5e7eb"/><text x="{}" y="{:.1}" text-anchor="end">{q}</text>"##,
@@ -566,7 +567,7 @@ fn latency_svg(title: &str, rows: &[&Latencies]) -> String {
         ));
     }
     s.push_str(&format!(
-        r##"<text x="{}" y="{}" text-anchor="middle">latency (log scale)</text><text x="14" y="{}" transform="rotate(-90 14 {})" text-anchor="middle">fraction of requests</text>"##,
+        r##"<text x="{}" y="{}" text-anchor="middle">latency (log scale)</text><text x="14" y="{}" transform="rotate(-90 14 {})" text-anchor="middle">fraction of requests at most this fast</text>"##,
         (L + R) / 2.0,
         B + 34.0,
         (T + B) / 2.0,
@@ -582,9 +583,9 @@ fn latency_svg(title: &str, rows: &[&Latencies]) -> String {
         let mut sorted = l.samples.clone();
         sorted.sort();
         let n = sorted.len();
-        let points: Vec<String> = (0..=400)
+        let points: Vec<String> = (0..=300)
             .filter_map(|k| {
-                let q = f64::from(k) / 400.0;
+                let q = 1.0 - 10_f64.powf(-f64::from(k) / 100.0);
                 let idx = ((n as f64 * q) as usize).min(n.checked_sub(1)?);
                 Some(format!(
                     "{:.1},{:.1}",
@@ -614,6 +615,25 @@ fn latency_svg(title: &str, rows: &[&Latencies]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latency_plot_draws_each_endpoint_and_the_goal() {
+        let lat = |name, ms: &[u64]| Latencies {
+            name,
+            samples: ms.iter().map(|&m| Duration::from_micros(m * 100)).collect(),
+            elapsed: Duration::from_secs(1),
+        };
+        let h = lat("/health", &[10, 20, 30, 40, 900]);
+        let o = lat("/api/v1/me/overview", &[50, 60, 70, 80, 2500]);
+        let svg = latency_svg("t", &[&h, &o]);
+        if let Ok(path) = std::env::var("SAMLET_PLOT_SAMPLE") {
+            std::fs::write(path, &svg).unwrap();
+        }
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert!(svg.contains("goal: p99 ≤ 20 ms"));
+        assert!(svg.contains("/api/v1/me/overview: p50 6.00 ms"));
+        assert!(svg.ends_with("</svg>"));
+    }
 
     #[test]
     fn bench_persons_are_distinct_and_valid() {

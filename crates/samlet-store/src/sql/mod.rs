@@ -571,6 +571,7 @@ macro_rules! impl_store {
 
             async fn delete_session(&self, id_hash: &[u8]) -> $crate::Result<()> {
                 sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&self.writer).await?;
+                self.forget_session(id_hash);
                 Ok(())
             }
 

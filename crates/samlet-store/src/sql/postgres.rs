@@ -115,6 +115,11 @@ impl PostgresStore {
     }
 }
 
+impl PostgresStore {
+    /// Nothing cached: replicas share sessions through the database.
+    pub(crate) fn forget_session(&self, _id_hash: &[u8]) {}
+}
+
 crate::sql::impl_store!(PostgresStore, "postgres");
 crate::sql::foresight::impl_foresight_store!(PostgresStore);
 crate::sql::journeys::impl_journey_store!(PostgresStore);

@@ -9,7 +9,7 @@ use sqlx::sqlite::{
 };
 
 use crate::sql::overview::{MessageRow, OverviewRows};
-use crate::sql::sqlite_read::ReadPool;
+use crate::sql::sqlite_read::{ReadPool, SessionCache};
 use crate::Result;
 
 /// SQLite allows one writer at a time. Writes go through a one-connection
@@ -21,6 +21,7 @@ pub struct SqliteStore {
     pub(crate) writer: SqlitePool,
     /// The hot reads (overview, messages, sessions); see `sqlite_read`.
     pub(crate) hot: Arc<ReadPool>,
+    pub(crate) sessions: Arc<SessionCache>,
 }
 
 impl SqliteStore {
@@ -54,6 +55,7 @@ impl SqliteStore {
             reader,
             writer,
             hot,
+            sessions: Arc::default(),
         })
     }
 }
@@ -81,7 +83,20 @@ impl SqliteStore {
         id_hash: &[u8],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<crate::Session>> {
-        self.hot.session(id_hash, now).await
+        let (hit, generation) = self.sessions.get(id_hash, now);
+        if hit.is_some() {
+            return Ok(hit);
+        }
+        let found = self.hot.session(id_hash, now).await?;
+        if let Some(s) = &found {
+            self.sessions.put(id_hash, s, generation);
+        }
+        Ok(found)
+    }
+
+    /// After the row is gone: evict it, so logout takes effect at once.
+    pub(crate) fn forget_session(&self, id_hash: &[u8]) {
+        self.sessions.evict(id_hash);
     }
 }
 

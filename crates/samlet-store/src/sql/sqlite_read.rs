@@ -206,6 +206,63 @@ impl ReadPool {
     }
 }
 
+/// Sessions looked up in the last few seconds, so an overview costs one
+/// database read, not two. Only for SQLite: one process owns the file, so
+/// every logout passes through `SqliteStore::delete_session`, which evicts
+/// here before it returns (PostgreSQL replicas share sessions, so there is
+/// no cache there). Expiry is checked on every hit.
+#[derive(Debug, Default)]
+pub(crate) struct SessionCache {
+    inner: Mutex<SessionCacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct SessionCacheInner {
+    map: std::collections::HashMap<Vec<u8>, (Session, std::time::Instant)>,
+    /// Bumped by every eviction: a lookup that started before one must not
+    /// put back what was just removed.
+    generation: u64,
+}
+
+impl SessionCache {
+    const TTL: Duration = Duration::from_secs(5);
+    const CAPACITY: usize = 100_000;
+
+    /// A cached session that is still valid at `now`, and the generation to
+    /// pass to `put` otherwise.
+    pub(crate) fn get(&self, id_hash: &[u8], now: DateTime<Utc>) -> (Option<Session>, u64) {
+        let Ok(inner) = self.inner.lock() else {
+            return (None, u64::MAX);
+        };
+        let hit = inner.map.get(id_hash).and_then(|(s, at)| {
+            (at.elapsed() < Self::TTL && s.expires_at > now).then(|| s.clone())
+        });
+        (hit, inner.generation)
+    }
+
+    pub(crate) fn put(&self, id_hash: &[u8], session: &Session, generation: u64) {
+        if let Ok(mut inner) = self.inner.lock() {
+            if inner.generation != generation {
+                return;
+            }
+            if inner.map.len() >= Self::CAPACITY {
+                inner.map.clear();
+            }
+            inner.map.insert(
+                id_hash.to_vec(),
+                (session.clone(), std::time::Instant::now()),
+            );
+        }
+    }
+
+    pub(crate) fn evict(&self, id_hash: &[u8]) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.map.remove(id_hash);
+            inner.generation = inner.generation.wrapping_add(1);
+        }
+    }
+}
+
 fn rows<T, P: rusqlite::Params>(
     tx: &rusqlite::Transaction<'_>,
     sql: &str,
@@ -284,6 +341,28 @@ fn date(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_cache_honours_expiry_and_eviction() {
+        let now = Utc::now();
+        let s = Session {
+            pid: "p".into(),
+            csrf: "c".into(),
+            expires_at: now + chrono::Duration::hours(1),
+        };
+        let c = SessionCache::default();
+        let (miss, g) = c.get(b"a", now);
+        assert!(miss.is_none());
+        c.put(b"a", &s, g);
+        assert_eq!(c.get(b"a", now).0, Some(s.clone()));
+        assert_eq!(c.get(b"a", now + chrono::Duration::hours(2)).0, None);
+        // A lookup that raced with a logout does not resurrect the session.
+        let (_, g) = c.get(b"b", now);
+        c.evict(b"a");
+        assert_eq!(c.get(b"a", now).0, None);
+        c.put(b"b", &s, g);
+        assert_eq!(c.get(b"b", now).0, None);
+    }
 
     #[test]
     fn reads_timestamps_as_sqlx_writes_them() {
