@@ -631,7 +631,7 @@ mod tests {
         }
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert!(svg.contains("goal: p99 ≤ 20 ms"));
-        assert!(svg.contains("/api/v1/me/overview: p50 6.00 ms"));
+        assert!(svg.contains("/api/v1/me/overview: p50 7.00 ms"));
         assert!(svg.ends_with("</svg>"));
     }
 
