@@ -10,10 +10,12 @@
 pub(crate) mod access_log;
 pub(crate) mod foresight;
 pub(crate) mod journeys;
+pub(crate) mod overview;
 pub mod postgres;
 pub mod sqlite;
 // Representation and consent (issue 4).
 pub(crate) mod representation;
+mod sqlite_read;
 
 use samlet_domain::{CaseStatus, OrgNumber};
 
@@ -463,140 +465,13 @@ macro_rules! impl_store {
             }
 
             async fn overview(&self, pid: &str, limits: $crate::OverviewLimits) -> $crate::Result<$crate::Overview> {
-                use $crate::{BenefitView, CaseView, DeadlineView, StatusEvent};
-                use $crate::sql::{agency_ref, status};
-                let mut conn = self.reader.acquire().await?;
-
-                let rows: Vec<(i64, String, String, String, Option<String>, Option<String>, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, String, String)> =
-                    sqlx::query_as(
-                        "SELECT c.agency_id, c.case_id, c.title, c.status, c.service, c.url, c.opened_at, c.updated_at, a.org, a.name \
-                         FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE c.pid = $1 ORDER BY c.updated_at DESC",
-                    )
-                    .bind(pid)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                let mut cases = Vec::with_capacity(rows.len());
-                let mut keys = std::collections::HashMap::new();
-                let mut closed = 0;
-                for (agency_id, case_id, title, st, service, url, opened_at, updated_at, org, name) in rows {
-                    let st = status(&st)?;
-                    if !st.is_open() {
-                        closed += 1;
-                        if closed > limits.closed_cases {
-                            continue;
-                        }
-                    }
-                    keys.insert((agency_id, case_id.clone()), cases.len());
-                    cases.push(CaseView {
-                        agency: agency_ref(org, name),
-                        case_id,
-                        title,
-                        status: st,
-                        open: st.is_open(),
-                        service,
-                        url,
-                        opened_at,
-                        updated_at,
-                        timeline: Vec::new(),
-                    });
-                }
-                if !cases.is_empty() {
-                    let events: Vec<(i64, String, String, chrono::DateTime<chrono::Utc>, Option<String>)> = sqlx::query_as(
-                        "SELECT e.agency_id, e.case_id, e.status, e.at, e.note FROM case_events e \
-                         JOIN cases c ON c.agency_id = e.agency_id AND c.case_id = e.case_id \
-                         WHERE c.pid = $1 ORDER BY e.at, e.id",
-                    )
-                    .bind(pid)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                    for (agency_id, case_id, st, at, note) in events {
-                        if let Some(&i) = keys.get(&(agency_id, case_id)) {
-                            cases[i].timeline.push(StatusEvent { status: status(&st)?, at, note });
-                        }
-                    }
-                }
-                // Open cases first, each group newest change first (stable sort keeps that order).
-                cases.sort_by_key(|c| !c.open);
-
-                let rows: Vec<(String, String, chrono::NaiveDate, Option<chrono::DateTime<chrono::Utc>>, Option<String>, Option<String>, String, String)> =
-                    sqlx::query_as(
-                        "SELECT d.deadline_id, d.title, d.due_date, d.due_at, d.case_id, d.url, a.org, a.name \
-                         FROM deadlines d JOIN agencies a ON a.id = d.agency_id WHERE d.pid = $1 ORDER BY d.due_date, d.due_at, d.title",
-                    )
-                    .bind(pid)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                let deadlines = rows
-                    .into_iter()
-                    .map(|(deadline_id, title, due_date, due_at, case_id, url, org, name)| DeadlineView {
-                        agency: agency_ref(org, name),
-                        deadline_id,
-                        title,
-                        due_date,
-                        due_at,
-                        case_id,
-                        url,
-                        overdue: false,
-                    })
-                    .collect();
-
-                let rows: Vec<(String, String, i64, String, Option<chrono::NaiveDate>, String, String)> = sqlx::query_as(
-                    "SELECT b.benefit_id, b.name, b.amount_minor, b.currency, b.next_payment, a.org, a.name \
-                     FROM benefits b JOIN agencies a ON a.id = b.agency_id WHERE b.pid = $1 ORDER BY b.name",
-                )
-                .bind(pid)
-                .fetch_all(&mut *conn)
-                .await?;
-                let mut benefits: Vec<BenefitView> = rows
-                    .into_iter()
-                    .map(|(benefit_id, bname, amount_minor, currency, next_payment, org, name)| BenefitView {
-                        agency: agency_ref(org, name),
-                        benefit_id,
-                        name: bname,
-                        amount: samlet_domain::Money { minor: amount_minor }.to_string(),
-                        amount_minor,
-                        currency,
-                        next_payment,
-                    })
-                    .collect();
-                // Next payment first; benefits without a date last.
-                benefits.sort_by_key(|b| (b.next_payment.is_none(), b.next_payment));
-
-                let (total_messages, unread_messages): (i64, i64) = sqlx::query_as(
-                    "SELECT COUNT(*), COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0) FROM messages WHERE pid = $1",
-                )
-                .bind(pid)
-                .fetch_one(&mut *conn)
-                .await?;
-                drop(conn);
-                let messages = self.messages(pid, 0, limits.messages).await?;
-                Ok($crate::Overview { cases, deadlines, benefits, messages, unread_messages, total_messages })
+                // Each backend fetches the rows its fastest way (`overview_rows`);
+                // the SQL and the assembly are shared, see `sql::overview`.
+                self.overview_rows(pid, limits).await?.assemble(limits)
             }
 
             async fn messages(&self, pid: &str, offset: i64, limit: i64) -> $crate::Result<Vec<$crate::MessageView>> {
-                let rows: Vec<(String, String, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>, String, String)> =
-                    sqlx::query_as(
-                        "SELECT m.message_id, m.subject, m.sent_at, m.read_at, a.org, a.name \
-                         FROM messages m JOIN agencies a ON a.id = m.agency_id WHERE m.pid = $1 \
-                         ORDER BY m.sent_at DESC, m.message_id LIMIT $2 OFFSET $3",
-                    )
-                    .bind(pid)
-                    .bind(limit)
-                    .bind(offset)
-                    .fetch_all(&self.reader)
-                    .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(message_id, subject, sent_at, read_at, org, name)| $crate::MessageView {
-                        agency: $crate::sql::agency_ref(org, name),
-                        message_id,
-                        subject,
-                        body: None,
-                        sent_at,
-                        read: read_at.is_some(),
-                        read_at,
-                    })
-                    .collect())
+                Ok(self.message_rows(pid, offset, limit).await?.into_iter().map($crate::sql::overview::message_view).collect())
             }
 
             async fn open_message(
@@ -693,17 +568,12 @@ macro_rules! impl_store {
             }
 
             async fn session(&self, id_hash: &[u8], now: chrono::DateTime<chrono::Utc>) -> $crate::Result<Option<$crate::Session>> {
-                let row: Option<(String, String, chrono::DateTime<chrono::Utc>)> =
-                    sqlx::query_as("SELECT pid, csrf, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2")
-                        .bind(id_hash)
-                        .bind(now)
-                        .fetch_optional(&self.reader)
-                        .await?;
-                Ok(row.map(|(pid, csrf, expires_at)| $crate::Session { pid, csrf, expires_at }))
+                self.session_row(id_hash, now).await
             }
 
             async fn delete_session(&self, id_hash: &[u8]) -> $crate::Result<()> {
                 sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&self.writer).await?;
+                self.forget_session(id_hash);
                 Ok(())
             }
 

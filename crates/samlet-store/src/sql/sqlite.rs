@@ -1,12 +1,15 @@
 //! The embedded default: one SQLite file in WAL mode.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::sql::overview::{MessageRow, OverviewRows};
+use crate::sql::sqlite_read::{ReadPool, SessionCache};
 use crate::Result;
 
 /// SQLite allows one writer at a time. Writes go through a one-connection
@@ -16,12 +19,17 @@ use crate::Result;
 pub struct SqliteStore {
     pub(crate) reader: SqlitePool,
     pub(crate) writer: SqlitePool,
+    /// The hot reads (overview, messages, sessions); see `sqlite_read`.
+    pub(crate) hot: Arc<ReadPool>,
+    pub(crate) sessions: Arc<SessionCache>,
 }
 
 impl SqliteStore {
     /// Open (creating if missing) and migrate, e.g. `sqlite:///var/lib/samlet/samlet.db`.
     pub async fn open(url: &str) -> Result<Self> {
-        let opts = SqliteConnectOptions::from_str(url)?
+        let opts = SqliteConnectOptions::from_str(url)?;
+        let hot = Arc::new(ReadPool::new(opts.get_filename()));
+        let opts = opts
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // FULL: a commit is on disk when it returns, so an acknowledged
@@ -43,7 +51,52 @@ impl SqliteStore {
             .max_connections(readers)
             .connect_with(opts.pragma("mmap_size", "1073741824"))
             .await?;
-        Ok(Self { reader, writer })
+        Ok(Self {
+            reader,
+            writer,
+            hot,
+            sessions: Arc::default(),
+        })
+    }
+}
+
+impl SqliteStore {
+    pub(crate) async fn overview_rows(
+        &self,
+        pid: &str,
+        limits: crate::OverviewLimits,
+    ) -> Result<OverviewRows> {
+        self.hot.overview_rows(pid, limits).await
+    }
+
+    pub(crate) async fn message_rows(
+        &self,
+        pid: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<MessageRow>> {
+        self.hot.message_rows(pid, offset, limit).await
+    }
+
+    pub(crate) async fn session_row(
+        &self,
+        id_hash: &[u8],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<crate::Session>> {
+        let (hit, generation) = self.sessions.get(id_hash, now);
+        if hit.is_some() {
+            return Ok(hit);
+        }
+        let found = self.hot.session(id_hash, now).await?;
+        if let Some(s) = &found {
+            self.sessions.put(id_hash, s, generation);
+        }
+        Ok(found)
+    }
+
+    /// After the row is gone: evict it, so logout takes effect at once.
+    pub(crate) fn forget_session(&self, id_hash: &[u8]) {
+        self.sessions.evict(id_hash);
     }
 }
 

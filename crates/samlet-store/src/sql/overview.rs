@@ -1,0 +1,210 @@
+//! The citizen overview's SQL, written once for both backends, and the
+//! assembly of its rows into an [`Overview`].
+//!
+//! The backends differ only in how they fetch the rows: PostgreSQL through
+//! sqlx on one pooled connection, SQLite through a blocking reader pool in
+//! one read transaction (`sql::sqlite_read`, which says why). Both bind the
+//! same `$N` parameters, in order.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::sql::{agency_ref, status};
+use crate::{
+    BenefitView, CaseView, DeadlineView, MessageView, Overview, OverviewLimits, StatusEvent,
+};
+
+/// `$1` pid. Newest change first.
+pub(crate) const CASES: &str =
+    "SELECT c.agency_id, c.case_id, c.title, c.status, c.service, c.url, c.opened_at, c.updated_at, a.org, a.name \
+     FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE c.pid = $1 ORDER BY c.updated_at DESC";
+
+/// `$1` pid. Oldest first.
+pub(crate) const EVENTS: &str =
+    "SELECT e.agency_id, e.case_id, e.status, e.at, e.note FROM case_events e \
+     JOIN cases c ON c.agency_id = e.agency_id AND c.case_id = e.case_id \
+     WHERE c.pid = $1 ORDER BY e.at, e.id";
+
+/// `$1` pid.
+pub(crate) const DEADLINES: &str =
+    "SELECT d.deadline_id, d.title, d.due_date, d.due_at, d.case_id, d.url, a.org, a.name \
+     FROM deadlines d JOIN agencies a ON a.id = d.agency_id WHERE d.pid = $1 ORDER BY d.due_date, d.due_at, d.title";
+
+/// `$1` pid.
+pub(crate) const BENEFITS: &str =
+    "SELECT b.benefit_id, b.name, b.amount_minor, b.currency, b.next_payment, a.org, a.name \
+     FROM benefits b JOIN agencies a ON a.id = b.agency_id WHERE b.pid = $1 ORDER BY b.name";
+
+/// `$1` pid: (total, unread).
+pub(crate) const MESSAGE_COUNTS: &str =
+    "SELECT COUNT(*), COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0) FROM messages WHERE pid = $1";
+
+/// `$1` pid, `$2` limit, `$3` offset. Newest first.
+pub(crate) const MESSAGES: &str =
+    "SELECT m.message_id, m.subject, m.sent_at, m.read_at, a.org, a.name \
+     FROM messages m JOIN agencies a ON a.id = m.agency_id WHERE m.pid = $1 \
+     ORDER BY m.sent_at DESC, m.message_id LIMIT $2 OFFSET $3";
+
+/// `$1` id hash, `$2` now.
+pub(crate) const SESSION: &str =
+    "SELECT pid, csrf, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2";
+
+pub(crate) type CaseRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    String,
+    String,
+);
+pub(crate) type EventRow = (i64, String, String, DateTime<Utc>, Option<String>);
+pub(crate) type DeadlineRow = (
+    String,
+    String,
+    NaiveDate,
+    Option<DateTime<Utc>>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+pub(crate) type BenefitRow = (
+    String,
+    String,
+    i64,
+    String,
+    Option<NaiveDate>,
+    String,
+    String,
+);
+pub(crate) type MessageRow = (
+    String,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    String,
+    String,
+);
+
+/// Everything one overview reads, as rows.
+#[derive(Default)]
+pub(crate) struct OverviewRows {
+    pub cases: Vec<CaseRow>,
+    /// Events of the person's cases; may be left empty when there are no cases.
+    pub events: Vec<EventRow>,
+    pub deadlines: Vec<DeadlineRow>,
+    pub benefits: Vec<BenefitRow>,
+    /// (total, unread)
+    pub message_counts: (i64, i64),
+    pub messages: Vec<MessageRow>,
+}
+
+pub(crate) fn message_view(
+    (message_id, subject, sent_at, read_at, org, name): MessageRow,
+) -> MessageView {
+    MessageView {
+        agency: agency_ref(org, name),
+        message_id,
+        subject,
+        body: None,
+        sent_at,
+        read: read_at.is_some(),
+        read_at,
+    }
+}
+
+impl OverviewRows {
+    pub(crate) fn assemble(self, limits: OverviewLimits) -> crate::Result<Overview> {
+        let mut cases = Vec::with_capacity(self.cases.len());
+        let mut keys = std::collections::HashMap::new();
+        let mut closed = 0;
+        for (agency_id, case_id, title, st, service, url, opened_at, updated_at, org, name) in
+            self.cases
+        {
+            let st = status(&st)?;
+            if !st.is_open() {
+                closed += 1;
+                if closed > limits.closed_cases {
+                    continue;
+                }
+            }
+            keys.insert((agency_id, case_id.clone()), cases.len());
+            cases.push(CaseView {
+                agency: agency_ref(org, name),
+                case_id,
+                title,
+                status: st,
+                open: st.is_open(),
+                service,
+                url,
+                opened_at,
+                updated_at,
+                timeline: Vec::new(),
+            });
+        }
+        for (agency_id, case_id, st, at, note) in self.events {
+            if let Some(&i) = keys.get(&(agency_id, case_id)) {
+                cases[i].timeline.push(StatusEvent {
+                    status: status(&st)?,
+                    at,
+                    note,
+                });
+            }
+        }
+        // Open cases first, each group newest change first (stable sort keeps that order).
+        cases.sort_by_key(|c| !c.open);
+
+        let deadlines = self
+            .deadlines
+            .into_iter()
+            .map(
+                |(deadline_id, title, due_date, due_at, case_id, url, org, name)| DeadlineView {
+                    agency: agency_ref(org, name),
+                    deadline_id,
+                    title,
+                    due_date,
+                    due_at,
+                    case_id,
+                    url,
+                    overdue: false,
+                },
+            )
+            .collect();
+
+        let mut benefits: Vec<BenefitView> = self
+            .benefits
+            .into_iter()
+            .map(
+                |(benefit_id, bname, amount_minor, currency, next_payment, org, name)| {
+                    BenefitView {
+                        agency: agency_ref(org, name),
+                        benefit_id,
+                        name: bname,
+                        amount: samlet_domain::Money {
+                            minor: amount_minor,
+                        }
+                        .to_string(),
+                        amount_minor,
+                        currency,
+                        next_payment,
+                    }
+                },
+            )
+            .collect();
+        // Next payment first; benefits without a date last.
+        benefits.sort_by_key(|b| (b.next_payment.is_none(), b.next_payment));
+
+        let (total_messages, unread_messages) = self.message_counts;
+        Ok(Overview {
+            cases,
+            deadlines,
+            benefits,
+            messages: self.messages.into_iter().map(message_view).collect(),
+            unread_messages,
+            total_messages,
+        })
+    }
+}

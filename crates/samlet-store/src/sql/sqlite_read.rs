@@ -1,0 +1,380 @@
+//! SQLite's hot read path: the overview, message pages and session lookups
+//! on a small pool of blocking rusqlite connections.
+//!
+//! Why not sqlx here: sqlx runs every SQLite statement on the connection's
+//! own worker thread and hands each result back through a channel, so one
+//! overview (session, cases, events, deadlines, benefits, message count,
+//! messages, plus a ping per pool checkout) cost a dozen thread hand-offs.
+//! Profiling the overview bench on 2 cores showed the time going to futex
+//! wake-ups and context switches, not to SQLite. Here a whole read runs as
+//! one closure on tokio's blocking pool, inside one read transaction (so the
+//! overview is also one consistent snapshot): one hand-off per request.
+//! Writes stay on sqlx's single writer connection; these connections are
+//! `query_only`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use rusqlite::types::Type;
+use rusqlite::{Connection, OpenFlags, Row};
+
+use crate::sql::overview::{self as ov, OverviewRows};
+use crate::{OverviewLimits, Result, Session, StoreError};
+
+/// Blocking reader connections, opened on first use, at most `size` at once.
+pub(crate) struct ReadPool {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl std::fmt::Debug for ReadPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadPool")
+            .field("path", &self.path)
+            .field("size", &self.permits.available_permits())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReadPool {
+    /// Size: reads are CPU-bound once the pages are cached, so a few per
+    /// core; more would only queue inside SQLite and the scheduler.
+    pub(crate) fn new(path: &Path) -> Self {
+        let size = std::thread::available_parallelism()
+            .map(|n| n.get() * 2)
+            .unwrap_or(4);
+        Self {
+            path: path.to_owned(),
+            idle: Mutex::new(Vec::new()),
+            permits: Arc::new(tokio::sync::Semaphore::new(size)),
+        }
+    }
+
+    fn open(&self) -> rusqlite::Result<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.execute_batch(
+            "PRAGMA query_only = ON; PRAGMA cache_size = -65536; \
+             PRAGMA temp_store = memory; PRAGMA mmap_size = 1073741824;",
+        )?;
+        Ok(conn)
+    }
+
+    /// Run `f` on a pooled connection inside one read transaction.
+    async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| StoreError::Reader(e.to_string()))?;
+        let pool = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let pooled = pool.idle.lock().ok().and_then(|mut idle| idle.pop());
+            let mut conn = match pooled {
+                Some(c) => c,
+                None => pool.open()?,
+            };
+            let out = (|| {
+                let tx = conn.transaction()?;
+                let out = f(&tx)?;
+                tx.commit()?;
+                Ok::<_, rusqlite::Error>(out)
+            })();
+            // A connection that failed mid-read is dropped, not reused.
+            if out.is_ok() {
+                if let Ok(mut idle) = pool.idle.lock() {
+                    idle.push(conn);
+                }
+            }
+            Ok(out?)
+        })
+        .await
+        .map_err(|e| StoreError::Reader(e.to_string()))?
+    }
+
+    pub(crate) async fn overview_rows(
+        self: &Arc<Self>,
+        pid: &str,
+        limits: OverviewLimits,
+    ) -> Result<OverviewRows> {
+        let pid = pid.to_owned();
+        self.read(move |tx| {
+            let cases = rows(tx, ov::CASES, [&pid as &dyn rusqlite::ToSql], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    time(r, 6)?,
+                    time(r, 7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                ))
+            })?;
+            let events = if cases.is_empty() {
+                Vec::new()
+            } else {
+                rows(tx, ov::EVENTS, [&pid as &dyn rusqlite::ToSql], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, time(r, 3)?, r.get(4)?))
+                })?
+            };
+            let deadlines = rows(tx, ov::DEADLINES, [&pid as &dyn rusqlite::ToSql], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    date(r, 2)?,
+                    opt_time(r, 3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })?;
+            let benefits = rows(tx, ov::BENEFITS, [&pid as &dyn rusqlite::ToSql], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    opt_date(r, 4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })?;
+            let message_counts = tx
+                .prepare_cached(ov::MESSAGE_COUNTS)?
+                .query_row([&pid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let messages = message_rows(tx, &pid, 0, limits.messages)?;
+            Ok(OverviewRows {
+                cases,
+                events,
+                deadlines,
+                benefits,
+                message_counts,
+                messages,
+            })
+        })
+        .await
+    }
+
+    pub(crate) async fn message_rows(
+        self: &Arc<Self>,
+        pid: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<ov::MessageRow>> {
+        let pid = pid.to_owned();
+        self.read(move |tx| message_rows(tx, &pid, offset, limit))
+            .await
+    }
+
+    pub(crate) async fn session(
+        self: &Arc<Self>,
+        id_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Session>> {
+        let id_hash = id_hash.to_vec();
+        // Bound exactly as sqlx writes timestamps, so the text comparison holds.
+        let now = sqlx_time(now);
+        self.read(move |tx| {
+            let mut st = tx.prepare_cached(ov::SESSION)?;
+            let mut q = st.query(rusqlite::params![id_hash, now])?;
+            match q.next()? {
+                Some(r) => Ok(Some(Session {
+                    pid: r.get(0)?,
+                    csrf: r.get(1)?,
+                    expires_at: time(r, 2)?,
+                })),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+}
+
+/// Sessions looked up in the last few seconds, so an overview costs one
+/// database read, not two. Only for SQLite: one process owns the file, so
+/// every logout passes through `SqliteStore::delete_session`, which evicts
+/// here before it returns (PostgreSQL replicas share sessions, so there is
+/// no cache there). Expiry is checked on every hit.
+#[derive(Debug, Default)]
+pub(crate) struct SessionCache {
+    inner: Mutex<SessionCacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct SessionCacheInner {
+    map: std::collections::HashMap<Vec<u8>, (Session, std::time::Instant)>,
+    /// Bumped by every eviction: a lookup that started before one must not
+    /// put back what was just removed.
+    generation: u64,
+}
+
+impl SessionCache {
+    const TTL: Duration = Duration::from_secs(5);
+    const CAPACITY: usize = 100_000;
+
+    /// A cached session that is still valid at `now`, and the generation to
+    /// pass to `put` otherwise.
+    pub(crate) fn get(&self, id_hash: &[u8], now: DateTime<Utc>) -> (Option<Session>, u64) {
+        let Ok(inner) = self.inner.lock() else {
+            return (None, u64::MAX);
+        };
+        let hit = inner.map.get(id_hash).and_then(|(s, at)| {
+            (at.elapsed() < Self::TTL && s.expires_at > now).then(|| s.clone())
+        });
+        (hit, inner.generation)
+    }
+
+    pub(crate) fn put(&self, id_hash: &[u8], session: &Session, generation: u64) {
+        if let Ok(mut inner) = self.inner.lock() {
+            if inner.generation != generation {
+                return;
+            }
+            if inner.map.len() >= Self::CAPACITY {
+                inner.map.clear();
+            }
+            inner.map.insert(
+                id_hash.to_vec(),
+                (session.clone(), std::time::Instant::now()),
+            );
+        }
+    }
+
+    pub(crate) fn evict(&self, id_hash: &[u8]) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.map.remove(id_hash);
+            inner.generation = inner.generation.wrapping_add(1);
+        }
+    }
+}
+
+fn rows<T, P: rusqlite::Params>(
+    tx: &rusqlite::Transaction<'_>,
+    sql: &str,
+    params: P,
+    f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    tx.prepare_cached(sql)?.query_map(params, f)?.collect()
+}
+
+fn message_rows(
+    tx: &rusqlite::Transaction<'_>,
+    pid: &str,
+    offset: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<ov::MessageRow>> {
+    rows(
+        tx,
+        ov::MESSAGES,
+        rusqlite::params![pid, limit, offset],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                time(r, 2)?,
+                opt_time(r, 3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        },
+    )
+}
+
+/// sqlx's text form of a timestamp in SQLite (RFC 3339, `T`, `+00:00`).
+pub(crate) fn sqlx_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+/// Parse a timestamp as sqlx stores it, or SQLite's own `YYYY-MM-DD HH:MM:SS`.
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            NaiveDateTime::parse_from_str(s, "%F %T%.f")
+                .ok()
+                .map(|t| t.and_utc())
+        })
+}
+
+fn bad(i: usize, what: &str, s: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, Type::Text, format!("not {what}: {s:?}").into())
+}
+
+fn opt_time(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    r.get::<_, Option<String>>(i)?
+        .map(|s| parse_time(&s).ok_or_else(|| bad(i, "a timestamp", &s)))
+        .transpose()
+}
+
+fn time(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let s: String = r.get(i)?;
+    parse_time(&s).ok_or_else(|| bad(i, "a timestamp", &s))
+}
+
+fn opt_date(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    r.get::<_, Option<String>>(i)?
+        .map(|s| NaiveDate::parse_from_str(&s, "%F").map_err(|_| bad(i, "a date", &s)))
+        .transpose()
+}
+
+fn date(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+    let s: String = r.get(i)?;
+    NaiveDate::parse_from_str(&s, "%F").map_err(|_| bad(i, "a date", &s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_cache_honours_expiry_and_eviction() {
+        let now = Utc::now();
+        let s = Session {
+            pid: "p".into(),
+            csrf: "c".into(),
+            expires_at: now + chrono::Duration::hours(1),
+        };
+        let c = SessionCache::default();
+        let (miss, g) = c.get(b"a", now);
+        assert!(miss.is_none());
+        c.put(b"a", &s, g);
+        assert_eq!(c.get(b"a", now).0, Some(s.clone()));
+        assert_eq!(c.get(b"a", now + chrono::Duration::hours(2)).0, None);
+        // A lookup that raced with a logout does not resurrect the session.
+        let (_, g) = c.get(b"b", now);
+        c.evict(b"a");
+        assert_eq!(c.get(b"a", now).0, None);
+        c.put(b"b", &s, g);
+        assert_eq!(c.get(b"b", now).0, None);
+    }
+
+    #[test]
+    fn reads_timestamps_as_sqlx_writes_them() {
+        let t = DateTime::parse_from_rfc3339("2026-11-23T04:39:40.123456789+00:00")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap();
+        assert_eq!(parse_time(&sqlx_time(t)), Some(t));
+        let whole = DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap();
+        assert_eq!(sqlx_time(whole), "2026-01-02T03:04:05+00:00");
+        assert_eq!(parse_time("2026-01-02 03:04:05"), Some(whole));
+        assert_eq!(parse_time("yesterday"), None);
+    }
+}
