@@ -115,7 +115,7 @@ test('Ola gives and revokes a mandate without JavaScript', async () => {
     await page.locator('#f-to').fill(server.person('Ola').pid);
     await page.locator('#s-all').check();
     await page.getByRole('button', { name: 'Gi fullmakt' }).click();
-    assert.match(await text(page.getByTestId('error')), /yourself/);
+    assert.match(await text(page.getByTestId('error')), /til deg selv/);
   } finally {
     await context.close();
   }

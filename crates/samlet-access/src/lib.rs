@@ -439,6 +439,43 @@ impl DenyReason {
     }
 }
 
+impl DenyReason {
+    /// The same sentence in bokmål, for the citizen's pages.
+    pub fn text_nb(&self) -> String {
+        match self {
+            Self::NoBasis => {
+                "Du har ingen fullmakt, vergemål eller foreldreansvar for denne personen.".into()
+            }
+            Self::OwnData => "Dette er dine egne opplysninger: se dem under /me.".into(),
+            Self::NotYetValid => "Fullmakten gjelder ikke ennå.".into(),
+            Self::Expired => "Fullmakten har utløpt.".into(),
+            Self::Revoked => "Fullmakten er trukket tilbake.".into(),
+            Self::ChildCameOfAge => "Foreldreansvaret opphørte da barnet ble myndig.".into(),
+            Self::ActionNotGranted => "Fullmakten gir ikke lov til denne handlingen.".into(),
+            Self::ConsentMissing => {
+                "Personen er ikke spurt om samtykke til å dele disse opplysningene med dere.".into()
+            }
+            Self::ConsentPending => "Personen har ikke svart på samtykkeforespørselen ennå.".into(),
+            Self::ConsentDeclined => "Personen avslo samtykkeforespørselen.".into(),
+            Self::ConsentRevoked => "Personen har trukket samtykket tilbake.".into(),
+            Self::ConsentExpired => "Samtykket har utløpt.".into(),
+            Self::CategoryNotCovered => "Samtykket dekker ikke denne typen opplysninger.".into(),
+            Self::GiverTooYoung { min } => {
+                format!("Du må være minst {min} år for å gi fullmakt.")
+            }
+            Self::RepresentativeTooYoung { min } => {
+                format!("Den som får fullmakt, må være minst {min} år.")
+            }
+            Self::MandateToSelf => "Du kan ikke gi fullmakt til deg selv.".into(),
+            Self::NoScopes => "Velg minst ett område eller en tjeneste fullmakten gjelder.".into(),
+            Self::NoActions => "Velg minst én handling (se eller handle).".into(),
+            Self::BadPeriod => "Sluttdatoen må være etter startdatoen og frem i tid.".into(),
+            Self::NoSupportScope => "Tokenet mangler tilgangen til brukerstøtteoppslag.".into(),
+            Self::NoPurpose => "Oppgi formål og rettslig grunnlag for oppslaget.".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Allow(Basis),

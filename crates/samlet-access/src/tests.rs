@@ -417,3 +417,38 @@ proptest! {
         prop_assert_eq!(covered, expected);
     }
 }
+
+#[test]
+fn every_refusal_has_a_bokmal_sentence_of_its_own() {
+    let all = [
+        DenyReason::NoBasis,
+        DenyReason::OwnData,
+        DenyReason::NotYetValid,
+        DenyReason::Expired,
+        DenyReason::Revoked,
+        DenyReason::ChildCameOfAge,
+        DenyReason::ActionNotGranted,
+        DenyReason::ConsentMissing,
+        DenyReason::ConsentPending,
+        DenyReason::ConsentDeclined,
+        DenyReason::ConsentRevoked,
+        DenyReason::ConsentExpired,
+        DenyReason::CategoryNotCovered,
+        DenyReason::GiverTooYoung { min: 15 },
+        DenyReason::RepresentativeTooYoung { min: 18 },
+        DenyReason::MandateToSelf,
+        DenyReason::NoScopes,
+        DenyReason::NoActions,
+        DenyReason::BadPeriod,
+        DenyReason::NoSupportScope,
+        DenyReason::NoPurpose,
+    ];
+    for r in &all {
+        let (nb, en) = (r.text_nb(), r.text());
+        assert!(!nb.is_empty(), "{}: no bokmål text", r.code());
+        assert_ne!(nb, en, "{}: bokmål text is the English one", r.code());
+    }
+    assert!(DenyReason::GiverTooYoung { min: 15 }
+        .text_nb()
+        .contains("15"));
+}

@@ -33,6 +33,10 @@ pub struct ApiError {
     pub pointer: Option<String>,
     /// Extra headers, e.g. `WWW-Authenticate` or `Retry-After`.
     pub www_authenticate: Option<&'static str>,
+    /// The detail in bokmål, for web pages, when the source has one (the API speaks English).
+    /// Boxed so errors stay small (clippy's `result_large_err`).
+    #[allow(clippy::box_collection)]
+    pub detail_nb: Option<Box<String>>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -51,6 +55,21 @@ impl ApiError {
             detail: detail.into(),
             pointer: None,
             www_authenticate: None,
+            detail_nb: None,
+        }
+    }
+
+    /// Adds the bokmål form of the detail, shown on bokmål (and Danish) pages.
+    pub fn with_detail_nb(mut self, detail: impl Into<String>) -> Self {
+        self.detail_nb = Some(Box::new(detail.into()));
+        self
+    }
+
+    /// The detail in the page's language: bokmål when there is one and the page is not English.
+    pub fn detail_in(&self, lang: crate::i18n::Lang) -> &str {
+        match (&self.detail_nb, lang) {
+            (Some(nb), crate::i18n::Lang::Nb | crate::i18n::Lang::Da) => nb.as_str(),
+            _ => &self.detail,
         }
     }
 

@@ -197,7 +197,7 @@ impl IntoResponse for WebError {
                     heading,
                     "/",
                     None,
-                    context! { heading, detail => e.detail.clone() },
+                    context! { heading, detail => e.detail_in(lang) },
                 ),
             )
             .ok()

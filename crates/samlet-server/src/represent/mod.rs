@@ -98,6 +98,7 @@ pub fn denied(reason: &DenyReason) -> ApiError {
         "Not allowed",
         reason.text(),
     )
+    .with_detail_nb(reason.text_nb())
 }
 
 /// A stored representation as the policy sees it. Fails closed: an unknown
