@@ -99,6 +99,11 @@ pub struct OverviewArgs {
     /// directory for PostgreSQL and temporary data).
     #[arg(long, alias = "svg")]
     plot: Option<PathBuf>,
+    /// Run the server inside the bench's own process and runtime instead of
+    /// as a separate `samlet serve` process (faster to start, but client and
+    /// server then share one scheduler, which no real deployment does).
+    #[arg(long)]
+    in_process: bool,
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -212,6 +217,89 @@ async fn start_server(
     Ok((format!("http://{addr}"), h))
 }
 
+/// The server under measurement.
+enum Server {
+    InProcess(tokio::task::JoinHandle<anyhow::Result<()>>),
+    Child(tokio::process::Child),
+}
+
+impl Server {
+    fn pid(&self) -> Option<u32> {
+        match self {
+            Server::InProcess(_) => None,
+            Server::Child(c) => c.id(),
+        }
+    }
+
+    async fn stop(self) {
+        match self {
+            Server::InProcess(h) => h.abort(),
+            Server::Child(mut c) => {
+                let _ = c.kill().await;
+            }
+        }
+    }
+}
+
+/// Start `samlet serve --dev` (this same binary) on a free loopback port
+/// and wait until it answers `/ready`. Its log goes to a file beside the
+/// data (or the temp dir), not to the bench's terminal.
+async fn spawn_serve(
+    target: &Target,
+    url: &str,
+) -> anyhow::Result<(String, tokio::process::Child)> {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let addr = probe.local_addr()?;
+    drop(probe);
+    let exe = std::env::current_exe().context("finding the samlet binary")?;
+    let log_path = match &target.data_dir {
+        Some(d) => d.join("bench-server.log"),
+        None => std::env::temp_dir().join("samlet-bench-server.log"),
+    };
+    let log = std::fs::File::create(&log_path)
+        .with_context(|| format!("creating {}", log_path.display()))?;
+    let mut cmd = tokio::process::Command::new(exe);
+    cmd.arg("serve")
+        .arg("--listen")
+        .arg(addr.to_string())
+        .arg("--dev")
+        .env("SAMLET_DATABASE_URL", url)
+        .env_remove("SAMLET_DATA_DIR")
+        .env(
+            "SAMLET_SECRET",
+            "bench-secret-only-for-the-overview-benchmark",
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .kill_on_drop(true);
+    if let Some(d) = &target.data_dir {
+        cmd.arg("--data-dir").arg(d);
+    }
+    let mut child = cmd.spawn().context("starting samlet serve")?;
+    let base = format!("http://{addr}");
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            anyhow::bail!(
+                "samlet serve exited with {status} before it was ready; see {}",
+                log_path.display()
+            );
+        }
+        if let Ok(r) = http.get(format!("{base}/ready")).send().await {
+            if r.status().is_success() {
+                return Ok((base, child));
+            }
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "samlet serve was not ready within 60 s; see {}",
+            log_path.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn bar(len: u64, msg: &str) -> ProgressBar {
     let pb = ProgressBar::new(len);
     pb.set_style(
@@ -320,6 +408,8 @@ struct Latencies {
     name: &'static str,
     samples: Vec<Duration>,
     elapsed: Duration,
+    /// CPU time the server process spent during the measurement, when known.
+    server_cpu: Option<Duration>,
 }
 
 impl Latencies {
@@ -339,60 +429,158 @@ impl Latencies {
     fn absorb(&mut self, other: Latencies) {
         self.samples.extend(other.samples);
         self.elapsed += other.elapsed;
+        self.server_cpu = match (self.server_cpu, other.server_cpu) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        };
+    }
+
+    /// Server CPU time per request, in microseconds.
+    fn cpu_per_request_us(&self) -> Option<f64> {
+        let n = self.samples.len().max(1) as f64;
+        self.server_cpu.map(|c| c.as_secs_f64() * 1e6 / n)
     }
 }
 
-/// One keep-alive client per endpoint, reused across slices, so no slice
-/// pays for new connections.
-fn http_client(clients: usize) -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .pool_max_idle_per_host(clients)
-        .build()?)
+/// One keep-alive HTTP/1.1 connection of the load generator.
+///
+/// The generator speaks to hyper's connection API directly, not through
+/// reqwest: reqwest's pool, redirect and decompression layers cost about a
+/// third of a core at these rates on a 2-core machine, CPU the server under
+/// test then lacks. Each connection is driven inside its client's own task,
+/// so a response wakes one task, as with a real client process.
+struct Conn {
+    sender: hyper::client::conn::http1::SendRequest<http_body_util::Empty<hyper::body::Bytes>>,
+    driver: std::pin::Pin<
+        Box<
+            hyper::client::conn::http1::Connection<
+                hyper_util::rt::TokioIo<tokio::net::TcpStream>,
+                http_body_util::Empty<hyper::body::Bytes>,
+            >,
+        >,
+    >,
 }
 
+impl Conn {
+    async fn open(addr: std::net::SocketAddr) -> anyhow::Result<Self> {
+        let tcp = tokio::net::TcpStream::connect(addr).await?;
+        tcp.set_nodelay(true)?;
+        let (sender, driver) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tcp)).await?;
+        Ok(Self {
+            sender,
+            driver: Box::pin(driver),
+        })
+    }
+
+    /// GET `path`, read the whole body; fails on a non-2xx answer.
+    async fn get(&mut self, path: &str, cookie: Option<&str>) -> anyhow::Result<()> {
+        use http_body_util::BodyExt;
+        let mut req = hyper::Request::get(path).header("host", "127.0.0.1");
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let req = req.body(http_body_util::Empty::new())?;
+        let Conn { sender, driver } = self;
+        let work = async {
+            let r = sender.send_request(req).await?;
+            let status = r.status();
+            r.into_body().collect().await?;
+            anyhow::ensure!(status.is_success(), "{path} answered {status}");
+            Ok(())
+        };
+        tokio::select! {
+            out = work => out,
+            end = driver.as_mut() => {
+                end?;
+                anyhow::bail!("the server closed the connection")
+            }
+        }
+    }
+}
+
+/// `clients` keep-alive connections per endpoint, reused across slices, so
+/// no slice pays for new connections.
+async fn connections(addr: std::net::SocketAddr, clients: usize) -> anyhow::Result<Vec<Conn>> {
+    let mut out = Vec::with_capacity(clients);
+    for _ in 0..clients {
+        out.push(Conn::open(addr).await?);
+    }
+    Ok(out)
+}
+
+/// Every connection sends requests back to back for `seconds` (a closed
+/// loop, like 64 browsers each waiting for their answer).
 async fn load(
-    http: &reqwest::Client,
-    base: &str,
+    conns: &mut Vec<Conn>,
     path: &'static str,
     name: &'static str,
-    cookies: &[String],
-    clients: usize,
+    cookies: &Arc<Vec<String>>,
     seconds: u64,
 ) -> anyhow::Result<Latencies> {
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     let start = Instant::now();
-    for c in 0..clients {
-        let (http, stop, url) = (http.clone(), stop.clone(), format!("{base}{path}"));
-        let cookies = cookies.to_vec();
+    for (c, mut conn) in conns.drain(..).enumerate() {
+        let (stop, cookies) = (stop.clone(), cookies.clone());
         tasks.push(tokio::spawn(async move {
             let mut rng = rand::rngs::StdRng::seed_from_u64(c as u64);
             let mut out = Vec::new();
             while !stop.load(Ordering::Relaxed) {
-                let mut req = http.get(&url);
-                if !cookies.is_empty() {
-                    req = req.header("cookie", &cookies[rng.gen_range(0..cookies.len())]);
-                }
+                let cookie = (!cookies.is_empty())
+                    .then(|| cookies[rng.gen_range(0..cookies.len())].as_str());
                 let t = Instant::now();
-                let r = req.send().await?;
-                anyhow::ensure!(r.status().is_success(), "{} answered {}", url, r.status());
-                r.bytes().await?;
+                conn.get(path, cookie).await?;
                 out.push(t.elapsed());
             }
-            Ok(out)
+            Ok::<_, anyhow::Error>((conn, out))
         }));
     }
     tokio::time::sleep(Duration::from_secs(seconds)).await;
     stop.store(true, Ordering::Relaxed);
     let mut samples = Vec::new();
     for t in tasks {
-        samples.extend(t.await??);
+        let (conn, out) = t.await??;
+        conns.push(conn);
+        samples.extend(out);
     }
     Ok(Latencies {
         name,
         samples,
         elapsed: start.elapsed(),
+        server_cpu: None,
     })
+}
+
+/// User plus system CPU time of process `pid` so far (Linux `/proc`), for
+/// the server's CPU cost per request: a figure that, unlike latency, holds
+/// steady when other work shares the machine.
+fn process_cpu(pid: Option<u32>) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid?)).ok()?;
+    // Fields after the parenthesised command name; utime and stime are the
+    // 14th and 15th fields of the whole line, in clock ticks (100 per second
+    // on Linux).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// [`load`], with the server process's CPU time over the slice.
+async fn measured(
+    server_pid: Option<u32>,
+    conns: &mut Vec<Conn>,
+    path: &'static str,
+    cookies: &Arc<Vec<String>>,
+    seconds: u64,
+) -> anyhow::Result<Latencies> {
+    let before = process_cpu(server_pid);
+    let mut l = load(conns, path, path, cookies, seconds).await?;
+    l.server_cpu = match (before, process_cpu(server_pid)) {
+        (Some(a), Some(b)) => Some(b.saturating_sub(a)),
+        _ => None,
+    };
+    Ok(l)
 }
 
 async fn overview(a: OverviewArgs) -> anyhow::Result<()> {
@@ -431,9 +619,11 @@ async fn overview(a: OverviewArgs) -> anyhow::Result<()> {
     }
     // Sessions for 1,000 random persons: the clients read different overviews.
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let persons: Vec<Pid> = (0..1000)
+        .map(|_| bench_person(rng.gen_range(0..a.persons)))
+        .collect();
     let mut cookies = Vec::new();
-    for _ in 0..1000 {
-        let pid = bench_person(rng.gen_range(0..a.persons));
+    for pid in &persons {
         let id = samlet_server::auth::random_token("");
         let s = Session {
             pid: pid.to_string(),
@@ -445,41 +635,69 @@ async fn overview(a: OverviewArgs) -> anyhow::Result<()> {
             .await?;
         cookies.push(format!("samlet_session={id}"));
     }
-    let (base, server) = start_server(store.clone(), url).await?;
+    // The store's own cost of one overview, on this thread, as a yardstick
+    // for what the HTTP layers add.
+    // Measured over the same persons as the clients read, after one pass
+    // to bring their pages into the cache.
+    let direct = {
+        for pid in &persons {
+            store.overview(pid.as_str(), Default::default()).await?;
+        }
+        let t = Instant::now();
+        for pid in persons.iter().chain(&persons) {
+            store.overview(pid.as_str(), Default::default()).await?;
+        }
+        t.elapsed() / (2 * persons.len() as u32)
+    };
+    // The server runs as its own `samlet serve` process, as in production,
+    // so that the load generator's tasks do not queue in the server's
+    // scheduler and the server runs with the runtime `serve` really uses.
+    let (base, server) = if a.in_process {
+        let (base, h) = start_server(store.clone(), url).await?;
+        (base, Server::InProcess(h))
+    } else {
+        let (base, child) = spawn_serve(&a.target, &url).await?;
+        (base, Server::Child(child))
+    };
     // Baseline and measurement alternate in one-second slices, so on a
     // shared machine both see the same background load; warm up first.
-    let (health_http, over_http) = (http_client(a.clients)?, http_client(a.clients)?);
-    let health_load = |secs| {
-        load(
-            &health_http,
-            &base,
-            "/health",
-            "/health",
-            &[],
-            a.clients,
-            secs,
-        )
-    };
-    let over_load = |secs| {
-        load(
-            &over_http,
-            &base,
-            "/api/v1/me/overview",
-            "/api/v1/me/overview",
-            &cookies,
-            a.clients,
-            secs,
-        )
-    };
-    health_load(1).await?;
-    over_load(2).await?;
-    let mut health = health_load(1).await?;
-    let mut over = over_load(1).await?;
-    for _ in 1..a.seconds {
-        health.absorb(health_load(1).await?);
-        over.absorb(over_load(1).await?);
-    }
-    server.abort();
+    let addr: std::net::SocketAddr = base
+        .trim_start_matches("http://")
+        .parse()
+        .context("server address")?;
+    let pid = server.pid();
+    let seconds = a.seconds;
+    let clients = a.clients;
+    // The load generator gets a runtime of its own on one thread: as a
+    // separate client process would, it then neither shares the server's
+    // scheduler (in-process mode) nor adds more runnable threads than the
+    // two cores can take turns on without long waits.
+    let (health, over) = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        rt.block_on(async move {
+            let (mut health_conns, mut over_conns) = (
+                connections(addr, clients).await?,
+                connections(addr, clients).await?,
+            );
+            let (no_cookies, cookies) = (Arc::new(Vec::new()), Arc::new(cookies));
+            let health_path = "/health";
+            let over_path = "/api/v1/me/overview";
+            load(&mut health_conns, health_path, health_path, &no_cookies, 1).await?;
+            load(&mut over_conns, over_path, over_path, &cookies, 2).await?;
+            let mut health = measured(pid, &mut health_conns, health_path, &no_cookies, 1).await?;
+            let mut over = measured(pid, &mut over_conns, over_path, &cookies, 1).await?;
+            for _ in 1..seconds {
+                health.absorb(measured(pid, &mut health_conns, health_path, &no_cookies, 1).await?);
+                over.absorb(measured(pid, &mut over_conns, over_path, &cookies, 1).await?);
+            }
+            Ok::<_, anyhow::Error>((health, over))
+        })
+    })
+    .join()
+    .map_err(|_| anyhow::anyhow!("the load generator panicked"))??;
+    server.stop().await;
     println!(
         "overview reads on {backend}: {} persons x {} records, {} clients, {} s each (alternating 1 s slices)",
         a.persons, a.records_per_person, a.clients, a.seconds
@@ -492,6 +710,13 @@ async fn overview(a: OverviewArgs) -> anyhow::Result<()> {
             l.pct(0.99).as_secs_f64() * 1e3,
             l.rps()
         );
+    }
+    println!(
+        "  baseline: Store::overview on one thread, {:.0} µs per overview",
+        direct.as_secs_f64() * 1e6
+    );
+    if let (Some(h), Some(o)) = (health.cpu_per_request_us(), over.cpu_per_request_us()) {
+        println!("  server CPU per request: /health {h:.0} µs, overview {o:.0} µs");
     }
     let ratio = over.rps() / health.rps();
     println!("  ratio overview/health req/s: {ratio:.2}");
@@ -627,6 +852,7 @@ mod tests {
             name,
             samples: ms.iter().map(|&m| Duration::from_micros(m * 100)).collect(),
             elapsed: Duration::from_secs(1),
+            server_cpu: Some(Duration::from_millis(5)),
         };
         let h = lat("/health", &[10, 20, 30, 40, 900]);
         let o = lat("/api/v1/me/overview", &[50, 60, 70, 80, 2500]);
@@ -638,6 +864,39 @@ mod tests {
         assert!(svg.contains("goal: p99 ≤ 20 ms"));
         assert!(svg.contains("/api/v1/me/overview: p50 7.00 ms"));
         assert!(svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn cpu_per_request_divides_the_server_time_by_the_requests() {
+        let mut a = Latencies {
+            name: "x",
+            samples: vec![Duration::from_millis(1); 100],
+            elapsed: Duration::from_secs(1),
+            server_cpu: Some(Duration::from_millis(20)),
+        };
+        assert_eq!(a.cpu_per_request_us(), Some(200.0));
+        a.absorb(Latencies {
+            name: "x",
+            samples: vec![Duration::from_millis(1); 100],
+            elapsed: Duration::from_secs(1),
+            server_cpu: None,
+        });
+        assert_eq!(
+            a.cpu_per_request_us(),
+            None,
+            "unknown once a slice is unknown"
+        );
+        // This process's own CPU time is readable and grows.
+        let me = Some(std::process::id());
+        let before = process_cpu(me).unwrap();
+        let t = Instant::now();
+        let mut x = 0u64;
+        while t.elapsed() < Duration::from_millis(60) {
+            x = x.wrapping_mul(31).wrapping_add(7);
+        }
+        assert!(x != 1 || before > Duration::ZERO);
+        assert!(process_cpu(me).unwrap() > before);
+        assert_eq!(process_cpu(Some(u32::MAX)), None);
     }
 
     #[test]
