@@ -38,9 +38,6 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    /// A blocking read could not run (the runtime is shutting down, or it panicked).
-    #[error("database read failed: {0}")]
-    Reader(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("an agency with organisation number {0} is already registered")]

@@ -34,6 +34,25 @@ pub(crate) const BENEFITS: &str =
     "SELECT b.benefit_id, b.name, b.amount_minor, b.currency, b.next_payment, a.org, a.name \
      FROM benefits b JOIN agencies a ON a.id = b.agency_id WHERE b.pid = $1 ORDER BY b.name";
 
+/// SQLite's forms of [`CASES`], [`DEADLINES`], [`BENEFITS`] and
+/// [`MESSAGES`]: the same rows, in the same order, but with the agency's id
+/// in place of its organisation number and name, which the SQLite reader
+/// takes from its in-memory agency table (`sqlite_read::AgencyNames`) instead
+/// of a join per row: a fifth of an overview's B-tree searches.
+pub(crate) const SQLITE_CASES: &str =
+    "SELECT c.agency_id, c.case_id, c.title, c.status, c.service, c.url, c.opened_at, c.updated_at \
+     FROM cases c WHERE c.pid = $1 ORDER BY c.updated_at DESC";
+pub(crate) const SQLITE_DEADLINES: &str =
+    "SELECT d.deadline_id, d.title, d.due_date, d.due_at, d.case_id, d.url, d.agency_id \
+     FROM deadlines d WHERE d.pid = $1 ORDER BY d.due_date, d.due_at, d.title";
+pub(crate) const SQLITE_BENEFITS: &str =
+    "SELECT b.benefit_id, b.name, b.amount_minor, b.currency, b.next_payment, b.agency_id \
+     FROM benefits b WHERE b.pid = $1 ORDER BY b.name";
+pub(crate) const SQLITE_MESSAGES: &str =
+    "SELECT m.message_id, m.subject, m.sent_at, m.read_at, m.agency_id \
+     FROM messages m WHERE m.pid = $1 \
+     ORDER BY m.sent_at DESC, m.message_id LIMIT $2 OFFSET $3";
+
 /// `$1` pid: (total, unread).
 pub(crate) const MESSAGE_COUNTS: &str =
     "SELECT COUNT(*), COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0) FROM messages WHERE pid = $1";
