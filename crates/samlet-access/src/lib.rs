@@ -476,6 +476,51 @@ impl DenyReason {
     }
 }
 
+impl DenyReason {
+    /// The same sentence in Danish, for the citizen's pages in Danish.
+    pub fn text_da(&self) -> String {
+        match self {
+            Self::NoBasis => {
+                "Du har ingen fuldmagt, intet værgemål og ingen forældremyndighed over denne person."
+                    .into()
+            }
+            Self::OwnData => "Dette er dine egne oplysninger: se dem under /me.".into(),
+            Self::NotYetValid => "Fuldmagten gælder endnu ikke.".into(),
+            Self::Expired => "Fuldmagten er udløbet.".into(),
+            Self::Revoked => "Fuldmagten er tilbagekaldt.".into(),
+            Self::ChildCameOfAge => "Forældremyndigheden ophørte, da barnet blev myndigt.".into(),
+            Self::ActionNotGranted => "Fuldmagten giver ikke lov til denne handling.".into(),
+            Self::ConsentMissing => {
+                "Personen er ikke blevet spurgt om samtykke til at dele disse oplysninger med jer."
+                    .into()
+            }
+            Self::ConsentPending => {
+                "Personen har endnu ikke svaret på anmodningen om samtykke.".into()
+            }
+            Self::ConsentDeclined => "Personen har afvist anmodningen om samtykke.".into(),
+            Self::ConsentRevoked => "Personen har trukket samtykket tilbage.".into(),
+            Self::ConsentExpired => "Samtykket er udløbet.".into(),
+            Self::CategoryNotCovered => "Samtykket omfatter ikke denne type oplysninger.".into(),
+            Self::GiverTooYoung { min } => {
+                format!("Du skal være mindst {min} år for at give en fuldmagt.")
+            }
+            Self::RepresentativeTooYoung { min } => {
+                format!("Den, der får fuldmagten, skal være mindst {min} år.")
+            }
+            Self::MandateToSelf => "Du kan ikke give en fuldmagt til dig selv.".into(),
+            Self::NoScopes => {
+                "Vælg mindst ét område eller én tjeneste, som fuldmagten gælder.".into()
+            }
+            Self::NoActions => "Vælg mindst én handling (se eller handle).".into(),
+            Self::BadPeriod => {
+                "Slutdatoen skal ligge efter startdatoen og ude i fremtiden.".into()
+            }
+            Self::NoSupportScope => "Tokenet mangler adgangen til opslag i brugersupport.".into(),
+            Self::NoPurpose => "Angiv formål og retsgrundlag for opslaget.".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Allow(Basis),

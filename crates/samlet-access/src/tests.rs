@@ -418,9 +418,8 @@ proptest! {
     }
 }
 
-#[test]
-fn every_refusal_has_a_bokmal_sentence_of_its_own() {
-    let all = [
+fn all_reasons() -> Vec<DenyReason> {
+    vec![
         DenyReason::NoBasis,
         DenyReason::OwnData,
         DenyReason::NotYetValid,
@@ -442,8 +441,12 @@ fn every_refusal_has_a_bokmal_sentence_of_its_own() {
         DenyReason::BadPeriod,
         DenyReason::NoSupportScope,
         DenyReason::NoPurpose,
-    ];
-    for r in &all {
+    ]
+}
+
+#[test]
+fn every_refusal_has_a_bokmal_sentence_of_its_own() {
+    for r in &all_reasons() {
         let (nb, en) = (r.text_nb(), r.text());
         assert!(!nb.is_empty(), "{}: no bokmål text", r.code());
         assert_ne!(nb, en, "{}: bokmål text is the English one", r.code());
@@ -451,4 +454,47 @@ fn every_refusal_has_a_bokmal_sentence_of_its_own() {
     assert!(DenyReason::GiverTooYoung { min: 15 }
         .text_nb()
         .contains("15"));
+}
+
+#[test]
+fn every_refusal_has_a_danish_sentence_of_its_own() {
+    for r in &all_reasons() {
+        let (da, nb, en) = (r.text_da(), r.text_nb(), r.text());
+        assert!(!da.is_empty(), "{}: no Danish text", r.code());
+        assert_ne!(da, en, "{}: Danish text is the English one", r.code());
+        assert_ne!(da, nb, "{}: Danish text is the bokmål one", r.code());
+    }
+    assert!(DenyReason::GiverTooYoung { min: 15 }
+        .text_da()
+        .contains("15"));
+    let codes: std::collections::BTreeSet<&str> = all_reasons().iter().map(|r| r.code()).collect();
+    assert_eq!(codes.len(), all_reasons().len(), "codes are distinct");
+}
+
+/// Fails to compile when a reason is added and not listed in [`all_reasons`].
+#[allow(dead_code)]
+fn all_reasons_is_complete(r: &DenyReason) {
+    match r {
+        DenyReason::NoBasis
+        | DenyReason::OwnData
+        | DenyReason::NotYetValid
+        | DenyReason::Expired
+        | DenyReason::Revoked
+        | DenyReason::ChildCameOfAge
+        | DenyReason::ActionNotGranted
+        | DenyReason::ConsentMissing
+        | DenyReason::ConsentPending
+        | DenyReason::ConsentDeclined
+        | DenyReason::ConsentRevoked
+        | DenyReason::ConsentExpired
+        | DenyReason::CategoryNotCovered
+        | DenyReason::GiverTooYoung { .. }
+        | DenyReason::RepresentativeTooYoung { .. }
+        | DenyReason::MandateToSelf
+        | DenyReason::NoScopes
+        | DenyReason::NoActions
+        | DenyReason::BadPeriod
+        | DenyReason::NoSupportScope
+        | DenyReason::NoPurpose => {}
+    }
 }

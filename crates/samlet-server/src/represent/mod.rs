@@ -17,7 +17,7 @@ pub mod pages;
 
 use std::collections::HashMap;
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use samlet_access::{
     Action, Basis, BasisKind, Consent, ConsentStatus, Decision, DenyReason, Facts, Representation,
@@ -92,13 +92,7 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// A refusal as problem+json: 403 with the policy's code and sentence.
 pub fn denied(reason: &DenyReason) -> ApiError {
-    ApiError::new(
-        StatusCode::FORBIDDEN,
-        reason.code(),
-        "Not allowed",
-        reason.text(),
-    )
-    .with_detail_nb(reason.text_nb())
+    ApiError::denied(reason.clone())
 }
 
 /// A stored representation as the policy sees it. Fails closed: an unknown

@@ -145,7 +145,7 @@ pub async fn give_mandate_form(
         Ok(_) => Ok(Redirect::to("/me/mandates?flash=given").into_response()),
         // Refusals and bad fields are shown on the page, next to the form.
         Err(e) if e.status.is_client_error() => {
-            mandates_view(&state, lang, &c, None, Some(e.detail_in(lang).to_owned())).await
+            mandates_view(&state, lang, &c, None, Some(e.detail_in(lang))).await
         }
         Err(e) => Err(WebError(e, lang)),
     }
