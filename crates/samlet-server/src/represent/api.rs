@@ -50,6 +50,10 @@ pub struct RepresentationView {
     pub from_name: Option<String>,
     /// The representative.
     pub to_pid: String,
+    /// The representative's name from the population register, when known
+    /// (filled in the giver's list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_name: Option<String>,
     /// Areas (`health`, `tax`, `benefits` …), service ids, or `all`.
     pub scopes: Vec<String>,
     /// `read` and/or `act`.
@@ -81,6 +85,7 @@ pub fn representation_view(r: &StoredRepresentation, now: DateTime<Utc>) -> Repr
         from_pid: r.subject_pid.clone(),
         from_name: r.subject_name.clone(),
         to_pid: r.representative_pid.clone(),
+        to_name: None,
         scopes: r.scopes.clone(),
         actions: r.actions.clone(),
         valid_from: r.valid_from,
@@ -319,8 +324,20 @@ pub async fn my_mandates(state: &AppState, citizen: &Citizen) -> ApiResult<MyMan
         .store
         .representations_of_representative(citizen.pid.as_str(), 200)
         .await?;
+    // The giver sees whom they gave a mandate to by name, not by number.
+    let mut names: std::collections::HashMap<&str, Option<String>> = Default::default();
+    let mut given_views = Vec::with_capacity(given.len());
+    for r in &given {
+        let mut v = representation_view(r, now);
+        if !names.contains_key(r.representative_pid.as_str()) {
+            let n = state.store.person_name(&r.representative_pid).await?;
+            names.insert(&r.representative_pid, n);
+        }
+        v.to_name = names.get(r.representative_pid.as_str()).cloned().flatten();
+        given_views.push(v);
+    }
     Ok(MyMandates {
-        given: given.iter().map(|r| representation_view(r, now)).collect(),
+        given: given_views,
         received: received
             .iter()
             .map(|r| representation_view(r, now))

@@ -13,6 +13,7 @@
 //! is read, and the represented person sees it in `/me/access-log`.
 
 pub mod api;
+pub mod log_view;
 pub mod pages;
 
 use std::collections::HashMap;
@@ -238,18 +239,6 @@ pub fn request_id(headers: &HeaderMap) -> String {
         .to_owned()
 }
 
-fn kind_label(kinds: &[BasisKind]) -> String {
-    kinds
-        .iter()
-        .map(|k| match k {
-            BasisKind::Mandate => "fullmektig (power of attorney)",
-            BasisKind::Guardianship => "verge (guardian)",
-            BasisKind::Parental => "forelder (parent)",
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// A representative's view of `subject`, logged as "X on behalf of Y" and
 /// durable before any data is read. Then the overview, within scope.
 pub async fn represented_overview(
@@ -266,20 +255,22 @@ pub async fn represented_overview(
         subject: subject.to_string(),
         accessor: Accessor {
             org: representative.to_string(),
-            name: rep_name.unwrap_or_else(|| "Representative".into()),
+            name: rep_name.unwrap_or_else(|| log_view::PLACEHOLDER.into()),
             system: Some("samlet".into()),
-            role: Some(kind_label(&granted.kinds)),
+            role: Some(log_view::kind_label(&granted.kinds)),
         },
-        on_behalf_of: Some(subject_name.unwrap_or_else(|| subject.to_string())),
+        // Never the identity number: the name, or the masked number.
+        on_behalf_of: Some(subject_name.unwrap_or_else(|| log_view::masked(subject.as_str()))),
         categories: crate::transparency::http::OVERVIEW_CATEGORIES
             .iter()
             .map(|c| (*c).to_owned())
             .collect(),
-        purpose: format!(
-            "Acting for the person, within: {}",
-            granted.scopes.labels().join(", ")
+        purpose: log_view::Purpose::View(granted.scopes.labels()).logged(),
+        legal_basis: format!(
+            "{} {}",
+            log_view::kind_label(&granted.kinds),
+            granted.ids.join(" ")
         ),
-        legal_basis: format!("{} {}", kind_label(&granted.kinds), granted.ids.join(" ")),
         legal_basis_ref: None,
         at: Utc::now(),
         request_id: request_id(headers),

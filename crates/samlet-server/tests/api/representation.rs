@@ -672,3 +672,82 @@ proptest! {
         });
     }
 }
+
+/// Ola's access log page names Kari, who looked on his behalf: by the name
+/// the register has, else by a masked number; never her identity number.
+/// In Danish the line reads "på vegne af".
+#[tokio::test]
+async fn the_access_log_page_names_the_representative_never_their_number() {
+    let app = TestApp::spawn().await;
+    let (ola, kari) = (person(80), person(81));
+    two_agencies_with_cases(&app, &ola).await;
+    let ola_c = app.login(&ola).await;
+    let kari_c = app.login(&kari).await;
+    let res = post_as(
+        &app,
+        &ola_c,
+        "/api/v1/me/mandates",
+        &json!({"to_pid": kari.as_str(), "scopes": ["benefits"], "actions": ["read"]}),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let path = format!("/api/v1/represented/{}/overview", ola.as_str());
+    assert_eq!(app.get_as(&kari_c, &path).await.status(), 200);
+
+    // No name in the register: a masked number, not the number.
+    let html = app
+        .get_as(&ola_c, "/me/access-log")
+        .await
+        .text()
+        .await
+        .expect("html");
+    let masked = format!("{}*****", &kari.as_str()[..6]);
+    assert!(html.contains(&masked), "masked number shown");
+    assert!(
+        !html.contains(kari.as_str()),
+        "Kari's number is not on the page"
+    );
+    assert!(!html.contains(ola.as_str()), "nor Ola's own");
+    assert!(html.contains("på vegne av"));
+    assert!(html.contains("Handlet på dine vegne, innenfor: stønader og ytelser"));
+
+    // With names from the register: her name, in Danish.
+    app.store
+        .upsert_person_names(
+            &[
+                (kari.to_string(), "Kari Nordmann".into()),
+                (ola.to_string(), "Ola Nordmann".into()),
+            ],
+            Utc::now(),
+        )
+        .await
+        .expect("names");
+    assert_eq!(app.get_as(&kari_c, &path).await.status(), 200);
+    let html = app
+        .get_as(&format!("{ola_c}; samlet_lang=da"), "/me/access-log")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("Hvem har set mine oplysninger"),
+        "Danish page"
+    );
+    assert!(html.contains("Kari Nordmann"));
+    assert!(html.contains("på vegne af Ola Nordmann"));
+    assert!(html.contains("Handlede på dine vegne, inden for: ydelser og støtte"));
+    assert!(html.contains("Fuldmagt"), "the role in Danish");
+    assert!(!html.contains(kari.as_str()));
+    // The JSON API returns the entries as logged (the person's right of access).
+    let log = access_log(&app, &ola_c).await;
+    assert_eq!(log[0]["accessor"]["org"], kari.as_str());
+    // Ola's list of mandates given names Kari too.
+    let html = app
+        .get_as(&ola_c, "/me/mandates")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Kari Nordmann"));
+    assert!(!html.contains(kari.as_str()));
+}
