@@ -487,6 +487,7 @@ const NB: &[(&str, &str)] = &[
     ("rep_log_opened_message", "Åpnet en melding på dine vegne"),
     ("rep_log_approved_consent", "Godtok en samtykkeforespørsel på dine vegne"),
     ("rep_log_declined_consent", "Avslo en samtykkeforespørsel på dine vegne"),
+    ("rep_no_such_handle", "Fant ikke personen. Åpne personen fra listen over dem du handler for."),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -823,6 +824,7 @@ const EN: &[(&str, &str)] = &[
     ("rep_log_opened_message", "Opened a message on your behalf"),
     ("rep_log_approved_consent", "Approved a consent request on your behalf"),
     ("rep_log_declined_consent", "Declined a consent request on your behalf"),
+    ("rep_no_such_handle", "Person not found. Open the person from the list of people you act for."),
 ];
 
 const DA: &[(&str, &str)] = &[
@@ -1018,6 +1020,7 @@ const DA: &[(&str, &str)] = &[
     ("rep_log_opened_message", "Åbnede en besked på dine vegne"),
     ("rep_log_approved_consent", "Godkendte en anmodning om samtykke på dine vegne"),
     ("rep_log_declined_consent", "Afviste en anmodning om samtykke på dine vegne"),
+    ("rep_no_such_handle", "Personen blev ikke fundet. Åbn personen fra listen over dem, du handler for."),
 ];
 
 #[cfg(test)]

@@ -192,39 +192,6 @@ impl ApiError {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::i18n::Lang;
-    use samlet_access::DenyReason;
-
-    #[test]
-    fn errors_stay_small() {
-        // clippy's result_large_err warns from 128 bytes.
-        assert!(
-            std::mem::size_of::<ApiError>() <= 128,
-            "{}",
-            std::mem::size_of::<ApiError>()
-        );
-    }
-
-    #[test]
-    fn a_refusal_speaks_the_page_language_and_the_api_english() {
-        let e = ApiError::denied(DenyReason::Revoked);
-        assert_eq!(e.status, StatusCode::FORBIDDEN);
-        assert_eq!(e.slug, "revoked");
-        assert_eq!(
-            e.to_problem(None).detail,
-            "The power of attorney was revoked."
-        );
-        assert_eq!(e.detail_in(Lang::En), "The power of attorney was revoked.");
-        assert_eq!(e.detail_in(Lang::Nb), "Fullmakten er trukket tilbake.");
-        assert_eq!(e.detail_in(Lang::Da), "Fuldmagten er tilbagekaldt.");
-        let plain = ApiError::not_found("No such thing.");
-        assert_eq!(plain.detail_in(Lang::Da), "No such thing.");
-    }
-}
-
 impl From<samlet_domain::FieldError> for ApiError {
     fn from(e: samlet_domain::FieldError) -> Self {
         Self::invalid(e.pointer, e.message)
@@ -257,5 +224,38 @@ impl IntoResponse for ApiError {
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(v));
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use samlet_access::DenyReason;
+
+    #[test]
+    fn errors_stay_small() {
+        // clippy's result_large_err warns from 128 bytes.
+        assert!(
+            std::mem::size_of::<ApiError>() <= 128,
+            "{}",
+            std::mem::size_of::<ApiError>()
+        );
+    }
+
+    #[test]
+    fn a_refusal_speaks_the_page_language_and_the_api_english() {
+        let e = ApiError::denied(DenyReason::Revoked);
+        assert_eq!(e.status, StatusCode::FORBIDDEN);
+        assert_eq!(e.slug, "revoked");
+        assert_eq!(
+            e.to_problem(None).detail,
+            "The power of attorney was revoked."
+        );
+        assert_eq!(e.detail_in(Lang::En), "The power of attorney was revoked.");
+        assert_eq!(e.detail_in(Lang::Nb), "Fullmakten er trukket tilbake.");
+        assert_eq!(e.detail_in(Lang::Da), "Fuldmagten er tilbagekaldt.");
+        let plain = ApiError::not_found("No such thing.");
+        assert_eq!(plain.detail_in(Lang::Da), "No such thing.");
     }
 }

@@ -13,6 +13,7 @@
 //! is read, and the represented person sees it in `/me/access-log`.
 
 pub mod api;
+pub mod handle;
 pub mod log_view;
 pub mod pages;
 
@@ -86,7 +87,7 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/me/mandates/{id}/revoke", post(pages::revoke_mandate_form))
         .route("/me/acting-for", get(pages::acting_for_page))
-        .route("/me/acting-for/{pid}", get(pages::represented_page))
+        .route("/me/acting-for/{handle}", get(pages::represented_page))
         .route("/me/consents", get(pages::consents_page))
         .route("/me/consents/{id}/{action}", post(pages::consent_form))
 }

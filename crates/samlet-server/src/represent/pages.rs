@@ -196,6 +196,12 @@ pub async fn acting_for_page(
     };
     let prev_query = (data.page > 1).then(|| qs(data.page - 1));
     let next_query = data.next_page.map(qs);
+    // Links carry opaque handles, never the person's number.
+    let handles: Vec<String> = data
+        .people
+        .iter()
+        .map(|p| state.handles.make(c.pid.as_str(), &p.pid))
+        .collect();
     render(
         &state,
         lang,
@@ -205,27 +211,47 @@ pub async fn acting_for_page(
         &c,
         context! {
             people => Value::from_serialize(&data.people),
+            handles,
             q => q.q.clone().unwrap_or_default(),
             prev_query, next_query,
         },
     )
 }
 
-/// `GET /me/acting-for/{pid}`: the person's overview within scope, under a
+/// The person behind an acting-for handle, when this viewer made it.
+pub fn open_handle(state: &AppState, c: &Citizen, handle: &str) -> Option<Pid> {
+    state
+        .handles
+        .open(c.pid.as_str(), handle)
+        .and_then(|p| Pid::parse(&p, state.config.pid_policy).ok())
+}
+
+/// A handle that does not open: an old address with an identity number
+/// redirects to the list (the redirect carries no number); anything else is 404.
+pub fn handle_not_opened(handle: &str, lang: Lang) -> Response {
+    if super::log_view::is_person_number(handle) {
+        Redirect::to("/me/acting-for").into_response()
+    } else {
+        WebError(ApiError::not_found(lang.t("rep_no_such_handle")), lang).into_response()
+    }
+}
+
+/// `GET /me/acting-for/{handle}`: the person's overview within scope, under a
 /// banner that says whose it is. Logged for the person to see.
 pub async fn represented_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     MaybeCitizen(c): MaybeCitizen,
-    Path(pid): Path<String>,
+    Path(handle): Path<String>,
 ) -> WebResult {
     let lang = Lang::from_request(&headers);
     let Some(c) = c else {
         return Ok(to_login("/me/acting-for"));
     };
     let err = |e| WebError(e, lang);
-    let subject = Pid::parse(&pid, state.config.pid_policy)
-        .map_err(|e| err(ApiError::invalid("/path/pid", e.to_string())))?;
+    let Some(subject) = open_handle(&state, &c, &handle) else {
+        return Ok(handle_not_opened(&handle, lang));
+    };
     let (granted, o) = super::represented_overview(&state, &headers, &c.pid, &subject)
         .await
         .map_err(err)?;
@@ -243,7 +269,7 @@ pub async fn represented_page(
         "/me/acting-for",
         &c,
         context! {
-            name => name.unwrap_or_else(|| subject.as_str().get(..6).unwrap_or("").to_owned()),
+            name => name.unwrap_or_else(|| super::log_view::masked(subject.as_str())),
             kinds, scopes => granted.scopes.labels(),
             o => Value::from_serialize(&o),
         },

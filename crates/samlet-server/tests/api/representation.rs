@@ -751,3 +751,127 @@ async fn the_access_log_page_names_the_representative_never_their_number() {
     assert!(html.contains("Kari Nordmann"));
     assert!(!html.contains(kari.as_str()));
 }
+
+/// The href of the first person on Kari's "acting for" page.
+async fn first_acting_for_link(app: &TestApp, cookie: &str) -> String {
+    let html = app
+        .get_as(cookie, "/me/acting-for")
+        .await
+        .text()
+        .await
+        .expect("html");
+    html.split("href=\"/me/acting-for/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|h| format!("/me/acting-for/{h}"))
+        .expect("a person link")
+}
+
+/// The acting-for address holds an opaque handle: no identity number in the
+/// address bar, the handle works only for its viewer, and an old address
+/// with a number redirects to the list without it. The page speaks Danish
+/// (refusals too) when the person has chosen Danish.
+#[tokio::test]
+async fn acting_for_addresses_hold_no_identity_number_and_pages_speak_danish() {
+    let app = TestApp::spawn().await;
+    let (ola, kari, stranger) = (person(82), person(83), person(84));
+    two_agencies_with_cases(&app, &ola).await;
+    let ola_c = app.login(&ola).await;
+    let kari_c = app.login(&kari).await;
+    let stranger_c = app.login(&stranger).await;
+    let res = post_as(
+        &app,
+        &ola_c,
+        "/api/v1/me/mandates",
+        &json!({"to_pid": kari.as_str(), "scopes": ["benefits"], "actions": ["read"]}),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let mandate = res.json::<Value>().await.expect("json")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    let list = app
+        .get_as(&kari_c, "/me/acting-for")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(!list.contains(ola.as_str()), "no number on the list page");
+    let link = first_acting_for_link(&app, &kari_c).await;
+    assert!(!link.contains(ola.as_str()) && !link.contains(&ola.as_str()[..6]));
+    let res = app.get_as(&kari_c, &link).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.expect("html");
+    assert!(html.contains("Du handler nå på vegne av"));
+    assert!(html.contains("Dagpenger") && !html.contains("Skattemelding"));
+
+    // Another viewer cannot use Kari's handle; a made-up one is not found.
+    assert_eq!(app.get_as(&stranger_c, &link).await.status(), 404);
+    assert_eq!(
+        app.get_as(&kari_c, "/me/acting-for/not-a-handle")
+            .await
+            .status(),
+        404
+    );
+    // The old address with the number: to the list, without the number.
+    let res = app
+        .get_as(&kari_c, &format!("/me/acting-for/{}", ola.as_str()))
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/me/acting-for")
+    );
+    // One view logged (Kari's), the refused ones none.
+    assert_eq!(access_log(&app, &ola_c).await.len(), 1);
+
+    // In Danish: the list, the banner and, after Ola revokes, the refusal.
+    let kari_da = format!("{kari_c}; samlet_lang=da");
+    let html = app
+        .get_as(&kari_da, "/me/acting-for")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Handl på vegne af andre"), "Danish list");
+    assert!(html.contains("Fuldmagt") && html.contains("ydelser og støtte"));
+    let html = app
+        .get_as(&kari_da, &link)
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Du handler nu på vegne af"), "Danish banner");
+    assert!(html.contains("Du ser kun det, fuldmagten dækker"));
+    let res = delete_as(&app, &ola_c, &format!("/api/v1/me/mandates/{mandate}")).await;
+    assert_eq!(res.status(), 204);
+    let res = app.get_as(&kari_da, &link).await;
+    assert_eq!(res.status(), 403);
+    let html = res.text().await.expect("html");
+    assert!(
+        html.contains("Fuldmagten er tilbagekaldt."),
+        "Danish refusal"
+    );
+    let html = app
+        .get_as(&format!("{kari_c}; samlet_lang=en"), &link)
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("The power of attorney was revoked."));
+    // The JSON API keeps its contract: the number in the path, English.
+    let p = problem(
+        app.get_as(
+            &kari_c,
+            &format!("/api/v1/represented/{}/overview", ola.as_str()),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(p["detail"], "The power of attorney was revoked.");
+}
