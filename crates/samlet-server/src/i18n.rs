@@ -488,6 +488,8 @@ const NB: &[(&str, &str)] = &[
     ("rep_log_approved_consent", "Godtok en samtykkeforespørsel på dine vegne"),
     ("rep_log_declined_consent", "Avslo en samtykkeforespørsel på dine vegne"),
     ("rep_no_such_handle", "Fant ikke personen. Åpne personen fra listen over dem du handler for."),
+    ("rep_list_read", "se"),
+    ("rep_list_act", "se og handle"),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -825,6 +827,8 @@ const EN: &[(&str, &str)] = &[
     ("rep_log_approved_consent", "Approved a consent request on your behalf"),
     ("rep_log_declined_consent", "Declined a consent request on your behalf"),
     ("rep_no_such_handle", "Person not found. Open the person from the list of people you act for."),
+    ("rep_list_read", "see"),
+    ("rep_list_act", "see and act"),
 ];
 
 const DA: &[(&str, &str)] = &[
@@ -1021,6 +1025,8 @@ const DA: &[(&str, &str)] = &[
     ("rep_log_approved_consent", "Godkendte en anmodning om samtykke på dine vegne"),
     ("rep_log_declined_consent", "Afviste en anmodning om samtykke på dine vegne"),
     ("rep_no_such_handle", "Personen blev ikke fundet. Åbn personen fra listen over dem, du handler for."),
+    ("rep_list_read", "se"),
+    ("rep_list_act", "se og handle"),
 ];
 
 #[cfg(test)]

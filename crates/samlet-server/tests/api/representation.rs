@@ -307,7 +307,7 @@ async fn guardians_and_parents_are_registered_by_authorities_and_list_by_name() 
         .await
         .expect("json");
     assert_eq!(page["people"][0]["name"], "Åse");
-    assert_eq!(page["people"][0]["kind"], "guardianship");
+    assert_eq!(page["people"][0]["kinds"], json!(["guardianship"]));
 
     // Parental authority: from the population register, ends at 18.
     let parent = person(20);
@@ -874,4 +874,87 @@ async fn acting_for_addresses_hold_no_identity_number_and_pages_speak_danish() {
     )
     .await;
     assert_eq!(p["detail"], "The power of attorney was revoked.");
+}
+
+/// A person with several bases (a guardianship and a mandate of their own)
+/// is one entry on the representative's list, with the bases, kinds, scopes
+/// and actions taken together; paging and search count persons.
+#[tokio::test]
+async fn the_list_has_one_entry_per_person_with_every_basis() {
+    let app = TestApp::spawn().await;
+    let fm = agency_with(&app, "97477278", "Statsforvalteren", "samlet:guardianship").await;
+    let guardian = person(100);
+    let wards: Vec<Pid> = (101..104).map(person).collect();
+    for (w, n) in wards.iter().zip(["Berit", "Arne", "Cecilie"]) {
+        let res = app
+            .post_json(
+                &fm,
+                "/api/v1/guardianships",
+                &json!({"guardian_pid": guardian.as_str(), "ward_pid": w.as_str(), "ward_name": n,
+                        "scopes": ["health"], "actions": ["read"]}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    // Arne also gives his guardian a mandate for tax, with acting.
+    let arne = app.login(&wards[1]).await;
+    for scopes in [json!(["tax"]), json!(["benefits"])] {
+        let res = post_as(
+            &app,
+            &arne,
+            "/api/v1/me/mandates",
+            &json!({"to_pid": guardian.as_str(), "scopes": scopes, "actions": ["act"]}),
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+    }
+    let g = app.login(&guardian).await;
+    let get = |path: &'static str| {
+        let (app, g) = (&app, &g);
+        async move {
+            let res = app.get_as(g, path).await;
+            assert_eq!(res.status(), 200);
+            res.json::<Value>().await.expect("json")
+        }
+    };
+    let page1 = get("/api/v1/represented?per_page=2").await;
+    let people = page1["people"].as_array().expect("people");
+    let names: Vec<&str> = people.iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(names, vec!["Arne", "Berit"], "one entry each, by name");
+    assert_eq!(page1["next_page"], 2);
+    let arne_row = &people[0];
+    assert_eq!(arne_row["kinds"], json!(["mandate", "guardianship"]));
+    assert_eq!(arne_row["scopes"], json!(["benefits", "health", "tax"]));
+    assert_eq!(arne_row["actions"], json!(["read", "act"]));
+    assert_eq!(arne_row["bases"].as_array().map(Vec::len), Some(3));
+    assert!(arne_row.get("valid_to").is_none(), "runs until revoked");
+    assert_eq!(people[1]["actions"], json!(["read"]));
+    let page2 = get("/api/v1/represented?per_page=2&page=2").await;
+    let names: Vec<&str> = page2["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, vec!["Cecilie"]);
+    assert!(page2["next_page"].is_null());
+    let found = get("/api/v1/represented?q=arn").await;
+    assert_eq!(found["people"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        found["people"][0]["bases"].as_array().map(Vec::len),
+        Some(3)
+    );
+    // The page lists Arne once too.
+    let html = app
+        .get_as(&g, "/me/acting-for")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(html.matches("data-testid=\"person\"").count(), 3);
+    assert!(
+        html.contains("Fullmakt, Vergemål: stønader og ytelser, helse, skatt"),
+        "{html}"
+    );
+    assert!(html.contains("(se og handle)"));
 }
