@@ -490,6 +490,13 @@ const NB: &[(&str, &str)] = &[
     ("rep_no_such_handle", "Fant ikke personen. Åpne personen fra listen over dem du handler for."),
     ("rep_list_read", "se"),
     ("rep_list_act", "se og handle"),
+    ("rep_act_read_only", "Du kan se, men ikke handle, for denne personen."),
+    ("rep_act_open", "Åpne"),
+    ("rep_act_open_note", "Når du åpner en melding, blir den merket som lest for personen. Det blir logget, og personen kan se det."),
+    ("rep_act_consents", "Forespørsler om samtykke du kan svare på for personen"),
+    ("rep_act_flash_approved", "Du har svart ja på vegne av personen."),
+    ("rep_act_flash_declined", "Du har svart nei på vegne av personen."),
+    ("rep_act_back", "Tilbake til oversikten over personen"),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -829,6 +836,13 @@ const EN: &[(&str, &str)] = &[
     ("rep_no_such_handle", "Person not found. Open the person from the list of people you act for."),
     ("rep_list_read", "see"),
     ("rep_list_act", "see and act"),
+    ("rep_act_read_only", "You can see, but not act, for this person."),
+    ("rep_act_open", "Open"),
+    ("rep_act_open_note", "Opening a message marks it read for the person. It is logged, and they can see it."),
+    ("rep_act_consents", "Consent requests you can answer for the person"),
+    ("rep_act_flash_approved", "You said yes on the person's behalf."),
+    ("rep_act_flash_declined", "You said no on the person's behalf."),
+    ("rep_act_back", "Back to the person's overview"),
 ];
 
 const DA: &[(&str, &str)] = &[
@@ -1027,6 +1041,13 @@ const DA: &[(&str, &str)] = &[
     ("rep_no_such_handle", "Personen blev ikke fundet. Åbn personen fra listen over dem, du handler for."),
     ("rep_list_read", "se"),
     ("rep_list_act", "se og handle"),
+    ("rep_act_read_only", "Du kan se, men ikke handle, for denne person."),
+    ("rep_act_open", "Åbn"),
+    ("rep_act_open_note", "Når du åbner en besked, bliver den markeret som læst for personen. Det bliver logget, og personen kan se det."),
+    ("rep_act_consents", "Anmodninger om samtykke, du kan svare på for personen"),
+    ("rep_act_flash_approved", "Du har svaret ja på personens vegne."),
+    ("rep_act_flash_declined", "Du har svaret nej på personens vegne."),
+    ("rep_act_back", "Tilbage til personens overblik"),
 ];
 
 #[cfg(test)]

@@ -146,7 +146,7 @@ fn new_id(prefix: &str) -> String {
     format!("{prefix}{}", uuid::Uuid::new_v4().simple())
 }
 
-fn parse_pid(state: &AppState, s: &str, pointer: &str) -> ApiResult<Pid> {
+pub(crate) fn parse_pid(state: &AppState, s: &str, pointer: &str) -> ApiResult<Pid> {
     Pid::parse(s, state.config.pid_policy).map_err(|e| ApiError::invalid(pointer, e.to_string()))
 }
 

@@ -237,12 +237,15 @@ pub fn handle_not_opened(handle: &str, lang: Lang) -> Response {
 }
 
 /// `GET /me/acting-for/{handle}`: the person's overview within scope, under a
-/// banner that says whose it is. Logged for the person to see.
+/// banner that says whose it is, with what the representative may do for
+/// them (open a message, answer a consent request) when a basis allows
+/// acting. Logged for the person to see.
 pub async fn represented_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     MaybeCitizen(c): MaybeCitizen,
     Path(handle): Path<String>,
+    Query(q): Query<FlashQuery>,
 ) -> WebResult {
     let lang = Lang::from_request(&headers);
     let Some(c) = c else {
@@ -252,15 +255,16 @@ pub async fn represented_page(
     let Some(subject) = open_handle(&state, &c, &handle) else {
         return Ok(handle_not_opened(&handle, lang));
     };
-    let (granted, o) = super::represented_overview(&state, &headers, &c.pid, &subject)
+    let (granted, o, act) = super::represented_view(&state, &headers, &c.pid, &subject, true)
         .await
         .map_err(err)?;
-    let name = state
-        .store
-        .person_name(subject.as_str())
-        .await
-        .map_err(|e| err(e.into()))?;
+    let name = display_name(&state, &subject).await.map_err(err)?;
     let kinds: Vec<&str> = granted.kinds.iter().map(|k| k.as_str()).collect();
+    let flash = match q.flash.as_deref() {
+        Some("approved") => Some(lang.t("rep_act_flash_approved")),
+        Some("declined") => Some(lang.t("rep_act_flash_declined")),
+        _ => None,
+    };
     render(
         &state,
         lang,
@@ -269,11 +273,80 @@ pub async fn represented_page(
         "/me/acting-for",
         &c,
         context! {
-            name => name.unwrap_or_else(|| super::log_view::masked(subject.as_str())),
+            name, handle, flash,
             kinds, scopes => granted.scopes.labels(),
             o => Value::from_serialize(&o),
+            can_act => act.is_some(),
+            act_orgs => act.as_ref().map(|a| a.orgs.clone()).unwrap_or_default(),
+            act_scopes => act.as_ref().map(|a| a.granted.scopes.labels()).unwrap_or_default(),
+            consent_requests => Value::from_serialize(act.as_ref().map(|a| &a.consent_requests)),
         },
     )
+}
+
+/// The represented person's name, or their masked number.
+async fn display_name(state: &AppState, subject: &Pid) -> Result<String, ApiError> {
+    Ok(state
+        .store
+        .person_name(subject.as_str())
+        .await?
+        .unwrap_or_else(|| super::log_view::masked(subject.as_str())))
+}
+
+/// `POST /me/acting-for/{handle}/messages/{org}/{message_id}/open`: open a
+/// message for the person (marks it read, as if they opened it) and show it.
+pub async fn open_message_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    c: Citizen,
+    Path((handle, org, message_id)): Path<(String, String, String)>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult {
+    let lang = Lang::from_request(&headers);
+    let err = |e| WebError(e, lang);
+    check_csrf(&c, &f.csrf).map_err(err)?;
+    let Some(subject) = open_handle(&state, &c, &handle) else {
+        return Ok(handle_not_opened(&handle, lang));
+    };
+    let m = super::act::open_message(&state, &headers, &c.pid, &subject, &org, &message_id)
+        .await
+        .map_err(err)?;
+    let name = display_name(&state, &subject).await.map_err(err)?;
+    render(
+        &state,
+        lang,
+        "represented_message.html",
+        "rep_acting_title",
+        "/me/acting-for",
+        &c,
+        context! { name, handle, m => Value::from_serialize(&m) },
+    )
+}
+
+/// `POST /me/acting-for/{handle}/consents/{id}/approve|decline`: answer a
+/// consent request for the person.
+pub async fn answer_consent_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    c: Citizen,
+    Path((handle, id, answer)): Path<(String, String, String)>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult {
+    let lang = Lang::from_request(&headers);
+    let err = |e| WebError(e, lang);
+    check_csrf(&c, &f.csrf).map_err(err)?;
+    let Some(subject) = open_handle(&state, &c, &handle) else {
+        return Ok(handle_not_opened(&handle, lang));
+    };
+    let (answer, flash) = match answer.as_str() {
+        "approve" => (ConsentAnswer::Approve, "approved"),
+        "decline" => (ConsentAnswer::Decline, "declined"),
+        _ => return Err(err(ApiError::not_found("No such action."))),
+    };
+    super::act::answer_consent(&state, &headers, &c.pid, &subject, &id, answer)
+        .await
+        .map_err(err)?;
+    Ok(Redirect::to(&format!("/me/acting-for/{handle}?flash={flash}")).into_response())
 }
 
 /// `GET /me/consents`: requests to answer, consents to revoke, history.

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{person, problem, Agency, TestApp};
 
-async fn agency_with(app: &TestApp, first8: &str, name: &str, scopes: &str) -> Agency {
+pub(crate) async fn agency_with(app: &TestApp, first8: &str, name: &str, scopes: &str) -> Agency {
     let a = app.agency(first8, name).await;
     let token = samlet_server::auth::random_token("samlet_dev_");
     app.store
@@ -28,7 +28,7 @@ async fn agency_with(app: &TestApp, first8: &str, name: &str, scopes: &str) -> A
     Agency { token, ..a }
 }
 
-fn minor(years_old: i64, n: u32) -> Pid {
+pub(crate) fn minor(years_old: i64, n: u32) -> Pid {
     let birth = (Utc::now() - Duration::days(365 * years_old + 30)).date_naive();
     let birth = NaiveDate::from_ymd_opt(
         chrono::Datelike::year(&birth),
@@ -41,7 +41,12 @@ fn minor(years_old: i64, n: u32) -> Pid {
         .expect("pid")
 }
 
-async fn post_as(app: &TestApp, cookie: &str, path: &str, body: &Value) -> reqwest::Response {
+pub(crate) async fn post_as(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    body: &Value,
+) -> reqwest::Response {
     app.http
         .post(app.url(path))
         .header(reqwest::header::COOKIE, cookie)
@@ -51,7 +56,7 @@ async fn post_as(app: &TestApp, cookie: &str, path: &str, body: &Value) -> reqwe
         .expect("request")
 }
 
-async fn delete_as(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
+pub(crate) async fn delete_as(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
     app.http
         .delete(app.url(path))
         .header(reqwest::header::COOKIE, cookie)
@@ -60,7 +65,7 @@ async fn delete_as(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response
         .expect("request")
 }
 
-async fn access_log(app: &TestApp, cookie: &str) -> Vec<Value> {
+pub(crate) async fn access_log(app: &TestApp, cookie: &str) -> Vec<Value> {
     let res = app
         .get_as(cookie, "/api/v1/me/access-log?per_page=100")
         .await;
@@ -70,7 +75,7 @@ async fn access_log(app: &TestApp, cookie: &str) -> Vec<Value> {
 }
 
 /// NAV (benefits) and Skatteetaten (tax) each push a case for `pid`.
-async fn two_agencies_with_cases(app: &TestApp, pid: &Pid) -> (Agency, Agency) {
+pub(crate) async fn two_agencies_with_cases(app: &TestApp, pid: &Pid) -> (Agency, Agency) {
     let nav = app.agency("88964078", "NAV").await;
     let skatt = app.agency("97476107", "Skatteetaten").await;
     app.store
@@ -618,45 +623,65 @@ async fn the_pages_give_and_revoke_a_mandate_and_answer_a_consent_without_javasc
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
-    /// Random mandates between four people, random revocations and reads:
-    /// a read succeeds exactly when the policy's plain oracle says a valid
-    /// basis exists, and each success leaves exactly one new entry in the
-    /// represented person's access log; refusals leave none.
+    /// Random read and act mandates between four people, random revocations,
+    /// reads and acts (opening a message for the person): a read succeeds
+    /// exactly when a valid mandate exists, an act exactly when a valid
+    /// mandate that allows acting exists (a read-only one never suffices),
+    /// and each success leaves exactly one new entry in the represented
+    /// person's access log; refusals leave none.
     #[test]
-    fn every_allowed_read_is_logged_and_no_read_succeeds_without_a_basis(
-        ops in proptest::collection::vec((0usize..3, 0usize..4, 0usize..4, any::<bool>()), 1..14)
+    fn every_allowed_read_or_act_is_logged_and_none_succeeds_without_a_basis(
+        ops in proptest::collection::vec((0usize..4, 0usize..4, 0usize..4, any::<bool>()), 1..16)
     ) {
         let rt = tokio::runtime::Runtime::new().expect("runtime");
         rt.block_on(async move {
             let app = TestApp::spawn().await;
             let people: Vec<Pid> = (60..64).map(person).collect();
+            let nav = app.agency("88964078", "NAV").await;
             let mut cookies = Vec::new();
-            for p in &people { cookies.push(app.login(p).await); }
-            // (from, to, id, revoked)
-            let mut mandates: Vec<(usize, usize, String, bool)> = Vec::new();
+            for (i, p) in people.iter().enumerate() {
+                cookies.push(app.login(p).await);
+                // An agency's id belongs to one person: a message each.
+                let res = app.post_json(&nav, "/api/v1/messages",
+                    &json!({"pid": p.as_str(), "message_id": format!("M-{i}"), "subject": "Brev", "body": "Hei"})).await;
+                assert!(res.status().is_success());
+            }
+            // (from, to, id, revoked, allows acting)
+            let mut mandates: Vec<(usize, usize, String, bool, bool)> = Vec::new();
             let mut logged = [0usize; 4];
             for (op, a, b, flag) in ops {
+                let valid = |act_needed: bool| a != b && mandates.iter().any(|(f, t, _, r, act)| *f == a && *t == b && !r && (*act || !act_needed));
                 match op {
                     0 if a != b => {
                         let res = post_as(&app, &cookies[a], "/api/v1/me/mandates",
                             &json!({"to_pid": people[b].as_str(), "scopes": ["all"], "actions": [if flag {"read"} else {"act"}]})).await;
                         assert_eq!(res.status(), 201);
                         let id = res.json::<Value>().await.expect("json")["id"].as_str().expect("id").to_owned();
-                        mandates.push((a, b, id, false));
+                        mandates.push((a, b, id, false, !flag));
                     }
                     1 if !mandates.is_empty() => {
                         let i = (a * 4 + b) % mandates.len();
-                        let (from, _, id, revoked) = mandates[i].clone();
+                        let (from, _, id, revoked, _) = mandates[i].clone();
                         let res = delete_as(&app, &cookies[from], &format!("/api/v1/me/mandates/{id}")).await;
                         assert_eq!(res.status(), if revoked { 409 } else { 204 });
                         mandates[i].3 = true;
                     }
+                    3 => {
+                        let res = post_as(&app, &cookies[b],
+                            &format!("/api/v1/represented/{}/messages/{}/M-{a}/read", people[a].as_str(), nav.org),
+                            &json!({})).await;
+                        if valid(true) {
+                            assert_eq!(res.status(), 200, "a valid mandate with act allows acting");
+                            logged[a] += 1;
+                        } else {
+                            assert_eq!(res.status(), 403, "no act without a valid act basis");
+                        }
+                    }
                     _ => {
                         let res = app.get_as(&cookies[b], &format!("/api/v1/represented/{}/overview", people[a].as_str())).await;
-                        let has_basis = a != b && mandates.iter().any(|(f, t, _, r)| *f == a && *t == b && !r);
-                        if has_basis {
+                        if valid(false) {
                             assert_eq!(res.status(), 200, "a valid mandate allows the read");
                             logged[a] += 1;
                         } else {
@@ -667,7 +692,7 @@ proptest! {
             }
             for (i, c) in cookies.iter().enumerate() {
                 let entries = access_log(&app, c).await;
-                assert_eq!(entries.len(), logged[i], "person {i}: one log entry per allowed read");
+                assert_eq!(entries.len(), logged[i], "person {i}: one log entry per allowed read or act");
             }
         });
     }
@@ -753,7 +778,7 @@ async fn the_access_log_page_names_the_representative_never_their_number() {
 }
 
 /// The href of the first person on Kari's "acting for" page.
-async fn first_acting_for_link(app: &TestApp, cookie: &str) -> String {
+pub(crate) async fn first_acting_for_link(app: &TestApp, cookie: &str) -> String {
     let html = app
         .get_as(cookie, "/me/acting-for")
         .await
