@@ -212,7 +212,10 @@ async fn operations_endpoints_answer() {
     }
     let people = &spec["components"]["schemas"]["RepresentedPerson"]["properties"];
     for field in ["pid", "kinds", "scopes", "actions", "bases"] {
-        assert!(people.get(field).is_some(), "RepresentedPerson.{field}: {people}");
+        assert!(
+            people.get(field).is_some(),
+            "RepresentedPerson.{field}: {people}"
+        );
     }
     app.http.get(app.url("/health")).send().await.expect("req");
     let metrics = app
