@@ -928,6 +928,11 @@ const DA: &[(&str, &str)] = &[
     ("offer_up_to", "op til"),
     ("offer_rule_change", "Nyt, fordi reglerne er ændret"),
     // Representation and consent (issue 4): the pages, the access log and its "on behalf of" line.
+    // The error page (a refusal is one) and the opened message, shown while acting for someone.
+    ("error_title", "Noget gik galt"),
+    ("not_found_title", "Siden blev ikke fundet"),
+    ("subject", "Emne"),
+    ("received", "Modtaget"),
     ("access_log_link", "Hvem har set mine oplysninger?"),
     ("access_log_title", "Hvem har set mine oplysninger"),
     ("access_log_lead", "Her ser du hver gang en myndighed eller andre end dig har hentet oplysninger om dig gennem Samlet: hvem, hvornår, hvilke oplysninger, hvorfor og med hvilket retsgrundlag. Loggen kan kontrolleres offentligt, så ingen registrering kan fjernes, uden at det opdages."),
@@ -1077,6 +1082,16 @@ mod tests {
             .filter(|k| prefixes.iter().any(|p| k.starts_with(p)) && !da.contains(k))
             .collect();
         assert!(missing.is_empty(), "no Danish for {missing:?}");
+        // Also on those pages: the error page a refusal is shown on, the opened message.
+        for k in [
+            "error_title",
+            "not_found_title",
+            "received",
+            "from_agency",
+            "unread",
+        ] {
+            assert!(da.contains(&k), "no Danish for {k}");
+        }
         let mut seen = std::collections::BTreeSet::new();
         for k in &da {
             assert!(seen.insert(*k), "{k} twice in the Danish table");

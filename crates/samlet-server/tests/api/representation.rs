@@ -881,6 +881,7 @@ async fn acting_for_addresses_hold_no_identity_number_and_pages_speak_danish() {
         html.contains("Fuldmagten er tilbagekaldt."),
         "Danish refusal"
     );
+    assert!(html.contains("Noget gik galt"), "on a Danish error page");
     let html = app
         .get_as(&format!("{kari_c}; samlet_lang=en"), &link)
         .await
