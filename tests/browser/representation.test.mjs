@@ -1,6 +1,7 @@
 // Browser tests for representation and consent (issue 4): acting for someone within a mandate's
-// scope, the guardian's searchable list, giving and revoking a mandate without JavaScript, and
-// answering a consent request in plain language. Run with tests/browser/run.sh (see README.md).
+// scope (seeing, and acting: answering a consent request and opening a message for a child),
+// the guardian's searchable list, giving and revoking a mandate without JavaScript, answering a
+// consent request in plain language, and the pages in bokmål, English and Danish. Run with tests/browser/run.sh (see README.md).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,9 +39,13 @@ test('Kari acts for Ola within benefits only, and Ola sees her look in his acces
     await checkA11y(page, 'acting-for-nb');
     await page.getByRole('link', { name: 'Ola Nordmann' }).click();
     await page.waitForURL((u) => u.pathname.startsWith('/me/acting-for/'));
+    // The address holds an opaque handle, not Ola's identity number.
+    assert.ok(!page.url().includes(ola.pid) && !page.url().includes(ola.pid.slice(0, 6)), page.url());
     const banner = await text(page.getByTestId('acting-banner'));
     assert.match(banner, /Du handler nå på vegne av Ola Nordmann/);
     assert.match(banner, /stønader og ytelser/);
+    assert.match(banner, /Du kan se, men ikke handle/, 'Ola\'s mandate only allows reading');
+    assert.equal(await page.getByRole('button', { name: /^Åpne/ }).count(), 0);
     const body = await text(page.locator('main'));
     assert.match(body, /Søknad om alderspensjon/);
     assert.match(body, /Alderspensjon/);
@@ -58,6 +63,88 @@ test('Kari acts for Ola within benefits only, and Ola sees her look in his acces
     const row = await text(page.locator('[data-testid="access-entry"]').first());
     assert.match(row, /Kari Nordmann/);
     assert.match(row, /på vegne av Ola Nordmann/);
+    assert.ok(!row.includes(kari.pid), 'Kari by name, not by identity number');
+    assert.match(row, /Handlet på dine vegne, innenfor: stønader og ytelser/);
+  } finally {
+    await context2.close();
+  }
+});
+
+// axe-core runs as page script, so the accessibility checks use a context with JavaScript on.
+// Before the next test answers Emma's consent request, so the page shows the request's buttons.
+test('the acting-for pages with their buttons are axe-clean in bokmål, English and Danish', async () => {
+  const context = await newContext(browser, server);
+  try {
+    const page = await context.newPage();
+    await loginAs(page, server.person('Kari').pid);
+    for (const lang of ['nb', 'en', 'da']) {
+      await page.goto(`/lang/${lang}?next=/me/acting-for`);
+      await checkA11y(page, `acting-for-${lang}`);
+      await page.getByRole('link', { name: 'Emma Hansen' }).click();
+      await page.waitForURL((u) => u.pathname.startsWith('/me/acting-for/'));
+      assert.equal(await page.locator('[data-testid="act-request"]').count(), 1);
+      await screenshot(page, `represented-act-${lang}`);
+      await checkA11y(page, `represented-act-${lang}`);
+    }
+    // Still in Danish: the whole page, the banner and the buttons.
+    assert.match(await text(page.getByTestId('acting-banner')), /Du handler nu på vegne af Emma Hansen/);
+    assert.match(await text(page.locator('main')), /Anmodninger om samtykke, du kan svare på for personen/);
+    await page.goto('/me/mandates');
+    assert.equal(await text(page.locator('h1')), 'Fuldmagter');
+    await checkA11y(page, 'mandates-da');
+    await page.goto('/me/consents');
+    await checkA11y(page, 'consents-da');
+    await page.goto('/me/access-log');
+    await checkA11y(page, 'access-log-da');
+    await page.goto('/lang/nb?next=/me');
+  } finally {
+    await context.close();
+  }
+});
+
+test('Kari acts for Emma without JavaScript: answers a consent request and opens a message; Emma sees both', async () => {
+  const kari = server.person('Kari');
+  const emma = server.person('Emma');
+  const context = await newContext(browser, server, { javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await loginAs(page, kari.pid);
+    await page.goto('/me/acting-for');
+    await page.getByRole('link', { name: 'Emma Hansen' }).click();
+    await page.waitForURL((u) => u.pathname.startsWith('/me/acting-for/'));
+    assert.ok(!page.url().includes(emma.pid), page.url());
+    const request = page.locator('[data-testid="act-request"]');
+    assert.match(await text(request), /Oslo kommune ber om å få saker fra Lånekassen/);
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.get('flash') === 'approved'),
+      request.getByRole('button', { name: 'Ja, del opplysningene' }).click(),
+    ]);
+    assert.match(await text(page.getByTestId('flash')), /Du har svart ja på vegne av personen/);
+    assert.equal(await page.locator('[data-testid="act-request"]').count(), 0);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname.endsWith('/open')),
+      page.getByRole('button', { name: /^Åpne\s*: Husk å svare på søknaden$/ }).click(),
+    ]);
+    assert.match(await text(page.getByTestId('message-body')), /Du har en søknad som venter på deg/);
+    assert.match(await text(page.getByTestId('acting-banner')), /Emma Hansen/);
+    await screenshot(page, 'represented-message-nb');
+  } finally {
+    await context.close();
+  }
+  const context2 = await newContext(browser, server);
+  try {
+    const page = await context2.newPage();
+    await loginAs(page, emma.pid);
+    await page.goto('/me/consents');
+    assert.equal(await page.locator('[data-testid="consent"]').count(), 1, 'approved for her');
+    await page.goto('/me/access-log');
+    const rows = await page.locator('[data-testid="access-entry"]').allInnerTexts();
+    const all = rows.join('\n');
+    assert.match(all, /Godtok en samtykkeforespørsel på dine vegne/);
+    assert.match(all, /Åpnet en melding på dine vegne/);
+    assert.match(all, /Kari Nordmann/);
+    assert.ok(!all.includes(kari.pid), 'no identity numbers on the page');
+    await checkA11y(page, 'access-log-acts-nb');
   } finally {
     await context2.close();
   }

@@ -265,6 +265,17 @@ pub enum Request<'a> {
         subject: &'a str,
         action: Action,
     },
+    /// A representative opens or acts on one item of the subject's (a
+    /// message, a consent request): a valid basis must grant `action`, and
+    /// the scopes of those that do must cover the item (its agency's areas
+    /// or its service).
+    RepresentItem {
+        representative: &'a str,
+        subject: &'a str,
+        action: Action,
+        item_areas: &'a [String],
+        item_service: Option<&'a str>,
+    },
     /// An agency reads one category of the subject's data under consent.
     Share {
         requester_org: &'a str,
@@ -362,14 +373,20 @@ pub enum DenyReason {
     ConsentRevoked,
     ConsentExpired,
     CategoryNotCovered,
-    GiverTooYoung { min: u32 },
-    RepresentativeTooYoung { min: u32 },
+    GiverTooYoung {
+        min: u32,
+    },
+    RepresentativeTooYoung {
+        min: u32,
+    },
     MandateToSelf,
     NoScopes,
     NoActions,
     BadPeriod,
     NoSupportScope,
     NoPurpose,
+    /// The representation allows the action, but not on this item's area or service.
+    OutOfScope,
 }
 
 impl DenyReason {
@@ -396,6 +413,7 @@ impl DenyReason {
             Self::BadPeriod => "bad-period",
             Self::NoSupportScope => "no-support-scope",
             Self::NoPurpose => "no-purpose",
+            Self::OutOfScope => "out-of-scope",
         }
     }
 
@@ -435,6 +453,9 @@ impl DenyReason {
             }
             Self::NoSupportScope => "This token lacks the support scope.".into(),
             Self::NoPurpose => "State the purpose and legal basis of the lookup.".into(),
+            Self::OutOfScope => {
+                "The power of attorney does not cover the area or service this concerns.".into()
+            }
         }
     }
 }
@@ -472,6 +493,57 @@ impl DenyReason {
             Self::BadPeriod => "Sluttdatoen må være etter startdatoen og frem i tid.".into(),
             Self::NoSupportScope => "Tokenet mangler tilgangen til brukerstøtteoppslag.".into(),
             Self::NoPurpose => "Oppgi formål og rettslig grunnlag for oppslaget.".into(),
+            Self::OutOfScope => {
+                "Fullmakten dekker ikke området eller tjenesten dette gjelder.".into()
+            }
+        }
+    }
+}
+
+impl DenyReason {
+    /// The same sentence in Danish, for the citizen's pages in Danish.
+    pub fn text_da(&self) -> String {
+        match self {
+            Self::NoBasis => {
+                "Du har ingen fuldmagt, intet værgemål og ingen forældremyndighed over denne person."
+                    .into()
+            }
+            Self::OwnData => "Dette er dine egne oplysninger: se dem under /me.".into(),
+            Self::NotYetValid => "Fuldmagten gælder endnu ikke.".into(),
+            Self::Expired => "Fuldmagten er udløbet.".into(),
+            Self::Revoked => "Fuldmagten er tilbagekaldt.".into(),
+            Self::ChildCameOfAge => "Forældremyndigheden ophørte, da barnet blev myndigt.".into(),
+            Self::ActionNotGranted => "Fuldmagten giver ikke lov til denne handling.".into(),
+            Self::ConsentMissing => {
+                "Personen er ikke blevet spurgt om samtykke til at dele disse oplysninger med jer."
+                    .into()
+            }
+            Self::ConsentPending => {
+                "Personen har endnu ikke svaret på anmodningen om samtykke.".into()
+            }
+            Self::ConsentDeclined => "Personen har afvist anmodningen om samtykke.".into(),
+            Self::ConsentRevoked => "Personen har trukket samtykket tilbage.".into(),
+            Self::ConsentExpired => "Samtykket er udløbet.".into(),
+            Self::CategoryNotCovered => "Samtykket omfatter ikke denne type oplysninger.".into(),
+            Self::GiverTooYoung { min } => {
+                format!("Du skal være mindst {min} år for at give en fuldmagt.")
+            }
+            Self::RepresentativeTooYoung { min } => {
+                format!("Den, der får fuldmagten, skal være mindst {min} år.")
+            }
+            Self::MandateToSelf => "Du kan ikke give en fuldmagt til dig selv.".into(),
+            Self::NoScopes => {
+                "Vælg mindst ét område eller én tjeneste, som fuldmagten gælder.".into()
+            }
+            Self::NoActions => "Vælg mindst én handling (se eller handle).".into(),
+            Self::BadPeriod => {
+                "Slutdatoen skal ligge efter startdatoen og ude i fremtiden.".into()
+            }
+            Self::NoSupportScope => "Tokenet mangler adgangen til opslag i brugersupport.".into(),
+            Self::NoPurpose => "Angiv formål og retsgrundlag for opslaget.".into(),
+            Self::OutOfScope => {
+                "Fuldmagten dækker ikke det område eller den tjeneste, det drejer sig om.".into()
+            }
         }
     }
 }
@@ -576,6 +648,50 @@ fn most_telling(current: Option<DenyReason>, next: DenyReason) -> Option<DenyRea
     }
 }
 
+/// A representative's request: allowed with the union of the scopes of every
+/// basis valid for `action` at `now`; else the most telling refusal.
+fn represent(
+    facts: &Facts<'_>,
+    representative: &str,
+    subject: &str,
+    action: Action,
+    now: DateTime<Utc>,
+    rules: &Rules,
+) -> Decision {
+    if representative == subject {
+        return Decision::Deny(DenyReason::OwnData);
+    }
+    let mut ids = Vec::new();
+    let mut kinds = BTreeSet::new();
+    let mut scopes = ScopeSet::default();
+    let mut why = None;
+    for r in facts
+        .representations
+        .iter()
+        .filter(|r| r.representative == representative && r.subject == subject)
+    {
+        match representation_problem(r, action, now, rules) {
+            None => {
+                ids.push(r.id.clone());
+                kinds.insert(r.kind);
+                for s in &r.scopes {
+                    scopes.add(s);
+                }
+            }
+            Some(p) => why = most_telling(why, p),
+        }
+    }
+    if ids.is_empty() {
+        Decision::Deny(why.unwrap_or(DenyReason::NoBasis))
+    } else {
+        Decision::Allow(Basis::Represent {
+            ids,
+            kinds: kinds.into_iter().collect(),
+            scopes,
+        })
+    }
+}
+
 /// THE policy function. Default deny; see the crate docs.
 pub fn decide(facts: &Facts<'_>, req: &Request<'_>, now: DateTime<Utc>, rules: &Rules) -> Decision {
     match *req {
@@ -583,40 +699,21 @@ pub fn decide(facts: &Facts<'_>, req: &Request<'_>, now: DateTime<Utc>, rules: &
             representative,
             subject,
             action,
-        } => {
-            if representative == subject {
-                return Decision::Deny(DenyReason::OwnData);
-            }
-            let mut ids = Vec::new();
-            let mut kinds = BTreeSet::new();
-            let mut scopes = ScopeSet::default();
-            let mut why = None;
-            for r in facts
-                .representations
-                .iter()
-                .filter(|r| r.representative == representative && r.subject == subject)
+        } => represent(facts, representative, subject, action, now, rules),
+        Request::RepresentItem {
+            representative,
+            subject,
+            action,
+            item_areas,
+            item_service,
+        } => match represent(facts, representative, subject, action, now, rules) {
+            Decision::Allow(Basis::Represent { scopes, .. })
+                if !scopes.covers(item_areas, item_service) =>
             {
-                match representation_problem(r, action, now, rules) {
-                    None => {
-                        ids.push(r.id.clone());
-                        kinds.insert(r.kind);
-                        for s in &r.scopes {
-                            scopes.add(s);
-                        }
-                    }
-                    Some(p) => why = most_telling(why, p),
-                }
+                Decision::Deny(DenyReason::OutOfScope)
             }
-            if ids.is_empty() {
-                Decision::Deny(why.unwrap_or(DenyReason::NoBasis))
-            } else {
-                Decision::Allow(Basis::Represent {
-                    ids,
-                    kinds: kinds.into_iter().collect(),
-                    scopes,
-                })
-            }
-        }
+            other => other,
+        },
         Request::Share {
             requester_org,
             subject,

@@ -374,6 +374,55 @@ proptest! {
         }
     }
 
+    /// No act (or read) on one item succeeds without a basis valid for that
+    /// action whose own scopes cover the item; and every such basis is found.
+    #[test]
+    fn acting_on_an_item_needs_a_valid_basis_covering_it(
+        reps in proptest::collection::vec(arb_representation(), 0..12),
+        r in 0usize..5, s in 0usize..5, act in any::<bool>(), now in arb_time(),
+        item_area in proptest::option::of(0usize..3), service in any::<bool>(),
+    ) {
+        let action = if act { Action::Act } else { Action::Read };
+        let (rep, sub) = (PEOPLE[r], PEOPLE[s]);
+        let areas: Vec<String> = item_area
+            .map(|i| ["health", "benefits", "tax"][i].to_string())
+            .into_iter()
+            .collect();
+        let item_service = service.then_some("dagpenger");
+        let facts = Facts { representations: &reps, consents: &[] };
+        let d = decide(
+            &facts,
+            &Request::RepresentItem { representative: rep, subject: sub, action, item_areas: &areas, item_service },
+            now,
+            &Rules::NORWAY,
+        );
+        let covers = |x: &Representation| x.scopes.iter().any(|sc| match sc {
+            Scope::All => true,
+            Scope::Area(a) => areas.contains(a),
+            Scope::Service(v) => item_service == Some(v.as_str()),
+        });
+        let valid: Vec<&Representation> = reps.iter().filter(|x| valid_representation(x, rep, sub, action, now)).collect();
+        let covering = valid.iter().any(|x| covers(x));
+        let allowed = d.is_allow();
+        match d {
+            Decision::Allow(Basis::Represent { ids, .. }) => {
+                prop_assert!(covering, "allowed without a valid basis covering the item");
+                prop_assert_eq!(ids.len(), valid.len());
+            }
+            Decision::Allow(other) => prop_assert!(false, "wrong basis {:?}", other),
+            Decision::Deny(reason) => {
+                prop_assert!(!covering, "denied despite a valid basis covering the item");
+                if !valid.is_empty() {
+                    prop_assert_eq!(reason, DenyReason::OutOfScope);
+                }
+            }
+        }
+        // Acting is never allowed on a basis that only allows reading.
+        if act && reps.iter().all(|x| !x.actions.contains(&Action::Act)) {
+            prop_assert!(!allowed);
+        }
+    }
+
     /// No shared read succeeds without an approved, unexpired, unrevoked
     /// consent for that requester, person and category.
     #[test]
@@ -418,9 +467,8 @@ proptest! {
     }
 }
 
-#[test]
-fn every_refusal_has_a_bokmal_sentence_of_its_own() {
-    let all = [
+fn all_reasons() -> Vec<DenyReason> {
+    vec![
         DenyReason::NoBasis,
         DenyReason::OwnData,
         DenyReason::NotYetValid,
@@ -442,8 +490,13 @@ fn every_refusal_has_a_bokmal_sentence_of_its_own() {
         DenyReason::BadPeriod,
         DenyReason::NoSupportScope,
         DenyReason::NoPurpose,
-    ];
-    for r in &all {
+        DenyReason::OutOfScope,
+    ]
+}
+
+#[test]
+fn every_refusal_has_a_bokmal_sentence_of_its_own() {
+    for r in &all_reasons() {
         let (nb, en) = (r.text_nb(), r.text());
         assert!(!nb.is_empty(), "{}: no bokmål text", r.code());
         assert_ne!(nb, en, "{}: bokmål text is the English one", r.code());
@@ -451,4 +504,48 @@ fn every_refusal_has_a_bokmal_sentence_of_its_own() {
     assert!(DenyReason::GiverTooYoung { min: 15 }
         .text_nb()
         .contains("15"));
+}
+
+#[test]
+fn every_refusal_has_a_danish_sentence_of_its_own() {
+    for r in &all_reasons() {
+        let (da, nb, en) = (r.text_da(), r.text_nb(), r.text());
+        assert!(!da.is_empty(), "{}: no Danish text", r.code());
+        assert_ne!(da, en, "{}: Danish text is the English one", r.code());
+        assert_ne!(da, nb, "{}: Danish text is the bokmål one", r.code());
+    }
+    assert!(DenyReason::GiverTooYoung { min: 15 }
+        .text_da()
+        .contains("15"));
+    let codes: std::collections::BTreeSet<&str> = all_reasons().iter().map(|r| r.code()).collect();
+    assert_eq!(codes.len(), all_reasons().len(), "codes are distinct");
+}
+
+/// Fails to compile when a reason is added and not listed in [`all_reasons`].
+#[allow(dead_code)]
+fn all_reasons_is_complete(r: &DenyReason) {
+    match r {
+        DenyReason::NoBasis
+        | DenyReason::OwnData
+        | DenyReason::NotYetValid
+        | DenyReason::Expired
+        | DenyReason::Revoked
+        | DenyReason::ChildCameOfAge
+        | DenyReason::ActionNotGranted
+        | DenyReason::ConsentMissing
+        | DenyReason::ConsentPending
+        | DenyReason::ConsentDeclined
+        | DenyReason::ConsentRevoked
+        | DenyReason::ConsentExpired
+        | DenyReason::CategoryNotCovered
+        | DenyReason::GiverTooYoung { .. }
+        | DenyReason::RepresentativeTooYoung { .. }
+        | DenyReason::MandateToSelf
+        | DenyReason::NoScopes
+        | DenyReason::NoActions
+        | DenyReason::BadPeriod
+        | DenyReason::NoSupportScope
+        | DenyReason::NoPurpose
+        | DenyReason::OutOfScope => {}
+    }
 }

@@ -404,23 +404,24 @@ async fn ingest(a: IngestArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct Latencies {
-    name: &'static str,
-    samples: Vec<Duration>,
-    elapsed: Duration,
+/// One endpoint's (or operation's) latency samples, and the wall time they took.
+pub(crate) struct Latencies {
+    pub(crate) name: &'static str,
+    pub(crate) samples: Vec<Duration>,
+    pub(crate) elapsed: Duration,
     /// CPU time the server process spent during the measurement, when known.
-    server_cpu: Option<Duration>,
+    pub(crate) server_cpu: Option<Duration>,
 }
 
 impl Latencies {
-    fn pct(&self, p: f64) -> Duration {
+    pub(crate) fn pct(&self, p: f64) -> Duration {
         let mut s = self.samples.clone();
         s.sort();
         s.get(((s.len() as f64 * p) as usize).min(s.len().saturating_sub(1)))
             .copied()
             .unwrap_or_default()
     }
-    fn rps(&self) -> f64 {
+    pub(crate) fn rps(&self) -> f64 {
         self.samples.len() as f64 / self.elapsed.as_secs_f64()
     }
 }
@@ -744,7 +745,14 @@ async fn overview(a: OverviewArgs) -> anyhow::Result<()> {
         "Overview reads on {backend}: {} persons x {} records, {} clients; ratio {ratio:.2}",
         a.persons, a.records_per_person, a.clients
     );
-    std::fs::write(&plot, latency_svg(&title, &[&health, &over]))?;
+    std::fs::write(
+        &plot,
+        latency_svg(
+            &title,
+            &[&health, &over],
+            &[(GOAL_P99_MS, format!("goal: p99 ≤ {GOAL_P99_MS} ms"))],
+        ),
+    )?;
     println!("  plot: {}", plot.display());
     Ok(())
 }
@@ -754,28 +762,38 @@ const GOAL_P99_MS: f64 = 20.0;
 const GOAL_RATIO: f64 = 0.25;
 
 /// The latency distribution of each endpoint as a CDF on a logarithmic
-/// time axis, with the p99 goal marked. Hand-written: a few polylines do
-/// not justify a plotting dependency.
-fn latency_svg(title: &str, rows: &[&Latencies]) -> String {
+/// time axis, with the p99 goals marked. Hand-written: a few polylines do
+/// not justify a plotting dependency. Used by `bench overview` and `bench access`.
+pub(crate) fn latency_svg(title: &str, rows: &[&Latencies], goals: &[(f64, String)]) -> String {
     const W: f64 = 720.0;
     const H: f64 = 420.0;
     const L: f64 = 60.0; // plot area left, right, top, bottom
     const R: f64 = 670.0;
     const T: f64 = 50.0;
     const B: f64 = 360.0;
-    let colors = ["#6b7280", "#1e6fd9", "#b45309"];
+    let colors = ["#6b7280", "#1e6fd9", "#b45309", "#047857", "#7c3aed"];
+    let ms_of = |d: &Duration| d.as_secs_f64() * 1e3;
     let max_ms = rows
         .iter()
         .filter_map(|l| l.samples.iter().max())
-        .map(|d| d.as_secs_f64() * 1e3)
-        .fold(GOAL_P99_MS, f64::max);
-    // Decades from 0.1 ms to the slowest sample.
-    let (lo, hi) = (-1.0_f64, max_ms.log10().ceil().max(1.0));
-    let x = |ms: f64| L + (ms.max(0.1).log10() - lo) / (hi - lo) * (R - L);
+        .map(ms_of)
+        .chain(goals.iter().map(|g| g.0))
+        .fold(1.0, f64::max);
+    let min_ms = rows
+        .iter()
+        .filter_map(|l| l.samples.iter().min())
+        .map(ms_of)
+        .fold(0.1, f64::min);
+    // Decades from the fastest sample (at most 0.1 ms, at least 1 µs) to the slowest.
+    let (lo, hi) = (
+        min_ms.max(1e-3).log10().floor(),
+        max_ms.log10().ceil().max(1.0),
+    );
+    let x = |ms: f64| L + (ms.max(10_f64.powf(lo)).log10() - lo) / (hi - lo) * (R - L);
     // "Nines" scale: 0.9, 0.99 and 0.999 evenly spaced, so the tail shows.
     let y = |q: f64| B - (-(1.0 - q).max(1e-3).log10()) / 3.0 * (B - T);
     let mut s = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" role="img" aria-labelledby="t"><title id="t">{title}</title><style>text{{font:12px sans-serif;fill:#1a1a1a}}</style><rect width="{W}" height="{H}" fill="#fff"/><text x="{L}" y="24" style="font-weight:bold">{title}</text>"##
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" role="img" aria-labelledby="t"><title id="t">{title}</title><style>text{{font:12px sans-serif;fill:#1a1a1a}}</style><rect width="{W}" height="{H}" fill="#fff"/><text x="{L}" y="18" style="font-weight:bold">{title}</text>"##
     );
     // Axes and grid.
     let mut d = lo as i32;
@@ -803,12 +821,22 @@ fn latency_svg(title: &str, rows: &[&Latencies]) -> String {
         (T + B) / 2.0,
         (T + B) / 2.0
     ));
-    let gx = x(GOAL_P99_MS);
-    s.push_str(&format!(
-        r##"<line x1="{gx:.1}" y1="{T}" x2="{gx:.1}" y2="{B}" stroke="#b91c1c" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" fill="#b91c1c">goal: p99 ≤ {GOAL_P99_MS} ms</text>"##,
-        gx + 4.0,
-        y(0.99) - 4.0
-    ));
+    for (i, (goal_ms, label)) in goals.iter().enumerate() {
+        let gx = x(*goal_ms);
+        s.push_str(&format!(
+            r##"<line x1="{gx:.1}" y1="{T}" x2="{gx:.1}" y2="{B}" stroke="#b91c1c" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" fill="#b91c1c">{label}</text>"##,
+            gx + 4.0,
+            // Above the plot area, clear of the legend; staggered when goals sit close.
+            T - 6.0 - 14.0 * (i % 2) as f64
+        ));
+    }
+    // The curves first, then the legend on a light backing so it stays readable over them.
+    let mut legend = format!(
+        r##"<rect x="{}" y="{}" width="430" height="{}" fill="#fff" fill-opacity="0.85"/>"##,
+        L + 4.0,
+        T + 2.0,
+        18.0 * rows.len() as f64 + 8.0
+    );
     for (i, l) in rows.iter().enumerate() {
         let mut sorted = l.samples.clone();
         sorted.sort();
@@ -826,8 +854,11 @@ fn latency_svg(title: &str, rows: &[&Latencies]) -> String {
             .collect();
         let color = colors[i % colors.len()];
         s.push_str(&format!(
-            r##"<polyline fill="none" stroke="{color}" stroke-width="2" points="{}"/><rect x="{}" y="{}" width="12" height="12" fill="{color}"/><text x="{}" y="{}">{}: p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s</text>"##,
-            points.join(" "),
+            r##"<polyline fill="none" stroke="{color}" stroke-width="2" points="{}"/>"##,
+            points.join(" ")
+        ));
+        legend.push_str(&format!(
+            r##"<rect x="{}" y="{}" width="12" height="12" fill="{color}"/><text x="{}" y="{}">{}: p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s</text>"##,
             L + 10.0,
             T + 8.0 + 18.0 * i as f64,
             L + 26.0,
@@ -838,6 +869,7 @@ fn latency_svg(title: &str, rows: &[&Latencies]) -> String {
             l.rps()
         ));
     }
+    s.push_str(&legend);
     s.push_str("</svg>");
     s
 }
@@ -856,7 +888,7 @@ mod tests {
         };
         let h = lat("/health", &[10, 20, 30, 40, 900]);
         let o = lat("/api/v1/me/overview", &[50, 60, 70, 80, 2500]);
-        let svg = latency_svg("t", &[&h, &o]);
+        let svg = latency_svg("t", &[&h, &o], &[(20.0, "goal: p99 ≤ 20 ms".into())]);
         if let Ok(path) = std::env::var("SAMLET_PLOT_SAMPLE") {
             std::fs::write(path, &svg).unwrap();
         }

@@ -1,7 +1,8 @@
 //! Demo data for representation and consent (issue 4): Kari holds Ola's power of attorney for
 //! benefits, Amir is guardian for five wards (registered by the county governor), Kari has
 //! parental authority over Emma (17, so it ends on her 18th birthday), and Oslo kommune asks
-//! Amir for consent to receive NAV data for "one plan".
+//! Amir for consent to receive NAV data for "one plan", and Emma for her Lånekassen cases
+//! (Kari can answer it for her: parental authority includes acting).
 
 use anyhow::Context;
 use chrono::{Duration, NaiveDate, Utc};
@@ -151,6 +152,24 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
                     "Én samlet plan for arbeid og oppfølging, sammen med NAV og sosialtjenesten"
                         .into(),
                 valid_to: now + Duration::days(180),
+            },
+            now,
+        )
+        .await?;
+    store
+        .insert_consent_request(
+            &NewConsentRequest {
+                id: "demo-consent-school".into(),
+                subject_pid: emma.to_string(),
+                requester_id: oslo.id,
+                requester_org: oslo.org.to_string(),
+                requester_name: oslo.name.clone(),
+                from_org: "960885406".into(),
+                from_name: "Lånekassen".into(),
+                categories: vec!["cases".into()],
+                purpose: "Tilrettelegging i videregående skole: følge opp søknaden om stipend"
+                    .into(),
+                valid_to: now + Duration::days(120),
             },
             now,
         )

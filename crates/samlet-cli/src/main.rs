@@ -20,6 +20,7 @@ mod bench_foresight;
 mod bench_log;
 mod demo;
 // Representation and consent (issue 4).
+mod agency_areas;
 mod bench_access;
 mod demo_represent;
 mod foresight;
@@ -195,6 +196,9 @@ enum AgencyCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Show or set which areas (health, tax, benefits …) an agency's items belong to; a
+    /// mandate scoped to an area shows the items of the agencies with that area.
+    Areas(agency_areas::AreasArgs),
     /// List registered agencies.
     List {
         #[command(flatten)]
@@ -459,6 +463,7 @@ async fn agency(cmd: AgencyCommand) -> anyhow::Result<()> {
             println!("Keys registered for {org}; client id {client_id}.");
             Ok(())
         }
+        AgencyCommand::Areas(a) => agency_areas::run(a).await,
         AgencyCommand::List { db, json } => {
             let store = samlet_store::connect(&db.url()?).await?;
             let list = store.list_agencies().await?;

@@ -342,6 +342,8 @@ const NB: &[(&str, &str)] = &[
     ("cat_deadlines", "Frister"),
     ("cat_benefits", "Ytelser"),
     ("cat_messages", "Meldinger"),
+    ("cat_mandates", "Fullmakter"),
+    ("cat_consents", "Samtykker"),
     // foresight (issue 6): the team's library pages
     ("fs_team_title", "Strategiteamets bibliotek"),
     ("fs_team_sign_in_lead", "For strategiteamet: logg inn med et tilgangstoken for virksomheten som har tilgangen samlet:foresight. Tokenet lagres bare i en informasjonskapsel i denne nettleseren."),
@@ -481,6 +483,20 @@ const NB: &[(&str, &str)] = &[
     ("consent_flash_revoked", "Samtykket er trukket tilbake. Ingenting mer blir delt."),
     ("rep_prev", "Forrige side"),
     ("rep_next", "Neste side"),
+    ("rep_log_view", "Handlet på dine vegne, innenfor:"),
+    ("rep_log_opened_message", "Åpnet en melding på dine vegne"),
+    ("rep_log_approved_consent", "Godtok en samtykkeforespørsel på dine vegne"),
+    ("rep_log_declined_consent", "Avslo en samtykkeforespørsel på dine vegne"),
+    ("rep_no_such_handle", "Fant ikke personen. Åpne personen fra listen over dem du handler for."),
+    ("rep_list_read", "se"),
+    ("rep_list_act", "se og handle"),
+    ("rep_act_read_only", "Du kan se, men ikke handle, for denne personen."),
+    ("rep_act_open", "Åpne"),
+    ("rep_act_open_note", "Når du åpner en melding, blir den merket som lest for personen. Det blir logget, og personen kan se det."),
+    ("rep_act_consents", "Forespørsler om samtykke du kan svare på for personen"),
+    ("rep_act_flash_approved", "Du har svart ja på vegne av personen."),
+    ("rep_act_flash_declined", "Du har svart nei på vegne av personen."),
+    ("rep_act_back", "Tilbake til oversikten over personen"),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -672,6 +688,8 @@ const EN: &[(&str, &str)] = &[
     ("cat_deadlines", "Deadlines"),
     ("cat_benefits", "Benefits"),
     ("cat_messages", "Messages"),
+    ("cat_mandates", "Powers of attorney"),
+    ("cat_consents", "Consents"),
     // foresight (issue 6): the team's library pages
     ("fs_team_title", "The strategy team's library"),
     ("fs_team_sign_in_lead", "For the strategy team: sign in with an agency access token that has the samlet:foresight scope. The token is kept only in a cookie in this browser."),
@@ -811,6 +829,20 @@ const EN: &[(&str, &str)] = &[
     ("consent_flash_revoked", "The consent is revoked. Nothing more is shared."),
     ("rep_prev", "Previous page"),
     ("rep_next", "Next page"),
+    ("rep_log_view", "Acted on your behalf, within:"),
+    ("rep_log_opened_message", "Opened a message on your behalf"),
+    ("rep_log_approved_consent", "Approved a consent request on your behalf"),
+    ("rep_log_declined_consent", "Declined a consent request on your behalf"),
+    ("rep_no_such_handle", "Person not found. Open the person from the list of people you act for."),
+    ("rep_list_read", "see"),
+    ("rep_list_act", "see and act"),
+    ("rep_act_read_only", "You can see, but not act, for this person."),
+    ("rep_act_open", "Open"),
+    ("rep_act_open_note", "Opening a message marks it read for the person. It is logged, and they can see it."),
+    ("rep_act_consents", "Consent requests you can answer for the person"),
+    ("rep_act_flash_approved", "You said yes on the person's behalf."),
+    ("rep_act_flash_declined", "You said no on the person's behalf."),
+    ("rep_act_back", "Back to the person's overview"),
 ];
 
 const DA: &[(&str, &str)] = &[
@@ -895,6 +927,132 @@ const DA: &[(&str, &str)] = &[
     ("journey_based_on_you", "Gælder, fordi du har oplyst:"),
     ("offer_up_to", "op til"),
     ("offer_rule_change", "Nyt, fordi reglerne er ændret"),
+    // Representation and consent (issue 4): the pages, the access log and its "on behalf of" line.
+    // The error page (a refusal is one) and the opened message, shown while acting for someone.
+    ("error_title", "Noget gik galt"),
+    ("not_found_title", "Siden blev ikke fundet"),
+    ("subject", "Emne"),
+    ("received", "Modtaget"),
+    ("access_log_link", "Hvem har set mine oplysninger?"),
+    ("access_log_title", "Hvem har set mine oplysninger"),
+    ("access_log_lead", "Her ser du hver gang en myndighed eller andre end dig har hentet oplysninger om dig gennem Samlet: hvem, hvornår, hvilke oplysninger, hvorfor og med hvilket retsgrundlag. Loggen kan kontrolleres offentligt, så ingen registrering kan fjernes, uden at det opdages."),
+    ("access_log_filter", "Afgræns"),
+    ("access_log_agency", "Myndighed (organisationsnummer)"),
+    ("access_log_from", "Fra dato"),
+    ("access_log_to", "Til dato"),
+    ("access_log_apply", "Vis"),
+    ("access_log_when", "Hvornår"),
+    ("access_log_who", "Hvem"),
+    ("access_log_what", "Oplysninger"),
+    ("access_log_why", "Formål og retsgrundlag"),
+    ("access_log_check", "Kontrol"),
+    ("access_log_verified", "Bekræftet i den offentlige log"),
+    ("access_log_unverified", "Ikke bekræftet"),
+    ("access_log_none", "Ingen andre har hentet oplysninger om dig i denne periode."),
+    ("access_log_missing", "Advarsel: nogle registreringer i loggen mangler detaljer uden at være slettet efter reglerne for opbevaring. Det kan betyde, at registreringer er skjult. Antal:"),
+    ("access_log_checkpoint", "Kontrolleret mod et signeret kontrolpunkt, antal registreringer i loggen:"),
+    ("access_log_on_behalf", "på vegne af"),
+    ("access_log_newer", "Nyere"),
+    ("access_log_older", "Ældre"),
+    ("cat_cases", "Sager"),
+    ("cat_deadlines", "Frister"),
+    ("cat_benefits", "Ydelser"),
+    ("cat_messages", "Beskeder"),
+    ("cat_mandates", "Fuldmagter"),
+    ("cat_consents", "Samtykker"),
+    ("rep_nav", "Fuldmagter og samtykker"),
+    ("rep_mandates_title", "Fuldmagter"),
+    ("rep_mandates_lead", "Giv en anden voksen fuldmagt til at se eller handle for dig på udvalgte områder. Du kan tilbagekalde fuldmagten når som helst, og den gælder ikke længere fra samme øjeblik."),
+    ("rep_give", "Giv en fuldmagt"),
+    ("rep_to_pid", "Personnummeret på den, du giver fuldmagt"),
+    ("rep_scopes", "Områder"),
+    ("rep_scope_all", "Alt"),
+    ("rep_service", "Eller én tjeneste (tjeneste-id, for eksempel dagpenger)"),
+    ("rep_actions", "Hvad fuldmagten giver lov til"),
+    ("rep_action_read", "Se mine oplysninger"),
+    ("rep_action_act", "Handle for mig (omfatter at se)"),
+    ("rep_valid_to", "Gælder til og med (tomt: indtil du tilbagekalder den)"),
+    ("rep_give_button", "Giv fuldmagt"),
+    ("rep_given", "Fuldmagter, du har givet"),
+    ("rep_received", "Fuldmagter, du har fået"),
+    ("rep_none", "Ingen."),
+    ("rep_to", "Til"),
+    ("rep_from", "Fra"),
+    ("rep_kind", "Type"),
+    ("rep_until", "Gælder til"),
+    ("rep_until_revoked", "indtil den tilbagekaldes"),
+    ("rep_state", "Status"),
+    ("rep_revoke", "Tilbagekald"),
+    ("rep_flash_given", "Fuldmagten er givet."),
+    ("rep_flash_revoked", "Fuldmagten er tilbagekaldt og gælder ikke længere."),
+    ("rep_bad_date", "Skriv datoen som ÅÅÅÅ-MM-DD."),
+    ("rep_kind_mandate", "Fuldmagt"),
+    ("rep_kind_guardianship", "Værgemål"),
+    ("rep_kind_parental", "Forældremyndighed"),
+    ("rep_state_active", "Gælder"),
+    ("rep_state_not_yet_valid", "Gælder endnu ikke"),
+    ("rep_state_expired", "Udløbet"),
+    ("rep_state_revoked", "Tilbagekaldt"),
+    ("rep_acting_title", "Handl på vegne af andre"),
+    ("rep_acting_lead", "Personer, du kan handle for gennem fuldmagt, værgemål eller forældremyndighed. Når du ser nogens oplysninger, bliver det logget, og personen kan se det."),
+    ("rep_search", "Søg på navn eller personnummer"),
+    ("rep_search_button", "Søg"),
+    ("rep_acting_none", "Du handler ikke for nogen."),
+    ("rep_open", "Se overblikket"),
+    ("rep_banner", "Du handler nu på vegne af"),
+    ("rep_banner_scope", "Du ser kun det, fuldmagten dækker:"),
+    ("rep_banner_logged", "Visningen er logget, og personen kan se den i sin adgangslog."),
+    ("rep_back", "Tilbage til listen"),
+    ("rep_cases", "Sager"),
+    ("rep_benefits", "Ydelser"),
+    ("rep_messages", "Beskeder (kun emne)"),
+    ("rep_nothing_in_scope", "Intet inden for fuldmagten."),
+    ("area_all", "alt"),
+    ("area_health", "sundhed"),
+    ("area_tax", "skat"),
+    ("area_benefits", "ydelser og støtte"),
+    ("area_work", "arbejde"),
+    ("area_family", "familie"),
+    ("area_housing", "bolig"),
+    ("area_education", "uddannelse"),
+    ("area_transport", "transport"),
+    ("consent_title", "Samtykker"),
+    ("consent_lead", "Her ser du, når en offentlig myndighed beder om at få oplysninger om dig fra en anden. Intet deles, før du siger ja, og du kan trække samtykket tilbage når som helst."),
+    ("consent_pending", "Anmodninger, der venter på svar"),
+    ("consent_asks", "beder om at få"),
+    ("consent_from", "fra"),
+    ("consent_purpose", "Formål:"),
+    ("consent_until", "Gælder til og med"),
+    ("consent_approve", "Ja, del oplysningerne"),
+    ("consent_decline", "Nej"),
+    ("consent_active", "Samtykker, du har givet"),
+    ("consent_revoke", "Træk samtykket tilbage"),
+    ("consent_history", "Tidligere"),
+    ("consent_none", "Ingen."),
+    ("consent_state_approved", "Givet"),
+    ("consent_state_declined", "Afvist"),
+    ("consent_state_revoked", "Trukket tilbage"),
+    ("consent_state_expired", "Udløbet"),
+    ("consent_state_pending", "Venter"),
+    ("consent_flash_approved", "Du har givet samtykke."),
+    ("consent_flash_declined", "Du har sagt nej. Intet bliver delt."),
+    ("consent_flash_revoked", "Samtykket er trukket tilbage. Intet mere bliver delt."),
+    ("rep_prev", "Forrige side"),
+    ("rep_next", "Næste side"),
+    ("rep_log_view", "Handlede på dine vegne, inden for:"),
+    ("rep_log_opened_message", "Åbnede en besked på dine vegne"),
+    ("rep_log_approved_consent", "Godkendte en anmodning om samtykke på dine vegne"),
+    ("rep_log_declined_consent", "Afviste en anmodning om samtykke på dine vegne"),
+    ("rep_no_such_handle", "Personen blev ikke fundet. Åbn personen fra listen over dem, du handler for."),
+    ("rep_list_read", "se"),
+    ("rep_list_act", "se og handle"),
+    ("rep_act_read_only", "Du kan se, men ikke handle, for denne person."),
+    ("rep_act_open", "Åbn"),
+    ("rep_act_open_note", "Når du åbner en besked, bliver den markeret som læst for personen. Det bliver logget, og personen kan se det."),
+    ("rep_act_consents", "Anmodninger om samtykke, du kan svare på for personen"),
+    ("rep_act_flash_approved", "Du har svaret ja på personens vegne."),
+    ("rep_act_flash_declined", "Du har svaret nej på personens vegne."),
+    ("rep_act_back", "Tilbage til personens overblik"),
 ];
 
 #[cfg(test)]
@@ -910,6 +1068,36 @@ mod tests {
             "bokmål and English must have the same keys in the same order"
         );
         assert!(DA.iter().all(|(k, _)| nb.contains(k)));
+    }
+
+    /// Every text of the representation, consent and access-log pages has a
+    /// Danish form of its own (a missing one would fall back to bokmål).
+    #[test]
+    fn every_representation_key_has_danish() {
+        let da: Vec<_> = DA.iter().map(|(k, _)| *k).collect();
+        let prefixes = ["rep_", "consent_", "area_", "access_log_", "cat_"];
+        let missing: Vec<_> = NB
+            .iter()
+            .map(|(k, _)| *k)
+            .filter(|k| prefixes.iter().any(|p| k.starts_with(p)) && !da.contains(k))
+            .collect();
+        assert!(missing.is_empty(), "no Danish for {missing:?}");
+        // Also on those pages: the error page a refusal is shown on, the opened message.
+        for k in [
+            "error_title",
+            "not_found_title",
+            "received",
+            "from_agency",
+            "unread",
+        ] {
+            assert!(da.contains(&k), "no Danish for {k}");
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for k in &da {
+            assert!(seen.insert(*k), "{k} twice in the Danish table");
+        }
+        assert_eq!(Lang::Da.t("access_log_on_behalf"), "på vegne af");
+        assert_eq!(Lang::Da.t("rep_kind_guardianship"), "Værgemål");
     }
 
     #[test]

@@ -139,6 +139,8 @@ pub struct AppState {
     /// The life-event catalogue (shipped, embedded in the binary).
     pub journeys: Arc<samlet_journeys::Catalogue>,
     pub log: Arc<transparency::log::TransparencyLog>,
+    /// Opaque `/me/acting-for/{handle}` addresses (see [`represent::handle`]).
+    pub handles: Arc<represent::handle::Handles>,
 }
 
 impl AppState {
@@ -164,6 +166,7 @@ impl AppState {
             journeys: Arc::new(journeys),
             log,
             pseudo: Pseudonymizer::new(&config.secret),
+            handles: Arc::new(represent::handle::Handles::new(&config.secret)?),
             login_limiter: Arc::new(auth::LoginLimiter::new(config.login_per_minute)),
             store,
             metrics: middleware::metrics_handle(),

@@ -125,6 +125,10 @@ impl Modify for Security {
         crate::represent::api::delete_consent,
         crate::represent::api::get_share,
         crate::represent::api::get_support,
+        crate::represent::act::post_message_read,
+        crate::represent::act::get_consent_requests,
+        crate::represent::act::post_consent_approve,
+        crate::represent::act::post_consent_decline,
     ),
     modifiers(&Security),
     tags(

@@ -33,10 +33,10 @@ pub struct ApiError {
     pub pointer: Option<String>,
     /// Extra headers, e.g. `WWW-Authenticate` or `Retry-After`.
     pub www_authenticate: Option<&'static str>,
-    /// The detail in bokmål, for web pages, when the source has one (the API speaks English).
-    /// Boxed so errors stay small (clippy's `result_large_err`).
-    #[allow(clippy::box_collection)]
-    pub detail_nb: Option<Box<String>>,
+    /// The policy's refusal, when this is one: web pages show its sentence in
+    /// the page's language (the API speaks English). Carried as the reason,
+    /// not as more strings, so errors stay small (clippy's `result_large_err`).
+    pub deny: Option<samlet_access::DenyReason>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -55,21 +55,30 @@ impl ApiError {
             detail: detail.into(),
             pointer: None,
             www_authenticate: None,
-            detail_nb: None,
+            deny: None,
         }
     }
 
-    /// Adds the bokmål form of the detail, shown on bokmål (and Danish) pages.
-    pub fn with_detail_nb(mut self, detail: impl Into<String>) -> Self {
-        self.detail_nb = Some(Box::new(detail.into()));
-        self
+    /// A refusal by the policy: 403 with the reason's code, its English
+    /// sentence as the detail, and the reason kept for web pages.
+    pub fn denied(reason: samlet_access::DenyReason) -> Self {
+        let mut e = Self::new(
+            StatusCode::FORBIDDEN,
+            reason.code(),
+            "Not allowed",
+            reason.text(),
+        );
+        e.deny = Some(reason);
+        e
     }
 
-    /// The detail in the page's language: bokmål when there is one and the page is not English.
-    pub fn detail_in(&self, lang: crate::i18n::Lang) -> &str {
-        match (&self.detail_nb, lang) {
-            (Some(nb), crate::i18n::Lang::Nb | crate::i18n::Lang::Da) => nb.as_str(),
-            _ => &self.detail,
+    /// The detail in the page's language: a policy refusal in bokmål, English
+    /// or Danish; other details as written (English).
+    pub fn detail_in(&self, lang: crate::i18n::Lang) -> String {
+        match (&self.deny, lang) {
+            (Some(r), crate::i18n::Lang::Nb) => r.text_nb(),
+            (Some(r), crate::i18n::Lang::Da) => r.text_da(),
+            _ => self.detail.clone(),
         }
     }
 
@@ -215,5 +224,38 @@ impl IntoResponse for ApiError {
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(v));
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use samlet_access::DenyReason;
+
+    #[test]
+    fn errors_stay_small() {
+        // clippy's result_large_err warns from 128 bytes.
+        assert!(
+            std::mem::size_of::<ApiError>() <= 128,
+            "{}",
+            std::mem::size_of::<ApiError>()
+        );
+    }
+
+    #[test]
+    fn a_refusal_speaks_the_page_language_and_the_api_english() {
+        let e = ApiError::denied(DenyReason::Revoked);
+        assert_eq!(e.status, StatusCode::FORBIDDEN);
+        assert_eq!(e.slug, "revoked");
+        assert_eq!(
+            e.to_problem(None).detail,
+            "The power of attorney was revoked."
+        );
+        assert_eq!(e.detail_in(Lang::En), "The power of attorney was revoked.");
+        assert_eq!(e.detail_in(Lang::Nb), "Fullmakten er trukket tilbake.");
+        assert_eq!(e.detail_in(Lang::Da), "Fuldmagten er tilbagekaldt.");
+        let plain = ApiError::not_found("No such thing.");
+        assert_eq!(plain.detail_in(Lang::Da), "No such thing.");
     }
 }

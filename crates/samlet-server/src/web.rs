@@ -121,6 +121,10 @@ impl Templates {
                 "represented.html",
                 include_str!("../templates/represented.html"),
             ),
+            (
+                "represented_message.html",
+                include_str!("../templates/represented_message.html"),
+            ),
             ("consents.html", include_str!("../templates/consents.html")),
         ] {
             env.add_template(name, src)?;

@@ -125,6 +125,9 @@ pub trait RepresentationStore: Send + Sync {
     ) -> Result<Vec<StoredRepresentation>>;
     /// The representative's list of people they act for at `now`, by name,
     /// filtered by `query` (part of the name, or the start of the identity number).
+    /// `offset` and `limit` count **persons**: the result is every representation
+    /// valid at `now` of up to `limit` persons, ordered by name, person, id, so
+    /// the rows of one person are consecutive.
     async fn represented_page(
         &self,
         representative_pid: &str,

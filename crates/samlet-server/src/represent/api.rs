@@ -50,6 +50,10 @@ pub struct RepresentationView {
     pub from_name: Option<String>,
     /// The representative.
     pub to_pid: String,
+    /// The representative's name from the population register, when known
+    /// (filled in the giver's list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_name: Option<String>,
     /// Areas (`health`, `tax`, `benefits` …), service ids, or `all`.
     pub scopes: Vec<String>,
     /// `read` and/or `act`.
@@ -81,6 +85,7 @@ pub fn representation_view(r: &StoredRepresentation, now: DateTime<Utc>) -> Repr
         from_pid: r.subject_pid.clone(),
         from_name: r.subject_name.clone(),
         to_pid: r.representative_pid.clone(),
+        to_name: None,
         scopes: r.scopes.clone(),
         actions: r.actions.clone(),
         valid_from: r.valid_from,
@@ -141,7 +146,7 @@ fn new_id(prefix: &str) -> String {
     format!("{prefix}{}", uuid::Uuid::new_v4().simple())
 }
 
-fn parse_pid(state: &AppState, s: &str, pointer: &str) -> ApiResult<Pid> {
+pub(crate) fn parse_pid(state: &AppState, s: &str, pointer: &str) -> ApiResult<Pid> {
     Pid::parse(s, state.config.pid_policy).map_err(|e| ApiError::invalid(pointer, e.to_string()))
 }
 
@@ -319,8 +324,20 @@ pub async fn my_mandates(state: &AppState, citizen: &Citizen) -> ApiResult<MyMan
         .store
         .representations_of_representative(citizen.pid.as_str(), 200)
         .await?;
+    // The giver sees whom they gave a mandate to by name, not by number.
+    let mut names: std::collections::HashMap<&str, Option<String>> = Default::default();
+    let mut given_views = Vec::with_capacity(given.len());
+    for r in &given {
+        let mut v = representation_view(r, now);
+        if !names.contains_key(r.representative_pid.as_str()) {
+            let n = state.store.person_name(&r.representative_pid).await?;
+            names.insert(&r.representative_pid, n);
+        }
+        v.to_name = names.get(r.representative_pid.as_str()).cloned().flatten();
+        given_views.push(v);
+    }
     Ok(MyMandates {
-        given: given.iter().map(|r| representation_view(r, now)).collect(),
+        given: given_views,
         received: received
             .iter()
             .map(|r| representation_view(r, now))
@@ -389,23 +406,83 @@ pub struct RepresentedQuery {
     pub per_page: Option<u32>,
 }
 
-/// One person I act for, by one basis.
+/// One person I act for, with every basis valid now taken together.
 #[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
 pub struct RepresentedPerson {
     pub pid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The basis: a mandate, guardianship or parental relation.
-    #[serde(flatten)]
-    pub basis: RepresentationView,
+    /// The kinds of the valid bases: `mandate`, `guardianship`, `parental`.
+    pub kinds: Vec<String>,
+    /// What they cover together: `all`, or areas and service ids.
+    pub scopes: Vec<String>,
+    /// What they allow together: `read`, and `act` when any basis allows acting.
+    pub actions: Vec<String>,
+    /// When the last of them ends; absent while one runs until revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<DateTime<Utc>>,
+    /// Every valid basis: a mandate, guardianship or parental relation.
+    pub bases: Vec<RepresentationView>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Debug)]
 pub struct RepresentedPage {
+    /// One entry per person, by name.
     pub people: Vec<RepresentedPerson>,
     pub page: u32,
     pub per_page: u32,
     pub next_page: Option<u32>,
+}
+
+/// One person's rows (all valid in SQL) as the policy sees them: `None` when
+/// no basis allows even reading (the policy has the last word).
+fn represented_person(
+    representative: &str,
+    rows: &[StoredRepresentation],
+    now: DateTime<Utc>,
+    rules: &samlet_access::Rules,
+) -> Option<RepresentedPerson> {
+    let first = rows.first()?;
+    let facts: Vec<samlet_access::Representation> =
+        rows.iter().filter_map(policy_representation).collect();
+    let Decision::Allow(Basis::Represent { ids, kinds, scopes }) = samlet_access::decide(
+        &Facts {
+            representations: &facts,
+            consents: &[],
+        },
+        &Request::Represent {
+            representative,
+            subject: &first.subject_pid,
+            action: Action::Read,
+        },
+        now,
+        rules,
+    ) else {
+        return None;
+    };
+    let bases: Vec<RepresentationView> = rows
+        .iter()
+        .filter(|r| ids.contains(&r.id))
+        .map(|r| representation_view(r, now))
+        .collect();
+    let mut actions: Vec<String> = vec![Action::Read.as_str().into()];
+    if bases.iter().any(|b| b.actions.iter().any(|a| a == "act")) {
+        actions.push(Action::Act.as_str().into());
+    }
+    let valid_to = if bases.iter().any(|b| b.valid_to.is_none()) {
+        None
+    } else {
+        bases.iter().filter_map(|b| b.valid_to).max()
+    };
+    Some(RepresentedPerson {
+        pid: first.subject_pid.clone(),
+        name: first.subject_name.clone(),
+        kinds: kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+        scopes: scopes.labels(),
+        actions,
+        valid_to,
+        bases,
+    })
 }
 
 pub async fn represented_page(
@@ -416,7 +493,9 @@ pub async fn represented_page(
     let page = q.page.unwrap_or(1).max(1);
     let per_page = q.per_page.unwrap_or(20).clamp(1, REPRESENTED_PAGE);
     let now = Utc::now();
-    let mut rows = state
+    // The store pages over persons (one more than asked, to know whether
+    // there is a next page) and returns each one's valid rows together.
+    let rows = state
         .store
         .represented_page(
             citizen.pid.as_str(),
@@ -426,35 +505,15 @@ pub async fn represented_page(
             i64::from(per_page) + 1,
         )
         .await?;
-    let next_page = (rows.len() > per_page as usize).then_some(page + 1);
-    rows.truncate(per_page as usize);
-    // The SQL filtered by validity for paging; the policy has the last word.
+    let groups: Vec<&[StoredRepresentation]> = rows
+        .chunk_by(|a, b| a.subject_pid == b.subject_pid)
+        .collect();
+    let next_page = (groups.len() > per_page as usize).then_some(page + 1);
     let rules = &state.config.representation_rules;
-    let people = rows
-        .iter()
-        .filter(|r| {
-            policy_representation(r).is_some_and(|p| {
-                samlet_access::decide(
-                    &Facts {
-                        representations: std::slice::from_ref(&p),
-                        consents: &[],
-                    },
-                    &Request::Represent {
-                        representative: citizen.pid.as_str(),
-                        subject: &p.subject,
-                        action: Action::Read,
-                    },
-                    now,
-                    rules,
-                )
-                .is_allow()
-            })
-        })
-        .map(|r| RepresentedPerson {
-            pid: r.subject_pid.clone(),
-            name: r.subject_name.clone(),
-            basis: representation_view(r, now),
-        })
+    let people = groups
+        .into_iter()
+        .take(per_page as usize)
+        .filter_map(|g| represented_person(citizen.pid.as_str(), g, now, rules))
         .collect();
     Ok(RepresentedPage {
         people,

@@ -12,12 +12,15 @@
 //! awaits a durable access-log entry (`transparency::log`) before the store
 //! is read, and the represented person sees it in `/me/access-log`.
 
+pub mod act;
 pub mod api;
+pub mod handle;
+pub mod log_view;
 pub mod pages;
 
 use std::collections::HashMap;
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use samlet_access::{
     Action, Basis, BasisKind, Consent, ConsentStatus, Decision, DenyReason, Facts, Representation,
@@ -53,6 +56,22 @@ pub fn routes() -> axum::Router<AppState> {
             "/api/v1/represented/{pid}/overview",
             get(api::get_represented_overview),
         )
+        .route(
+            "/api/v1/represented/{pid}/messages/{org}/{message_id}/read",
+            post(act::post_message_read),
+        )
+        .route(
+            "/api/v1/represented/{pid}/consent-requests",
+            get(act::get_consent_requests),
+        )
+        .route(
+            "/api/v1/represented/{pid}/consent-requests/{id}/approve",
+            post(act::post_consent_approve),
+        )
+        .route(
+            "/api/v1/represented/{pid}/consent-requests/{id}/decline",
+            post(act::post_consent_decline),
+        )
         .route("/api/v1/guardianships", post(api::post_guardianship))
         .route(
             "/api/v1/guardianships/{id}",
@@ -85,20 +104,22 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/me/mandates/{id}/revoke", post(pages::revoke_mandate_form))
         .route("/me/acting-for", get(pages::acting_for_page))
-        .route("/me/acting-for/{pid}", get(pages::represented_page))
+        .route("/me/acting-for/{handle}", get(pages::represented_page))
+        .route(
+            "/me/acting-for/{handle}/messages/{org}/{message_id}/open",
+            post(pages::open_message_form),
+        )
+        .route(
+            "/me/acting-for/{handle}/consents/{id}/{answer}",
+            post(pages::answer_consent_form),
+        )
         .route("/me/consents", get(pages::consents_page))
         .route("/me/consents/{id}/{action}", post(pages::consent_form))
 }
 
 /// A refusal as problem+json: 403 with the policy's code and sentence.
 pub fn denied(reason: &DenyReason) -> ApiError {
-    ApiError::new(
-        StatusCode::FORBIDDEN,
-        reason.code(),
-        "Not allowed",
-        reason.text(),
-    )
-    .with_detail_nb(reason.text_nb())
+    ApiError::denied(reason.clone())
 }
 
 /// A stored representation as the policy sees it. Fails closed: an unknown
@@ -152,22 +173,52 @@ pub async fn authorize_representative(
     subject: &Pid,
     action: Action,
 ) -> ApiResult<Granted> {
-    let rows = state
-        .store
-        .representations_between(representative.as_str(), subject.as_str())
-        .await?;
-    let facts: Vec<Representation> = rows.iter().filter_map(policy_representation).collect();
     let req = Request::Represent {
         representative: representative.as_str(),
         subject: subject.as_str(),
         action,
     };
+    decide_represent(state, representative, subject, &req).await
+}
+
+/// Ask the policy whether `representative` may `action` on one item of
+/// `subject`'s: an item of an agency with `item_areas`, or of a service.
+pub async fn authorize_item(
+    state: &AppState,
+    representative: &Pid,
+    subject: &Pid,
+    action: Action,
+    item_areas: &[String],
+    item_service: Option<&str>,
+) -> ApiResult<Granted> {
+    let req = Request::RepresentItem {
+        representative: representative.as_str(),
+        subject: subject.as_str(),
+        action,
+        item_areas,
+        item_service,
+    };
+    decide_represent(state, representative, subject, &req).await
+}
+
+/// Load the facts for the pair and ask [`samlet_access::decide`].
+async fn decide_represent(
+    state: &AppState,
+    representative: &Pid,
+    subject: &Pid,
+    req: &Request<'_>,
+) -> ApiResult<Granted> {
+    let rows = state
+        .store
+        .representations_between(representative.as_str(), subject.as_str())
+        .await?;
+    let facts: Vec<Representation> = rows.iter().filter_map(policy_representation).collect();
     match samlet_access::decide(
         &Facts {
             representations: &facts,
             consents: &[],
         },
-        &req,
+        req,
         Utc::now(),
         &state.config.representation_rules,
     ) {
@@ -244,16 +295,54 @@ pub fn request_id(headers: &HeaderMap) -> String {
         .to_owned()
 }
 
-fn kind_label(kinds: &[BasisKind]) -> String {
-    kinds
-        .iter()
-        .map(|k| match k {
-            BasisKind::Mandate => "fullmektig (power of attorney)",
-            BasisKind::Guardianship => "verge (guardian)",
-            BasisKind::Parental => "forelder (parent)",
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Append "X on behalf of Y" to `subject`'s access log and wait until it is
+/// durable: every representative's read or act does this before it touches
+/// the person's data.
+pub async fn log_on_behalf(
+    state: &AppState,
+    headers: &HeaderMap,
+    representative: &Pid,
+    subject: &Pid,
+    granted: &Granted,
+    categories: &[&str],
+    purpose: log_view::Purpose,
+) -> ApiResult<u64> {
+    let rep_name = state.store.person_name(representative.as_str()).await?;
+    let subject_name = state.store.person_name(subject.as_str()).await?;
+    let entry = AccessEntry {
+        v: 1,
+        subject: subject.to_string(),
+        accessor: Accessor {
+            org: representative.to_string(),
+            name: rep_name.unwrap_or_else(|| log_view::PLACEHOLDER.into()),
+            system: Some("samlet".into()),
+            role: Some(log_view::kind_label(&granted.kinds)),
+        },
+        // Never the identity number: the name, or the masked number.
+        on_behalf_of: Some(subject_name.unwrap_or_else(|| log_view::masked(subject.as_str()))),
+        categories: categories.iter().map(|c| (*c).to_owned()).collect(),
+        purpose: purpose.logged(),
+        legal_basis: format!(
+            "{} {}",
+            log_view::kind_label(&granted.kinds),
+            granted.ids.join(" ")
+        ),
+        legal_basis_ref: None,
+        at: Utc::now(),
+        request_id: request_id(headers),
+    };
+    Ok(state.log.append(entry).await?)
+}
+
+/// What a representative who may act sees besides the overview: the scope
+/// of acting, the agencies whose items that covers, and the person's
+/// pending consent requests within it.
+#[derive(Debug, Clone)]
+pub struct ActView {
+    pub granted: Granted,
+    /// Organisation numbers whose items the representative may act on.
+    pub orgs: Vec<String>,
+    pub consent_requests: Vec<api::ConsentView>,
 }
 
 /// A representative's view of `subject`, logged as "X on behalf of Y" and
@@ -264,34 +353,44 @@ pub async fn represented_overview(
     representative: &Pid,
     subject: &Pid,
 ) -> ApiResult<(Granted, Overview)> {
+    let (granted, o, _) = represented_view(state, headers, representative, subject, false).await?;
+    Ok((granted, o))
+}
+
+/// The view behind the acting-for page: the overview within scope and, when
+/// `with_acting` and a basis allows acting, what the representative may act
+/// on (the pending consent requests are then read too, and logged as such).
+pub async fn represented_view(
+    state: &AppState,
+    headers: &HeaderMap,
+    representative: &Pid,
+    subject: &Pid,
+    with_acting: bool,
+) -> ApiResult<(Granted, Overview, Option<ActView>)> {
     let granted = authorize_representative(state, representative, subject, Action::Read).await?;
-    let rep_name = state.store.person_name(representative.as_str()).await?;
-    let subject_name = state.store.person_name(subject.as_str()).await?;
-    let entry = AccessEntry {
-        v: 1,
-        subject: subject.to_string(),
-        accessor: Accessor {
-            org: representative.to_string(),
-            name: rep_name.unwrap_or_else(|| "Representative".into()),
-            system: Some("samlet".into()),
-            role: Some(kind_label(&granted.kinds)),
-        },
-        on_behalf_of: Some(subject_name.unwrap_or_else(|| subject.to_string())),
-        categories: crate::transparency::http::OVERVIEW_CATEGORIES
-            .iter()
-            .map(|c| (*c).to_owned())
-            .collect(),
-        purpose: format!(
-            "Acting for the person, within: {}",
-            granted.scopes.labels().join(", ")
-        ),
-        legal_basis: format!("{} {}", kind_label(&granted.kinds), granted.ids.join(" ")),
-        legal_basis_ref: None,
-        at: Utc::now(),
-        request_id: request_id(headers),
+    // A refusal to act only means no buttons: the view itself is allowed.
+    let acting = if with_acting {
+        authorize_representative(state, representative, subject, Action::Act)
+            .await
+            .ok()
+    } else {
+        None
     };
+    let mut categories: Vec<&str> = crate::transparency::http::OVERVIEW_CATEGORIES.to_vec();
+    if acting.is_some() {
+        categories.push("consents");
+    }
     // Durable first: no entry, no data.
-    let index = state.log.append(entry).await?;
+    let index = log_on_behalf(
+        state,
+        headers,
+        representative,
+        subject,
+        &granted,
+        &categories,
+        log_view::Purpose::View(granted.scopes.labels()),
+    )
+    .await?;
     tracing::info!(representative = %state.pseudo.of(representative), person = %state.pseudo.of(subject), log_index = index, "represented overview read");
     let o = state
         .store
@@ -299,7 +398,40 @@ pub async fn represented_overview(
         .await?
         .with_today(crate::api::me::today());
     let areas = area_map(state).await?;
-    Ok((granted.clone(), filter_overview(o, &granted.scopes, &areas)))
+    let act = match acting {
+        None => None,
+        Some(g) => {
+            let none = Vec::new();
+            let covers = |org: &str| g.scopes.covers(areas.get(org).unwrap_or(&none), None);
+            let now = Utc::now();
+            let consent_requests = state
+                .store
+                .consents_of_subject(subject.as_str())
+                .await?
+                .iter()
+                .map(|c| api::consent_view(c, now))
+                .filter(|c| c.state == "pending" && covers(&c.from_org))
+                .collect();
+            let orgs = o
+                .messages
+                .iter()
+                .map(|m| m.agency.org.clone())
+                .filter(|org| covers(org))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            Some(ActView {
+                granted: g,
+                orgs,
+                consent_requests,
+            })
+        }
+    };
+    Ok((
+        granted.clone(),
+        filter_overview(o, &granted.scopes, &areas),
+        act,
+    ))
 }
 
 /// The moment a relation registered for a child ends: the day they come of age.

@@ -145,7 +145,7 @@ pub async fn give_mandate_form(
         Ok(_) => Ok(Redirect::to("/me/mandates?flash=given").into_response()),
         // Refusals and bad fields are shown on the page, next to the form.
         Err(e) if e.status.is_client_error() => {
-            mandates_view(&state, lang, &c, None, Some(e.detail_in(lang).to_owned())).await
+            mandates_view(&state, lang, &c, None, Some(e.detail_in(lang))).await
         }
         Err(e) => Err(WebError(e, lang)),
     }
@@ -196,6 +196,12 @@ pub async fn acting_for_page(
     };
     let prev_query = (data.page > 1).then(|| qs(data.page - 1));
     let next_query = data.next_page.map(qs);
+    // Links carry opaque handles, never the person's number.
+    let handles: Vec<String> = data
+        .people
+        .iter()
+        .map(|p| state.handles.make(c.pid.as_str(), &p.pid))
+        .collect();
     render(
         &state,
         lang,
@@ -205,36 +211,60 @@ pub async fn acting_for_page(
         &c,
         context! {
             people => Value::from_serialize(&data.people),
+            handles,
             q => q.q.clone().unwrap_or_default(),
             prev_query, next_query,
         },
     )
 }
 
-/// `GET /me/acting-for/{pid}`: the person's overview within scope, under a
-/// banner that says whose it is. Logged for the person to see.
+/// The person behind an acting-for handle, when this viewer made it.
+pub fn open_handle(state: &AppState, c: &Citizen, handle: &str) -> Option<Pid> {
+    state
+        .handles
+        .open(c.pid.as_str(), handle)
+        .and_then(|p| Pid::parse(&p, state.config.pid_policy).ok())
+}
+
+/// A handle that does not open: an old address with an identity number
+/// redirects to the list (the redirect carries no number); anything else is 404.
+pub fn handle_not_opened(handle: &str, lang: Lang) -> Response {
+    if super::log_view::is_person_number(handle) {
+        Redirect::to("/me/acting-for").into_response()
+    } else {
+        WebError(ApiError::not_found(lang.t("rep_no_such_handle")), lang).into_response()
+    }
+}
+
+/// `GET /me/acting-for/{handle}`: the person's overview within scope, under a
+/// banner that says whose it is, with what the representative may do for
+/// them (open a message, answer a consent request) when a basis allows
+/// acting. Logged for the person to see.
 pub async fn represented_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     MaybeCitizen(c): MaybeCitizen,
-    Path(pid): Path<String>,
+    Path(handle): Path<String>,
+    Query(q): Query<FlashQuery>,
 ) -> WebResult {
     let lang = Lang::from_request(&headers);
     let Some(c) = c else {
         return Ok(to_login("/me/acting-for"));
     };
     let err = |e| WebError(e, lang);
-    let subject = Pid::parse(&pid, state.config.pid_policy)
-        .map_err(|e| err(ApiError::invalid("/path/pid", e.to_string())))?;
-    let (granted, o) = super::represented_overview(&state, &headers, &c.pid, &subject)
+    let Some(subject) = open_handle(&state, &c, &handle) else {
+        return Ok(handle_not_opened(&handle, lang));
+    };
+    let (granted, o, act) = super::represented_view(&state, &headers, &c.pid, &subject, true)
         .await
         .map_err(err)?;
-    let name = state
-        .store
-        .person_name(subject.as_str())
-        .await
-        .map_err(|e| err(e.into()))?;
+    let name = display_name(&state, &subject).await.map_err(err)?;
     let kinds: Vec<&str> = granted.kinds.iter().map(|k| k.as_str()).collect();
+    let flash = match q.flash.as_deref() {
+        Some("approved") => Some(lang.t("rep_act_flash_approved")),
+        Some("declined") => Some(lang.t("rep_act_flash_declined")),
+        _ => None,
+    };
     render(
         &state,
         lang,
@@ -243,11 +273,80 @@ pub async fn represented_page(
         "/me/acting-for",
         &c,
         context! {
-            name => name.unwrap_or_else(|| subject.as_str().get(..6).unwrap_or("").to_owned()),
+            name, handle, flash,
             kinds, scopes => granted.scopes.labels(),
             o => Value::from_serialize(&o),
+            can_act => act.is_some(),
+            act_orgs => act.as_ref().map(|a| a.orgs.clone()).unwrap_or_default(),
+            act_scopes => act.as_ref().map(|a| a.granted.scopes.labels()).unwrap_or_default(),
+            consent_requests => Value::from_serialize(act.as_ref().map(|a| &a.consent_requests)),
         },
     )
+}
+
+/// The represented person's name, or their masked number.
+async fn display_name(state: &AppState, subject: &Pid) -> Result<String, ApiError> {
+    Ok(state
+        .store
+        .person_name(subject.as_str())
+        .await?
+        .unwrap_or_else(|| super::log_view::masked(subject.as_str())))
+}
+
+/// `POST /me/acting-for/{handle}/messages/{org}/{message_id}/open`: open a
+/// message for the person (marks it read, as if they opened it) and show it.
+pub async fn open_message_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    c: Citizen,
+    Path((handle, org, message_id)): Path<(String, String, String)>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult {
+    let lang = Lang::from_request(&headers);
+    let err = |e| WebError(e, lang);
+    check_csrf(&c, &f.csrf).map_err(err)?;
+    let Some(subject) = open_handle(&state, &c, &handle) else {
+        return Ok(handle_not_opened(&handle, lang));
+    };
+    let m = super::act::open_message(&state, &headers, &c.pid, &subject, &org, &message_id)
+        .await
+        .map_err(err)?;
+    let name = display_name(&state, &subject).await.map_err(err)?;
+    render(
+        &state,
+        lang,
+        "represented_message.html",
+        "rep_acting_title",
+        "/me/acting-for",
+        &c,
+        context! { name, handle, m => Value::from_serialize(&m) },
+    )
+}
+
+/// `POST /me/acting-for/{handle}/consents/{id}/approve|decline`: answer a
+/// consent request for the person.
+pub async fn answer_consent_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    c: Citizen,
+    Path((handle, id, answer)): Path<(String, String, String)>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult {
+    let lang = Lang::from_request(&headers);
+    let err = |e| WebError(e, lang);
+    check_csrf(&c, &f.csrf).map_err(err)?;
+    let Some(subject) = open_handle(&state, &c, &handle) else {
+        return Ok(handle_not_opened(&handle, lang));
+    };
+    let (answer, flash) = match answer.as_str() {
+        "approve" => (ConsentAnswer::Approve, "approved"),
+        "decline" => (ConsentAnswer::Decline, "declined"),
+        _ => return Err(err(ApiError::not_found("No such action."))),
+    };
+    super::act::answer_consent(&state, &headers, &c.pid, &subject, &id, answer)
+        .await
+        .map_err(err)?;
+    Ok(Redirect::to(&format!("/me/acting-for/{handle}?flash={flash}")).into_response())
 }
 
 /// `GET /me/consents`: requests to answer, consents to revoke, history.

@@ -623,7 +623,7 @@ pub async fn access_log_html(
         return Ok(crate::web::to_login("/me/access-log"));
     };
     let err = |e| crate::web::WebError(e, lang);
-    let data = match access_log_page(&state, &c.pid, &q).await {
+    let mut data = match access_log_page(&state, &c.pid, &q).await {
         Ok(d) => d,
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             // A bad date in the filter: show the page with the message.
@@ -631,10 +631,13 @@ pub async fn access_log_html(
                 .await
                 .map_err(err)?;
             d.next_page = None;
+            crate::represent::log_view::present(&state, lang, &mut d).await;
             return render_page(&state, lang, &c, &q, d, Some(e.detail)).map_err(err);
         }
         Err(e) => return Err(err(e)),
     };
+    // Representatives by name, in the page's language; no identity numbers.
+    crate::represent::log_view::present(&state, lang, &mut data).await;
     render_page(&state, lang, &c, &q, data, None).map_err(err)
 }
 

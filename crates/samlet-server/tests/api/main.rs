@@ -10,4 +10,5 @@ mod isolation;
 mod oidc;
 mod web;
 // Representation and consent (issue 4).
+mod represent_act;
 mod representation;

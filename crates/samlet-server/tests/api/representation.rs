@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{person, problem, Agency, TestApp};
 
-async fn agency_with(app: &TestApp, first8: &str, name: &str, scopes: &str) -> Agency {
+pub(crate) async fn agency_with(app: &TestApp, first8: &str, name: &str, scopes: &str) -> Agency {
     let a = app.agency(first8, name).await;
     let token = samlet_server::auth::random_token("samlet_dev_");
     app.store
@@ -28,7 +28,7 @@ async fn agency_with(app: &TestApp, first8: &str, name: &str, scopes: &str) -> A
     Agency { token, ..a }
 }
 
-fn minor(years_old: i64, n: u32) -> Pid {
+pub(crate) fn minor(years_old: i64, n: u32) -> Pid {
     let birth = (Utc::now() - Duration::days(365 * years_old + 30)).date_naive();
     let birth = NaiveDate::from_ymd_opt(
         chrono::Datelike::year(&birth),
@@ -41,7 +41,12 @@ fn minor(years_old: i64, n: u32) -> Pid {
         .expect("pid")
 }
 
-async fn post_as(app: &TestApp, cookie: &str, path: &str, body: &Value) -> reqwest::Response {
+pub(crate) async fn post_as(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    body: &Value,
+) -> reqwest::Response {
     app.http
         .post(app.url(path))
         .header(reqwest::header::COOKIE, cookie)
@@ -51,7 +56,7 @@ async fn post_as(app: &TestApp, cookie: &str, path: &str, body: &Value) -> reqwe
         .expect("request")
 }
 
-async fn delete_as(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
+pub(crate) async fn delete_as(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
     app.http
         .delete(app.url(path))
         .header(reqwest::header::COOKIE, cookie)
@@ -60,7 +65,7 @@ async fn delete_as(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response
         .expect("request")
 }
 
-async fn access_log(app: &TestApp, cookie: &str) -> Vec<Value> {
+pub(crate) async fn access_log(app: &TestApp, cookie: &str) -> Vec<Value> {
     let res = app
         .get_as(cookie, "/api/v1/me/access-log?per_page=100")
         .await;
@@ -70,7 +75,7 @@ async fn access_log(app: &TestApp, cookie: &str) -> Vec<Value> {
 }
 
 /// NAV (benefits) and Skatteetaten (tax) each push a case for `pid`.
-async fn two_agencies_with_cases(app: &TestApp, pid: &Pid) -> (Agency, Agency) {
+pub(crate) async fn two_agencies_with_cases(app: &TestApp, pid: &Pid) -> (Agency, Agency) {
     let nav = app.agency("88964078", "NAV").await;
     let skatt = app.agency("97476107", "Skatteetaten").await;
     app.store
@@ -307,7 +312,7 @@ async fn guardians_and_parents_are_registered_by_authorities_and_list_by_name() 
         .await
         .expect("json");
     assert_eq!(page["people"][0]["name"], "Åse");
-    assert_eq!(page["people"][0]["kind"], "guardianship");
+    assert_eq!(page["people"][0]["kinds"], json!(["guardianship"]));
 
     // Parental authority: from the population register, ends at 18.
     let parent = person(20);
@@ -618,45 +623,65 @@ async fn the_pages_give_and_revoke_a_mandate_and_answer_a_consent_without_javasc
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
-    /// Random mandates between four people, random revocations and reads:
-    /// a read succeeds exactly when the policy's plain oracle says a valid
-    /// basis exists, and each success leaves exactly one new entry in the
-    /// represented person's access log; refusals leave none.
+    /// Random read and act mandates between four people, random revocations,
+    /// reads and acts (opening a message for the person): a read succeeds
+    /// exactly when a valid mandate exists, an act exactly when a valid
+    /// mandate that allows acting exists (a read-only one never suffices),
+    /// and each success leaves exactly one new entry in the represented
+    /// person's access log; refusals leave none.
     #[test]
-    fn every_allowed_read_is_logged_and_no_read_succeeds_without_a_basis(
-        ops in proptest::collection::vec((0usize..3, 0usize..4, 0usize..4, any::<bool>()), 1..14)
+    fn every_allowed_read_or_act_is_logged_and_none_succeeds_without_a_basis(
+        ops in proptest::collection::vec((0usize..4, 0usize..4, 0usize..4, any::<bool>()), 1..16)
     ) {
         let rt = tokio::runtime::Runtime::new().expect("runtime");
         rt.block_on(async move {
             let app = TestApp::spawn().await;
             let people: Vec<Pid> = (60..64).map(person).collect();
+            let nav = app.agency("88964078", "NAV").await;
             let mut cookies = Vec::new();
-            for p in &people { cookies.push(app.login(p).await); }
-            // (from, to, id, revoked)
-            let mut mandates: Vec<(usize, usize, String, bool)> = Vec::new();
+            for (i, p) in people.iter().enumerate() {
+                cookies.push(app.login(p).await);
+                // An agency's id belongs to one person: a message each.
+                let res = app.post_json(&nav, "/api/v1/messages",
+                    &json!({"pid": p.as_str(), "message_id": format!("M-{i}"), "subject": "Brev", "body": "Hei"})).await;
+                assert!(res.status().is_success());
+            }
+            // (from, to, id, revoked, allows acting)
+            let mut mandates: Vec<(usize, usize, String, bool, bool)> = Vec::new();
             let mut logged = [0usize; 4];
             for (op, a, b, flag) in ops {
+                let valid = |act_needed: bool| a != b && mandates.iter().any(|(f, t, _, r, act)| *f == a && *t == b && !r && (*act || !act_needed));
                 match op {
                     0 if a != b => {
                         let res = post_as(&app, &cookies[a], "/api/v1/me/mandates",
                             &json!({"to_pid": people[b].as_str(), "scopes": ["all"], "actions": [if flag {"read"} else {"act"}]})).await;
                         assert_eq!(res.status(), 201);
                         let id = res.json::<Value>().await.expect("json")["id"].as_str().expect("id").to_owned();
-                        mandates.push((a, b, id, false));
+                        mandates.push((a, b, id, false, !flag));
                     }
                     1 if !mandates.is_empty() => {
                         let i = (a * 4 + b) % mandates.len();
-                        let (from, _, id, revoked) = mandates[i].clone();
+                        let (from, _, id, revoked, _) = mandates[i].clone();
                         let res = delete_as(&app, &cookies[from], &format!("/api/v1/me/mandates/{id}")).await;
                         assert_eq!(res.status(), if revoked { 409 } else { 204 });
                         mandates[i].3 = true;
                     }
+                    3 => {
+                        let res = post_as(&app, &cookies[b],
+                            &format!("/api/v1/represented/{}/messages/{}/M-{a}/read", people[a].as_str(), nav.org),
+                            &json!({})).await;
+                        if valid(true) {
+                            assert_eq!(res.status(), 200, "a valid mandate with act allows acting");
+                            logged[a] += 1;
+                        } else {
+                            assert_eq!(res.status(), 403, "no act without a valid act basis");
+                        }
+                    }
                     _ => {
                         let res = app.get_as(&cookies[b], &format!("/api/v1/represented/{}/overview", people[a].as_str())).await;
-                        let has_basis = a != b && mandates.iter().any(|(f, t, _, r)| *f == a && *t == b && !r);
-                        if has_basis {
+                        if valid(false) {
                             assert_eq!(res.status(), 200, "a valid mandate allows the read");
                             logged[a] += 1;
                         } else {
@@ -667,8 +692,295 @@ proptest! {
             }
             for (i, c) in cookies.iter().enumerate() {
                 let entries = access_log(&app, c).await;
-                assert_eq!(entries.len(), logged[i], "person {i}: one log entry per allowed read");
+                assert_eq!(entries.len(), logged[i], "person {i}: one log entry per allowed read or act");
             }
         });
     }
+}
+
+/// Ola's access log page names Kari, who looked on his behalf: by the name
+/// the register has, else by a masked number; never her identity number.
+/// In Danish the line reads "på vegne af".
+#[tokio::test]
+async fn the_access_log_page_names_the_representative_never_their_number() {
+    let app = TestApp::spawn().await;
+    let (ola, kari) = (person(80), person(81));
+    two_agencies_with_cases(&app, &ola).await;
+    let ola_c = app.login(&ola).await;
+    let kari_c = app.login(&kari).await;
+    let res = post_as(
+        &app,
+        &ola_c,
+        "/api/v1/me/mandates",
+        &json!({"to_pid": kari.as_str(), "scopes": ["benefits"], "actions": ["read"]}),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let path = format!("/api/v1/represented/{}/overview", ola.as_str());
+    assert_eq!(app.get_as(&kari_c, &path).await.status(), 200);
+
+    // No name in the register: a masked number, not the number.
+    let html = app
+        .get_as(&ola_c, "/me/access-log")
+        .await
+        .text()
+        .await
+        .expect("html");
+    let masked = format!("{}*****", &kari.as_str()[..6]);
+    assert!(html.contains(&masked), "masked number shown");
+    assert!(
+        !html.contains(kari.as_str()),
+        "Kari's number is not on the page"
+    );
+    assert!(!html.contains(ola.as_str()), "nor Ola's own");
+    assert!(html.contains("på vegne av"));
+    assert!(html.contains("Handlet på dine vegne, innenfor: stønader og ytelser"));
+
+    // With names from the register: her name, in Danish.
+    app.store
+        .upsert_person_names(
+            &[
+                (kari.to_string(), "Kari Nordmann".into()),
+                (ola.to_string(), "Ola Nordmann".into()),
+            ],
+            Utc::now(),
+        )
+        .await
+        .expect("names");
+    assert_eq!(app.get_as(&kari_c, &path).await.status(), 200);
+    let html = app
+        .get_as(&format!("{ola_c}; samlet_lang=da"), "/me/access-log")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("Hvem har set mine oplysninger"),
+        "Danish page"
+    );
+    assert!(html.contains("Kari Nordmann"));
+    assert!(html.contains("på vegne af Ola Nordmann"));
+    assert!(html.contains("Handlede på dine vegne, inden for: ydelser og støtte"));
+    assert!(html.contains("Fuldmagt"), "the role in Danish");
+    assert!(!html.contains(kari.as_str()));
+    // The JSON API returns the entries as logged (the person's right of access).
+    let log = access_log(&app, &ola_c).await;
+    assert_eq!(log[0]["accessor"]["org"], kari.as_str());
+    // Ola's list of mandates given names Kari too.
+    let html = app
+        .get_as(&ola_c, "/me/mandates")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Kari Nordmann"));
+    assert!(!html.contains(kari.as_str()));
+}
+
+/// The href of the first person on Kari's "acting for" page.
+pub(crate) async fn first_acting_for_link(app: &TestApp, cookie: &str) -> String {
+    let html = app
+        .get_as(cookie, "/me/acting-for")
+        .await
+        .text()
+        .await
+        .expect("html");
+    html.split("href=\"/me/acting-for/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|h| format!("/me/acting-for/{h}"))
+        .expect("a person link")
+}
+
+/// The acting-for address holds an opaque handle: no identity number in the
+/// address bar, the handle works only for its viewer, and an old address
+/// with a number redirects to the list without it. The page speaks Danish
+/// (refusals too) when the person has chosen Danish.
+#[tokio::test]
+async fn acting_for_addresses_hold_no_identity_number_and_pages_speak_danish() {
+    let app = TestApp::spawn().await;
+    let (ola, kari, stranger) = (person(82), person(83), person(84));
+    two_agencies_with_cases(&app, &ola).await;
+    let ola_c = app.login(&ola).await;
+    let kari_c = app.login(&kari).await;
+    let stranger_c = app.login(&stranger).await;
+    let res = post_as(
+        &app,
+        &ola_c,
+        "/api/v1/me/mandates",
+        &json!({"to_pid": kari.as_str(), "scopes": ["benefits"], "actions": ["read"]}),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let mandate = res.json::<Value>().await.expect("json")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    let list = app
+        .get_as(&kari_c, "/me/acting-for")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(!list.contains(ola.as_str()), "no number on the list page");
+    let link = first_acting_for_link(&app, &kari_c).await;
+    assert!(!link.contains(ola.as_str()) && !link.contains(&ola.as_str()[..6]));
+    let res = app.get_as(&kari_c, &link).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.expect("html");
+    assert!(html.contains("Du handler nå på vegne av"));
+    assert!(html.contains("Dagpenger") && !html.contains("Skattemelding"));
+
+    // Another viewer cannot use Kari's handle; a made-up one is not found.
+    assert_eq!(app.get_as(&stranger_c, &link).await.status(), 404);
+    assert_eq!(
+        app.get_as(&kari_c, "/me/acting-for/not-a-handle")
+            .await
+            .status(),
+        404
+    );
+    // The old address with the number: to the list, without the number.
+    let res = app
+        .get_as(&kari_c, &format!("/me/acting-for/{}", ola.as_str()))
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/me/acting-for")
+    );
+    // One view logged (Kari's), the refused ones none.
+    assert_eq!(access_log(&app, &ola_c).await.len(), 1);
+
+    // In Danish: the list, the banner and, after Ola revokes, the refusal.
+    let kari_da = format!("{kari_c}; samlet_lang=da");
+    let html = app
+        .get_as(&kari_da, "/me/acting-for")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Handl på vegne af andre"), "Danish list");
+    assert!(html.contains("Fuldmagt") && html.contains("ydelser og støtte"));
+    let html = app
+        .get_as(&kari_da, &link)
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Du handler nu på vegne af"), "Danish banner");
+    assert!(html.contains("Du ser kun det, fuldmagten dækker"));
+    let res = delete_as(&app, &ola_c, &format!("/api/v1/me/mandates/{mandate}")).await;
+    assert_eq!(res.status(), 204);
+    let res = app.get_as(&kari_da, &link).await;
+    assert_eq!(res.status(), 403);
+    let html = res.text().await.expect("html");
+    assert!(
+        html.contains("Fuldmagten er tilbagekaldt."),
+        "Danish refusal"
+    );
+    assert!(html.contains("Noget gik galt"), "on a Danish error page");
+    let html = app
+        .get_as(&format!("{kari_c}; samlet_lang=en"), &link)
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("The power of attorney was revoked."));
+    // The JSON API keeps its contract: the number in the path, English.
+    let p = problem(
+        app.get_as(
+            &kari_c,
+            &format!("/api/v1/represented/{}/overview", ola.as_str()),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(p["detail"], "The power of attorney was revoked.");
+}
+
+/// A person with several bases (a guardianship and a mandate of their own)
+/// is one entry on the representative's list, with the bases, kinds, scopes
+/// and actions taken together; paging and search count persons.
+#[tokio::test]
+async fn the_list_has_one_entry_per_person_with_every_basis() {
+    let app = TestApp::spawn().await;
+    let fm = agency_with(&app, "97477278", "Statsforvalteren", "samlet:guardianship").await;
+    let guardian = person(100);
+    let wards: Vec<Pid> = (101..104).map(person).collect();
+    for (w, n) in wards.iter().zip(["Berit", "Arne", "Cecilie"]) {
+        let res = app
+            .post_json(
+                &fm,
+                "/api/v1/guardianships",
+                &json!({"guardian_pid": guardian.as_str(), "ward_pid": w.as_str(), "ward_name": n,
+                        "scopes": ["health"], "actions": ["read"]}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    // Arne also gives his guardian a mandate for tax, with acting.
+    let arne = app.login(&wards[1]).await;
+    for scopes in [json!(["tax"]), json!(["benefits"])] {
+        let res = post_as(
+            &app,
+            &arne,
+            "/api/v1/me/mandates",
+            &json!({"to_pid": guardian.as_str(), "scopes": scopes, "actions": ["act"]}),
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+    }
+    let g = app.login(&guardian).await;
+    let get = |path: &'static str| {
+        let (app, g) = (&app, &g);
+        async move {
+            let res = app.get_as(g, path).await;
+            assert_eq!(res.status(), 200);
+            res.json::<Value>().await.expect("json")
+        }
+    };
+    let page1 = get("/api/v1/represented?per_page=2").await;
+    let people = page1["people"].as_array().expect("people");
+    let names: Vec<&str> = people.iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(names, vec!["Arne", "Berit"], "one entry each, by name");
+    assert_eq!(page1["next_page"], 2);
+    let arne_row = &people[0];
+    assert_eq!(arne_row["kinds"], json!(["mandate", "guardianship"]));
+    assert_eq!(arne_row["scopes"], json!(["benefits", "health", "tax"]));
+    assert_eq!(arne_row["actions"], json!(["read", "act"]));
+    assert_eq!(arne_row["bases"].as_array().map(Vec::len), Some(3));
+    assert!(arne_row.get("valid_to").is_none(), "runs until revoked");
+    assert_eq!(people[1]["actions"], json!(["read"]));
+    let page2 = get("/api/v1/represented?per_page=2&page=2").await;
+    let names: Vec<&str> = page2["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, vec!["Cecilie"]);
+    assert!(page2["next_page"].is_null());
+    let found = get("/api/v1/represented?q=arn").await;
+    assert_eq!(found["people"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        found["people"][0]["bases"].as_array().map(Vec::len),
+        Some(3)
+    );
+    // The page lists Arne once too.
+    let html = app
+        .get_as(&g, "/me/acting-for")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(html.matches("data-testid=\"person\"").count(), 3);
+    assert!(
+        html.contains("Fullmakt, Vergemål: stønader og ytelser, helse, skatt"),
+        "{html}"
+    );
+    assert!(html.contains("(se og handle)"));
 }

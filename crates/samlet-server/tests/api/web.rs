@@ -201,8 +201,21 @@ async fn operations_endpoints_answer() {
         "/api/v1/me/overview",
         "/oauth/token",
         "/api/v1/me/calendar-url",
+        // Representation: acting for someone (issue 4).
+        "/api/v1/represented/{pid}/overview",
+        "/api/v1/represented/{pid}/messages/{org}/{message_id}/read",
+        "/api/v1/represented/{pid}/consent-requests",
+        "/api/v1/represented/{pid}/consent-requests/{id}/approve",
+        "/api/v1/represented/{pid}/consent-requests/{id}/decline",
     ] {
         assert!(spec["paths"].get(path).is_some(), "{path} documented");
+    }
+    let people = &spec["components"]["schemas"]["RepresentedPerson"]["properties"];
+    for field in ["pid", "kinds", "scopes", "actions", "bases"] {
+        assert!(
+            people.get(field).is_some(),
+            "RepresentedPerson.{field}: {people}"
+        );
     }
     app.http.get(app.url("/health")).send().await.expect("req");
     let metrics = app

@@ -133,15 +133,45 @@ async fn the_representative_list_is_by_name_searchable_and_paged(store: &dyn Sto
         .await
         .unwrap_or_else(|e| panic!("{e}"));
 
+    // Anne also gave a mandate of her own (two valid bases), Bjørn one that
+    // was revoked: the list pages over persons, with every valid basis of each.
+    store
+        .insert_representation(&mandate("g-anne-2", "w-1", "guardian-1"), t0())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .insert_representation(&mandate("g-bjorn-rev", "w-2", "guardian-1"), t0())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .revoke_representation("g-bjorn-rev", t0())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
     let now = t0() + Duration::hours(1);
+    let rows = store
+        .represented_page("guardian-1", "", now, 0, 1)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        vec!["g-1", "g-anne-2"],
+        "a page of one person holds both her valid bases"
+    );
+    // One entry per person, in order (the rows of a person are consecutive).
     let page = |q: &'static str, offset, limit| async move {
-        store
+        let mut names: Vec<String> = Vec::new();
+        for r in store
             .represented_page("guardian-1", q, now, offset, limit)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
-            .into_iter()
-            .map(|r| r.subject_name.unwrap_or_default())
-            .collect::<Vec<_>>()
+        {
+            let n = r.subject_name.unwrap_or_default();
+            if names.last() != Some(&n) {
+                names.push(n);
+            }
+        }
+        names
     };
     let all = page("", 0, 10).await;
     assert_eq!(all.len(), 4, "only valid relations are listed: {all:?}");

@@ -269,12 +269,25 @@ macro_rules! impl_representation_store {
             ) -> $crate::Result<Vec<$crate::StoredRepresentation>> {
                 let q = query.trim().to_lowercase();
                 let escaped = $crate::representation::like_escape(&q);
+                // Page over persons, not rows: the people (name, number) come off the index
+                // (representative_pid, subject_name_lc, subject_pid) in order, grouped, so page 1
+                // stops after `limit` persons; then every valid row of those persons, each found
+                // by a seek on all three index columns (a person's rows share the copied name).
+                // CROSS JOIN keeps SQLite's loop over the few people outside; with a plain join
+                // it scanned all of the representative's rows (10,000 in the bench: 5 ms, not 0.1).
                 let sql = format!(
-                    "SELECT {} FROM representations \
-                     WHERE representative_pid = $1 AND revoked_at IS NULL AND valid_from <= $2 \
+                    "WITH people (n, p) AS ( \
+                       SELECT subject_name_lc, subject_pid FROM representations \
+                       WHERE representative_pid = $1 AND revoked_at IS NULL AND valid_from <= $2 \
+                         AND (valid_to IS NULL OR valid_to > $2) \
+                         AND ($3 = '' OR subject_name_lc LIKE $4 ESCAPE '\\' OR subject_pid LIKE $5 ESCAPE '\\') \
+                       GROUP BY subject_name_lc, subject_pid \
+                       ORDER BY subject_name_lc, subject_pid LIMIT $6 OFFSET $7) \
+                     SELECT {} FROM people CROSS JOIN representations \
+                     WHERE representative_pid = $1 AND subject_name_lc = people.n AND subject_pid = people.p \
+                       AND revoked_at IS NULL AND valid_from <= $2 \
                        AND (valid_to IS NULL OR valid_to > $2) \
-                       AND ($3 = '' OR subject_name_lc LIKE $4 ESCAPE '\\' OR subject_pid LIKE $5 ESCAPE '\\') \
-                     ORDER BY subject_name_lc, subject_pid, id LIMIT $6 OFFSET $7",
+                     ORDER BY people.n, people.p, id",
                     $crate::sql::representation::REPRESENTATION_COLUMNS
                 );
                 let rows: Vec<$crate::sql::representation::RepresentationRow> = sqlx::query_as(&sql)

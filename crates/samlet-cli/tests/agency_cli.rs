@@ -1,0 +1,96 @@
+//! `samlet agency areas` as an operator uses it: the real binary on a SQLite data dir.
+
+use std::process::{Command, Output};
+
+fn samlet(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_samlet"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env_remove("SAMLET_DATABASE_URL")
+        .env_remove("SAMLET_DATA_DIR")
+        .output()
+        .unwrap_or_else(|e| panic!("running samlet: {e}"))
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn an_operator_sets_lists_and_clears_an_agencys_areas() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let d = dir.path();
+    for (org, name) in [("889640782", "NAV"), ("974761076", "Skatteetaten")] {
+        let o = samlet(d, &["agency", "add", "--org", org, "--name", name]);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+
+    let o = samlet(
+        d,
+        &[
+            "agency",
+            "areas",
+            "--org",
+            "889640782",
+            "--set",
+            "benefits,Work ,benefits",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(text(&o).trim(), "889640782  NAV  benefits, work");
+
+    let o = samlet(d, &["agency", "areas"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("889640782  NAV  benefits, work"), "{t}");
+    assert!(
+        t.contains("974761076  Skatteetaten  - (shown only under \"all\")"),
+        "{t}"
+    );
+
+    let o = samlet(d, &["agency", "areas", "--json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("json: {e}: {}", text(&o)));
+    assert_eq!(v[0]["org"], "889640782");
+    assert_eq!(v[0]["areas"], serde_json::json!(["benefits", "work"]));
+    assert_eq!(v[1]["areas"], serde_json::json!([]));
+
+    // Refused, and nothing changed: an unknown area, a bad or unregistered org, no areas.
+    for (args, says) in [
+        (
+            vec!["--org", "889640782", "--set", "benefits,helth"],
+            "\"helth\" is not an area",
+        ),
+        (
+            vec!["--org", "889640781", "--set", "tax"],
+            "--org 889640781",
+        ),
+        (
+            vec!["--org", "958935420", "--set", "health"],
+            "no agency with organisation number 958935420",
+        ),
+        (
+            vec!["--org", "889640782", "--set", ""],
+            "name at least one area",
+        ),
+        (vec!["--set", "tax"], "--org"),
+    ] {
+        let mut all = vec!["agency", "areas"];
+        all.extend(args);
+        let o = samlet(d, &all);
+        assert!(!o.status.success(), "{all:?} succeeded");
+        assert!(text(&o).contains(says), "{all:?}: {}", text(&o));
+    }
+    let o = samlet(d, &["agency", "areas", "--org", "889640782"]);
+    assert_eq!(text(&o).trim(), "889640782  NAV  benefits, work");
+
+    let o = samlet(d, &["agency", "areas", "--org", "889640782", "--clear"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("889640782  NAV  -"), "{}", text(&o));
+}
