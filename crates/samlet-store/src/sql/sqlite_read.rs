@@ -192,7 +192,7 @@ impl ReadPool {
             // The orders of CASES, DEADLINES and BENEFITS (stable sorts; a
             // missing due time sorts first, as in SQLite).
             let (mut cases, mut deadlines, mut benefits) = (cases, deadlines, benefits);
-            cases.sort_by(|a, b| b.7.cmp(&a.7));
+            cases.sort_by_key(|c| std::cmp::Reverse(c.7));
             deadlines.sort_by(|a, b| (a.2, a.3, &a.1).cmp(&(b.2, b.3, &b.1)));
             benefits.sort_by(|a, b| a.1.cmp(&b.1));
             let messages = message_rows(tx, names, &pid, 0, limits.messages)?;
