@@ -188,6 +188,14 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce(SocketAddr)) -> anyhow
     spawn_checkpointer(state.log.clone(), state.config.checkpoint_interval);
     spawn_foresight_warmup(&state);
     let app = router(state);
+    // Responses go out whole at once: without TCP_NODELAY, Nagle's
+    // algorithm can hold back the tail of a response that needs a second
+    // segment until the client acknowledges the first.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
