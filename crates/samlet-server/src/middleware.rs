@@ -27,6 +27,18 @@ pub fn metrics_handle() -> PrometheusHandle {
             let handle = recorder.handle();
             // Fails only if another recorder is installed; then ours just renders nothing.
             let _ = metrics::set_global_recorder(recorder);
+            // The recorder queues every histogram sample until it is drained,
+            // which otherwise happens only when `/metrics` is scraped: a
+            // server nobody scrapes would grow by every request it serves.
+            // Drain on a plain thread (one per process, like the recorder),
+            // so it runs whichever runtime the server is on.
+            let upkeep = handle.clone();
+            let _ = std::thread::Builder::new()
+                .name("metrics-upkeep".into())
+                .spawn(move || loop {
+                    std::thread::sleep(std::time::Duration::from_secs(5));
+                    upkeep.run_upkeep();
+                });
             handle
         })
         .clone()
