@@ -147,6 +147,30 @@ async fn resending_updates_and_never_duplicates(store: &dyn Store) {
         "the last version wins"
     );
     assert_eq!(o.cases[0].agency.name, "NAV");
+
+    // The same message twice in one batch, stored in the same instant (on
+    // SQLite its arrival time is part of the row's key): one message, the
+    // last version's subject.
+    let m = |subject: &str| {
+        Item::Message(ValidMessage {
+            pid: kari.clone(),
+            message_id: "V-1".into(),
+            subject: subject.into(),
+            body: "Innvilget.".into(),
+        })
+    };
+    ok_all(
+        &store
+            .ingest(nav, vec![m("Vedtak"), m("Vedtak, rettet")])
+            .await
+            .expect("ingest"),
+    );
+    let o = store
+        .overview(kari.as_str(), OverviewLimits::default())
+        .await
+        .expect("overview");
+    let subjects: Vec<&str> = o.messages.iter().map(|m| m.subject.as_str()).collect();
+    assert_eq!(subjects, ["Vedtak, rettet"]);
 }
 
 async fn a_case_timeline_follows_status_changes(store: &dyn Store) {
