@@ -265,6 +265,11 @@ async fn spawn_serve(
         .arg("--dev")
         .env("SAMLET_DATABASE_URL", url)
         .env_remove("SAMLET_DATA_DIR")
+        // The production default, whatever the bench's own shell says: a
+        // request log line costs the server about as much as answering
+        // /health does, and production writes one for every request.
+        .env("SAMLET_LOG", crate::DEFAULT_LOG_FILTER)
+        .env("SAMLET_LOG_FORMAT", "json")
         .env(
             "SAMLET_SECRET",
             "bench-secret-only-for-the-overview-benchmark",

@@ -243,10 +243,13 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// What is logged unless `SAMLET_LOG` says otherwise: one line per request.
+pub(crate) const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
+
 fn init_logging(format: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_env("SAMLET_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter = EnvFilter::try_from_env("SAMLET_LOG")
+        .unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG_FILTER));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
