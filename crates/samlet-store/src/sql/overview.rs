@@ -13,10 +13,27 @@ use crate::{
     BenefitView, CaseView, DeadlineView, MessageView, Overview, OverviewLimits, StatusEvent,
 };
 
-/// `$1` pid. Newest change first.
-pub(crate) const CASES: &str =
-    "SELECT c.agency_id, c.case_id, c.title, c.status, c.service, c.url, c.opened_at, c.updated_at, a.org, a.name \
-     FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE c.pid = $1 ORDER BY c.updated_at DESC";
+/// PostgreSQL's whole overview in one statement and one round trip, `$1`
+/// pid, `$2` message limit: the person's cases (newest change first),
+/// [`EVENTS`], deadlines (by due date), benefits (by name),
+/// [`MESSAGE_COUNTS`] and the first page of [`MESSAGES`], each as a JSON
+/// array of row arrays (NULL when there are none) in the columns of
+/// [`CaseRow`], [`EventRow`] and the others. Six statements in turn cost six round trips and most
+/// of an overview's time; sqlx cannot pipeline them.
+pub(crate) const PG_OVERVIEW: &str = "SELECT \
+     (SELECT json_agg(json_build_array(c.agency_id, c.case_id, c.title, c.status, c.service, c.url, c.opened_at, c.updated_at, a.org, a.name) \
+        ORDER BY c.updated_at DESC) FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE c.pid = $1)::text, \
+     (SELECT json_agg(json_build_array(e.agency_id, e.case_id, e.status, e.at, e.note) ORDER BY e.at, e.id) \
+        FROM case_events e JOIN cases c ON c.agency_id = e.agency_id AND c.case_id = e.case_id WHERE c.pid = $1)::text, \
+     (SELECT json_agg(json_build_array(d.deadline_id, d.title, d.due_date, d.due_at, d.case_id, d.url, a.org, a.name) \
+        ORDER BY d.due_date, d.due_at, d.title) FROM deadlines d JOIN agencies a ON a.id = d.agency_id WHERE d.pid = $1)::text, \
+     (SELECT json_agg(json_build_array(b.benefit_id, b.name, b.amount_minor, b.currency, b.next_payment, a.org, a.name) \
+        ORDER BY b.name) FROM benefits b JOIN agencies a ON a.id = b.agency_id WHERE b.pid = $1)::text, \
+     (SELECT json_build_array(COUNT(*), COUNT(*) FILTER (WHERE read_at IS NULL)) FROM messages WHERE pid = $1)::text, \
+     (SELECT json_agg(json_build_array(m.message_id, m.subject, m.sent_at, m.read_at, m.org, m.name) ORDER BY m.sent_at DESC, m.message_id) \
+        FROM (SELECT m.message_id, m.subject, m.sent_at, m.read_at, a.org, a.name FROM messages m \
+              JOIN agencies a ON a.id = m.agency_id WHERE m.pid = $1 \
+              ORDER BY m.sent_at DESC, m.message_id LIMIT $2) m)::text";
 
 /// `$1` pid. Oldest first.
 pub(crate) const EVENTS: &str =
@@ -24,18 +41,8 @@ pub(crate) const EVENTS: &str =
      JOIN cases c ON c.agency_id = e.agency_id AND c.case_id = e.case_id \
      WHERE c.pid = $1 ORDER BY e.at, e.id";
 
-/// `$1` pid.
-pub(crate) const DEADLINES: &str =
-    "SELECT d.deadline_id, d.title, d.due_date, d.due_at, d.case_id, d.url, a.org, a.name \
-     FROM deadlines d JOIN agencies a ON a.id = d.agency_id WHERE d.pid = $1 ORDER BY d.due_date, d.due_at, d.title";
-
-/// `$1` pid.
-pub(crate) const BENEFITS: &str =
-    "SELECT b.benefit_id, b.name, b.amount_minor, b.currency, b.next_payment, a.org, a.name \
-     FROM benefits b JOIN agencies a ON a.id = b.agency_id WHERE b.pid = $1 ORDER BY b.name";
-
-/// SQLite's forms of [`CASES`], [`DEADLINES`], [`BENEFITS`] and
-/// [`MESSAGES`]: the same rows, in the same order, but with the agency's id
+/// SQLite's forms of the cases, deadlines, benefits and [`MESSAGES`] of
+/// [`PG_OVERVIEW`]: the same rows, but with the agency's id
 /// in place of its organisation number and name, which the SQLite reader
 /// takes from its in-memory agency table (`sqlite_read::AgencyNames`) instead
 /// of a join per row: a fifth of an overview's B-tree searches. The first

@@ -35,50 +35,36 @@ impl PostgresStore {
 }
 
 impl PostgresStore {
-    /// The overview's rows, in order on one pooled connection.
+    /// The overview's rows from one statement ([`ov::PG_OVERVIEW`]).
     pub(crate) async fn overview_rows(
         &self,
         pid: &str,
         limits: crate::OverviewLimits,
     ) -> Result<OverviewRows> {
-        let mut conn = self.reader.acquire().await?;
-        let cases: Vec<ov::CaseRow> = sqlx::query_as(ov::CASES)
-            .bind(pid)
-            .fetch_all(&mut *conn)
-            .await?;
-        let events: Vec<ov::EventRow> = if cases.is_empty() {
-            Vec::new()
-        } else {
-            sqlx::query_as(ov::EVENTS)
+        type Parts = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let (cases, events, deadlines, benefits, counts, messages): Parts =
+            sqlx::query_as(ov::PG_OVERVIEW)
                 .bind(pid)
-                .fetch_all(&mut *conn)
-                .await?
-        };
-        let deadlines = sqlx::query_as(ov::DEADLINES)
-            .bind(pid)
-            .fetch_all(&mut *conn)
-            .await?;
-        let benefits = sqlx::query_as(ov::BENEFITS)
-            .bind(pid)
-            .fetch_all(&mut *conn)
-            .await?;
-        let message_counts = sqlx::query_as(ov::MESSAGE_COUNTS)
-            .bind(pid)
-            .fetch_one(&mut *conn)
-            .await?;
-        let messages = sqlx::query_as(ov::MESSAGES)
-            .bind(pid)
-            .bind(limits.messages)
-            .bind(0_i64)
-            .fetch_all(&mut *conn)
-            .await?;
+                .bind(limits.messages)
+                .fetch_one(&self.reader)
+                .await?;
         Ok(OverviewRows {
-            cases,
-            events,
-            deadlines,
-            benefits,
-            message_counts,
-            messages,
+            cases: json_rows(cases)?,
+            events: json_rows(events)?,
+            deadlines: json_rows(deadlines)?,
+            benefits: json_rows(benefits)?,
+            message_counts: match counts {
+                Some(c) => serde_json::from_str(&c).map_err(json_error)?,
+                None => (0, 0),
+            },
+            messages: json_rows(messages)?,
         })
     }
 
@@ -115,6 +101,20 @@ impl PostgresStore {
     }
 }
 
+/// One part of [`ov::PG_OVERVIEW`]: a JSON array of row arrays, or NULL for none.
+fn json_rows<T: serde::de::DeserializeOwned>(part: Option<String>) -> Result<Vec<T>> {
+    match part {
+        Some(json) => serde_json::from_str(&json).map_err(json_error),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// PostgreSQL built the JSON from typed columns, so a row that does not read
+/// back is a bug here, reported like any other decoding failure.
+fn json_error(e: serde_json::Error) -> crate::StoreError {
+    sqlx::Error::Decode(Box::new(e)).into()
+}
+
 impl PostgresStore {
     /// Nothing cached: replicas share sessions through the database.
     pub(crate) fn forget_session(&self, _id_hash: &[u8]) {}
@@ -126,3 +126,31 @@ crate::sql::journeys::impl_journey_store!(PostgresStore);
 crate::sql::access_log::impl_access_log_store!(PostgresStore, sqlx::Postgres, " FOR UPDATE");
 // Representation and consent (issue 4).
 crate::sql::representation::impl_representation_store!(PostgresStore);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+    #[test]
+    fn json_rows_read_what_postgres_writes_in_any_session_time_zone() {
+        // json_build_array writes timestamptz in the session's time zone.
+        let rows: Vec<(DateTime<Utc>, Option<DateTime<Utc>>, NaiveDate, i64)> = json_rows(Some(
+            r#"[["2026-01-02T03:04:05.123456+01:00", null, "2026-06-01", 176600]]"#.into(),
+        ))
+        .unwrap();
+        let t = Utc.with_ymd_and_hms(2026, 1, 2, 2, 4, 5).unwrap()
+            + chrono::Duration::microseconds(123_456);
+        assert_eq!(
+            rows,
+            [(
+                t,
+                None,
+                NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+                176_600
+            )]
+        );
+        assert!(json_rows::<(i64,)>(None).unwrap().is_empty());
+        assert!(json_rows::<(i64,)>(Some(r#"[["x"]]"#.into())).is_err());
+    }
+}
