@@ -5,22 +5,17 @@
 use std::collections::{HashMap, HashSet};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use samlet_domain::Pid;
 use samlet_store::OverviewLimits;
 
-const BIN: &str = env!("CARGO_BIN_EXE_samlet");
+mod common;
+use common::{add_nav_with_dev_token, free_port, wait_healthy, BIN};
+
 const LINES_PER_BULK: usize = 400;
 const PERSONS: usize = 8;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
 
 fn start(dir: &std::path::Path, port: u16) -> Child {
     Command::new(BIN)
@@ -38,23 +33,6 @@ fn start(dir: &std::path::Path, port: u16) -> Child {
         .expect("start samlet serve")
 }
 
-async fn wait_healthy(http: &reqwest::Client, base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if http
-            .get(format!("{base}/health"))
-            .send()
-            .await
-            .map(|r| r.status().is_success())
-            .unwrap_or(false)
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server did not become healthy");
-}
-
 fn people() -> Vec<Pid> {
     (0..PERSONS as u32)
         .map(|i| {
@@ -69,28 +47,7 @@ fn people() -> Vec<Pid> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn acknowledged_lines_survive_sigkill() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = Command::new(BIN)
-        .args([
-            "agency",
-            "add",
-            "--org",
-            "889640782",
-            "--name",
-            "NAV",
-            "--dev-token",
-            "--json",
-            "--data-dir",
-        ])
-        .arg(dir.path())
-        .output()
-        .expect("agency add");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let token = v["token"].as_str().expect("token").to_owned();
+    let token = add_nav_with_dev_token(dir.path());
 
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");

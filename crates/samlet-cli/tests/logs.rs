@@ -4,36 +4,17 @@
 //! calendar secret or a message's text.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use samlet_domain::Pid;
 
-const BIN: &str = env!("CARGO_BIN_EXE_samlet");
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
+mod common;
+use common::{add_nav_with_dev_token, free_port, wait_healthy, BIN};
 
 #[tokio::test]
 async fn request_lines_carry_routes_not_personal_data() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = Command::new(BIN)
-        .args(["agency", "add", "--org", "889640782", "--name", "NAV"])
-        .args(["--dev-token", "--json", "--data-dir"])
-        .arg(dir.path())
-        .output()
-        .expect("agency add");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let token = v["token"].as_str().expect("token").to_owned();
+    let token = add_nav_with_dev_token(dir.path());
 
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
@@ -53,16 +34,7 @@ async fn request_lines_carry_routes_not_personal_data() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !http
-        .get(format!("{base}/health"))
-        .send()
-        .await
-        .is_ok_and(|r| r.status().is_success())
-    {
-        assert!(Instant::now() < deadline, "server did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_healthy(&http, &base).await;
 
     let pid = (0..1000)
         .find_map(|n| Pid::synthetic(NaiveDate::from_ymd_opt(1985, 3, 14).expect("date"), n))

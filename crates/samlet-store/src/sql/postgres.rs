@@ -135,7 +135,8 @@ mod tests {
     #[test]
     fn json_rows_read_what_postgres_writes_in_any_session_time_zone() {
         // json_build_array writes timestamptz in the session's time zone.
-        let rows: Vec<(DateTime<Utc>, Option<DateTime<Utc>>, NaiveDate, i64)> = json_rows(Some(
+        type Row = (DateTime<Utc>, Option<DateTime<Utc>>, NaiveDate, i64);
+        let rows: Vec<Row> = json_rows(Some(
             r#"[["2026-01-02T03:04:05.123456+01:00", null, "2026-06-01", 176600]]"#.into(),
         ))
         .unwrap();
