@@ -1,10 +1,11 @@
-//! The citizen overview's SQL, written once for both backends, and the
-//! assembly of its rows into an [`Overview`].
+//! The citizen overview's SQL for both backends, and the assembly of its
+//! rows into an [`Overview`], written once.
 //!
-//! The backends differ only in how they fetch the rows: PostgreSQL through
-//! sqlx on one pooled connection, SQLite through a blocking reader pool in
-//! one read transaction (`sql::sqlite_read`, which says why). Both bind the
-//! same `$N` parameters, in order.
+//! The backends differ in how they fetch the rows: PostgreSQL in one
+//! statement ([`PG_OVERVIEW`], one round trip), SQLite as a handful of
+//! statements in one read transaction on a blocking reader pool
+//! (`sql::sqlite_read`, which says why). Both give [`OverviewRows`] the same
+//! rows in the same columns.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
