@@ -9,6 +9,13 @@ mod helpers;
 mod isolation;
 mod oidc;
 mod web;
+// Transparency log (issue 3).
+mod transparency;
+// Life events and rules as code (issue 5).
+mod journeys_api;
+mod rules_api;
+// Foresight (issue 6).
+mod foresight;
 // Representation and consent (issue 4).
 mod represent_act;
 mod representation;

@@ -1,33 +1,8 @@
 //! Rules as code over HTTP: anyone can ask what the published child benefit rule gives a household.
 
-use std::net::SocketAddr;
-
-use samlet_server::{AppState, Config};
 use serde_json::{json, Value};
 
-struct App {
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-async fn start() -> App {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = format!("sqlite://{}", dir.path().join("t.db").display());
-    let store = samlet_store::connect(&db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let listen: SocketAddr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    let state = AppState::new(store, Config::dev(listen, db))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let (addr, _server) = samlet_server::spawn(state)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    App {
-        url: format!("http://{addr}"),
-        _dir: dir,
-    }
-}
+use super::helpers::TestApp;
 
 fn household() -> Value {
     json!({"members": [
@@ -38,10 +13,10 @@ fn household() -> Value {
 
 #[tokio::test]
 async fn anyone_can_have_the_child_benefit_explained_without_logging_in() {
-    let app = start().await;
+    let app = TestApp::spawn().await;
     let c = reqwest::Client::new();
     let res = c
-        .post(format!("{}/api/v1/rules/child-benefit/explain", app.url))
+        .post(format!("{}/api/v1/rules/child-benefit/explain", app.base))
         .json(&json!({"period": "2024-09", "lang": "en", "household": household()}))
         .send()
         .await
@@ -63,9 +38,9 @@ async fn anyone_can_have_the_child_benefit_explained_without_logging_in() {
 
 #[tokio::test]
 async fn mistakes_are_problems_with_a_pointer() {
-    let app = start().await;
+    let app = TestApp::spawn().await;
     let c = reqwest::Client::new();
-    let post = |path: &str, body: Value| c.post(format!("{}{path}", app.url)).json(&body).send();
+    let post = |path: &str, body: Value| c.post(format!("{}{path}", app.base)).json(&body).send();
     let r = post(
         "/api/v1/rules/child-benefit/explain",
         json!({"period": "September", "household": household()}),
@@ -110,15 +85,15 @@ async fn mistakes_are_problems_with_a_pointer() {
 
 #[tokio::test]
 async fn rule_sets_and_their_inputs_are_listed() {
-    let app = start().await;
-    let v: Value = reqwest::get(format!("{}/api/v1/rules", app.url))
+    let app = TestApp::spawn().await;
+    let v: Value = reqwest::get(format!("{}/api/v1/rules", app.base))
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .json()
         .await
         .unwrap_or_default();
     assert_eq!(v[0]["id"], "child-benefit");
-    let r = reqwest::get(format!("{}/api/v1/rules/child-benefit/inputs", app.url))
+    let r = reqwest::get(format!("{}/api/v1/rules/child-benefit/inputs", app.base))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.status(), 200);
@@ -127,7 +102,7 @@ async fn rule_sets_and_their_inputs_are_listed() {
         .await
         .unwrap_or_default()
         .contains("Folkeregisteret"));
-    let doc = reqwest::get(format!("{}/api/openapi.json", app.url))
+    let doc = reqwest::get(format!("{}/api/openapi.json", app.base))
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .text()
@@ -138,10 +113,10 @@ async fn rule_sets_and_their_inputs_are_listed() {
 
 #[tokio::test]
 async fn the_try_it_page_works_without_javascript_in_both_languages() {
-    let app = start().await;
+    let app = TestApp::spawn().await;
     let c = reqwest::Client::new();
     let page = c
-        .get(format!("{}/rules/child-benefit", app.url))
+        .get(format!("{}/rules/child-benefit", app.base))
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"))
@@ -152,7 +127,7 @@ async fn the_try_it_page_works_without_javascript_in_both_languages() {
     assert!(page.contains("Prøv regelen"));
     let h = household().to_string();
     let res = c
-        .get(format!("{}/rules/child-benefit", app.url))
+        .get(format!("{}/rules/child-benefit", app.base))
         .query(&[("period", "2024-09"), ("household", h.as_str())])
         .header("accept-language", "en")
         .send()
@@ -163,7 +138,7 @@ async fn the_try_it_page_works_without_javascript_in_both_languages() {
     assert!(page.contains("data-testid=\"rules-result\""), "{page}");
     assert!(page.contains("Child benefit"), "{page}");
     let res = c
-        .get(format!("{}/rules/child-benefit", app.url))
+        .get(format!("{}/rules/child-benefit", app.base))
         .query(&[("period", "2024-09"), ("household", "{oops")])
         .send()
         .await

@@ -1,46 +1,13 @@
 //! Life events end to end: Folkeregisteret reports a birth, Kari gets the new-parent checklist and
 //! a child benefit offer, NAV and Kari tick off tasks.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-
 use chrono::NaiveDate;
 use samlet_domain::{OrgNumber, Pid};
-use samlet_server::{AppState, Config};
-use samlet_store::Store;
 use serde_json::{json, Value};
 
-struct App {
-    url: String,
-    store: Arc<dyn Store>,
-    _dir: Option<tempfile::TempDir>,
-}
+use super::helpers::TestApp;
 
-async fn start_with(db: String, dir: Option<tempfile::TempDir>) -> App {
-    let store = samlet_store::connect(&db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let listen: SocketAddr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    let state = AppState::new(store.clone(), Config::dev(listen, db))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let (addr, _server) = samlet_server::spawn(state)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    App {
-        url: format!("http://{addr}"),
-        store,
-        _dir: dir,
-    }
-}
-
-async fn sqlite() -> App {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = format!("sqlite://{}", dir.path().join("t.db").display());
-    start_with(db, Some(dir)).await
-}
-
-async fn token(app: &App, org: &str, name: &str) -> String {
+async fn token(app: &TestApp, org: &str, name: &str) -> String {
     let org = OrgNumber::parse(org).unwrap_or_else(|e| panic!("{e}"));
     let a = app
         .store
@@ -69,14 +36,14 @@ fn pid(y: i32, m: u32, d: u32) -> String {
         .unwrap_or_default()
 }
 
-async fn login(app: &App, pid: &str) -> reqwest::Client {
+async fn login(app: &TestApp, pid: &str) -> reqwest::Client {
     let c = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let r = c
-        .post(format!("{}/auth/dev/login", app.url))
+        .post(format!("{}/auth/dev/login", app.base))
         .form(&[("pid", pid), ("next", "/me")])
         .send()
         .await
@@ -85,7 +52,7 @@ async fn login(app: &App, pid: &str) -> reqwest::Client {
     c
 }
 
-async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: App) {
+async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: TestApp) {
     let folkeregisteret = token(&app, "974761076", "Skatteetaten").await;
     let nav = token(&app, "889640782", "NAV").await;
     let kari = pid(1988, 4, 12);
@@ -103,7 +70,7 @@ async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: App) {
         ]}
     });
     let send = |body: Value| {
-        http.post(format!("{}/api/v1/events", app.url))
+        http.post(format!("{}/api/v1/events", app.base))
             .bearer_auth(&folkeregisteret)
             .json(&body)
             .send()
@@ -142,7 +109,7 @@ async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: App) {
     // Kari sees the checklist and the offer.
     let c = login(&app, &kari).await;
     let mine: Value = c
-        .get(format!("{}/api/v1/me/journeys", app.url))
+        .get(format!("{}/api/v1/me/journeys", app.base))
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"))
@@ -171,7 +138,7 @@ async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: App) {
     let done = |task: &str| {
         c.post(format!(
             "{}/api/v1/me/journeys/{journey_id}/tasks/{task}/done",
-            app.url
+            app.base
         ))
         .json(&json!({}))
         .send()
@@ -187,7 +154,7 @@ async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: App) {
     let agency_done = |t: &str, task: &str| {
         http.post(format!(
             "{}/api/v1/journeys/{journey_id}/tasks/{task}/done",
-            app.url
+            app.base
         ))
         .bearer_auth(t)
         .send()
@@ -206,7 +173,7 @@ async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: App) {
     let r = ola
         .post(format!(
             "{}/api/v1/me/journeys/{journey_id}/tasks/name/done",
-            app.url
+            app.base
         ))
         .json(&json!({}))
         .send()
@@ -216,7 +183,7 @@ async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: App) {
 
     // The overview page shows the journey and the offer; the checklist page shows progress.
     let html = c
-        .get(format!("{}/me", app.url))
+        .get(format!("{}/me", app.base))
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"))
@@ -229,7 +196,7 @@ async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: App) {
     );
     assert!(html.contains("data-testid=\"offers\""), "{html}");
     let page = c
-        .get(format!("{}/me/journeys/{journey_id}", app.url))
+        .get(format!("{}/me/journeys/{journey_id}", app.base))
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"))
@@ -239,7 +206,7 @@ async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: App) {
     assert!(page.contains("2 / 6"), "{page}");
     // The overview JSON keeps its fields.
     let o: Value = c
-        .get(format!("{}/api/v1/me/overview", app.url))
+        .get(format!("{}/api/v1/me/overview", app.base))
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"))
@@ -251,21 +218,21 @@ async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: App) {
 
 #[tokio::test]
 async fn sqlite_a_birth_gives_the_parent_a_checklist_and_an_offer() {
-    a_birth_gives_the_parent_a_checklist_and_an_offer(sqlite().await).await;
+    a_birth_gives_the_parent_a_checklist_and_an_offer(TestApp::spawn().await).await;
 }
 
 #[tokio::test]
 async fn postgres_a_birth_gives_the_parent_a_checklist_and_an_offer() {
-    let Some(url) = samlet_store::testing::fresh_postgres_database("journeys").await else {
+    let Some(app) = TestApp::spawn_postgres().await else {
         return;
     };
-    a_birth_gives_the_parent_a_checklist_and_an_offer(start_with(url, None).await).await;
+    a_birth_gives_the_parent_a_checklist_and_an_offer(app).await;
 }
 
 /// Sends an event as Folkeregisteret and returns the receipt.
-async fn report(app: &App, token: &str, event: Value) -> Value {
+async fn report(app: &TestApp, token: &str, event: Value) -> Value {
     let r = reqwest::Client::new()
-        .post(format!("{}/api/v1/events", app.url))
+        .post(format!("{}/api/v1/events", app.base))
         .bearer_auth(token)
         .json(&event)
         .send()
@@ -275,8 +242,8 @@ async fn report(app: &App, token: &str, event: Value) -> Value {
     r.json().await.unwrap_or_default()
 }
 
-async fn my_journeys(c: &reqwest::Client, app: &App) -> Value {
-    c.get(format!("{}/api/v1/me/journeys", app.url))
+async fn my_journeys(c: &reqwest::Client, app: &TestApp) -> Value {
+    c.get(format!("{}/api/v1/me/journeys", app.base))
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"))
@@ -293,7 +260,7 @@ fn rule_set(dir: &str) -> samlet_rules::RuleSet {
     .unwrap_or_else(|e| panic!("{e}"))
 }
 
-async fn a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app: App) {
+async fn a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app: TestApp) {
     let folkeregisteret = token(&app, "974761076", "Skatteetaten").await;
     let ola = pid(1959, 9, 30);
     let kari = pid(1988, 4, 12);
@@ -323,7 +290,7 @@ async fn a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app: App) 
         .unwrap_or_default()
         .contains("folketrygdloven § 7-10"));
     let html = c
-        .get(format!("{}/me", app.url))
+        .get(format!("{}/me", app.base))
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"))
@@ -417,7 +384,7 @@ async fn a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app: App) 
         .unwrap_or_default()
         .starts_with("Because the rules changed from 1 January 2027"));
     let html = k
-        .get(format!("{}/me", app.url))
+        .get(format!("{}/me", app.base))
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"))
@@ -429,22 +396,22 @@ async fn a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app: App) 
 
 #[tokio::test]
 async fn sqlite_a_death_offers_a_funeral_grant_and_a_rule_change_offers_more() {
-    a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(sqlite().await).await;
+    a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(TestApp::spawn().await).await;
 }
 
 #[tokio::test]
 async fn postgres_a_death_offers_a_funeral_grant_and_a_rule_change_offers_more() {
-    let Some(url) = samlet_store::testing::fresh_postgres_database("offers").await else {
+    let Some(app) = TestApp::spawn_postgres().await else {
         return;
     };
-    a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(start_with(url, None).await).await;
+    a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app).await;
 }
 
 fn task<'a>(j: &'a Value, id: &str) -> Option<&'a Value> {
     j["tasks"].as_array()?.iter().find(|t| t["id"] == id)
 }
 
-async fn the_citizen_answers_what_no_register_knows(app: App) {
+async fn the_citizen_answers_what_no_register_knows(app: TestApp) {
     let brreg = token(&app, "974761076", "Skatteetaten").await;
     let amir = pid(1979, 2, 3);
     let r = report(
@@ -472,7 +439,7 @@ async fn the_citizen_answers_what_no_register_knows(app: App) {
     let r = c
         .post(format!(
             "{}/api/v1/me/journeys/{id}/tasks/employer-registration/done",
-            app.url
+            app.base
         ))
         .json(&json!({}))
         .send()
@@ -481,7 +448,7 @@ async fn the_citizen_answers_what_no_register_knows(app: App) {
     assert_eq!(r.status(), 200);
 
     let answer = |body: Value| {
-        c.post(format!("{}/api/v1/me/journeys/{id}/answers", app.url))
+        c.post(format!("{}/api/v1/me/journeys/{id}/answers", app.base))
             .json(&body)
             .send()
     };
@@ -516,7 +483,7 @@ async fn the_citizen_answers_what_no_register_knows(app: App) {
     // Someone else's journey does not exist for them.
     let other = login(&app, &pid(1988, 4, 12)).await;
     let r = other
-        .post(format!("{}/api/v1/me/journeys/{id}/answers", app.url))
+        .post(format!("{}/api/v1/me/journeys/{id}/answers", app.base))
         .json(&json!({"answers": {"serves_alcohol": true}}))
         .send()
         .await
@@ -526,7 +493,7 @@ async fn the_citizen_answers_what_no_register_knows(app: App) {
     // The web form: CSRF token required; the answer changes the checklist and shows as
     // self-declared.
     let page = |lang: &'static str| {
-        c.get(format!("{}/me/journeys/{id}", app.url))
+        c.get(format!("{}/me/journeys/{id}", app.base))
             .header("accept-language", lang)
             .send()
     };
@@ -545,7 +512,7 @@ async fn the_citizen_answers_what_no_register_knows(app: App) {
         .unwrap_or_default()
         .to_owned();
     let form = |csrf: String| {
-        c.post(format!("{}/me/journeys/{id}/answers", app.url))
+        c.post(format!("{}/me/journeys/{id}/answers", app.base))
             .form(&[("csrf", csrf), ("fact.has_employees", "true".to_owned())])
             .send()
     };
@@ -570,13 +537,13 @@ async fn the_citizen_answers_what_no_register_knows(app: App) {
 
 #[tokio::test]
 async fn sqlite_the_citizen_answers_what_no_register_knows() {
-    the_citizen_answers_what_no_register_knows(sqlite().await).await;
+    the_citizen_answers_what_no_register_knows(TestApp::spawn().await).await;
 }
 
 #[tokio::test]
 async fn postgres_the_citizen_answers_what_no_register_knows() {
-    let Some(url) = samlet_store::testing::fresh_postgres_database("answers").await else {
+    let Some(app) = TestApp::spawn_postgres().await else {
         return;
     };
-    the_citizen_answers_what_no_register_knows(start_with(url, None).await).await;
+    the_citizen_answers_what_no_register_knows(app).await;
 }
