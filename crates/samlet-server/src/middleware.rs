@@ -71,9 +71,9 @@ pub async fn observe(req: Request, next: Next) -> Response {
     metrics::histogram!("samlet_http_request_duration_seconds", "method" => method.to_string(), "route" => route.clone(), "status" => status.to_string())
         .record(elapsed.as_secs_f64());
     // Outside the span, with the span's fields on the line itself: the JSON
-    // formatter writes an entered span by parsing back the JSON it stored
-    // for the span's fields, which made the request line cost as much as
-    // answering /health. Lines logged inside a handler still carry the span.
+    // formatter writes an entered span by parsing back, for every line, the
+    // JSON it stored for the span's fields. Lines logged inside a handler
+    // still carry the span.
     tracing::info!(
         %method,
         %route,

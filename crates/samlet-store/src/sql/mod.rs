@@ -328,8 +328,8 @@ macro_rules! impl_store {
                 items: Vec<$crate::Item>,
             ) -> $crate::Result<Vec<Result<(), $crate::Rejection>>> {
                 use $crate::sql::{values_clause, Placeholders, Run};
-                let p = Placeholders::of($backend);
                 use $crate::{Item, Rejection};
+                let p = Placeholders::of($backend);
                 let now = chrono::Utc::now();
                 let mut tx = self.writer.begin().await?;
                 // Deadlines, benefits and messages depend on nothing else in
