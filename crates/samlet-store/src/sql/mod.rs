@@ -144,51 +144,34 @@ impl Placeholders {
     }
 }
 
-/// `(prefix$a, $b, …suffix), (…)` for `rows` rows of `per_row` parameters
-/// numbered from `first`; the prefix and suffix hold shared parameters
-/// (`$1`, `$2`), which [`Placeholders::Anonymous`] turns into a `?` in every
-/// row, to be bound in every row.
+/// The rows of a multi-row VALUES clause: `rows` rows of `per_row`
+/// parameters each, between `before` shared parameters at the start of every
+/// row and `after` at its end. The shared ones are numbered first (`$1` …,
+/// bound once); [`Placeholders::Anonymous`] writes them as `?` in every row,
+/// to be bound in every row.
 pub(crate) fn values_clause(
     p: Placeholders,
     rows: usize,
     per_row: usize,
-    first: usize,
-    prefix: &str,
-    suffix: &str,
+    before: usize,
+    after: usize,
 ) -> String {
-    let anonymous = |shared: &str| -> String {
-        let mut out = String::with_capacity(shared.len());
-        let mut chars = shared.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == '$' {
-                while chars.peek().is_some_and(char::is_ascii_digit) {
-                    chars.next();
-                }
-                out.push('?');
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    };
-    let (prefix, suffix) = match p {
-        Placeholders::Numbered => (prefix.to_owned(), suffix.to_owned()),
-        Placeholders::Anonymous => (anonymous(prefix), anonymous(suffix)),
-    };
-    let mut s = String::with_capacity(rows * per_row * 6);
+    let first = before + after + 1;
+    let mut s = String::with_capacity(rows * (before + per_row + after) * 6);
     for r in 0..rows {
         if r > 0 {
             s.push_str(", ");
         }
+        let numbers = (1..=before)
+            .chain((0..per_row).map(|c| first + r * per_row + c))
+            .chain(before + 1..=before + after);
         s.push('(');
-        s.push_str(&prefix);
-        for c in 0..per_row {
-            if c > 0 {
+        for (k, n) in numbers.enumerate() {
+            if k > 0 {
                 s.push_str(", ");
             }
-            s.push_str(&p.param(first + r * per_row + c));
+            s.push_str(&p.param(n));
         }
-        s.push_str(&suffix);
         s.push(')');
     }
     s
@@ -380,7 +363,7 @@ macro_rules! impl_store {
                                     "INSERT INTO cases (agency_id, case_id, pid, title, status, service, url, opened_at, updated_at) VALUES {} \
                                      ON CONFLICT (agency_id, case_id) DO UPDATE SET title = excluded.title, status = excluded.status, \
                                      service = excluded.service, url = excluded.url, opened_at = excluded.opened_at, updated_at = excluded.updated_at",
-                                    values_clause(p, accepted.len(), 7, 3, "$1, ", ", $2")
+                                    values_clause(p, accepted.len(), 7, 1, 1)
                                 );
                                 let mut q = sqlx::query(&sql);
                                 if p == Placeholders::Numbered {
@@ -401,7 +384,7 @@ macro_rules! impl_store {
                                 let sql = format!(
                                     "INSERT INTO case_events (agency_id, case_id, status, at) VALUES {} \
                                      ON CONFLICT (agency_id, case_id, status, at) DO NOTHING",
-                                    values_clause(p, events.len(), 3, 2, "$1, ", "")
+                                    values_clause(p, events.len(), 3, 1, 0)
                                 );
                                 let mut q = sqlx::query(&sql);
                                 if p == Placeholders::Numbered {
@@ -461,7 +444,7 @@ macro_rules! impl_store {
                                  ON CONFLICT (agency_id, deadline_id) DO UPDATE SET title = excluded.title, due_date = excluded.due_date, \
                                  due_at = excluded.due_at, case_id = excluded.case_id, url = excluded.url, updated_at = excluded.updated_at \
                                  WHERE deadlines.pid = excluded.pid RETURNING deadline_id",
-                                values_clause(p, slice.len(), 7, 3, "$1, ", ", $2")
+                                values_clause(p, slice.len(), 7, 1, 1)
                             );
                             let mut q = sqlx::query_as::<_, (String,)>(&sql);
                             if p == Placeholders::Numbered {
@@ -493,7 +476,7 @@ macro_rules! impl_store {
                                  ON CONFLICT (agency_id, benefit_id) DO UPDATE SET name = excluded.name, amount_minor = excluded.amount_minor, \
                                  currency = excluded.currency, next_payment = excluded.next_payment, updated_at = excluded.updated_at \
                                  WHERE benefits.pid = excluded.pid RETURNING benefit_id",
-                                values_clause(p, slice.len(), 6, 3, "$1, ", ", $2")
+                                values_clause(p, slice.len(), 6, 1, 1)
                             );
                             let mut q = sqlx::query_as::<_, (String,)>(&sql);
                             if p == Placeholders::Numbered {
@@ -525,7 +508,7 @@ macro_rules! impl_store {
                                 "INSERT INTO messages (agency_id, message_id, pid, subject, body, sent_at) VALUES {} \
                                  ON CONFLICT (agency_id, message_id) DO UPDATE SET subject = excluded.subject, body = excluded.body \
                                  WHERE messages.pid = excluded.pid RETURNING message_id",
-                                values_clause(p, slice.len(), 4, 3, "$1, ", ", $2")
+                                values_clause(p, slice.len(), 4, 1, 1)
                             );
                             let mut q = sqlx::query_as::<_, (String,)>(&sql);
                             if p == Placeholders::Numbered {
@@ -699,20 +682,17 @@ mod tests {
     fn values_clause_numbers_parameters_in_order() {
         let n = Placeholders::Numbered;
         assert_eq!(
-            values_clause(n, 2, 2, 3, "$1, ", ", $2"),
+            values_clause(n, 2, 2, 1, 1),
             "($1, $3, $4, $2), ($1, $5, $6, $2)"
         );
-        assert_eq!(values_clause(n, 1, 3, 2, "$1, ", ""), "($1, $2, $3, $4)");
+        assert_eq!(values_clause(n, 1, 3, 1, 0), "($1, $2, $3, $4)");
     }
 
     #[test]
     fn anonymous_values_clause_repeats_shared_parameters_in_every_row() {
         let a = Placeholders::Anonymous;
-        assert_eq!(
-            values_clause(a, 2, 2, 3, "$1, ", ", $2"),
-            "(?, ?, ?, ?), (?, ?, ?, ?)"
-        );
-        assert_eq!(values_clause(a, 1, 3, 12, "$10, ", ""), "(?, ?, ?, ?)");
+        assert_eq!(values_clause(a, 2, 2, 1, 1), "(?, ?, ?, ?), (?, ?, ?, ?)");
+        assert_eq!(values_clause(a, 1, 3, 1, 0), "(?, ?, ?, ?)");
         assert_eq!(Placeholders::of("sqlite"), a);
         assert_eq!(Placeholders::of("postgres").param(7), "$7");
     }
