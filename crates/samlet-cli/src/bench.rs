@@ -329,7 +329,7 @@ async fn ingest(a: IngestArgs) -> anyhow::Result<()> {
     .next()
     .context("org")?;
     let agency = store.create_agency(&org, "Benchmark").await?;
-    let token = crate::demo::issue_dev_token(store.as_ref(), agency.id).await?;
+    let token = crate::demo::issue_dev_token(store.as_ref(), &agency).await?;
     let persons: Vec<Pid> = (0..10_000).map(bench_person).collect();
 
     // Baseline: the same number of records straight into the store, same batch size.

@@ -14,20 +14,40 @@ use samlet_server::web::DemoPerson;
 use samlet_server::{AppState, Config};
 use samlet_store::{Item, Store, TOKEN_DEV};
 
-/// Issue a dev token for an agency and return it (stored only as a hash).
-pub async fn issue_dev_token(store: &dyn Store, agency_id: i64) -> anyhow::Result<String> {
+/// Issue a dev token for an agency and return it (stored only as a hash). It
+/// carries the scopes the agency holds now, never more.
+pub async fn issue_dev_token(
+    store: &dyn Store,
+    agency: &samlet_store::Agency,
+) -> anyhow::Result<String> {
     let token = samlet_server::auth::random_token("samlet_dev_");
-    let scopes = samlet_server::auth::ALL_SCOPES.join(" ");
     store
         .insert_agency_token(
             &samlet_server::auth::token_hash(&token),
-            agency_id,
+            agency.id,
             TOKEN_DEV,
-            &scopes,
+            &agency.scopes.to_string(),
             None,
         )
         .await?;
     Ok(token)
+}
+
+/// Who the demo's acts of authority are recorded as.
+pub const DEMO_OPERATOR: &str = "samlet demo";
+
+/// The roles demo agencies hold beyond their own items: the population
+/// register (Folkeregisteret, run by Skatteetaten) feeds names and parental
+/// relations; Oslo kommune asks citizens for consent to share; NAV's
+/// caseworkers look up mandates to help people, and its strategy team runs
+/// foresight evaluations (NAV's omverdensanalyse).
+fn demo_grants(org: &str) -> ScopeSet {
+    match org {
+        "974761076" => [Scope::Population].into_iter().collect(),
+        "958935420" => [Scope::Share].into_iter().collect(),
+        "889640782" => [Scope::Support, Scope::Foresight].into_iter().collect(),
+        _ => ScopeSet::EMPTY,
+    }
 }
 
 pub const AGENCIES: [(&str, &str); 6] = [
@@ -135,10 +155,27 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<serde_json::Value> {
     let mut tokens = serde_json::Map::new();
     for (org, name) in AGENCIES {
         let o = OrgNumber::parse(org).map_err(|e| anyhow::anyhow!("{org}: {e}"))?;
-        let a = store.create_agency(&o, name).await?;
+        let (a, _) = samlet_server::authority::register_agency(
+            store,
+            &o,
+            name,
+            ScopeSet::NEW_AGENCY,
+            DEMO_OPERATOR,
+        )
+        .await?;
+        // Special roles are granted to the one authority that holds them,
+        // each grant a record in the transparency log.
+        let extra = demo_grants(org);
+        let a = if extra.is_empty() {
+            a
+        } else {
+            samlet_server::authority::grant(store, &o, extra, DEMO_OPERATOR)
+                .await?
+                .agency
+        };
         tokens.insert(
             format!("{org} {name}"),
-            serde_json::Value::String(issue_dev_token(store, a.id).await?),
+            serde_json::Value::String(issue_dev_token(store, &a).await?),
         );
         ids.insert(name, a.id);
     }

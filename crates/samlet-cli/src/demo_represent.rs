@@ -95,12 +95,16 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
             now,
         )
         .await?;
-    let governor = store
-        .create_agency(
-            &OrgNumber::with_check_digit("97476250").context("county governor org number")?,
-            "Statsforvalteren i Oslo og Viken",
-        )
-        .await?;
+    // The county governor holds the guardianship register: granted, and logged.
+    let (governor, _) = samlet_server::authority::register_agency(
+        store,
+        &OrgNumber::with_check_digit("97476250").context("county governor org number")?,
+        "Statsforvalteren i Oslo og Viken",
+        samlet_domain::ScopeSet::NEW_AGENCY
+            .union([samlet_domain::Scope::Guardianship].into_iter().collect()),
+        crate::demo::DEMO_OPERATOR,
+    )
+    .await?;
     for w in &wards {
         store
             .insert_representation(

@@ -127,6 +127,13 @@ pub async fn verify(
         "Retention:   every entry below {} expired by retention records in the log",
         report.expire_before
     );
+    println!(
+        "Governance:  {} record(s) of power handed out among the leaves checked",
+        report.governance.len()
+    );
+    for (i, g) in &report.governance {
+        println!("  [{i}] {}", governance_line(g));
+    }
     if report.ok() {
         if let (Some(path), Some(new)) = (state_file, &report.new_state) {
             let tmp = path.with_extension("tmp");
@@ -147,4 +154,47 @@ pub async fn verify(
         println!("The state file was not updated.");
         Ok(1)
     }
+}
+
+/// One line an auditor can read: when, who, what.
+fn governance_line(g: &samlet_server::transparency::governance::GovernanceRecord) -> String {
+    use samlet_server::transparency::governance::GovernanceAction as A;
+    let what = match &g.action {
+        A::AgencyRegistered { org, name, scopes } => {
+            format!("registered agency {name} ({org}) with {scopes}")
+        }
+        A::ScopesGranted {
+            org,
+            name,
+            scopes,
+            holds,
+        } => format!("granted {scopes} to {name} ({org}); it now holds {holds}"),
+        A::ScopesRevoked {
+            org,
+            name,
+            scopes,
+            holds,
+        } => format!("revoked {scopes} from {name} ({org}); it now holds {holds}"),
+        A::BasisRegistered {
+            basis_id,
+            reader_org,
+            holder_org,
+            category,
+            purpose,
+            legal_basis,
+            ..
+        } => format!(
+            "registered sharing basis {basis_id}: {reader_org} may read {category} held by {holder_org} to {purpose}, under {legal_basis}"
+        ),
+        A::BasisAccepted {
+            basis_id,
+            holder_org,
+        } => format!("{holder_org} accepted sharing basis {basis_id}"),
+        A::BasisRevoked { basis_id } => format!("revoked sharing basis {basis_id}"),
+    };
+    format!(
+        "{} by {}: {what}",
+        g.at.format("%Y-%m-%d %H:%M:%S UTC"),
+        g.by
+    )
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
-use samlet_domain::{OrgNumber, PidPolicy};
+use samlet_domain::{OrgNumber, PidPolicy, ScopeSet};
 use samlet_server::{AppState, Config, OidcConfig};
 
 /// mimalloc rather than glibc's malloc: the server allocates many small,
@@ -182,9 +182,21 @@ enum AgencyCommand {
         /// The client id the agency will use as `iss` (default: its org number).
         #[arg(long)]
         client_id: Option<String>,
+        /// The scopes it holds, comma-separated (default: samlet:write,samlet:read, its own items).
+        #[arg(long)]
+        scopes: Option<String>,
+        #[command(flatten)]
+        by: OperatorArg,
         #[arg(long)]
         json: bool,
     },
+    /// Grant scopes to an agency (recorded in the transparency log). Special roles go to the
+    /// one authority that holds them: samlet:guardianship to the county governor
+    /// (Statsforvalteren), samlet:population to the population register (Folkeregisteret).
+    Grant(GrantArgs),
+    /// Revoke scopes from an agency (recorded in the transparency log); tokens already issued
+    /// lose them at once.
+    Revoke(GrantArgs),
     /// Register or replace an agency's public keys.
     SetKeys {
         #[arg(long)]
@@ -206,6 +218,40 @@ enum AgencyCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Who performs an act of authority; recorded in the transparency log.
+#[derive(Args, Clone)]
+pub(crate) struct OperatorArg {
+    /// Your name as the operator (default: $SAMLET_OPERATOR, else your login name).
+    #[arg(long = "by")]
+    by: Option<String>,
+}
+
+impl OperatorArg {
+    pub(crate) fn name(&self) -> String {
+        self.by
+            .clone()
+            .or_else(|| std::env::var("SAMLET_OPERATOR").ok())
+            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("LOGNAME").ok())
+            .unwrap_or_else(|| "operator".to_owned())
+    }
+}
+
+#[derive(Args)]
+struct GrantArgs {
+    #[arg(long)]
+    org: String,
+    /// Comma-separated, e.g. samlet:guardianship or samlet:write,samlet:read.
+    #[arg(long)]
+    scopes: String,
+    #[command(flatten)]
+    by: OperatorArg,
+    #[command(flatten)]
+    db: DbArgs,
+    #[arg(long)]
+    json: bool,
 }
 
 #[tokio::main]
@@ -414,31 +460,49 @@ async fn agency(cmd: AgencyCommand) -> anyhow::Result<()> {
             dev_token,
             jwks,
             client_id,
+            scopes,
+            by,
             json,
         } => {
             let org = OrgNumber::parse(&org).map_err(|e| anyhow::anyhow!("--org {org}: {e}"))?;
+            let scopes = match scopes.as_deref() {
+                Some(s) => ScopeSet::parse_list(s).map_err(|e| anyhow::anyhow!("--scopes: {e}"))?,
+                None => ScopeSet::NEW_AGENCY,
+            };
+            if name.trim().is_empty() {
+                bail!("--name is empty: give the agency's name");
+            }
+            // Checked before anything is written, so a bad file registers nothing.
+            let jwks_text = jwks.as_deref().map(read_jwks).transpose()?;
             let store = samlet_store::connect(&db.url()?).await?;
-            let agency = store.create_agency(&org, &name).await?;
+            let (agency, _) = samlet_server::authority::register_agency(
+                store.as_ref(),
+                &org,
+                name.trim(),
+                scopes,
+                &by.name(),
+            )
+            .await?;
             let client_id = client_id.unwrap_or_else(|| org.to_string());
-            if let Some(path) = &jwks {
-                let text = read_jwks(path)?;
-                store.set_agency_keys(&org, &client_id, &text).await?;
+            if let Some(text) = &jwks_text {
+                store.set_agency_keys(&org, &client_id, text).await?;
             }
             let token = if dev_token {
-                Some(demo::issue_dev_token(store.as_ref(), agency.id).await?)
+                Some(demo::issue_dev_token(store.as_ref(), &agency).await?)
             } else {
                 None
             };
             if json {
                 let out = serde_json::json!({
                     "org": org.to_string(),
-                    "name": name,
+                    "name": agency.name,
+                    "scopes": agency.scopes,
                     "client_id": jwks.as_ref().map(|_| client_id.clone()),
                     "token": token,
                 });
                 println!("{out}");
             } else {
-                println!("Registered {name} ({org}).");
+                println!("Registered {} ({org}) with {}.", agency.name, agency.scopes);
                 if let Some(t) = token {
                     println!("Dev token (works only against a server started with --dev):\n{t}");
                 }
@@ -448,6 +512,8 @@ async fn agency(cmd: AgencyCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        AgencyCommand::Grant(g) => grant_or_revoke(g, true).await,
+        AgencyCommand::Revoke(g) => grant_or_revoke(g, false).await,
         AgencyCommand::SetKeys {
             org,
             jwks,
@@ -473,18 +539,68 @@ async fn agency(cmd: AgencyCommand) -> anyhow::Result<()> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else {
+                println!("{:<9}  {:<32}  {:<12}  SCOPES", "ORG", "NAME", "CLIENT ID");
                 for a in list {
                     println!(
-                        "{}  {}  {}",
-                        a.org,
+                        "{:<9}  {:<32}  {:<12}  {}",
+                        a.org.to_string(),
                         a.name,
-                        a.client_id.as_deref().unwrap_or("-")
+                        a.client_id.as_deref().unwrap_or("-"),
+                        if a.scopes.is_empty() {
+                            "-".to_owned()
+                        } else {
+                            a.scopes.to_string()
+                        }
                     );
                 }
             }
             Ok(())
         }
     }
+}
+
+async fn grant_or_revoke(g: GrantArgs, grant: bool) -> anyhow::Result<()> {
+    let org = OrgNumber::parse(&g.org).map_err(|e| anyhow::anyhow!("--org {}: {e}", g.org))?;
+    let scopes = ScopeSet::parse_list(&g.scopes).map_err(|e| anyhow::anyhow!("--scopes: {e}"))?;
+    let store = samlet_store::connect(&g.db.url()?).await?;
+    let by = g.by.name();
+    let change = if grant {
+        samlet_server::authority::grant(store.as_ref(), &org, scopes, &by).await?
+    } else {
+        samlet_server::authority::revoke(store.as_ref(), &org, scopes, &by).await?
+    };
+    if g.json {
+        let out = serde_json::json!({
+            "org": org.to_string(),
+            "name": change.agency.name,
+            if grant { "granted" } else { "revoked" }: change.changed,
+            "scopes": change.holds,
+            "log_index": change.log_index,
+        });
+        println!("{out}");
+    } else if change.changed.is_empty() {
+        println!(
+            "Nothing to {}: {} ({org}) holds {}.",
+            if grant { "grant" } else { "revoke" },
+            change.agency.name,
+            if change.holds.is_empty() {
+                "no scopes".to_owned()
+            } else {
+                change.holds.to_string()
+            }
+        );
+    } else {
+        println!(
+            "{} {} {} {} ({org}) by {by}; it now holds {}. Recorded in the transparency log at index {}.",
+            if grant { "Granted" } else { "Revoked" },
+            change.changed,
+            if grant { "to" } else { "from" },
+            change.agency.name,
+            if change.holds.is_empty() { "no scopes".to_owned() } else { change.holds.to_string() },
+            change.log_index.map(|i| i.to_string()).unwrap_or_default()
+        );
+    }
+    Ok(())
 }
 
 /// Accept a JWK set or a single JWK; store a set.

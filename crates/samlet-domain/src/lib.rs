@@ -10,6 +10,7 @@ pub mod money;
 pub mod org;
 pub mod pid;
 pub mod pseudonym;
+pub mod scope;
 
 pub use items::{
     BenefitInput, CaseInput, CaseStatus, DeadlineInput, Due, MessageInput, StatusInput,
@@ -19,6 +20,7 @@ pub use money::{Currency, Money};
 pub use org::OrgNumber;
 pub use pid::{Pid, PidPolicy};
 pub use pseudonym::Pseudonymizer;
+pub use scope::{Scope, ScopeSet, UnknownScope};
 
 /// A validation failure on one field of an input document.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

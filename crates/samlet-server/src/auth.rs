@@ -16,7 +16,7 @@ use base64::Engine;
 use chrono::Utc;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use rand::RngCore;
-use samlet_domain::Pid;
+use samlet_domain::{Pid, Scope, ScopeSet};
 use samlet_store::{Agency, Session, TOKEN_DEV};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -25,23 +25,6 @@ use crate::problem::ApiError;
 use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "samlet_session";
-/// Scope for pushing cases, deadlines, benefits and messages.
-pub const SCOPE_WRITE: &str = "samlet:write";
-/// Scope for reading persons' data (access-logged; later modules).
-pub const SCOPE_READ: &str = "samlet:read";
-/// Scope for foresight sessions: create them and read every session's results.
-pub const SCOPE_FORESIGHT: &str = crate::foresight::SCOPE_FORESIGHT;
-pub const ALL_SCOPES: [&str; 7] = [
-    SCOPE_WRITE,
-    SCOPE_READ,
-    SCOPE_FORESIGHT,
-    // Representation and consent (issue 4).
-    crate::represent::SCOPE_GUARDIANSHIP,
-    crate::represent::SCOPE_POPULATION,
-    crate::represent::SCOPE_SHARE,
-    crate::represent::SCOPE_SUPPORT,
-];
-
 /// A new random secret, URL-safe.
 pub fn random_token(prefix: &str) -> String {
     let mut b = [0u8; 32];
@@ -54,32 +37,64 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// An authenticated agency.
+/// An authenticated agency, with what it may do on this request: the
+/// scopes its token carries that the agency still holds (a revocation takes
+/// effect on tokens already issued).
 #[derive(Debug, Clone)]
 pub struct AgencyAuth {
     pub agency: Agency,
-    pub scopes: Vec<String>,
+    pub scopes: ScopeSet,
 }
 
 impl AgencyAuth {
-    pub fn require(&self, scope: &str) -> Result<(), ApiError> {
-        if self.scopes.iter().any(|s| s == scope) {
+    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
+        if self.scopes.contains(scope) {
             Ok(())
-        } else {
+        } else if self.agency.scopes.contains(scope) {
             Err(ApiError::forbidden(format!(
                 "This token lacks the scope {scope}; ask for it in the token request."
             )))
+        } else {
+            Err(ApiError::forbidden(format!(
+                "{} has not been granted the scope {scope}. Scopes are granted by the platform's operator to the authority that holds the role, never requested by the agency itself.",
+                self.agency.name
+            )))
         }
+    }
+
+    pub fn has(&self, scope: Scope) -> bool {
+        self.scopes.contains(scope)
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+/// The bearer token of an `Authorization: Bearer …` header.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
         .ok()?
         .strip_prefix("Bearer ")
         .map(str::trim)
+}
+
+/// The one check of an agency bearer token, for every API that takes one.
+pub async fn agency_from_token(state: &AppState, token: &str) -> Result<AgencyAuth, ApiError> {
+    let found = state
+        .store
+        .agency_for_token(&token_hash(token), Utc::now())
+        .await?;
+    let Some((agency, kind, scope)) = found else {
+        return Err(ApiError::unauthorized(
+            "The access token is unknown or has expired.",
+        ));
+    };
+    if kind == TOKEN_DEV && !state.config.dev {
+        return Err(ApiError::unauthorized(
+            "Dev tokens are accepted only when the server runs with --dev.",
+        ));
+    }
+    let scopes = ScopeSet::parse_lenient(&scope).intersection(agency.scopes);
+    Ok(AgencyAuth { agency, scopes })
 }
 
 impl FromRequestParts<AppState> for AgencyAuth {
@@ -89,24 +104,7 @@ impl FromRequestParts<AppState> for AgencyAuth {
         let token = bearer(&parts.headers).ok_or_else(|| {
             ApiError::unauthorized("Send an agency access token as `Authorization: Bearer …` (get one at POST /oauth/token).")
         })?;
-        let found = state
-            .store
-            .agency_for_token(&token_hash(token), Utc::now())
-            .await?;
-        let Some((agency, kind, scope)) = found else {
-            return Err(ApiError::unauthorized(
-                "The access token is unknown or has expired.",
-            ));
-        };
-        if kind == TOKEN_DEV && !state.config.dev {
-            return Err(ApiError::unauthorized(
-                "Dev tokens are accepted only when the server runs with --dev.",
-            ));
-        }
-        Ok(Self {
-            agency,
-            scopes: scope.split_whitespace().map(str::to_owned).collect(),
-        })
+        agency_from_token(state, token).await
     }
 }
 

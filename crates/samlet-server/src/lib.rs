@@ -19,6 +19,7 @@ use samlet_store::Store;
 
 pub mod api;
 pub mod auth;
+pub mod authority;
 pub mod calendar;
 pub mod extract;
 pub mod foresight;

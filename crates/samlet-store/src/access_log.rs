@@ -68,6 +68,9 @@ pub enum LeafDetails {
     Tombstone,
     /// The leaf is a retention record: public, its data is the record.
     Retention,
+    /// The leaf is a governance record (a scope grant or revocation, a
+    /// sharing basis): public, its data is the record.
+    Governance,
     /// Gone without a tombstone: the database was edited.
     Missing,
 }
@@ -125,6 +128,9 @@ pub trait AccessLogStore: Send + Sync {
     async fn log_size(&self) -> Result<u64>;
     /// Append a batch durably (see the module invariants).
     async fn log_append(&self, batch: &LogAppend) -> Result<()>;
+    /// Append a batch of public governance records (no entries; every new
+    /// leaf is marked as a governance record), in one transaction.
+    async fn log_append_governance(&self, batch: &LogAppend) -> Result<()>;
     /// Read tree nodes in one query, results in the order of `ids`.
     async fn log_nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<Hash>>>;
     /// Leaves with index in `start..end` that exist, in order; a missing

@@ -92,6 +92,35 @@ async fn agencies_are_unique_and_found(store: &dyn Store) {
         .expect("list")
         .iter()
         .any(|x| x.name == "NAV"));
+
+    // A new agency holds its own items, read and write; grants replace the set.
+    assert_eq!(a.scopes, ScopeSet::NEW_AGENCY);
+    let granted = ScopeSet::parse_list("samlet:write samlet:guardianship").expect("scopes");
+    assert!(store.set_agency_scopes(&nav, granted).await.expect("grant"));
+    assert!(!store
+        .set_agency_scopes(&org("97476107"), granted)
+        .await
+        .expect("unknown agency"));
+    let found = store.agency_by_org(&nav).await.expect("lookup");
+    assert_eq!(found.map(|f| f.scopes), Some(granted));
+    store
+        .insert_agency_token(b"scoped-token-hash", a.id, "access", "samlet:read", None)
+        .await
+        .expect("token");
+    let (agency, _, token_scope) = store
+        .agency_for_token(b"scoped-token-hash", Utc::now())
+        .await
+        .expect("token lookup")
+        .expect("token found");
+    assert_eq!(
+        agency.scopes, granted,
+        "the token's agency comes with what it holds now"
+    );
+    assert_eq!(token_scope, "samlet:read");
+    assert!(store
+        .set_agency_scopes(&nav, ScopeSet::NEW_AGENCY)
+        .await
+        .expect("reset"));
 }
 
 async fn agency(store: &dyn Store, first8: &str, name: &str) -> i64 {

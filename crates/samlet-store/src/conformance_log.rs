@@ -69,6 +69,7 @@ pub async fn run_all(store: &dyn AccessLogStore) {
     a_person_lists_only_their_entries(store).await;
     tiles_and_counts_read_ranges(store, &tree).await;
     retention_is_a_leaf_and_leaves_tombstones(store, &mut tree).await;
+    governance_records_are_public_leaves(store, &mut tree).await;
     checkpoints_are_kept_by_size(store).await;
 }
 
@@ -306,6 +307,49 @@ async fn retention_is_a_leaf_and_leaves_tombstones(
             .tombstones,
         2
     );
+}
+
+async fn governance_records_are_public_leaves(
+    store: &dyn AccessLogStore,
+    tree: &mut MerkleTree<MemoryStore>,
+) {
+    // Two records (leaves 14 and 15) in one batch: no entries, no tombstones.
+    let records = [b"grant: samlet:guardianship".to_vec(), b"revoke".to_vec()];
+    let hashes: Vec<_> = records.iter().map(|r| leaf_hash(r)).collect();
+    let pending = tree
+        .prepare_append(&hashes)
+        .unwrap_or_else(|e| panic!("prepare: {e}"));
+    let batch = LogAppend {
+        old_size: 14,
+        new_size: 16,
+        entries: Vec::new(),
+        nodes: pending.nodes.clone(),
+        leaf_data: records.to_vec(),
+    };
+    store
+        .log_append_governance(&batch)
+        .await
+        .expect("append governance");
+    tree.commit_append(pending)
+        .unwrap_or_else(|e| panic!("commit: {e}"));
+    let leaves = store.log_leaves(14, 16).await.expect("leaves");
+    assert_eq!(leaves.len(), 2);
+    for (leaf, record) in leaves.iter().zip(&records) {
+        assert_eq!(leaf.details, LeafDetails::Governance);
+        assert_eq!(leaf.data.as_deref(), Some(record.as_slice()));
+    }
+    assert_eq!(
+        store.log_missing_details().await.expect("missing"),
+        0,
+        "a governance record has no details to miss"
+    );
+    assert_eq!(store.log_size().await.expect("size"), 16);
+    // A stale batch writes nothing.
+    assert!(matches!(
+        store.log_append_governance(&batch).await,
+        Err(StoreError::StaleLogHead { .. })
+    ));
+    assert_eq!(store.log_size().await.expect("size"), 16);
 }
 
 async fn checkpoints_are_kept_by_size(store: &dyn AccessLogStore) {

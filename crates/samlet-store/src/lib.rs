@@ -97,6 +97,9 @@ pub trait Store:
     async fn list_agencies(&self) -> Result<Vec<Agency>>;
     /// Register the agency's public keys for the JWT-bearer grant.
     async fn set_agency_keys(&self, org: &OrgNumber, client_id: &str, jwks: &str) -> Result<bool>;
+    /// Replace the scopes an agency holds (the operator's grant or
+    /// revocation, logged by the caller first); false if no such agency.
+    async fn set_agency_scopes(&self, org: &OrgNumber, scopes: samlet_domain::ScopeSet) -> Result<bool>;
     async fn insert_agency_token(
         &self,
         token_hash: &[u8],
@@ -105,7 +108,8 @@ pub trait Store:
         scope: &str,
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<()>;
-    /// The agency a bearer token belongs to, with the token's kind and scope.
+    /// The agency a bearer token belongs to (with the scopes it holds now),
+    /// with the token's kind and scope.
     async fn agency_for_token(
         &self,
         token_hash: &[u8],

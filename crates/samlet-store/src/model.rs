@@ -18,6 +18,9 @@ pub struct Agency {
     /// The agency's public JWK set (JSON), for the JWT-bearer grant.
     #[serde(skip)]
     pub jwks: Option<String>,
+    /// What the operator has granted the agency.
+    #[schema(value_type = Vec<String>, example = json!(["samlet:write", "samlet:read"]))]
+    pub scopes: samlet_domain::ScopeSet,
 }
 
 /// Which agency an item comes from, as shown to the citizen.

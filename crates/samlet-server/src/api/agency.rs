@@ -15,10 +15,11 @@ use samlet_store::{Item, Rejection};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{AgencyAuth, SCOPE_WRITE};
+use crate::auth::AgencyAuth;
 use crate::extract::{body_bytes, content_type_is, ApiJson};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
+use samlet_domain::Scope;
 
 /// What was stored.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -37,7 +38,7 @@ async fn store_one(
     id: String,
     item: Item,
 ) -> ApiResult<Json<Receipt>> {
-    auth.require(SCOPE_WRITE)?;
+    auth.require(Scope::Write)?;
     let verdict = state.store.ingest(auth.agency.id, vec![item]).await?;
     match verdict.into_iter().next() {
         Some(Ok(())) => {
@@ -235,7 +236,7 @@ pub async fn post_bulk(
     auth: AgencyAuth,
     req: Request,
 ) -> ApiResult<Json<BulkReport>> {
-    auth.require(SCOPE_WRITE)?;
+    auth.require(Scope::Write)?;
     if ![
         "application/x-ndjson",
         "application/ndjson",
@@ -310,7 +311,12 @@ pub async fn post_bulk(
 pub struct WhoAmI {
     pub org: String,
     pub name: String,
-    pub scopes: Vec<String>,
+    /// What this token may do: its scopes that the agency still holds.
+    #[schema(value_type = Vec<String>)]
+    pub scopes: samlet_domain::ScopeSet,
+    /// Everything the operator has granted the agency.
+    #[schema(value_type = Vec<String>)]
+    pub granted: samlet_domain::ScopeSet,
 }
 
 #[utoipa::path(get, path = "/api/v1/agency", tag = "agency", security(("agency_token" = [])),
@@ -320,5 +326,6 @@ pub async fn whoami(auth: AgencyAuth) -> Json<WhoAmI> {
         org: auth.agency.org.to_string(),
         name: auth.agency.name.clone(),
         scopes: auth.scopes,
+        granted: auth.agency.scopes,
     })
 }

@@ -12,10 +12,11 @@ use samlet_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{AgencyAuth, Citizen, SCOPE_WRITE};
+use crate::auth::{AgencyAuth, Citizen};
 use crate::extract::ApiJson;
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
+use samlet_domain::Scope;
 
 /// A person the event concerns besides its subject.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -129,7 +130,7 @@ pub async fn post_event(
     auth: AgencyAuth,
     ApiJson(e): ApiJson<EventInput>,
 ) -> ApiResult<Json<EventReceipt>> {
-    auth.require(SCOPE_WRITE)?;
+    auth.require(Scope::Write)?;
     record_event(&state, auth.agency.id, e).await.map(Json)
 }
 
@@ -427,7 +428,7 @@ pub async fn mark_done(
         }
         Marker::Citizen(_) => "citizen".to_owned(),
         Marker::Agency(a) => {
-            a.require(SCOPE_WRITE)?;
+            a.require(Scope::Write)?;
             if a.agency.org.as_str() != t.agency.org {
                 return Err(ApiError::forbidden(format!(
                     "Task `{task_id}` belongs to {} ({}), not to your organisation.",

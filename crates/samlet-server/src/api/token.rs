@@ -17,7 +17,9 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{random_token, token_hash, ALL_SCOPES};
+use samlet_domain::ScopeSet;
+
+use crate::auth::{random_token, token_hash};
 use crate::AppState;
 
 pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -218,19 +220,32 @@ pub async fn token(State(state): State<AppState>, body: Bytes) -> Response {
             format!("An assertion may live at most {MAX_ASSERTION_LIFETIME} s and cannot be issued in the future."),
         );
     }
-    let requested: Vec<&str> = claims.scope.split_whitespace().collect();
-    if requested.is_empty() {
+    let requested = match ScopeSet::parse_list(&claims.scope) {
+        Ok(r) if !r.is_empty() => r,
+        Ok(_) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_scope",
+                format!(
+                    "Ask for one or more of the scopes granted to your agency: {}.",
+                    agency.scopes
+                ),
+            )
+        }
+        Err(e) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", format!("{e}.")),
+    };
+    // Authority is granted, never requested into being: the token carries
+    // only what the operator granted the agency.
+    let scopes = granted_scopes(requested, agency.scopes);
+    if scopes.is_empty() {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_scope",
-            format!("Ask for one or more of: {}.", ALL_SCOPES.join(" ")),
-        );
-    }
-    if let Some(bad) = requested.iter().find(|s| !ALL_SCOPES.contains(s)) {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_scope",
-            format!("Unknown scope {bad}."),
+            format!(
+                "None of the requested scopes ({requested}) has been granted to {}. Granted: {}. Scopes are granted by the platform's operator.",
+                agency.name,
+                if agency.scopes.is_empty() { "none".to_owned() } else { agency.scopes.to_string() }
+            ),
         );
     }
     let jti_expiry = Utc
@@ -253,7 +268,7 @@ pub async fn token(State(state): State<AppState>, body: Bytes) -> Response {
         Err(e) => return crate::problem::ApiError::internal(e).into_response(),
     }
     let access = random_token("samlet_at_");
-    let scope = requested.join(" ");
+    let scope = scopes.to_string();
     let expires = Utc::now() + chrono::Duration::seconds(ACCESS_TOKEN_SECONDS);
     if let Err(e) = state
         .store
@@ -276,4 +291,9 @@ pub async fn token(State(state): State<AppState>, body: Bytes) -> Response {
         scope,
     };
     ([(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
+}
+
+/// What a token may carry: the requested scopes the agency was granted.
+pub fn granted_scopes(requested: ScopeSet, granted: ScopeSet) -> ScopeSet {
+    requested.intersection(granted)
 }

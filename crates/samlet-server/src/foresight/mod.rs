@@ -47,8 +47,6 @@ pub use api::routes as api_routes;
 pub use pages::routes as page_routes;
 pub use team::routes as team_routes;
 
-/// Scope an agency token needs to create sessions and read every session's results.
-pub const SCOPE_FORESIGHT: &str = "samlet:foresight";
 /// The participant's token on a phone (path `/f/`).
 pub const PARTICIPANT_COOKIE: &str = "samlet_fp";
 /// The team key on the presenter's browser (path `/foresight/sessions/{id}`).
@@ -524,17 +522,10 @@ fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     bool::from(a.ct_eq(b))
 }
 
-pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-}
+pub(crate) use crate::auth::bearer;
 
 /// Is the caller the session's team? A team key (bearer or cookie) for this
-/// session, or an agency token with [`SCOPE_FORESIGHT`].
+/// session, or an agency token with the scope `samlet:foresight`.
 pub async fn require_team(
     state: &AppState,
     headers: &HeaderMap,
@@ -563,28 +554,12 @@ pub async fn require_team(
     ))
 }
 
+/// An agency token (checked by the one bearer-token check every API uses)
+/// whose agency holds and was granted `samlet:foresight`.
 pub async fn require_agency_scope(state: &AppState, token: &str) -> Result<(), ApiError> {
-    let found = state
-        .store
-        .agency_for_token(&token_hash(token), Utc::now())
-        .await?;
-    let Some((_, kind, scope)) = found else {
-        return Err(ApiError::unauthorized(
-            "The access token is unknown or has expired.",
-        ));
-    };
-    if kind == samlet_store::TOKEN_DEV && !state.config.dev {
-        return Err(ApiError::unauthorized(
-            "Dev tokens are accepted only when the server runs with --dev.",
-        ));
-    }
-    if scope.split_whitespace().any(|s| s == SCOPE_FORESIGHT) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(format!(
-            "This token lacks the scope {SCOPE_FORESIGHT}; ask for it in the token request."
-        )))
-    }
+    crate::auth::agency_from_token(state, token)
+        .await?
+        .require(samlet_domain::Scope::Foresight)
 }
 
 /// The address participants open; the QR code encodes it.

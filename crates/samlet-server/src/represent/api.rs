@@ -22,16 +22,15 @@ use samlet_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{
-    denied, policy_consent, policy_representation, represented_overview, request_id,
-    SCOPE_GUARDIANSHIP, SCOPE_POPULATION, SCOPE_SHARE, SCOPE_SUPPORT,
-};
+use super::{denied, policy_consent, policy_representation, represented_overview, request_id};
+// The agency's granted scope, not a representation's area scope.
 use crate::auth::{AgencyAuth, Citizen};
 use crate::extract::ApiJson;
 use crate::problem::{ApiError, ApiResult};
 use crate::transparency::entry::{AccessEntry, Accessor};
 use crate::transparency::http::{header_text, required};
 use crate::AppState;
+use samlet_domain::Scope as AgencyScope;
 
 /// Most people per page of the representative's list.
 pub const REPRESENTED_PAGE: u32 = 50;
@@ -626,7 +625,7 @@ pub async fn post_guardianship(
     auth: AgencyAuth,
     ApiJson(body): ApiJson<NewGuardianship>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    auth.require(SCOPE_GUARDIANSHIP)?;
+    auth.require(AgencyScope::Guardianship)?;
     let guardian = parse_pid(&state, &body.guardian_pid, "/guardian_pid")?;
     let ward = parse_pid(&state, &body.ward_pid, "/ward_pid")?;
     if guardian == ward {
@@ -680,7 +679,7 @@ pub async fn delete_guardianship(
     auth: AgencyAuth,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    auth.require(SCOPE_GUARDIANSHIP)?;
+    auth.require(AgencyScope::Guardianship)?;
     let org = auth.agency.org.to_string();
     let found = state
         .store
@@ -713,7 +712,7 @@ pub async fn post_parental(
     auth: AgencyAuth,
     ApiJson(body): ApiJson<NewParental>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    auth.require(SCOPE_POPULATION)?;
+    auth.require(AgencyScope::Population)?;
     let parent = parse_pid(&state, &body.parent_pid, "/parent_pid")?;
     let child = parse_pid(&state, &body.child_pid, "/child_pid")?;
     let now = Utc::now();
@@ -770,7 +769,7 @@ pub async fn post_names(
     auth: AgencyAuth,
     ApiJson(body): ApiJson<Vec<PersonName>>,
 ) -> ApiResult<StatusCode> {
-    auth.require(SCOPE_POPULATION)?;
+    auth.require(AgencyScope::Population)?;
     let mut names = Vec::with_capacity(body.len());
     for (i, p) in body.iter().enumerate() {
         let pid = parse_pid(&state, &p.pid, &format!("/{i}/pid"))?;
@@ -813,7 +812,7 @@ pub async fn post_consent_request(
     auth: AgencyAuth,
     ApiJson(body): ApiJson<NewConsent>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    auth.require(SCOPE_SHARE)?;
+    auth.require(AgencyScope::Share)?;
     let pid = parse_pid(&state, &body.pid, "/pid")?;
     let from = OrgNumber::parse(body.from_org.trim())
         .map_err(|e| ApiError::invalid("/from_org", e.to_string()))?;
@@ -1023,7 +1022,7 @@ pub async fn get_share(
     Path((pid, category)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Json<SharedData>> {
-    auth.require(SCOPE_SHARE)?;
+    auth.require(AgencyScope::Share)?;
     let purpose = required(&headers, "samlet-purpose", "why the data is needed")?;
     let legal_basis = required(
         &headers,
@@ -1124,7 +1123,7 @@ pub async fn get_support(
     let decision = samlet_access::decide(
         &Facts::default(),
         &Request::SupportLookup {
-            has_scope: auth.scopes.iter().any(|s| s == SCOPE_SUPPORT),
+            has_scope: auth.has(AgencyScope::Support),
             purpose_stated: purpose.is_some() && legal.is_some(),
         },
         Utc::now(),

@@ -33,15 +33,6 @@ use crate::problem::{ApiError, ApiResult};
 use crate::transparency::entry::{AccessEntry, Accessor};
 use crate::AppState;
 
-/// Register guardianships (the county governor's role).
-pub const SCOPE_GUARDIANSHIP: &str = "samlet:guardianship";
-/// Feed parental relations and names from the population register.
-pub const SCOPE_POPULATION: &str = "samlet:population";
-/// Ask for consent and read shared data under it.
-pub const SCOPE_SHARE: &str = "samlet:share";
-/// Caseworker support: look up a person's mandates and consents.
-pub const SCOPE_SUPPORT: &str = "samlet:support";
-
 /// Every route of this module (listed in `router.rs` as one merge).
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing::{delete, get, post};

@@ -27,6 +27,7 @@ use samlet_merkle::{
 use serde::{Deserialize, Serialize};
 
 use super::entry::{RetentionRecord, RETENTION_PREFIX};
+use super::governance::{GovernanceRecord, GOVERNANCE_PREFIX};
 use super::http::{
     ConsistencyProof, DetailsCountView, InclusionProof, LeavesPage, PublicLeaf, LEAVES_PAGE,
 };
@@ -101,6 +102,9 @@ pub struct AuditReport {
     pub full: bool,
     /// Tombstones among the leaves read.
     pub tombstones: u64,
+    /// Governance records (scope grants and revocations, sharing bases)
+    /// among the leaves checked, in log order: who was given power.
+    pub governance: Vec<(u64, GovernanceRecord)>,
     /// Every access entry below this index has expired (per the retention
     /// records in the log).
     pub expire_before: u64,
@@ -188,6 +192,7 @@ fn reopen(state: &AuditState) -> Option<MerkleTree<Frontier>> {
 enum LeafKind {
     Access,
     Retention(RetentionRecord),
+    Governance(GovernanceRecord),
 }
 
 /// Checks one leaf's data and details; pushes problems.
@@ -209,6 +214,28 @@ fn check_leaf(leaf: &PublicLeaf, problems: &mut Vec<String>) -> Option<(Hash, Le
         .as_deref()
         .filter(|d| d.starts_with(RETENTION_PREFIX))
         .map(RetentionRecord::parse);
+    let governance = data
+        .as_deref()
+        .filter(|d| d.starts_with(GOVERNANCE_PREFIX))
+        .map(GovernanceRecord::parse);
+    match (leaf.details.as_str(), &governance) {
+        ("governance", Some(Some(g))) if data.as_deref().map(leaf_hash) == Some(h) => {
+            return Some((h, LeafKind::Governance(g.clone())))
+        }
+        ("governance", _) => {
+            problems.push(format!(
+                "entry {i}: marked as a governance record, but its leaf data is not a valid one"
+            ));
+            return Some((h, LeafKind::Access));
+        }
+        (_, Some(_)) => {
+            problems.push(format!(
+                "entry {i}: a governance record (a grant of power) shown as another kind of leaf"
+            ));
+            return Some((h, LeafKind::Access));
+        }
+        _ => {}
+    }
     match (leaf.details.as_str(), retention) {
         ("retention", Some(Some(r))) if data.as_deref().map(leaf_hash) == Some(h) => {
             return Some((h, LeafKind::Retention(r)))
@@ -380,6 +407,9 @@ pub async fn audit(
             if leaf.details == "tombstone" {
                 report.tombstones += 1;
                 tombstoned.push(leaf.index);
+            }
+            if let LeafKind::Governance(g) = &kind {
+                report.governance.push((leaf.index, g.clone()));
             }
             if let LeafKind::Retention(r) = kind {
                 if r.expire_before > leaf.index {

@@ -25,9 +25,10 @@ use super::entry::{commitment, entry_leaf_hash, AccessEntry, Accessor};
 use super::hex;
 use super::log::LogError;
 use crate::api::me::today;
-use crate::auth::{AgencyAuth, Citizen, MaybeCitizen, SCOPE_READ};
+use crate::auth::{AgencyAuth, Citizen, MaybeCitizen};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
+use samlet_domain::Scope;
 
 /// Data categories an overview read returns.
 pub const OVERVIEW_CATEGORIES: [&str; 4] = ["cases", "deadlines", "benefits", "messages"];
@@ -168,13 +169,14 @@ pub struct PublicLeaf {
     /// The RFC 9162 leaf hash (hex) as stored in the tree.
     pub leaf_hash: String,
     /// What the leaf hashes (hex): the entry's 32-byte salted commitment,
-    /// or a retention record. Absent for leaves from before migration 0006
+    /// a retention record or a governance record. Absent for leaves from before migration 0006
     /// whose details have expired.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// `present`, `tombstone` (expired by retention), `retention` (the leaf
-    /// is a retention record; its data says what expired) or `missing`
-    /// (gone without a tombstone: tampering).
+    /// is a retention record; its data says what expired), `governance` (a
+    /// public record of a power handed out: a scope grant or revocation, a
+    /// sharing basis) or `missing` (gone without a tombstone: tampering).
     pub details: String,
     /// The leaf hash recomputed by the server from the stored details (hex);
     /// differs from `leaf_hash` if the details were edited.
@@ -209,6 +211,7 @@ pub async fn leaves(
                 }
                 LeafDetails::Tombstone => ("tombstone", None),
                 LeafDetails::Retention => ("retention", None),
+                LeafDetails::Governance => ("governance", None),
                 LeafDetails::Missing => ("missing", None),
             };
             PublicLeaf {
@@ -401,7 +404,7 @@ pub async fn person_overview(
     Path(pid): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Overview>> {
-    auth.require(SCOPE_READ)?;
+    auth.require(Scope::Read)?;
     let purpose = required(&headers, "samlet-purpose", "why the data is needed")?;
     let legal_basis = required(
         &headers,

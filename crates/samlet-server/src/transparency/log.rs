@@ -66,7 +66,7 @@ pub enum LogError {
 /// Frontier nodes fetched ahead, so the synchronous [`MerkleTree`] can be
 /// reopened from an async database.
 #[derive(Default)]
-struct Prefetched(HashMap<NodeId, Hash>);
+pub(crate) struct Prefetched(HashMap<NodeId, Hash>);
 
 impl NodeStore for Prefetched {
     type Error = Infallible;
@@ -95,7 +95,7 @@ pub async fn read_nodes(store: &dyn Store, ids: &[NodeId]) -> Result<Vec<Hash>, 
         .collect()
 }
 
-async fn open_tree(store: &dyn Store) -> Result<MerkleTree<Prefetched>, LogError> {
+pub(crate) async fn open_tree(store: &dyn Store) -> Result<MerkleTree<Prefetched>, LogError> {
     let size = store.log_size().await?;
     let ids = plan::root_node_ids(size);
     let nodes = read_nodes(store, &ids).await?;

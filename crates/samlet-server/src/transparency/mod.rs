@@ -9,6 +9,8 @@
 //!   cached in memory, lower levels read as one level-0 tile).
 //! - [`http`]: the public log endpoints (`/log/…`, including tlog-tiles),
 //!   the agency read endpoint and the citizen's access log.
+//! - [`governance`]: public records of every power handed out (scope
+//!   grants, sharing bases), appended before the power takes effect.
 //! - [`audit`]: the auditor's side, `samlet log verify`, which talks only HTTP.
 //!
 //! **Architecture Invariant**: no handler returns a person's data to anyone
@@ -17,6 +19,7 @@
 
 pub mod audit;
 pub mod entry;
+pub mod governance;
 pub mod http;
 pub mod log;
 pub mod nodes;

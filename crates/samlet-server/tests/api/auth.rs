@@ -13,40 +13,40 @@ use crate::helpers::{person, problem, TestApp};
 
 const GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
-struct Client {
+pub(crate) struct Client {
     key: SigningKey,
-    client_id: String,
+    pub(crate) client_id: String,
 }
 
 impl Client {
-    fn new(client_id: &str) -> Self {
+    pub(crate) fn new(client_id: &str) -> Self {
         Self {
             key: SigningKey::generate(&mut rand::rngs::OsRng),
             client_id: client_id.into(),
         }
     }
 
-    fn jwks(&self) -> String {
+    pub(crate) fn jwks(&self) -> String {
         json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "k1", "alg": "EdDSA", "use": "sig",
             "x": URL_SAFE_NO_PAD.encode(self.key.verifying_key().as_bytes())}]})
         .to_string()
     }
 
-    fn assertion(&self, claims: Value) -> String {
+    pub(crate) fn assertion(&self, claims: Value) -> String {
         let der = self.key.to_pkcs8_der().expect("der");
         let mut header = Header::new(jsonwebtoken::Algorithm::EdDSA);
         header.kid = Some("k1".into());
         encode(&header, &claims, &EncodingKey::from_ed_der(der.as_bytes())).expect("jwt")
     }
 
-    fn claims(&self, aud: &str) -> Value {
+    pub(crate) fn claims(&self, aud: &str) -> Value {
         let now = Utc::now().timestamp();
         json!({"iss": self.client_id, "aud": aud, "iat": now, "exp": now + 60,
             "jti": uuid::Uuid::new_v4().to_string(), "scope": "samlet:write"})
     }
 }
 
-async fn grant(app: &TestApp, jwt: &str) -> reqwest::Response {
+pub(crate) async fn grant(app: &TestApp, jwt: &str) -> reqwest::Response {
     app.http
         .post(app.url("/oauth/token"))
         .form(&[("grant_type", GRANT), ("assertion", jwt)])

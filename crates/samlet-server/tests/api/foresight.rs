@@ -133,6 +133,14 @@ async fn team_token(app: &App) -> String {
         .create_agency(&org, "Spekter strategi")
         .await
         .expect("agency");
+    samlet_server::authority::grant(
+        app.store.as_ref(),
+        &org,
+        [samlet_domain::Scope::Foresight].into_iter().collect(),
+        "test operator",
+    )
+    .await
+    .expect("grant");
     let token = samlet_server::auth::random_token("samlet_dev_");
     app.store
         .insert_agency_token(

@@ -103,6 +103,16 @@ impl TestApp {
         }
     }
 
+    /// The operator grants `scopes` (space-separated) to the agency, as
+    /// `samlet agency grant` does (recorded in the transparency log).
+    pub async fn grant(&self, agency: &Agency, scopes: &str) {
+        let org = OrgNumber::parse(&agency.org).expect("org");
+        let scopes = samlet_domain::ScopeSet::parse_list(scopes).expect("scopes");
+        samlet_server::authority::grant(self.store.as_ref(), &org, scopes, "test operator")
+            .await
+            .expect("grant");
+    }
+
     pub async fn post_json(&self, agency: &Agency, path: &str, body: &Value) -> reqwest::Response {
         self.http
             .post(self.url(path))

@@ -20,7 +20,7 @@ async fn token(app: &TestApp, org: &str, name: &str) -> String {
             &samlet_server::auth::token_hash(&t),
             a.id,
             samlet_store::TOKEN_DEV,
-            &samlet_server::auth::ALL_SCOPES.join(" "),
+            "samlet:write samlet:read",
             None,
         )
         .await

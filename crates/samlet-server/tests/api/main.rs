@@ -3,6 +3,7 @@
 
 mod agency_api;
 mod auth;
+mod authority;
 mod bulk;
 mod citizen;
 mod helpers;

@@ -14,6 +14,7 @@ use crate::helpers::{person, problem, Agency, TestApp};
 
 pub(crate) async fn agency_with(app: &TestApp, first8: &str, name: &str, scopes: &str) -> Agency {
     let a = app.agency(first8, name).await;
+    app.grant(&a, scopes).await;
     let token = samlet_server::auth::random_token("samlet_dev_");
     app.store
         .insert_agency_token(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use samlet_domain::{CaseStatus, Pid, ValidCase};
-use samlet_server::auth::{token_hash, SCOPE_READ, SCOPE_WRITE};
+use samlet_server::auth::token_hash;
 use samlet_server::transparency::audit::{audit, AuditOptions, AuditReport, AuditState};
 use samlet_server::{AppState, Config};
 use samlet_store::{conformance, Item, Store, TOKEN_DEV};
@@ -42,7 +42,7 @@ async fn start_on(db_url: String, dir: tempfile::TempDir) -> Harness {
             &token_hash(&nav_token),
             nav.id,
             TOKEN_DEV,
-            &format!("{SCOPE_WRITE} {SCOPE_READ}"),
+            "samlet:write samlet:read",
             None,
         )
         .await
@@ -224,7 +224,7 @@ async fn an_agency_must_state_purpose_and_legal_basis_and_is_logged_first() {
             &token_hash(write_only),
             nav.id,
             TOKEN_DEV,
-            SCOPE_WRITE,
+            "samlet:write",
             None,
         )
         .await

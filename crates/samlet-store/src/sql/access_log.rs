@@ -156,6 +156,20 @@ macro_rules! impl_access_log_store {
                 Ok(())
             }
 
+            async fn log_append_governance(&self, batch: &$crate::LogAppend) -> $crate::Result<()> {
+                use $crate::sql::access_log::to_i64;
+                let mut tx = self.writer.begin().await?;
+                write_batch(&mut tx, batch).await?;
+                for idx in batch.old_size..batch.new_size {
+                    sqlx::query("INSERT INTO log_governance (idx) VALUES ($1)")
+                        .bind(to_i64(idx)?)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn log_nodes(
                 &self,
                 ids: &[samlet_merkle::NodeId],
@@ -184,13 +198,14 @@ macro_rules! impl_access_log_store {
 
             async fn log_leaves(&self, start: u64, end: u64) -> $crate::Result<Vec<$crate::LeafRecord>> {
                 use $crate::sql::access_log::{to_hash, to_i64, to_u64};
-                type Row = (i64, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, Option<String>, Option<i64>, Option<i64>);
+                type Row = (i64, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, Option<String>, Option<i64>, Option<i64>, Option<i64>);
                 let rows: Vec<Row> = sqlx::query_as(
-                    "SELECT n.idx, n.hash, d.data, e.salt, e.body, t.idx, r.idx FROM log_nodes n \
+                    "SELECT n.idx, n.hash, d.data, e.salt, e.body, t.idx, r.idx, g.idx FROM log_nodes n \
                      LEFT JOIN log_leaf_data d ON d.idx = n.idx \
                      LEFT JOIN log_entries e ON e.idx = n.idx \
                      LEFT JOIN log_tombstones t ON t.idx = n.idx \
                      LEFT JOIN log_retention r ON r.idx = n.idx \
+                     LEFT JOIN log_governance g ON g.idx = n.idx \
                      WHERE n.level = 0 AND n.idx >= $1 AND n.idx < $2 ORDER BY n.idx",
                 )
                 .bind(to_i64(start)?)
@@ -198,11 +213,12 @@ macro_rules! impl_access_log_store {
                 .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter()
-                    .map(|(idx, hash, data, salt, body, tomb, retention)| {
-                        let details = match (salt, body, tomb, retention) {
-                            (Some(salt), Some(body), _, _) => $crate::LeafDetails::Present { salt, body },
-                            (_, _, Some(_), _) => $crate::LeafDetails::Tombstone,
-                            (_, _, _, Some(_)) => $crate::LeafDetails::Retention,
+                    .map(|(idx, hash, data, salt, body, tomb, retention, governance)| {
+                        let details = match (salt, body, tomb, retention, governance) {
+                            (Some(salt), Some(body), _, _, _) => $crate::LeafDetails::Present { salt, body },
+                            (_, _, Some(_), _, _) => $crate::LeafDetails::Tombstone,
+                            (_, _, _, Some(_), _) => $crate::LeafDetails::Retention,
+                            (_, _, _, _, Some(_)) => $crate::LeafDetails::Governance,
                             _ => $crate::LeafDetails::Missing,
                         };
                         Ok($crate::LeafRecord { idx: to_u64(idx)?, leaf_hash: to_hash(&hash)?, data, details })
@@ -297,7 +313,8 @@ macro_rules! impl_access_log_store {
                     "SELECT (SELECT COUNT(*) FROM log_nodes n WHERE n.level = 0 \
                      AND NOT EXISTS (SELECT 1 FROM log_entries e WHERE e.idx = n.idx) \
                      AND NOT EXISTS (SELECT 1 FROM log_tombstones t WHERE t.idx = n.idx) \
-                     AND NOT EXISTS (SELECT 1 FROM log_retention r WHERE r.idx = n.idx)), \
+                     AND NOT EXISTS (SELECT 1 FROM log_retention r WHERE r.idx = n.idx) \
+                     AND NOT EXISTS (SELECT 1 FROM log_governance g WHERE g.idx = n.idx)), \
                      (SELECT COUNT(*) FROM log_tombstones t WHERE t.idx >= \
                      COALESCE((SELECT MAX(expire_before) FROM log_retention), 0))",
                 )

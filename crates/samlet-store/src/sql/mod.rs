@@ -29,11 +29,11 @@ pub(crate) fn org(s: &str) -> Result<OrgNumber, StoreError> {
     OrgNumber::parse(s).map_err(|e| StoreError::Corrupt(format!("organisation number: {e}")))
 }
 
-/// `SELECT id, org, name, client_id, jwks FROM agencies` as a row.
-pub(crate) type AgencyRow = (i64, String, String, Option<String>, Option<String>);
+/// `SELECT id, org, name, client_id, jwks, scopes FROM agencies` as a row.
+pub(crate) type AgencyRow = (i64, String, String, Option<String>, Option<String>, String);
 
 pub(crate) fn agency(
-    (id, org_no, name, client_id, jwks): AgencyRow,
+    (id, org_no, name, client_id, jwks, scopes): AgencyRow,
 ) -> Result<crate::Agency, StoreError> {
     Ok(crate::Agency {
         id,
@@ -41,6 +41,7 @@ pub(crate) fn agency(
         name,
         client_id,
         jwks,
+        scopes: samlet_domain::ScopeSet::parse_lenient(&scopes),
     })
 }
 
@@ -197,15 +198,16 @@ macro_rules! impl_store {
             async fn create_agency(&self, org: &samlet_domain::OrgNumber, name: &str) -> $crate::Result<$crate::Agency> {
                 let now = chrono::Utc::now();
                 let res: Result<(i64,), sqlx::Error> = sqlx::query_as(
-                    "INSERT INTO agencies (org, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+                    "INSERT INTO agencies (org, name, created_at, scopes) VALUES ($1, $2, $3, $4) RETURNING id",
                 )
                 .bind(org.as_str())
                 .bind(name)
                 .bind(now)
+                .bind(samlet_domain::ScopeSet::NEW_AGENCY.to_string())
                 .fetch_one(&self.writer)
                 .await;
                 match res {
-                    Ok((id,)) => Ok($crate::Agency { id, org: org.clone(), name: name.to_owned(), client_id: None, jwks: None }),
+                    Ok((id,)) => Ok($crate::Agency { id, org: org.clone(), name: name.to_owned(), client_id: None, jwks: None, scopes: samlet_domain::ScopeSet::NEW_AGENCY }),
                     Err(e) if $crate::sql::is_unique_violation(&e) => Err($crate::StoreError::AgencyExists(org.to_string())),
                     Err(e) => Err(e.into()),
                 }
@@ -213,7 +215,7 @@ macro_rules! impl_store {
 
             async fn agency_by_org(&self, org: &samlet_domain::OrgNumber) -> $crate::Result<Option<$crate::Agency>> {
                 let row: Option<$crate::sql::AgencyRow> =
-                    sqlx::query_as("SELECT id, org, name, client_id, jwks FROM agencies WHERE org = $1")
+                    sqlx::query_as("SELECT id, org, name, client_id, jwks, scopes FROM agencies WHERE org = $1")
                         .bind(org.as_str())
                         .fetch_optional(&self.reader)
                         .await?;
@@ -222,7 +224,7 @@ macro_rules! impl_store {
 
             async fn agency_by_client_id(&self, client_id: &str) -> $crate::Result<Option<$crate::Agency>> {
                 let row: Option<$crate::sql::AgencyRow> =
-                    sqlx::query_as("SELECT id, org, name, client_id, jwks FROM agencies WHERE client_id = $1")
+                    sqlx::query_as("SELECT id, org, name, client_id, jwks, scopes FROM agencies WHERE client_id = $1")
                         .bind(client_id)
                         .fetch_optional(&self.reader)
                         .await?;
@@ -231,7 +233,7 @@ macro_rules! impl_store {
 
             async fn list_agencies(&self) -> $crate::Result<Vec<$crate::Agency>> {
                 let rows: Vec<$crate::sql::AgencyRow> =
-                    sqlx::query_as("SELECT id, org, name, client_id, jwks FROM agencies ORDER BY name")
+                    sqlx::query_as("SELECT id, org, name, client_id, jwks, scopes FROM agencies ORDER BY name")
                         .fetch_all(&self.reader)
                         .await?;
                 rows.into_iter().map($crate::sql::agency).collect()
@@ -249,6 +251,15 @@ macro_rules! impl_store {
                     Err(e) if $crate::sql::is_unique_violation(&e) => Err($crate::StoreError::AgencyExists(client_id.to_owned())),
                     Err(e) => Err(e.into()),
                 }
+            }
+
+            async fn set_agency_scopes(&self, org: &samlet_domain::OrgNumber, scopes: samlet_domain::ScopeSet) -> $crate::Result<bool> {
+                let res = sqlx::query("UPDATE agencies SET scopes = $1 WHERE org = $2")
+                    .bind(scopes.to_string())
+                    .bind(org.as_str())
+                    .execute(&self.writer)
+                    .await?;
+                Ok(res.rows_affected() == 1)
             }
 
             async fn insert_agency_token(
@@ -278,8 +289,8 @@ macro_rules! impl_store {
                 token_hash: &[u8],
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<Option<($crate::Agency, String, String)>> {
-                let row: Option<(i64, String, String, Option<String>, Option<String>, String, String)> = sqlx::query_as(
-                    "SELECT a.id, a.org, a.name, a.client_id, a.jwks, t.kind, t.scope \
+                let row: Option<(i64, String, String, Option<String>, Option<String>, String, String, String)> = sqlx::query_as(
+                    "SELECT a.id, a.org, a.name, a.client_id, a.jwks, a.scopes, t.kind, t.scope \
                      FROM agency_tokens t JOIN agencies a ON a.id = t.agency_id \
                      WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)",
                 )
@@ -287,8 +298,9 @@ macro_rules! impl_store {
                 .bind(now)
                 .fetch_optional(&self.reader)
                 .await?;
-                row.map(|(id, org, name, client_id, jwks, kind, scope)| {
-                    Ok(($crate::Agency { id, org: $crate::sql::org(&org)?, name, client_id, jwks }, kind, scope))
+                row.map(|(id, org, name, client_id, jwks, granted, kind, scope)| {
+                    let scopes = samlet_domain::ScopeSet::parse_lenient(&granted);
+                    Ok(($crate::Agency { id, org: $crate::sql::org(&org)?, name, client_id, jwks, scopes }, kind, scope))
                 })
                 .transpose()
             }

@@ -1,0 +1,173 @@
+//! The operator's acts of authority: registering an agency and granting or
+//! revoking its scopes. Each is recorded in the transparency log as a
+//! public governance record before it takes effect, so an auditor sees who
+//! was given power, by whom and when.
+//!
+//! Special roles belong to the one authority that holds them: guardianships
+//! (`samlet:guardianship`) to the county governor (Statsforvalteren), the
+//! population register (`samlet:population`) to Folkeregisteret. Nothing
+//! here checks who the holder is; the operator decides, and the log shows it.
+
+use chrono::Utc;
+use samlet_domain::{OrgNumber, ScopeSet};
+use samlet_store::{Agency, Store, StoreError};
+
+use crate::transparency::governance::{self, GovernanceAction, GovernanceRecord};
+use crate::transparency::log::LogError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthorityError {
+    #[error("no agency with organisation number {0} is registered")]
+    NoSuchAgency(OrgNumber),
+    #[error("an agency with organisation number {0} is already registered")]
+    AgencyExists(OrgNumber),
+    #[error("name the scopes to grant or revoke")]
+    NoScopes,
+    #[error("the operator's name is empty: say who grants (--by or SAMLET_OPERATOR)")]
+    NoOperator,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("could not record the act in the transparency log: {0}")]
+    Log(#[from] LogError),
+}
+
+/// What a grant or revocation changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeChange {
+    pub agency: Agency,
+    /// The scopes actually added or removed (empty: nothing to do, nothing logged).
+    pub changed: ScopeSet,
+    /// What the agency holds afterwards.
+    pub holds: ScopeSet,
+    /// The governance record's index in the log, when one was written.
+    pub log_index: Option<u64>,
+}
+
+fn operator(by: &str) -> Result<&str, AuthorityError> {
+    let by = by.trim();
+    if by.is_empty() {
+        Err(AuthorityError::NoOperator)
+    } else {
+        Ok(by)
+    }
+}
+
+/// Registers an agency holding `scopes` (a new agency normally holds
+/// [`ScopeSet::NEW_AGENCY`]: its own items, read and write).
+pub async fn register_agency(
+    store: &dyn Store,
+    org: &OrgNumber,
+    name: &str,
+    scopes: ScopeSet,
+    by: &str,
+) -> Result<(Agency, u64), AuthorityError> {
+    let by = operator(by)?;
+    if store.agency_by_org(org).await?.is_some() {
+        return Err(AuthorityError::AgencyExists(org.clone()));
+    }
+    let record = GovernanceRecord::new(
+        GovernanceAction::AgencyRegistered {
+            org: org.to_string(),
+            name: name.to_owned(),
+            scopes,
+        },
+        by,
+        Utc::now(),
+    );
+    let index = governance::record(store, &record).await?;
+    let mut agency = match store.create_agency(org, name).await {
+        Ok(a) => a,
+        Err(StoreError::AgencyExists(_)) => return Err(AuthorityError::AgencyExists(org.clone())),
+        Err(e) => return Err(e.into()),
+    };
+    if agency.scopes != scopes {
+        store.set_agency_scopes(org, scopes).await?;
+        agency.scopes = scopes;
+    }
+    tracing::info!(agency = %org, %scopes, log_index = index, "agency registered");
+    Ok((agency, index))
+}
+
+/// Grants `scopes` to the agency (those it already holds are left alone).
+pub async fn grant(
+    store: &dyn Store,
+    org: &OrgNumber,
+    scopes: ScopeSet,
+    by: &str,
+) -> Result<ScopeChange, AuthorityError> {
+    change(store, org, scopes, by, true).await
+}
+
+/// Revokes `scopes` from the agency; tokens already issued lose them at once.
+pub async fn revoke(
+    store: &dyn Store,
+    org: &OrgNumber,
+    scopes: ScopeSet,
+    by: &str,
+) -> Result<ScopeChange, AuthorityError> {
+    change(store, org, scopes, by, false).await
+}
+
+async fn change(
+    store: &dyn Store,
+    org: &OrgNumber,
+    scopes: ScopeSet,
+    by: &str,
+    grant: bool,
+) -> Result<ScopeChange, AuthorityError> {
+    let by = operator(by)?;
+    if scopes.is_empty() {
+        return Err(AuthorityError::NoScopes);
+    }
+    let mut agency = store
+        .agency_by_org(org)
+        .await?
+        .ok_or_else(|| AuthorityError::NoSuchAgency(org.clone()))?;
+    let (changed, holds) = if grant {
+        (
+            scopes.difference(agency.scopes),
+            agency.scopes.union(scopes),
+        )
+    } else {
+        (
+            scopes.intersection(agency.scopes),
+            agency.scopes.difference(scopes),
+        )
+    };
+    if changed.is_empty() {
+        return Ok(ScopeChange {
+            agency,
+            changed,
+            holds,
+            log_index: None,
+        });
+    }
+    let (org_s, name) = (org.to_string(), agency.name.clone());
+    let action = if grant {
+        GovernanceAction::ScopesGranted {
+            org: org_s,
+            name,
+            scopes: changed,
+            holds,
+        }
+    } else {
+        GovernanceAction::ScopesRevoked {
+            org: org_s,
+            name,
+            scopes: changed,
+            holds,
+        }
+    };
+    let index = governance::record(store, &GovernanceRecord::new(action, by, Utc::now())).await?;
+    if !store.set_agency_scopes(org, holds).await? {
+        return Err(AuthorityError::NoSuchAgency(org.clone()));
+    }
+    agency.scopes = holds;
+    tracing::info!(agency = %org, %changed, %holds, granted = grant, log_index = index, "agency scopes changed");
+    Ok(ScopeChange {
+        agency,
+        changed,
+        holds,
+        log_index: Some(index),
+    })
+}
