@@ -10,7 +10,7 @@
 //! purpose and legal basis required, logged before any data is read).
 //! Citizens: `GET /api/v1/me/access-log` and the page `/me/access-log`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -26,6 +26,7 @@ use super::hex;
 use super::log::LogError;
 use crate::api::me::today;
 use crate::auth::{AgencyAuth, Citizen, MaybeCitizen, SCOPE_READ};
+use crate::extract::{bounded, ApiQuery, MAX_PAGE};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 
@@ -96,11 +97,14 @@ pub struct InclusionProof {
     responses((status = 200, body = InclusionProof), (status = 400, body = crate::problem::Problem)))]
 pub async fn inclusion(
     State(state): State<AppState>,
-    Query(q): Query<InclusionQuery>,
+    ApiQuery(q): ApiQuery<InclusionQuery>,
 ) -> ApiResult<Json<InclusionProof>> {
-    check_size(&state, q.size).await?;
+    check_size(&state, q.size, "size").await?;
     let nodes = state.log.nodes();
-    let proof = nodes.inclusion_proof(q.index, q.size).await?;
+    let proof = nodes
+        .inclusion_proof(q.index, q.size)
+        .await
+        .map_err(|e| proof_error(e, "index"))?;
     let leaf = nodes
         .nodes(&[samlet_merkle::NodeId::new(0, q.index)])
         .await?;
@@ -112,17 +116,31 @@ pub async fn inclusion(
     }))
 }
 
-async fn check_size(state: &AppState, size: u64) -> ApiResult<()> {
+async fn check_size(state: &AppState, size: u64, name: &str) -> ApiResult<()> {
     let stored = state.store.log_size().await?;
     if size > stored {
-        return Err(ApiError::bad_request(
-            "beyond-tree",
-            "Tree size beyond the log",
-            format!("The log has {stored} entries; ask for a size from a checkpoint."),
-        )
-        .at("/query/size"));
+        return Err(beyond_tree(stored, name));
     }
     Ok(())
+}
+
+/// A proof the log cannot give names the parameter that is out of range.
+fn proof_error(e: LogError, name: &str) -> ApiError {
+    let e = ApiError::from(e);
+    if e.status == StatusCode::BAD_REQUEST && e.pointer.is_none() {
+        e.at(format!("/query/{name}"))
+    } else {
+        e
+    }
+}
+
+fn beyond_tree(stored: u64, name: &str) -> ApiError {
+    ApiError::bad_request(
+        "beyond-tree",
+        "Tree size beyond the log",
+        format!("The log has {stored} entries; `{name}` may be at most that."),
+    )
+    .at(format!("/query/{name}"))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -143,10 +161,15 @@ pub struct ConsistencyProof {
     responses((status = 200, body = ConsistencyProof), (status = 400, body = crate::problem::Problem)))]
 pub async fn consistency(
     State(state): State<AppState>,
-    Query(q): Query<ConsistencyQuery>,
+    ApiQuery(q): ApiQuery<ConsistencyQuery>,
 ) -> ApiResult<Json<ConsistencyProof>> {
-    check_size(&state, q.to).await?;
-    let proof = state.log.nodes().consistency_proof(q.from, q.to).await?;
+    check_size(&state, q.to, "to").await?;
+    let proof = state
+        .log
+        .nodes()
+        .consistency_proof(q.from, q.to)
+        .await
+        .map_err(|e| proof_error(e, "from"))?;
     Ok(Json(ConsistencyProof {
         from: q.from,
         to: q.to,
@@ -192,10 +215,19 @@ pub struct LeavesPage {
     responses((status = 200, body = LeavesPage)))]
 pub async fn leaves(
     State(state): State<AppState>,
-    Query(q): Query<LeavesQuery>,
+    ApiQuery(q): ApiQuery<LeavesQuery>,
 ) -> ApiResult<Json<LeavesPage>> {
     let start = q.start.unwrap_or(0);
-    let limit = q.limit.unwrap_or(LEAVES_PAGE).clamp(1, LEAVES_PAGE);
+    let limit = u64::from(bounded(
+        q.limit.map(|l| u32::try_from(l).unwrap_or(u32::MAX)),
+        LEAVES_PAGE as u32,
+        LEAVES_PAGE as u32,
+        "limit",
+    )?);
+    let size = state.store.log_size().await?;
+    if start > size {
+        return Err(beyond_tree(size, "start"));
+    }
     let rows = state
         .store
         .log_leaves(start, start.saturating_add(limit))
@@ -255,8 +287,17 @@ pub struct DetailsCountView {
     responses((status = 200, body = DetailsCountView)))]
 pub async fn details_count(
     State(state): State<AppState>,
-    Query(q): Query<DetailsCountQuery>,
+    ApiQuery(q): ApiQuery<DetailsCountQuery>,
 ) -> ApiResult<Json<DetailsCountView>> {
+    check_size(&state, q.end, "end").await?;
+    if q.start > q.end {
+        return Err(ApiError::bad_request(
+            "invalid-query",
+            "A query parameter has an invalid value",
+            "`start` may be at most `end`.",
+        )
+        .at("/query/start"));
+    }
     let c = state.store.log_details_count(q.start, q.end).await?;
     Ok(Json(DetailsCountView {
         start: q.start,
@@ -428,11 +469,7 @@ pub async fn person_overview(
         legal_basis,
         legal_basis_ref: header_text(&headers, "samlet-legal-basis-ref")?,
         at: Utc::now(),
-        request_id: headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned(),
+        request_id: crate::middleware::request_id_of(&headers),
     };
     // Durable first: no entry, no data.
     let index = state.log.append(entry).await?;
@@ -515,8 +552,8 @@ pub async fn access_log_page(
     pid: &Pid,
     q: &AccessLogQuery,
 ) -> ApiResult<AccessLogPage> {
-    let page = q.page.unwrap_or(1).max(1);
-    let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
+    let page = bounded(q.page, 1, MAX_PAGE, "page")?;
+    let per_page = bounded(q.per_page, 20, 100, "per_page")?;
     let from = parse_day(q.from.as_deref(), "/query/from")?
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc());
@@ -606,7 +643,7 @@ pub async fn access_log_page(
 pub async fn me_access_log(
     State(state): State<AppState>,
     citizen: Citizen,
-    Query(q): Query<AccessLogQuery>,
+    ApiQuery(q): ApiQuery<AccessLogQuery>,
 ) -> ApiResult<Json<AccessLogPage>> {
     Ok(Json(access_log_page(&state, &citizen.pid, &q).await?))
 }
@@ -616,7 +653,7 @@ pub async fn access_log_html(
     State(state): State<AppState>,
     headers: HeaderMap,
     MaybeCitizen(c): MaybeCitizen,
-    Query(q): Query<AccessLogQuery>,
+    ApiQuery(q): ApiQuery<AccessLogQuery>,
 ) -> Result<Response, crate::web::WebError> {
     let lang = crate::i18n::Lang::from_request(&headers);
     let Some(c) = c else {

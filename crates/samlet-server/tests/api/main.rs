@@ -4,6 +4,7 @@
 mod agency_api;
 mod auth;
 mod bulk;
+mod hardening;
 mod citizen;
 mod helpers;
 mod isolation;
