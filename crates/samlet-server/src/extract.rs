@@ -345,16 +345,25 @@ mod tests {
             pointer_of(parse_json(doc)).as_deref(),
             Some("/by_key/a~1b~0c/items/1/n")
         );
-        assert_eq!(pointer_of(parse_json(br#"{"n": -1}"#)).as_deref(), Some("/n"));
+        assert_eq!(
+            pointer_of(parse_json(br#"{"n": -1}"#)).as_deref(),
+            Some("/n")
+        );
     }
 
     #[test]
     fn a_bracket_key_never_panics_the_pointer() {
-        for key in ["[]]", "]", "[", "[0", "a[1]]", "", "~", "/", "~1", "æ/ø~å", ".", ".."] {
+        for key in [
+            "[]]", "]", "[", "[0", "a[1]]", "", "~", "/", "~1", "æ/ø~å", ".", "..",
+        ] {
             let doc = json!({"n": 1, "by_key": {key: {"n": "not a number"}}});
             let bytes = serde_json::to_vec(&doc).unwrap_or_default();
             let p = pointer_of(parse_json(&bytes)).unwrap_or_default();
-            assert_eq!(doc.pointer(&p), Some(&json!("not a number")), "{key:?} → {p:?}");
+            assert_eq!(
+                doc.pointer(&p),
+                Some(&json!("not a number")),
+                "{key:?} → {p:?}"
+            );
         }
     }
 
@@ -385,10 +394,18 @@ mod tests {
         assert_eq!(e.as_ref().map(|e| e.slug), Some("too-deep"));
         let p = e.and_then(|e| e.pointer).unwrap_or_default();
         assert_eq!(p.matches('/').count(), MAX_JSON_DEPTH, "{p}");
-        assert!(doc.pointer(&p).is_some_and(|v| v.is_object() || v.is_array()), "{p}");
+        assert!(
+            doc.pointer(&p)
+                .is_some_and(|v| v.is_object() || v.is_array()),
+            "{p}"
+        );
         assert!(p.starts_with("/k~10/1/k~12/1"), "{p}");
         // Exactly the limit is fine; brackets inside strings do not count.
-        let ok = format!("{}{}", "[".repeat(MAX_JSON_DEPTH), "]".repeat(MAX_JSON_DEPTH));
+        let ok = format!(
+            "{}{}",
+            "[".repeat(MAX_JSON_DEPTH),
+            "]".repeat(MAX_JSON_DEPTH)
+        );
         assert!(parse_json::<Value>(ok.as_bytes()).is_ok());
         let quoted = json!({ "s": "[".repeat(500) });
         assert!(parse_json::<Value>(&serde_json::to_vec(&quoted).unwrap_or_default()).is_ok());
@@ -425,7 +442,9 @@ mod tests {
     /// every `~` is followed by `0` or `1`.
     fn is_rfc6901(p: &str) -> bool {
         (p.is_empty() || p.starts_with('/'))
-            && p.split('~').skip(1).all(|t| t.starts_with('0') || t.starts_with('1'))
+            && p.split('~')
+                .skip(1)
+                .all(|t| t.starts_with('0') || t.starts_with('1'))
     }
 
     fn json_value() -> impl Strategy<Value = Value> {

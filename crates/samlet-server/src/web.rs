@@ -310,7 +310,8 @@ pub async fn overview(
         .await
         .map_err(|e| err(e.into()))?
         .with_today(today());
-    let page_no = crate::extract::bounded(q.page, 1, crate::extract::MAX_PAGE, "page").map_err(err)?;
+    let page_no =
+        crate::extract::bounded(q.page, 1, crate::extract::MAX_PAGE, "page").map_err(err)?;
     let (messages, next_page) = crate::api::me::message_page(&state, &c, page_no, 20)
         .await
         .map_err(err)?;

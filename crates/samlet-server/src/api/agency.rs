@@ -339,7 +339,9 @@ mod tests {
     /// A valid RFC 6901 pointer (empty, or `/` tokens with `~` only as `~0`/`~1`).
     fn is_rfc6901(p: &str) -> bool {
         (p.is_empty() || p.starts_with('/'))
-            && p.split('~').skip(1).all(|t| t.starts_with('0') || t.starts_with('1'))
+            && p.split('~')
+                .skip(1)
+                .all(|t| t.starts_with('0') || t.starts_with('1'))
     }
 
     fn field() -> impl Strategy<Value = serde_json::Value> {

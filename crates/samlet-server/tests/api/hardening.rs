@@ -78,7 +78,17 @@ async fn a_clients_request_id_is_kept_only_when_short_and_plain() {
 
 #[tokio::test]
 async fn the_access_log_never_stores_an_unbounded_request_id() {
-    let app = TestApp::spawn().await;
+    access_log_request_id(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn the_access_log_never_stores_an_unbounded_request_id_on_postgres() {
+    if let Some(app) = TestApp::spawn_postgres().await {
+        access_log_request_id(app).await;
+    }
+}
+
+async fn access_log_request_id(app: TestApp) {
     let nav = app.agency("88964078", "NAV").await;
     let kari = person(3);
     let cookie = app.login(&kari).await;
@@ -115,10 +125,26 @@ async fn raw(app: &TestApp) -> tokio::net::TcpStream {
     tokio::net::TcpStream::connect(addr).await.expect("connect")
 }
 
-async fn read_head(stream: &mut tokio::net::TcpStream) -> String {
+/// Read one response: its head, and its body by `Content-Length`.
+async fn read_response(stream: &mut tokio::net::TcpStream) -> (String, Value) {
     let mut buf = vec![0u8; 16 * 1024];
     let mut got = Vec::new();
-    while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+    loop {
+        if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&got[..end]).into_owned();
+            let len: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse().ok())?
+                })
+                .unwrap_or(0);
+            if got.len() >= end + 4 + len {
+                let body = serde_json::from_slice(&got[end + 4..end + 4 + len]).unwrap_or_default();
+                return (head, body);
+            }
+        }
         let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf))
             .await
             .expect("answer in time")
@@ -126,36 +152,38 @@ async fn read_head(stream: &mut tokio::net::TcpStream) -> String {
         assert!(n > 0, "connection closed without an answer");
         got.extend_from_slice(&buf[..n]);
     }
-    String::from_utf8_lossy(&got).into_owned()
+}
+
+/// POST a head announcing `len` bytes of body, send none of it, and read
+/// the answer: a limit checked before reading answers at once.
+async fn announce(app: &TestApp, path: &str, headers: &str, len: usize) -> (String, Value) {
+    let mut s = raw(app).await;
+    let head = format!("POST {path} HTTP/1.1\r\nHost: x\r\n{headers}Content-Length: {len}\r\n\r\n");
+    s.write_all(head.as_bytes()).await.expect("write");
+    read_response(&mut s).await
 }
 
 #[tokio::test]
 async fn a_10_mib_body_with_content_length_is_refused_before_it_is_read() {
     let app = TestApp::spawn().await;
-    let mut s = raw(&app).await;
-    // The head announces 10 MiB; not one byte of it is sent.
-    let head = format!(
-        "POST {EXPLAIN} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        10 * 1024 * 1024
-    );
-    s.write_all(head.as_bytes()).await.expect("write");
-    let answer = read_head(&mut s).await;
-    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    let (head, p) = announce(
+        &app,
+        EXPLAIN,
+        "Content-Type: application/json\r\n",
+        10 * 1024 * 1024,
+    )
+    .await;
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    assert!(head.contains("application/problem+json"), "{head}");
+    assert!(head.contains("x-request-id"), "{head}");
+    assert_eq!(p["status"], 413);
     assert!(
-        answer.contains("application/problem+json"),
-        "{answer}"
+        p["detail"].as_str().is_some_and(|d| d.contains("64 KiB")),
+        "{p}"
     );
-    // And through a client, with the body: a problem naming the limit.
-    let res = app
-        .http
-        .post(app.url(EXPLAIN))
-        .header(CONTENT_TYPE, "application/json")
-        .body(vec![b' '; 10 * 1024 * 1024])
-        .send()
-        .await
-        .expect("request");
-    let p = problem(res, 413).await;
-    assert!(p["detail"].as_str().is_some_and(|d| d.contains("64 KiB")), "{p}");
+    assert!(p["instance"]
+        .as_str()
+        .is_some_and(|i| i.starts_with("urn:samlet:request:")));
 }
 
 #[tokio::test]
@@ -224,10 +252,23 @@ async fn bulk_and_single_items_keep_the_room_they_need() {
     let res = app.bulk(&nav, ndjson).await;
     assert_eq!(res.status(), 200);
     // One item may be larger than a citizen's form, but not without end.
-    let big = json!({"pid": kari.as_str(), "case_id": "c", "title": "x".repeat(3 * 1024 * 1024), "status": "received"});
-    let res = app.post_json(&nav, "/api/v1/cases", &big).await;
-    let p = problem(res, 413).await;
-    assert!(p["detail"].as_str().is_some_and(|d| d.contains("2 MiB")), "{p}");
+    let auth = format!(
+        "Authorization: Bearer {}\r\nContent-Type: application/json\r\n",
+        nav.token
+    );
+    let (head, p) = announce(&app, "/api/v1/cases", &auth, 3 * 1024 * 1024).await;
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    assert!(
+        p["detail"].as_str().is_some_and(|d| d.contains("2 MiB")),
+        "{p}"
+    );
+    let (head, _) = announce(&app, "/api/v1/bulk", &auth, 11 * 1024 * 1024).await;
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    // A message body of 200 KiB fits.
+    let message = json!({"pid": kari.as_str(), "message_id": "m-1", "subject": "Vedtak",
+                         "body": "æ".repeat(100 * 1024)});
+    let res = app.post_json(&nav, "/api/v1/messages", &message).await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
     // Web forms get the small limit.
     let res = app
         .http
@@ -242,11 +283,7 @@ async fn bulk_and_single_items_keep_the_room_they_need() {
 #[tokio::test]
 async fn json_nested_too_deep_is_a_400_naming_the_pointer() {
     let app = TestApp::spawn().await;
-    let body = format!(
-        "{{\"household\": {}1{}}}",
-        "[".repeat(100),
-        "]".repeat(100)
-    );
+    let body = format!("{{\"household\": {}1{}}}", "[".repeat(100), "]".repeat(100));
     let res = app
         .http
         .post(app.url(EXPLAIN))
@@ -325,14 +362,16 @@ async fn a_panic_answers_a_problem_with_request_id_headers_and_a_log_line() {
     assert_eq!(p["instance"], "urn:samlet:request:panic-test-1");
     let logged = String::from_utf8(lines.0.lock().map(|v| v.clone()).unwrap_or_default())
         .unwrap_or_default();
-    let request_line = logged
+    // The panic is logged inside the request's span: the catcher sits
+    // inside the logging layer, so the line has the route and request id.
+    let line = logged
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .find(|v| v["fields"]["message"] == "request");
-    let line = request_line.unwrap_or_else(|| panic!("a request line in {logged}"));
-    assert_eq!(line["fields"]["status"], 500, "{line}");
-    assert_eq!(line["fields"]["request_id"], "panic-test-1", "{line}");
-    assert_eq!(line["fields"]["route"], "/boom", "{line}");
+        .find(|v| v["fields"]["message"] == "a request handler panicked")
+        .unwrap_or_else(|| panic!("a panic line in {logged}"));
+    assert_eq!(line["span"]["request_id"], "panic-test-1", "{line}");
+    assert_eq!(line["span"]["route"], "/boom", "{line}");
+    assert_eq!(line["level"], "ERROR", "{line}");
 }
 
 /// Numeric parameters every path takes, and what a cookie is needed for.
@@ -381,6 +420,16 @@ async fn numeric_query_parameters_out_of_range_are_a_4xx_with_a_pointer() {
             ] {
                 if bad == "0" && ["start", "index", "from", "end"].contains(name) {
                     continue; // 0 is a real leaf index, and 0..0 an empty range
+                }
+                // Beyond the log's end is an empty answer, not an error.
+                let empty = match (*name, bad) {
+                    ("start", "4294967296") => true,
+                    ("start", "18446744073709551615") => path.starts_with("/log/details-count"),
+                    ("end", "4294967296" | "18446744073709551615") => true,
+                    _ => false,
+                };
+                if empty {
+                    continue;
                 }
                 let url = with_param(path, name, bad);
                 let res = app.get_as(&cookie, &url).await;
@@ -449,7 +498,10 @@ async fn metrics_are_served_on_their_own_listener_only() {
         .text()
         .await
         .expect("text");
-    assert!(body.contains("samlet_http_request_duration_seconds"), "{body}");
+    assert!(
+        body.contains("samlet_http_request_duration_seconds"),
+        "{body}"
+    );
     // The public API description does not offer it either.
     let spec: Value = app
         .http

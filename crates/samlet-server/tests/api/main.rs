@@ -4,8 +4,8 @@
 mod agency_api;
 mod auth;
 mod bulk;
-mod hardening;
 mod citizen;
+mod hardening;
 mod helpers;
 mod isolation;
 mod oidc;
