@@ -48,7 +48,8 @@ enum Command {
         data_dir: PathBuf,
     },
     /// Run the server.
-    Serve(ServeArgs),
+    // Boxed: its many flags would make every other command as large.
+    Serve(Box<ServeArgs>),
     /// Register and inspect agencies.
     #[command(subcommand)]
     Agency(AgencyCommand),
@@ -222,7 +223,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve(args) => {
             init_logging(&args.log_format);
-            serve(args).await
+            serve(*args).await
         }
         Command::Agency(cmd) => agency(cmd).await,
         Command::Foresight(cmd) => foresight::run(cmd).await,

@@ -439,7 +439,7 @@ mod tests {
                         TilePath::Hashes { level, index, width } => tile_path(level, index, width),
                         TilePath::Entries { index, width } => entries_path(index, width),
                     };
-                    prop_assert_eq!(again.ok().as_deref(), Some(path.as_str()));
+                    prop_assert_eq!(again.ok(), Some(path.clone()));
                 }
             }
 

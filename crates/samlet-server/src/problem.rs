@@ -145,7 +145,7 @@ impl ApiError {
             "Request body too large",
             format!(
                 "The body is larger than {}, the most this address accepts (a bulk upload can be split into smaller files).",
-                if limit % (1024 * 1024) == 0 {
+                if limit.is_multiple_of(1024 * 1024) {
                     format!("{} MiB", limit / (1024 * 1024))
                 } else {
                     format!("{} KiB", limit / 1024)
