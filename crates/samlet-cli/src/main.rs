@@ -48,7 +48,8 @@ enum Command {
         data_dir: PathBuf,
     },
     /// Run the server.
-    Serve(ServeArgs),
+    // Boxed: its many flags would make every other command as large.
+    Serve(Box<ServeArgs>),
     /// Register and inspect agencies.
     #[command(subcommand)]
     Agency(AgencyCommand),
@@ -103,6 +104,10 @@ impl DbArgs {
 struct ServeArgs {
     #[arg(long, env = "SAMLET_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// Serve Prometheus `/metrics` on this address (e.g. 0.0.0.0:9090), a
+    /// port of its own that is not exposed publicly. Without it: no metrics.
+    #[arg(long, env = "SAMLET_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
     #[command(flatten)]
     db: DbArgs,
     /// Dev mode: dev login, dev agency tokens and synthetic person ids. Never in production.
@@ -264,7 +269,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve(args) => {
             init_logging(&args.log_format);
-            serve(args).await
+            serve(*args).await
         }
         Command::Agency(cmd) => agency(cmd).await,
         Command::Foresight(cmd) => foresight::run(cmd).await,
@@ -394,6 +399,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         oidc,
         rules_dir: args.rules_dir.clone(),
         representation_rules: args.country.rules(),
+        metrics_listen: args.metrics_listen,
         ..Config::dev(args.listen, url.clone())
     };
     if !config.dev && config.oidc.is_none() {

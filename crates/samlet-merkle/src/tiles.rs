@@ -416,4 +416,50 @@ mod tests {
             Err(TileError::EntryTooLarge(70_000))
         );
     }
+
+    mod fuzz {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+
+            /// Whatever a client puts after `/log/tile/`, parsing never panics.
+            #[test]
+            fn any_tile_path_parses_or_is_refused(
+                path in prop_oneof![
+                    ".{0,40}",
+                    "tile/[0-9a-z.x/p]{0,40}",
+                    "tile/(entries|[0-9]{1,3})(/x[0-9]{3}){0,8}/[0-9]{3}(\\.p/[0-9]{1,5})?",
+                ]
+            ) {
+                if let Ok(parsed) = parse_tile_path(&path) {
+                    // A path that parses is the one canonical path of its tile.
+                    let again = match parsed {
+                        TilePath::Hashes { level, index, width } => tile_path(level, index, width),
+                        TilePath::Entries { index, width } => entries_path(index, width),
+                    };
+                    prop_assert_eq!(again.ok(), Some(path.clone()));
+                }
+            }
+
+            /// Every tile's path parses back to the same tile.
+            #[test]
+            fn valid_tile_paths_round_trip(
+                level in 0u8..=MAX_TILE_LEVEL,
+                index in any::<u64>(),
+                width in prop::option::of(1u16..TILE_WIDTH),
+                entries in any::<bool>(),
+            ) {
+                let (path, want) = if entries {
+                    (entries_path(index, width), TilePath::Entries { index, width })
+                } else {
+                    (tile_path(level, index, width), TilePath::Hashes { level, index, width })
+                };
+                let path = path.unwrap_or_default();
+                prop_assert_eq!(parse_tile_path(&path).ok(), Some(want), "{}", path);
+                let _ = tile_width(u64::MAX, level, index);
+            }
+        }
+    }
 }

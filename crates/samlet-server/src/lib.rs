@@ -36,7 +36,8 @@ pub mod rules;
 pub mod transparency;
 pub mod web;
 
-pub use router::router;
+pub use middleware::metrics_handle;
+pub use router::{layers, metrics_router, router};
 
 /// OpenID Connect settings for citizen login (ID-porten style).
 #[derive(Debug, Clone)]
@@ -76,6 +77,9 @@ pub struct Config {
     /// Country rules for representation (age to give a mandate: 18 in
     /// Norway, 15 in Denmark).
     pub representation_rules: samlet_access::Rules,
+    /// Where Prometheus scrapes `/metrics`; `None`: not served. Never the
+    /// public listener, whose clients have no business reading them.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// The dev log key: derived from the secret, so tests and the demo keep one
@@ -113,6 +117,7 @@ impl Config {
             login_per_minute: 30,
             rules_dir: None,
             representation_rules: samlet_access::Rules::NORWAY,
+            metrics_listen: None,
         }
     }
 
@@ -184,6 +189,10 @@ impl AppState {
 pub async fn serve(state: AppState, on_bound: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
     let addr = listener.local_addr()?;
+    if let Some(metrics_addr) = state.config.metrics_listen {
+        let (bound, _task) = spawn_metrics(metrics_addr, state.metrics.clone()).await?;
+        tracing::info!(addr = %bound, "metrics are served at /metrics");
+    }
     on_bound(addr);
     spawn_housekeeping(state.store.clone());
     spawn_checkpointer(state.log.clone(), state.config.checkpoint_interval);
@@ -204,6 +213,23 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce(SocketAddr)) -> anyhow
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     Ok(())
+}
+
+/// Serve `/metrics` alone on `addr`, in the background; returns the bound
+/// address (port 0 picks one) and the task.
+pub async fn spawn_metrics(
+    addr: SocketAddr,
+    handle: metrics_exporter_prometheus::PrometheusHandle,
+) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    let app = metrics_router(handle);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    });
+    Ok((bound, task))
 }
 
 /// Rebuild the live tallies of open foresight sessions from the store, so

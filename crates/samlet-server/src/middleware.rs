@@ -1,5 +1,6 @@
-//! Cross-cutting HTTP layers: metrics, request logging without personal
-//! data, request ids on problems, and security headers.
+//! Cross-cutting HTTP layers: request ids, metrics, request logging without
+//! personal data, request ids on problems, security headers, and the answer
+//! to a panic.
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -51,6 +52,61 @@ fn route_of(req: &Request) -> String {
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".into())
+}
+
+/// The longest client-chosen request id kept.
+pub const MAX_REQUEST_ID: usize = 64;
+
+/// A client's request id is kept when it is short and plain
+/// (`[A-Za-z0-9._-]`, at most [`MAX_REQUEST_ID`]): it goes into log lines,
+/// problem bodies and the permanent access log.
+pub fn is_valid_request_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_REQUEST_ID
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// The request's id, if it is one the server would have accepted: what
+/// handlers write into the access log, so even a router built without the
+/// request-id layers never stores an unbounded client value.
+pub fn request_id_of(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|id| is_valid_request_id(id))
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Drop a client's `x-request-id` that is not a valid one, so that
+/// tower-http's `SetRequestIdLayer` (which keeps any id already present)
+/// generates a fresh one in its place.
+pub async fn drop_invalid_request_id(mut req: Request, next: Next) -> Response {
+    let valid = req
+        .headers()
+        .get_all("x-request-id")
+        .iter()
+        .map(|v| v.to_str().is_ok_and(is_valid_request_id))
+        .collect::<Vec<_>>();
+    if valid != [true] {
+        req.headers_mut().remove("x-request-id");
+    }
+    next.run(req).await
+}
+
+/// A handler panicked: answer like any internal error. The payload is not
+/// logged, since a panic message can quote the data it choked on.
+pub fn panic_response(_payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "Something went wrong on our side",
+        "The request failed on our side. Quote the request id if you ask for help.",
+    )
+    .into_response()
 }
 
 /// Log one line per request and record Prometheus metrics.

@@ -84,7 +84,6 @@ impl Modify for Security {
         crate::transparency::http::leaves,
         api::ops::health,
         api::ops::ready,
-        api::ops::metrics,
         crate::foresight::api::library,
         crate::foresight::api::create,
         crate::foresight::api::session,
@@ -134,7 +133,7 @@ impl Modify for Security {
     tags(
         (name = "agency", description = "For agencies: push what they have going on with a person"),
         (name = "citizen", description = "For the logged-in person: their own overview"),
-        (name = "operations", description = "Health, readiness and metrics"),
+        (name = "operations", description = "Health and readiness"),
         (name = "foresight", description = "Foresight: driving forces and trends, anonymous evaluations of importance and preparedness, the strategic blind spot"),
         (name = "rules", description = "Public: explain published rules as code for a household the caller sends"),
         (name = "transparency", description = "The public, tamper-evident access log: checkpoints and proofs"),

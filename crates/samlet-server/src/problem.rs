@@ -144,8 +144,12 @@ impl ApiError {
             "too-large",
             "Request body too large",
             format!(
-                "The body is larger than {} MiB; split a bulk upload into smaller files.",
-                limit / (1024 * 1024)
+                "The body is larger than {}, the most this address accepts (a bulk upload can be split into smaller files).",
+                if limit.is_multiple_of(1024 * 1024) {
+                    format!("{} MiB", limit / (1024 * 1024))
+                } else {
+                    format!("{} KiB", limit / 1024)
+                }
             ),
         )
     }

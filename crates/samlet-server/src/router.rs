@@ -1,6 +1,5 @@
 //! Every route in one place.
 
-use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderName;
 use axum::routing::{get, post};
 use axum::Router;
@@ -8,14 +7,14 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
-use crate::extract::BODY_LIMIT;
+use crate::extract::{limit_body, BODY_LIMIT, BULK_BODY_LIMIT, ITEM_BODY_LIMIT};
 use crate::transparency::http as tlog;
 use crate::{api, auth, calendar, foresight, middleware, oidc, openapi, web, AppState};
 
 pub fn router(state: AppState) -> Router {
-    let x_request_id = HeaderName::from_static("x-request-id");
-    let agency = Router::new()
-        .route("/api/v1/agency", get(api::agency::whoami))
+    // Body limits by what a route needs: one pushed item (a message body
+    // can be 256 KiB), the bulk upload, and small forms and JSON elsewhere.
+    let items = Router::new()
         .route("/api/v1/cases", post(api::agency::post_case))
         .route(
             "/api/v1/cases/{case_id}/status",
@@ -24,12 +23,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/deadlines", post(api::agency::post_deadline))
         .route("/api/v1/benefits", post(api::agency::post_benefit))
         .route("/api/v1/messages", post(api::agency::post_message))
-        .route("/api/v1/bulk", post(api::agency::post_bulk))
         .route("/api/v1/events", post(api::journeys::post_event))
         .route(
             "/api/v1/journeys/{journey_id}/tasks/{task_id}/done",
             post(api::journeys::agency_done),
-        )
+        );
+    let bulk = Router::new().route("/api/v1/bulk", post(api::agency::post_bulk));
+    let agency = Router::new()
+        .route("/api/v1/agency", get(api::agency::whoami))
         .route("/api/v1/persons/{pid}/overview", get(tlog::person_overview))
         .route("/oauth/token", post(api::token::token));
     let me = Router::new()
@@ -92,7 +93,6 @@ pub fn router(state: AppState) -> Router {
     let ops = Router::new()
         .route("/health", get(api::ops::health))
         .route("/ready", get(api::ops::ready))
-        .route("/metrics", get(api::ops::metrics))
         .route("/api/openapi.json", get(openapi::serve));
     // Public: explaining a published rule for a household the caller sends (see api::rules).
     let rules = Router::new()
@@ -104,7 +104,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/rules/{ruleset}", get(web::rules_page));
 
-    Router::new()
+    let small = Router::new()
         .merge(agency)
         .merge(me)
         .merge(web)
@@ -116,20 +116,43 @@ pub fn router(state: AppState) -> Router {
         // foresight (issue 6): the team's library pages and API
         .merge(foresight::team_routes())
         // Representation and consent (issue 4).
-        .merge(crate::represent::routes())
-        .fallback(web::not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(
-            ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(
-                    x_request_id.clone(),
-                    MakeRequestUuid,
-                ))
-                .layer(PropagateRequestIdLayer::new(x_request_id))
-                .layer(CatchPanicLayer::new())
-                .layer(axum::middleware::from_fn(middleware::security_headers))
-                .layer(axum::middleware::from_fn(middleware::problems))
-                .layer(axum::middleware::from_fn(middleware::observe)),
-        )
-        .with_state(state)
+        .merge(crate::represent::routes());
+    let app = Router::new()
+        .merge(limit_body(small, BODY_LIMIT))
+        .merge(limit_body(items, ITEM_BODY_LIMIT))
+        .merge(limit_body(bulk, BULK_BODY_LIMIT))
+        .fallback(web::not_found);
+    layers(app).with_state(state)
+}
+
+/// The layers around every route, outermost first: a request id (a
+/// client's own only when valid), security headers, problem rewriting (adds
+/// the request id), logging and metrics, and innermost the panic catcher,
+/// so a panic still answers a problem with the request id, the headers and
+/// a log line.
+pub fn layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    let x_request_id = HeaderName::from_static("x-request-id");
+    router.layer(
+        ServiceBuilder::new()
+            .layer(axum::middleware::from_fn(
+                middleware::drop_invalid_request_id,
+            ))
+            .layer(SetRequestIdLayer::new(
+                x_request_id.clone(),
+                MakeRequestUuid,
+            ))
+            .layer(PropagateRequestIdLayer::new(x_request_id))
+            .layer(axum::middleware::from_fn(middleware::security_headers))
+            .layer(axum::middleware::from_fn(middleware::problems))
+            .layer(axum::middleware::from_fn(middleware::observe))
+            .layer(CatchPanicLayer::custom(middleware::panic_response)),
+    )
+}
+
+/// Prometheus metrics, for a listener of their own (`--metrics-listen`):
+/// the public port does not serve them.
+pub fn metrics_router(handle: metrics_exporter_prometheus::PrometheusHandle) -> Router {
+    Router::new()
+        .route("/metrics", get(api::ops::metrics))
+        .with_state(handle)
 }

@@ -297,7 +297,7 @@ pub async fn overview(
     State(state): State<AppState>,
     headers: HeaderMap,
     MaybeCitizen(c): MaybeCitizen,
-    Query(q): Query<OverviewQuery>,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<OverviewQuery>,
 ) -> WebResult {
     let lang = lang_of(&headers);
     let Some(c) = c else {
@@ -310,7 +310,8 @@ pub async fn overview(
         .await
         .map_err(|e| err(e.into()))?
         .with_today(today());
-    let page_no = q.page.unwrap_or(1).max(1);
+    let page_no =
+        crate::extract::bounded(q.page, 1, crate::extract::MAX_PAGE, "page").map_err(err)?;
     let (messages, next_page) = crate::api::me::message_page(&state, &c, page_no, 20)
         .await
         .map_err(err)?;

@@ -9,7 +9,7 @@ use axum::extract::{Path, Request, State};
 use axum::Json;
 use chrono::Utc;
 use samlet_domain::{
-    BenefitInput, CaseInput, DeadlineInput, FieldError, MessageInput, StatusInput,
+    BenefitInput, CaseInput, DeadlineInput, FieldError, MessageInput, PidPolicy, StatusInput,
 };
 use samlet_store::{Item, Rejection};
 use serde::{Deserialize, Serialize};
@@ -165,11 +165,18 @@ fn rejected(
     }
 }
 
-/// Parse and validate one NDJSON line into an item (kind, id, item).
-fn parse_line(
-    state: &AppState,
+/// Parse and validate one NDJSON line of `/api/v1/bulk` into an item (kind,
+/// id, item), or say why not and where.
+pub(crate) fn parse_line(
+    policy: PidPolicy,
     text: &str,
 ) -> Result<(String, String, Item), (Option<String>, FieldError)> {
+    crate::extract::check_depth(text.as_bytes()).map_err(|e| {
+        (
+            None,
+            FieldError::new(e.pointer.unwrap_or_default(), e.detail),
+        )
+    })?;
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         (
             None,
@@ -192,11 +199,10 @@ fn parse_line(
     let k = Some(kind.clone());
     fn de<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, FieldError> {
         serde_path_to_error::deserialize(v).map_err(|e| {
-            let pointer = crate::extract::json_pointer(&e.path().to_string());
+            let pointer = crate::extract::json_pointer(e.path());
             FieldError::new(pointer, e.into_inner().to_string())
         })
     }
-    let policy = state.config.pid_policy;
     let item = match kind.as_str() {
         "case" => de::<CaseInput>(value)
             .and_then(|i| i.validate(policy, Utc::now()))
@@ -265,7 +271,7 @@ pub async fn post_bulk(
         if raw.trim().is_empty() {
             continue;
         }
-        match parse_line(&state, raw) {
+        match parse_line(state.config.pid_policy, raw) {
             Ok((kind, id, item)) => {
                 pending.push(lines.len());
                 items.push(item);
@@ -328,4 +334,94 @@ pub async fn whoami(auth: AgencyAuth) -> Json<WhoAmI> {
         scopes: auth.scopes,
         granted: auth.agency.scopes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+
+    /// A valid RFC 6901 pointer (empty, or `/` tokens with `~` only as `~0`/`~1`).
+    fn is_rfc6901(p: &str) -> bool {
+        (p.is_empty() || p.starts_with('/'))
+            && p.split('~')
+                .skip(1)
+                .all(|t| t.starts_with('0') || t.starts_with('1'))
+    }
+
+    fn field() -> impl Strategy<Value = serde_json::Value> {
+        prop_oneof![
+            Just(json!(null)),
+            any::<i64>().prop_map(|n| json!(n)),
+            ".{0,12}".prop_map(|s| json!(s)),
+            Just(json!("2026-03-01")),
+            Just(json!("12345678901")),
+            Just(json!([[[{"[]]": 1}]]])),
+            Just(json!({"~/": {"[]]": []}})),
+        ]
+    }
+
+    /// NDJSON lines as an agency's faulty system might send them: item
+    /// objects with any kind and fields, near-JSON and plain garbage.
+    fn bulk_line() -> impl Strategy<Value = String> {
+        let keys = prop_oneof![
+            Just("pid".to_owned()),
+            Just("case_id".to_owned()),
+            Just("deadline_id".to_owned()),
+            Just("title".to_owned()),
+            Just("status".to_owned()),
+            Just("amount".to_owned()),
+            Just("due".to_owned()),
+            Just("body".to_owned()),
+            "[\\[\\]~/a-z]{0,4}",
+        ];
+        let item = (
+            prop_oneof![
+                Just("case"),
+                Just("status"),
+                Just("deadline"),
+                Just("benefit"),
+                Just("message"),
+                Just("nonsense"),
+            ],
+            prop::collection::btree_map(keys, field(), 0..8),
+        )
+            .prop_map(|(kind, fields)| {
+                let mut o: serde_json::Map<String, serde_json::Value> =
+                    fields.into_iter().collect();
+                o.insert("kind".into(), json!(kind));
+                serde_json::Value::Object(o).to_string()
+            });
+        prop_oneof![
+            4 => item,
+            1 => ".{0,60}",
+            1 => "[\\[\\]{}\":,0-9a-z ]{0,60}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn any_bulk_line_gets_a_verdict_with_a_valid_pointer(line in bulk_line()) {
+            if let Err((_, e)) = parse_line(PidPolicy::TEST, &line) {
+                prop_assert!(is_rfc6901(&e.pointer), "{} for {}", e.pointer, line);
+                prop_assert!(!e.message.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn a_deeply_nested_bulk_line_is_rejected_with_its_pointer() {
+        let line = format!(
+            "{{\"kind\": \"case\", \"title\": {}1{}}}",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        let err = parse_line(PidPolicy::TEST, &line).err().map(|(_, e)| e);
+        let pointer = err.map(|e| e.pointer).unwrap_or_default();
+        assert!(pointer.starts_with("/title/0/0"), "{pointer}");
+    }
 }

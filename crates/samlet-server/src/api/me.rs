@@ -1,6 +1,6 @@
 //! The citizen's own data, for the person in the session only.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{random_token, token_hash, Citizen};
-use crate::extract::ApiJson;
+use crate::extract::{bounded, ApiJson, ApiQuery, MAX_PAGE};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 
@@ -57,10 +57,10 @@ pub struct MessagePage {
 pub async fn messages(
     State(state): State<AppState>,
     citizen: Citizen,
-    Query(q): Query<PageQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<MessagePage>> {
-    let page = q.page.unwrap_or(1).max(1);
-    let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
+    let page = bounded(q.page, 1, MAX_PAGE, "page")?;
+    let per_page = bounded(q.per_page, 20, 100, "per_page")?;
     let (messages, next_page) = message_page(&state, &citizen, page, per_page).await?;
     Ok(Json(MessagePage {
         messages,

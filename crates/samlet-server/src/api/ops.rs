@@ -1,4 +1,5 @@
-//! Health, readiness and metrics for the platform (NAIS probes, Prometheus).
+//! Health, readiness and metrics for the platform (NAIS probes, Prometheus
+//! on its own listener).
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -33,10 +34,12 @@ pub async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format")))]
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+/// Prometheus text format, served on the metrics listener only.
+pub async fn metrics(
+    State(handle): State<metrics_exporter_prometheus::PrometheusHandle>,
+) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
+        handle.render(),
     )
 }

@@ -9,7 +9,7 @@
 //! `POST /api/v1/population/names`, `POST /api/v1/consent-requests`,
 //! `GET /api/v1/share/{pid}/{category}`, `GET /api/v1/persons/{pid}/representation`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -489,8 +489,8 @@ pub async fn represented_page(
     citizen: &Citizen,
     q: &RepresentedQuery,
 ) -> ApiResult<RepresentedPage> {
-    let page = q.page.unwrap_or(1).max(1);
-    let per_page = q.per_page.unwrap_or(20).clamp(1, REPRESENTED_PAGE);
+    let page = crate::extract::bounded(q.page, 1, crate::extract::MAX_PAGE, "page")?;
+    let per_page = crate::extract::bounded(q.per_page, 20, REPRESENTED_PAGE, "per_page")?;
     let now = Utc::now();
     // The store pages over persons (one more than asked, to know whether
     // there is a next page) and returns each one's valid rows together.
@@ -529,7 +529,7 @@ pub async fn represented_page(
 pub async fn get_represented(
     State(state): State<AppState>,
     citizen: Citizen,
-    Query(q): Query<RepresentedQuery>,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<RepresentedQuery>,
 ) -> ApiResult<Json<RepresentedPage>> {
     Ok(Json(represented_page(&state, &citizen, &q).await?))
 }

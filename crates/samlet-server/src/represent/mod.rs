@@ -279,11 +279,7 @@ pub fn only_category(mut o: Overview, category: &str, from_orgs: &[String]) -> O
 }
 
 pub fn request_id(headers: &HeaderMap) -> String {
-    headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned()
+    crate::middleware::request_id_of(headers)
 }
 
 /// Append "X on behalf of Y" to `subject`'s access log and wait until it is

@@ -177,7 +177,7 @@ pub async fn acting_for_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     MaybeCitizen(c): MaybeCitizen,
-    Query(q): Query<RepresentedQuery>,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<RepresentedQuery>,
 ) -> WebResult {
     let lang = Lang::from_request(&headers);
     let Some(c) = c else {

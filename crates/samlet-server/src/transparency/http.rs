@@ -10,7 +10,7 @@
 //! purpose and legal basis required, logged before any data is read).
 //! Citizens: `GET /api/v1/me/access-log` and the page `/me/access-log`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -26,6 +26,7 @@ use super::hex;
 use super::log::LogError;
 use crate::api::me::today;
 use crate::auth::{AgencyAuth, Citizen, MaybeCitizen};
+use crate::extract::{bounded, ApiQuery, MAX_PAGE};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 use samlet_domain::Scope;
@@ -35,6 +36,8 @@ pub const OVERVIEW_CATEGORIES: [&str; 4] = ["cases", "deadlines", "benefits", "m
 /// Most leaves per `/log/leaves` page.
 pub const LEAVES_PAGE: u64 = 1000;
 const MAX_HEADER_TEXT: usize = 500;
+/// The largest leaf index the store can hold.
+const MAX_INDEX: u64 = i64::MAX as u64;
 
 impl From<LogError> for ApiError {
     fn from(e: LogError) -> Self {
@@ -97,11 +100,14 @@ pub struct InclusionProof {
     responses((status = 200, body = InclusionProof), (status = 400, body = crate::problem::Problem)))]
 pub async fn inclusion(
     State(state): State<AppState>,
-    Query(q): Query<InclusionQuery>,
+    ApiQuery(q): ApiQuery<InclusionQuery>,
 ) -> ApiResult<Json<InclusionProof>> {
-    check_size(&state, q.size).await?;
+    check_size(&state, q.size, "size").await?;
     let nodes = state.log.nodes();
-    let proof = nodes.inclusion_proof(q.index, q.size).await?;
+    let proof = nodes
+        .inclusion_proof(q.index, q.size)
+        .await
+        .map_err(|e| proof_error(e, "index"))?;
     let leaf = nodes
         .nodes(&[samlet_merkle::NodeId::new(0, q.index)])
         .await?;
@@ -113,17 +119,31 @@ pub async fn inclusion(
     }))
 }
 
-async fn check_size(state: &AppState, size: u64) -> ApiResult<()> {
+async fn check_size(state: &AppState, size: u64, name: &str) -> ApiResult<()> {
     let stored = state.store.log_size().await?;
     if size > stored {
-        return Err(ApiError::bad_request(
-            "beyond-tree",
-            "Tree size beyond the log",
-            format!("The log has {stored} entries; ask for a size from a checkpoint."),
-        )
-        .at("/query/size"));
+        return Err(beyond_tree(stored, name));
     }
     Ok(())
+}
+
+/// A proof the log cannot give names the parameter that is out of range.
+fn proof_error(e: LogError, name: &str) -> ApiError {
+    let e = ApiError::from(e);
+    if e.status == StatusCode::BAD_REQUEST && e.pointer.is_none() {
+        e.at(format!("/query/{name}"))
+    } else {
+        e
+    }
+}
+
+fn beyond_tree(stored: u64, name: &str) -> ApiError {
+    ApiError::bad_request(
+        "beyond-tree",
+        "Tree size beyond the log",
+        format!("The log has {stored} entries; `{name}` may be at most that."),
+    )
+    .at(format!("/query/{name}"))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -144,10 +164,15 @@ pub struct ConsistencyProof {
     responses((status = 200, body = ConsistencyProof), (status = 400, body = crate::problem::Problem)))]
 pub async fn consistency(
     State(state): State<AppState>,
-    Query(q): Query<ConsistencyQuery>,
+    ApiQuery(q): ApiQuery<ConsistencyQuery>,
 ) -> ApiResult<Json<ConsistencyProof>> {
-    check_size(&state, q.to).await?;
-    let proof = state.log.nodes().consistency_proof(q.from, q.to).await?;
+    check_size(&state, q.to, "to").await?;
+    let proof = state
+        .log
+        .nodes()
+        .consistency_proof(q.from, q.to)
+        .await
+        .map_err(|e| proof_error(e, "from"))?;
     Ok(Json(ConsistencyProof {
         from: q.from,
         to: q.to,
@@ -194,10 +219,26 @@ pub struct LeavesPage {
     responses((status = 200, body = LeavesPage)))]
 pub async fn leaves(
     State(state): State<AppState>,
-    Query(q): Query<LeavesQuery>,
+    ApiQuery(q): ApiQuery<LeavesQuery>,
 ) -> ApiResult<Json<LeavesPage>> {
     let start = q.start.unwrap_or(0);
-    let limit = q.limit.unwrap_or(LEAVES_PAGE).clamp(1, LEAVES_PAGE);
+    let limit = u64::from(bounded(
+        q.limit.map(|l| u32::try_from(l).unwrap_or(u32::MAX)),
+        LEAVES_PAGE as u32,
+        LEAVES_PAGE as u32,
+        "limit",
+    )?);
+    // Beyond the log's end is an empty page (an auditor reading a
+    // truncated log must see that), but no leaf index exceeds the store's
+    // integer.
+    if start > MAX_INDEX {
+        return Err(ApiError::bad_request(
+            "invalid-query",
+            "A query parameter has an invalid value",
+            format!("`start` may be at most {MAX_INDEX}."),
+        )
+        .at("/query/start"));
+    }
     let rows = state
         .store
         .log_leaves(start, start.saturating_add(limit))
@@ -258,9 +299,21 @@ pub struct DetailsCountView {
     responses((status = 200, body = DetailsCountView)))]
 pub async fn details_count(
     State(state): State<AppState>,
-    Query(q): Query<DetailsCountQuery>,
+    ApiQuery(q): ApiQuery<DetailsCountQuery>,
 ) -> ApiResult<Json<DetailsCountView>> {
-    let c = state.store.log_details_count(q.start, q.end).await?;
+    // No leaf index exceeds i64::MAX (the store's integer), so clamping
+    // keeps the answer exact. An empty range (the auditor asks `start > end`
+    // when nothing expired since its last run) has nothing in it, and `end`
+    // beyond the log is allowed: an auditor counts a truncated log with it.
+    let end = q.end.min(MAX_INDEX);
+    let c = if q.start < end {
+        state.store.log_details_count(q.start, end).await?
+    } else {
+        samlet_store::DetailsCount {
+            present: 0,
+            tombstones: 0,
+        }
+    };
     Ok(Json(DetailsCountView {
         start: q.start,
         end: q.end,
@@ -431,11 +484,7 @@ pub async fn person_overview(
         legal_basis,
         legal_basis_ref: header_text(&headers, "samlet-legal-basis-ref")?,
         at: Utc::now(),
-        request_id: headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned(),
+        request_id: crate::middleware::request_id_of(&headers),
     };
     // Durable first: no entry, no data.
     let index = state.log.append(entry).await?;
@@ -518,8 +567,8 @@ pub async fn access_log_page(
     pid: &Pid,
     q: &AccessLogQuery,
 ) -> ApiResult<AccessLogPage> {
-    let page = q.page.unwrap_or(1).max(1);
-    let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
+    let page = bounded(q.page, 1, MAX_PAGE, "page")?;
+    let per_page = bounded(q.per_page, 20, 100, "per_page")?;
     let from = parse_day(q.from.as_deref(), "/query/from")?
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc());
@@ -609,7 +658,7 @@ pub async fn access_log_page(
 pub async fn me_access_log(
     State(state): State<AppState>,
     citizen: Citizen,
-    Query(q): Query<AccessLogQuery>,
+    ApiQuery(q): ApiQuery<AccessLogQuery>,
 ) -> ApiResult<Json<AccessLogPage>> {
     Ok(Json(access_log_page(&state, &citizen.pid, &q).await?))
 }
@@ -619,7 +668,7 @@ pub async fn access_log_html(
     State(state): State<AppState>,
     headers: HeaderMap,
     MaybeCitizen(c): MaybeCitizen,
-    Query(q): Query<AccessLogQuery>,
+    ApiQuery(q): ApiQuery<AccessLogQuery>,
 ) -> Result<Response, crate::web::WebError> {
     let lang = crate::i18n::Lang::from_request(&headers);
     let Some(c) = c else {

@@ -6,6 +6,7 @@ mod auth;
 mod authority;
 mod bulk;
 mod citizen;
+mod hardening;
 mod helpers;
 mod isolation;
 mod oidc;
