@@ -399,7 +399,7 @@ mod tests {
         #[test]
         fn times_near_now_are_accepted_only_inside_the_window(iat in NOW - 300..NOW + 300, life in -200i64..200) {
             let exp = iat + life;
-            let inside = iat <= NOW + 10 && iat >= NOW - 130 && life > 0 && life <= 120 && exp + 10 >= NOW;
+            let inside = (NOW - 130..=NOW + 10).contains(&iat) && (1..=120).contains(&life) && exp + 10 >= NOW;
             let verdict = assertion_window(iat, exp, NOW);
             proptest::prop_assert_eq!(verdict.is_ok(), inside);
             if let Ok(until) = verdict {
