@@ -11,7 +11,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
@@ -25,6 +25,7 @@ use crate::AppState;
 pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 /// Maskinporten's rule: an assertion lives at most two minutes.
 const MAX_ASSERTION_LIFETIME: i64 = 120;
+/// Clock skew we tolerate between an agency and us, in seconds.
 const LEEWAY: u64 = 10;
 /// Access tokens are short-lived; agencies fetch a new one when it expires.
 pub const ACCESS_TOKEN_SECONDS: i64 = 600;
@@ -212,14 +213,10 @@ pub async fn token(State(state): State<AppState>, body: Bytes) -> Response {
             )
         }
     };
-    let now = Utc::now().timestamp();
-    if claims.exp - claims.iat > MAX_ASSERTION_LIFETIME || claims.iat > now + LEEWAY as i64 {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_grant",
-            format!("An assertion may live at most {MAX_ASSERTION_LIFETIME} s and cannot be issued in the future."),
-        );
-    }
+    let replay_until = match assertion_window(claims.iat, claims.exp, Utc::now().timestamp()) {
+        Ok(t) => t,
+        Err(why) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", why),
+    };
     let requested = match ScopeSet::parse_list(&claims.scope) {
         Ok(r) if !r.is_empty() => r,
         Ok(_) => {
@@ -248,13 +245,9 @@ pub async fn token(State(state): State<AppState>, body: Bytes) -> Response {
             ),
         );
     }
-    let jti_expiry = Utc
-        .timestamp_opt(claims.exp + LEEWAY as i64, 0)
-        .single()
-        .unwrap_or_else(Utc::now);
     match state
         .store
-        .record_jti(&claims.iss, &claims.jti, jti_expiry)
+        .record_jti(&claims.iss, &claims.jti, replay_until)
         .await
     {
         Ok(true) => {}
@@ -296,4 +289,142 @@ pub async fn token(State(state): State<AppState>, body: Bytes) -> Response {
 /// What a token may carry: the requested scopes the agency was granted.
 pub fn granted_scopes(requested: ScopeSet, granted: ScopeSet) -> ScopeSet {
     requested.intersection(granted)
+}
+
+/// Checks an assertion's `iat` and `exp` against `now` (all Unix seconds) and
+/// returns until when its `jti` must be remembered.
+///
+/// The claims are the caller's numbers, so every step is checked arithmetic:
+/// `exp - iat` with `iat` negative, or `exp + leeway` with `exp` near
+/// `i64::MAX`, would otherwise wrap in a release build (and a wrapped replay
+/// record could expire at once, letting the assertion be used again).
+///
+/// An assertion is accepted only if it was issued no later than `now +
+/// LEEWAY`, no earlier than its longest possible life ago, expires after it
+/// was issued, lives at most `MAX_ASSERTION_LIFETIME`, and has not expired
+/// (with the leeway). The replay record then lives one second past the last
+/// instant the assertion is accepted: `exp + LEEWAY` is compared in whole
+/// seconds, and the record is purged when its expiry is strictly past.
+fn assertion_window(iat: i64, exp: i64, now: i64) -> Result<DateTime<Utc>, String> {
+    let leeway = LEEWAY as i64;
+    let refused = |why: &str| Err(format!("The assertion was refused: {why}."));
+    let (Some(latest_iat), Some(earliest_iat)) = (
+        now.checked_add(leeway),
+        now.checked_sub(MAX_ASSERTION_LIFETIME + leeway),
+    ) else {
+        return refused("the server's clock is out of range");
+    };
+    if iat > latest_iat {
+        return refused("`iat` is in the future");
+    }
+    if iat < earliest_iat {
+        return refused(&format!(
+            "`iat` is more than {MAX_ASSERTION_LIFETIME} s in the past"
+        ));
+    }
+    match exp.checked_sub(iat) {
+        Some(life) if life > 0 && life <= MAX_ASSERTION_LIFETIME => {}
+        Some(life) if life <= 0 => return refused("`exp` is not after `iat`"),
+        _ => {
+            return refused(&format!(
+                "an assertion may live at most {MAX_ASSERTION_LIFETIME} s (`exp` - `iat`)"
+            ))
+        }
+    }
+    // Both bounds above hold, so `exp` is within a few minutes of `now` and
+    // these additions cannot overflow; they stay checked all the same.
+    match exp.checked_add(leeway) {
+        Some(last) if last >= now => {}
+        Some(_) => return refused("it has expired"),
+        None => return refused("`exp` is out of range"),
+    }
+    exp.checked_add(leeway + 1)
+        .and_then(|t| Utc.timestamp_opt(t, 0).single())
+        .map_or_else(|| refused("`exp` is out of range"), Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000;
+
+    #[test]
+    fn a_fresh_assertion_is_remembered_past_its_last_valid_second() {
+        let until = assertion_window(NOW, NOW + 60, NOW).expect("valid");
+        assert_eq!(until.timestamp(), NOW + 60 + LEEWAY as i64 + 1);
+    }
+
+    #[test]
+    fn overflowing_and_negative_times_are_refused_not_wrapped() {
+        for (iat, exp) in [
+            (NOW, i64::MAX),
+            (i64::MIN, i64::MAX),
+            (-1, i64::MAX),
+            (i64::MAX, i64::MAX),
+            (i64::MAX - 5, i64::MAX),
+            (NOW, i64::MIN),
+            (i64::MIN, NOW),
+            (-1, 60),
+            (0, 0),
+        ] {
+            assert!(
+                assertion_window(iat, exp, NOW).is_err(),
+                "iat {iat} exp {exp} was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn exp_before_iat_is_refused() {
+        assert!(assertion_window(NOW, NOW - 1, NOW).is_err());
+        assert!(assertion_window(NOW, NOW, NOW).is_err());
+    }
+
+    #[test]
+    fn far_past_and_future_iat_are_refused() {
+        // An old assertion whose `exp` was pushed forward would otherwise be
+        // accepted as long as exp - iat looked short.
+        assert!(assertion_window(NOW - 3600, NOW - 3600 + 60, NOW).is_err());
+        assert!(assertion_window(NOW - 131, NOW - 11, NOW).is_err());
+        assert!(assertion_window(NOW + 11, NOW + 60, NOW).is_err());
+        assert!(assertion_window(NOW + 10, NOW + 60, NOW).is_ok());
+    }
+
+    #[test]
+    fn lifetime_over_two_minutes_is_refused() {
+        assert!(assertion_window(NOW, NOW + 121, NOW).is_err());
+        assert!(assertion_window(NOW, NOW + 120, NOW).is_ok());
+    }
+
+    #[test]
+    fn expired_within_leeway_is_accepted_and_beyond_refused() {
+        assert!(assertion_window(NOW - 70, NOW - 10, NOW).is_ok());
+        assert!(assertion_window(NOW - 71, NOW - 11, NOW).is_err());
+    }
+
+    proptest::proptest! {
+        /// Whatever the numbers, the window never panics, and an accepted
+        /// assertion is remembered at least until it could no longer pass.
+        #[test]
+        fn any_times_are_judged_without_panic(iat in proptest::num::i64::ANY, exp in proptest::num::i64::ANY) {
+            if let Ok(until) = assertion_window(iat, exp, NOW) {
+                proptest::prop_assert!(until.timestamp() > exp + LEEWAY as i64);
+                proptest::prop_assert!(exp - iat <= MAX_ASSERTION_LIFETIME && exp > iat);
+            }
+        }
+
+        /// Near now, the same holds, and the accepted ones are exactly those
+        /// inside the window.
+        #[test]
+        fn times_near_now_are_accepted_only_inside_the_window(iat in NOW - 300..NOW + 300, life in -200i64..200) {
+            let exp = iat + life;
+            let inside = (NOW - 130..=NOW + 10).contains(&iat) && (1..=120).contains(&life) && exp + 10 >= NOW;
+            let verdict = assertion_window(iat, exp, NOW);
+            proptest::prop_assert_eq!(verdict.is_ok(), inside);
+            if let Ok(until) = verdict {
+                proptest::prop_assert_eq!(until.timestamp(), exp + 11);
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! One test binary with a module per feature (the zero2prod layout).
 
 mod agency_api;
+mod assertion_times;
 mod auth;
 mod authority;
 mod bulk;

@@ -1,5 +1,7 @@
 //! Citizen login through an ID-porten-like OpenID Connect provider (a small
-//! mock that checks PKCE and signs id_tokens with Ed25519).
+//! mock that checks PKCE and signs id_tokens with Ed25519). What it puts in
+//! the id_token and UserInfo is set per test through [`Behaviour`], so the
+//! tests can play a provider that errs or lies.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,6 +24,31 @@ use crate::helpers::TestApp;
 /// An issued code's (nonce, code_challenge, redirect_uri).
 type Pending = (String, String, String);
 
+/// What the mock provider puts in its answers.
+#[derive(Clone)]
+struct Behaviour {
+    /// The person id in the id_token (ID-porten) or only in UserInfo
+    /// (oidc-provider's default).
+    pid_in_id_token: bool,
+    /// Claims laid over the id_token's (`null` removes one).
+    id_token_extra: Value,
+    /// The `sub` UserInfo answers with.
+    userinfo_sub: String,
+}
+
+impl Default for Behaviour {
+    fn default() -> Self {
+        Self {
+            pid_in_id_token: true,
+            id_token_extra: json!({}),
+            userinfo_sub: SUB.into(),
+        }
+    }
+}
+
+const SUB: &str = "abc";
+const ACCESS_TOKEN: &str = "at-for-userinfo";
+
 #[derive(Clone)]
 struct Idp {
     issuer: String,
@@ -29,13 +56,34 @@ struct Idp {
     /// code -> (nonce, code_challenge, redirect_uri)
     codes: Arc<Mutex<HashMap<String, Pending>>>,
     pid: String,
+    behaviour: Arc<Mutex<Behaviour>>,
+}
+
+impl Idp {
+    fn set(&self, b: Behaviour) {
+        *self.behaviour.lock().expect("lock") = b;
+    }
 }
 
 async fn discovery(State(idp): State<Idp>) -> Json<Value> {
     Json(
         json!({"issuer": idp.issuer, "authorization_endpoint": format!("{}/authorize", idp.issuer),
-        "token_endpoint": format!("{}/token", idp.issuer), "jwks_uri": format!("{}/jwks", idp.issuer)}),
+        "token_endpoint": format!("{}/token", idp.issuer), "jwks_uri": format!("{}/jwks", idp.issuer),
+        "userinfo_endpoint": format!("{}/userinfo", idp.issuer)}),
     )
+}
+
+async fn userinfo(
+    State(idp): State<Idp>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    if headers.get("authorization").and_then(|v| v.to_str().ok())
+        != Some(&format!("Bearer {ACCESS_TOKEN}"))
+    {
+        return axum::http::StatusCode::UNAUTHORIZED.into_response();
+    }
+    let b = idp.behaviour.lock().expect("lock").clone();
+    Json(json!({"sub": b.userinfo_sub, "pid": idp.pid, "name": "Kari Nordmann"})).into_response()
 }
 
 async fn jwks(State(idp): State<Idp>) -> Json<Value> {
@@ -95,7 +143,20 @@ async fn token(
             .into_response();
     }
     let now = chrono::Utc::now().timestamp();
-    let claims = json!({"iss": idp.issuer, "aud": "samlet", "sub": "abc", "iat": now, "exp": now + 120, "nonce": nonce, "pid": idp.pid, "acr": "idporten-loa-high"});
+    let b = idp.behaviour.lock().expect("lock").clone();
+    let mut claims = json!({"iss": idp.issuer, "aud": "samlet", "sub": SUB, "iat": now, "exp": now + 120, "nonce": nonce, "acr": "idporten-loa-high"});
+    if b.pid_in_id_token {
+        claims["pid"] = json!(idp.pid);
+    }
+    if let (Some(c), Some(extra)) = (claims.as_object_mut(), b.id_token_extra.as_object()) {
+        for (k, v) in extra {
+            if v.is_null() {
+                c.remove(k);
+            } else {
+                c.insert(k.clone(), v.clone());
+            }
+        }
+    }
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
     header.kid = Some("idp-1".into());
     let der = idp.key.to_pkcs8_der().expect("der");
@@ -105,7 +166,7 @@ async fn token(
         &jsonwebtoken::EncodingKey::from_ed_der(der.as_bytes()),
     )
     .expect("jwt");
-    Json(json!({"access_token": "at", "token_type": "Bearer", "id_token": id_token}))
+    Json(json!({"access_token": ACCESS_TOKEN, "token_type": "Bearer", "id_token": id_token}))
         .into_response()
 }
 
@@ -119,12 +180,14 @@ async fn start_idp(pid: &str) -> Idp {
         key: Arc::new(SigningKey::generate(&mut rand::rngs::OsRng)),
         codes: Default::default(),
         pid: pid.into(),
+        behaviour: Default::default(),
     };
     let app = Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
         .route("/jwks", get(jwks))
         .route("/authorize", get(authorize))
         .route("/token", post(token))
+        .route("/userinfo", get(userinfo))
         .with_state(idp.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });
     idp
@@ -214,4 +277,142 @@ async fn kari_logs_in_with_id_porten_and_sees_her_overview() {
         .await
         .expect("dev");
     assert_eq!(r.status(), 404);
+}
+
+/// A server that logs in through `idp` (production settings).
+async fn samlet_for(idp: &Idp) -> TestApp {
+    let oidc = OidcConfig {
+        issuer: idp.issuer.clone(),
+        client_id: "samlet".into(),
+        client_secret: "s3cret".into(),
+        pid_claim: "pid".into(),
+        scopes: "openid profile".into(),
+    };
+    TestApp::spawn_with(|c| {
+        c.dev = false;
+        c.pid_policy = samlet_domain::PidPolicy::PRODUCTION;
+        c.oidc = Some(oidc);
+    })
+    .await
+}
+
+/// Go through the login and return the callback's response.
+async fn log_in(app: &TestApp) -> reqwest::Response {
+    let r = app
+        .http
+        .get(app.url("/auth/login?next=/me"))
+        .send()
+        .await
+        .expect("login");
+    let flow = cookie_pair(&r, "samlet_oidc").expect("flow cookie");
+    let to_idp = r.headers()[LOCATION].to_str().expect("loc").to_owned();
+    let r = app.http.get(&to_idp).send().await.expect("authorize");
+    let back = r.headers()[LOCATION].to_str().expect("loc").to_owned();
+    app.http
+        .get(&back)
+        .header(COOKIE, &flow)
+        .send()
+        .await
+        .expect("callback")
+}
+
+async fn refused_because(app: &TestApp, needle: &str) {
+    let r = log_in(app).await;
+    let body = r.text().await.expect("body");
+    assert!(body.contains(needle), "expected {needle:?} in {body}");
+    assert!(
+        !body.contains("01010750160"),
+        "no person id in errors: {body}"
+    );
+}
+
+#[tokio::test]
+async fn kari_logs_in_when_only_userinfo_carries_her_pid() {
+    let idp = start_idp("01010750160").await;
+    idp.set(Behaviour {
+        pid_in_id_token: false,
+        ..Default::default()
+    });
+    let app = samlet_for(&idp).await;
+    let r = log_in(&app).await;
+    assert_eq!(r.status(), 303, "{:?}", r.text().await);
+    let session = cookie_pair(&r, "samlet_session").expect("session");
+    let o = app.overview(&session).await;
+    assert_eq!(o["cases"], json!([]));
+}
+
+#[tokio::test]
+async fn userinfo_about_another_subject_is_refused() {
+    let idp = start_idp("01010750160").await;
+    idp.set(Behaviour {
+        pid_in_id_token: false,
+        userinfo_sub: "someone-else".into(),
+        ..Default::default()
+    });
+    let app = samlet_for(&idp).await;
+    refused_because(&app, "another subject").await;
+}
+
+#[tokio::test]
+async fn id_token_without_iat_is_refused() {
+    let idp = start_idp("01010750160").await;
+    idp.set(Behaviour {
+        id_token_extra: json!({"iat": null}),
+        ..Default::default()
+    });
+    let app = samlet_for(&idp).await;
+    refused_because(&app, "id_token was refused").await;
+}
+
+#[tokio::test]
+async fn id_token_issued_long_ago_is_refused() {
+    let idp = start_idp("01010750160").await;
+    let long_ago = chrono::Utc::now().timestamp() - 3600;
+    idp.set(Behaviour {
+        id_token_extra: json!({"iat": long_ago}),
+        ..Default::default()
+    });
+    let app = samlet_for(&idp).await;
+    refused_because(&app, "issue time").await;
+}
+
+#[tokio::test]
+async fn id_token_for_several_audiences_needs_azp_naming_samlet() {
+    let idp = start_idp("01010750160").await;
+    let app = samlet_for(&idp).await;
+    for extra in [
+        json!({"aud": ["samlet", "other-client"]}),
+        json!({"aud": ["samlet", "other-client"], "azp": "other-client"}),
+        json!({"azp": "other-client"}),
+    ] {
+        idp.set(Behaviour {
+            id_token_extra: extra.clone(),
+            ..Default::default()
+        });
+        let r = log_in(&app).await;
+        assert_eq!(r.status(), 400, "{extra}");
+        assert!(cookie_pair(&r, "samlet_session").is_none(), "{extra}");
+    }
+    idp.set(Behaviour {
+        id_token_extra: json!({"aud": ["samlet", "other-client"], "azp": "samlet"}),
+        ..Default::default()
+    });
+    let r = log_in(&app).await;
+    assert_eq!(r.status(), 303, "{:?}", r.text().await);
+}
+
+#[tokio::test]
+async fn id_token_for_another_client_or_login_is_refused() {
+    let idp = start_idp("01010750160").await;
+    let app = samlet_for(&idp).await;
+    idp.set(Behaviour {
+        id_token_extra: json!({"aud": "other-client"}),
+        ..Default::default()
+    });
+    refused_because(&app, "id_token was refused").await;
+    idp.set(Behaviour {
+        id_token_extra: json!({"nonce": "from-another-login"}),
+        ..Default::default()
+    });
+    refused_because(&app, "nonce").await;
 }
