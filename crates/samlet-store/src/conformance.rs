@@ -731,10 +731,17 @@ pub async fn racing_ingests_never_move_a_case(store: std::sync::Arc<dyn Store>) 
     }
     for i in 0..=IDS {
         let winners = results.iter().filter(|(_, v)| v[i].is_ok()).count();
-        assert_eq!(winners, 1, "item {i}: exactly one racer wins, not {winners}");
+        assert_eq!(
+            winners, 1,
+            "item {i}: exactly one racer wins, not {winners}"
+        );
         for (_, v) in &results {
             if let Err(e) = &v[i] {
-                let id = if i == IDS { "RACE-0".to_owned() } else { format!("RACE-{i}") };
+                let id = if i == IDS {
+                    "RACE-0".to_owned()
+                } else {
+                    format!("RACE-{i}")
+                };
                 assert_eq!(e, &Rejection::OtherPerson(id), "item {i}");
             }
         }
@@ -758,7 +765,12 @@ pub async fn racing_ingests_never_move_a_case(store: std::sync::Arc<dyn Store>) 
         won.sort();
         assert_eq!(seen, won, "racer {r} sees exactly the cases it won");
         for c in mine {
-            assert_eq!(c.title, format!("Racer {r}"), "{}: never overwritten by a loser", c.case_id);
+            assert_eq!(
+                c.title,
+                format!("Racer {r}"),
+                "{}: never overwritten by a loser",
+                c.case_id
+            );
             let timeline: Vec<_> = c.timeline.iter().map(|e| e.status).collect();
             let expect = if c.case_id == "RACE-0" {
                 vec![CaseStatus::Received, CaseStatus::InProgress]
