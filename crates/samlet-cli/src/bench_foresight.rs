@@ -289,7 +289,7 @@ async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::
     // them, which needs 5 ballots: the first five vote, the team reveals
     // (as the presenter would), then everyone else votes while the results
     // monitor watches the live tally.
-    let first = fs::REVEAL_MIN_BALLOTS as usize;
+    let first = usize::try_from(fs::REVEAL_MIN_BALLOTS).unwrap_or(usize::MAX);
     let mut outcomes: Vec<Result<(Duration, u32), Failure>> =
         futures::stream::iter(0..first.min(n))
             .map(&participant)
