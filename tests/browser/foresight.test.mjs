@@ -94,7 +94,23 @@ test('Ola votes in English without JavaScript and then changes his mind', async 
   }
 });
 
-test('The team sees live counts on the presenter screen, closes, and reads the blind spot and the report', async () => {
+// A participant voting through the JSON API, as a phone app would.
+async function apiVote(imp, prep) {
+  const joined = await fetch(`${server.url}/api/v1/foresight/join`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ join_code: session.join_code }),
+  });
+  assert.equal(joined.status, 200);
+  const { participant_token: token } = await joined.json();
+  const r = await fetch(`${server.url}/api/v1/foresight/ballots`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ ratings: TRENDS.map((trend) => ({ trend, importance: imp, preparedness: prep })) }),
+  });
+  assert.equal(r.status, 200);
+}
+
+test('The team sees only counts while open, reveals the results from five ballots, closes, and reads the blind spot and the report', async () => {
   const context = await newContext(browser, server);
   const page = await context.newPage();
   try {
@@ -105,6 +121,17 @@ test('The team sees live counts on the presenter screen, closes, and reads the b
     assert.equal(await text(page.locator('#fs-voted')), '2');
     await screenshot(page, 'foresight-presenter-open');
     await checkA11y(page, 'foresight-presenter-open');
+    // Two ballots: no results, and the reveal button waits for five.
+    assert.equal(await page.getByRole('heading', { name: 'Strategisk blindsone' }).count(), 0);
+    assert.ok(await page.getByRole('button', { name: 'Vis resultatene nå' }).isDisabled());
+    for (let i = 0; i < 3; i++) { await apiVote(6, 1); }
+    await page.reload();
+    assert.equal(await text(page.locator('#fs-voted')), '5');
+    await page.getByRole('button', { name: 'Vis resultatene nå' }).click();
+    assert.ok(await page.getByText(/Resultatene ble vist mens evalueringen var åpen/).isVisible());
+    assert.ok(await page.getByRole('heading', { name: 'Strategisk blindsone' }).isVisible());
+    await screenshot(page, 'foresight-presenter-revealed');
+    await checkA11y(page, 'foresight-presenter-revealed');
     await page.getByRole('button', { name: 'Avslutt evalueringen' }).click();
     assert.ok(await page.getByRole('heading', { name: 'Strategisk blindsone' }).isVisible());
     assert.ok(await page.locator('svg[role="img"]').first().isVisible(), 'blind-spot matrix');

@@ -226,68 +226,97 @@ async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::
         "other",
     ];
     let started = Instant::now();
-    let outcomes: Vec<Result<(Duration, u32), Failure>> =
-        futures::stream::iter(0..n)
-            .map(|i| {
-                let (c, base, code, codes, acks) = (
-                    client.clone(),
-                    base.clone(),
-                    created.join_code.clone(),
-                    codes.clone(),
-                    acks.clone(),
-                );
-                async move {
-                    let t = Instant::now();
-                    let mut rng = rand::rngs::StdRng::seed_from_u64(i as u64);
-                    let mut retries = 0u32;
-                    let join = serde_json::json!({ "join_code": code });
-                    let joined = send(
-                        &c,
-                        &format!("{base}/api/v1/foresight/join"),
-                        None,
-                        &join,
-                        &mut retries,
-                    )
-                    .await?;
-                    let token = joined["participant_token"]
-                        .as_str()
-                        .ok_or_else(|| {
-                            Failure::Protocol("join answered without a participant_token".into())
-                        })?
-                        .to_owned();
-                    let ratings: Vec<_> = codes.iter().enumerate().map(|(k, code)| {
-                        // Importance leans high and preparedness low for the first trends, so there is a blind spot.
-                        let imp = (rng.gen_range(1..=6) + if k % 3 == 0 { 2 } else { 0 }).min(6);
-                        let prep = (rng.gen_range(1..=6) - if k % 3 == 0 { 2 } else { 0 }).max(1);
-                        serde_json::json!({"trend": code, "importance": imp, "preparedness": prep})
-                    }).collect();
-                    let mut participant = serde_json::Map::new();
-                    if rng.gen_bool(0.9) {
-                        participant
-                            .insert("role".into(), roles[rng.gen_range(0..roles.len())].into());
-                    }
-                    if rng.gen_bool(0.8) {
-                        participant.insert("experience_years".into(), rng.gen_range(0..40).into());
-                    }
-                    let ballot =
-                        serde_json::json!({"participant": participant, "ratings": ratings});
-                    send(
-                        &c,
-                        &format!("{base}/api/v1/foresight/ballots"),
-                        Some(&token),
-                        &ballot,
-                        &mut retries,
-                    )
-                    .await?;
-                    if let Ok(mut a) = acks.lock() {
-                        a.push(Instant::now());
-                    }
-                    Ok((t.elapsed(), retries))
-                }
-            })
+    let participant = |i: usize| {
+        let (c, base, code, codes, acks) = (
+            client.clone(),
+            base.clone(),
+            created.join_code.clone(),
+            codes.clone(),
+            acks.clone(),
+        );
+        async move {
+            let t = Instant::now();
+            let mut rng = rand::rngs::StdRng::seed_from_u64(i as u64);
+            let mut retries = 0u32;
+            let join = serde_json::json!({ "join_code": code });
+            let joined = send(
+                &c,
+                &format!("{base}/api/v1/foresight/join"),
+                None,
+                &join,
+                &mut retries,
+            )
+            .await?;
+            let token = joined["participant_token"]
+                .as_str()
+                .ok_or_else(|| {
+                    Failure::Protocol("join answered without a participant_token".into())
+                })?
+                .to_owned();
+            let ratings: Vec<_> = codes
+                .iter()
+                .enumerate()
+                .map(|(k, code)| {
+                    // Importance leans high and preparedness low for the first trends, so there is a blind spot.
+                    let imp = (rng.gen_range(1..=6) + if k % 3 == 0 { 2 } else { 0 }).min(6);
+                    let prep = (rng.gen_range(1..=6) - if k % 3 == 0 { 2 } else { 0 }).max(1);
+                    serde_json::json!({"trend": code, "importance": imp, "preparedness": prep})
+                })
+                .collect();
+            let mut participant = serde_json::Map::new();
+            if rng.gen_bool(0.9) {
+                participant.insert("role".into(), roles[rng.gen_range(0..roles.len())].into());
+            }
+            if rng.gen_bool(0.8) {
+                participant.insert("experience_years".into(), rng.gen_range(0..40).into());
+            }
+            let ballot = serde_json::json!({"participant": participant, "ratings": ratings});
+            send(
+                &c,
+                &format!("{base}/api/v1/foresight/ballots"),
+                Some(&token),
+                &ballot,
+                &mut retries,
+            )
+            .await?;
+            if let Ok(mut a) = acks.lock() {
+                a.push(Instant::now());
+            }
+            Ok((t.elapsed(), retries))
+        }
+    };
+    // Results of an open session are withheld until the presenter reveals
+    // them, which needs 5 ballots: the first five vote, the team reveals
+    // (as the presenter would), then everyone else votes while the results
+    // monitor watches the live tally.
+    let first = usize::try_from(fs::REVEAL_MIN_BALLOTS).unwrap_or(usize::MAX);
+    let mut outcomes: Vec<Result<(Duration, u32), Failure>> =
+        futures::stream::iter(0..first.min(n))
+            .map(&participant)
             .buffer_unordered(concurrency)
             .collect()
             .await;
+    let revealed = client
+        .post(format!(
+            "{base}/api/v1/foresight/sessions/{}/reveal",
+            created.id
+        ))
+        .bearer_auth(&team)
+        .send()
+        .await?;
+    if n >= first && !revealed.status().is_success() {
+        bail!(
+            "the team could not reveal the results: {}",
+            revealed.status()
+        );
+    }
+    outcomes.extend(
+        futures::stream::iter(first.min(n)..n)
+            .map(&participant)
+            .buffer_unordered(concurrency)
+            .collect::<Vec<_>>()
+            .await,
+    );
     let elapsed = started.elapsed();
     // Let the monitors see the final state, then stop them.
     tokio::time::sleep(Duration::from_millis(1200)).await;

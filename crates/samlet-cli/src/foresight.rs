@@ -159,6 +159,7 @@ pub async fn run(cmd: ForesightCommand) -> anyhow::Result<()> {
                 out.push(serde_json::json!({
                     "id": s.id, "title": s.title, "join_code": s.join_code,
                     "open": s.is_open(), "created_at": s.created_at, "closed_at": s.closed_at,
+                    "revealed_at": s.revealed_at, "revealed_by": s.revealed_by,
                     "joined": c.joined, "voted": c.voted,
                 }));
             }

@@ -228,7 +228,9 @@ pub struct ThemeStats {
     pub mean_gap: Option<f64>,
 }
 
-/// One segment of participants. Hidden segments carry no numbers at all.
+/// One segment of participants. Hidden segments carry no numbers and no
+/// label: a dimension's small groups are reported together as one hidden
+/// entry, so not even the presence of a rare role or experience band shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Segment {
@@ -243,18 +245,17 @@ pub enum Segment {
         /// Per-theme mean gaps.
         themes: Vec<ThemeStats>,
     },
-    /// Too few ballots (or hidden so the small one cannot be derived by subtraction).
-    Hidden {
-        /// Role or experience label; `null` for participants who did not say.
-        key: Option<String>,
-    },
+    /// The groups with too few ballots (or hidden so a small one cannot be
+    /// derived by subtraction), together; at most one per dimension, last.
+    Hidden,
 }
 
 impl Segment {
-    /// The segment's key.
+    /// The segment's key (`None` for "did not say", and for the hidden entry).
     pub fn key(&self) -> Option<&str> {
         match self {
-            Segment::Shown { key, .. } | Segment::Hidden { key } => key.as_deref(),
+            Segment::Shown { key, .. } => key.as_deref(),
+            Segment::Hidden => None,
         }
     }
 }
@@ -567,23 +568,25 @@ impl Aggregator {
                 None => break,
             }
         }
-        groups
+        let any_hidden = hidden.iter().any(|h| *h);
+        let mut out: Vec<Segment> = groups
             .into_iter()
             .zip(hidden)
-            .map(|((key, g), h)| {
-                if h {
-                    Segment::Hidden { key }
-                } else {
-                    let (trends, themes) = group_stats(&self.trends, &self.thresholds, g);
-                    Segment::Shown {
-                        key,
-                        ballots: g.ballots,
-                        trends,
-                        themes,
-                    }
+            .filter(|(_, h)| !h)
+            .map(|((key, g), _)| {
+                let (trends, themes) = group_stats(&self.trends, &self.thresholds, g);
+                Segment::Shown {
+                    key,
+                    ballots: g.ballots,
+                    trends,
+                    themes,
                 }
             })
-            .collect()
+            .collect();
+        if any_hidden {
+            out.push(Segment::Hidden);
+        }
+        out
     }
 }
 

@@ -45,7 +45,9 @@
 //! ## Anonymity
 //!
 //! Ballots carry no identity. Segments (by role and by experience bucket) with
-//! fewer than five ballots are reported only as hidden, and if the hidden
+//! fewer than five ballots are reported together as one hidden entry with
+//! neither numbers nor label (a label alone would show that someone of a rare
+//! role took part), and if the hidden
 //! segments of a dimension together hold one to four ballots, the smallest
 //! shown segment is hidden too, so the small group cannot be found by
 //! subtracting the shown segments from the total. Only the study's role keys
@@ -53,7 +55,8 @@
 //! text typed as a role never becomes a segment key. Two limits remain for the
 //! server: per-trend `n` inside a shown segment can be small when ballots are
 //! partial (anonymity is per ballot, k ≥ 5), and publishing after every single
-//! ballot lets an observer diff snapshots, so publish on a timer or in batches.
+//! ballot lets an observer diff snapshots, so the server withholds an open
+//! session's results until it closes or the team reveals them.
 //!
 //! ## Modules
 //!

@@ -1,5 +1,6 @@
 // Presenter screen: poll the live counts twice a second and update them in
-// place; reload once the session is closed so the results appear. Without
+// place; reload once the session is closed or its results are revealed so
+// they appear, and, while revealed results are shown, when a ballot arrives. Without
 // JavaScript a <noscript> meta refresh does the same every two seconds.
 (function () {
   "use strict";
@@ -13,9 +14,14 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (s) {
         if (!s) { return; }
+        var shown = root.hasAttribute("data-visible");
+        if (!s.open || (s.results_visible && !shown) ||
+            (shown && voted && String(s.voted) !== voted.textContent)) {
+          window.location.reload();
+          return;
+        }
         if (joined) { joined.textContent = String(s.joined); }
         if (voted) { voted.textContent = String(s.voted); }
-        if (!s.open) { window.location.reload(); }
       })
       .catch(function () {})
       .then(function () { window.setTimeout(tick, 500); });

@@ -109,6 +109,10 @@ pub fn panic_response(_payload: Box<dyn std::any::Any + Send + 'static>) -> Resp
     .into_response()
 }
 
+fn is_foresight_ballot_route(route: &str) -> bool {
+    matches!(route, "/api/v1/foresight/ballots" | "/f/{code}/ballot")
+}
+
 /// Log one line per request and record Prometheus metrics.
 pub async fn observe(req: Request, next: Next) -> Response {
     let start = Instant::now();
@@ -124,8 +128,12 @@ pub async fn observe(req: Request, next: Next) -> Response {
     let res = tracing::Instrument::instrument(next.run(req), span).await;
     let status = res.status().as_u16();
     let elapsed = start.elapsed();
-    metrics::histogram!("samlet_http_request_duration_seconds", "method" => method.to_string(), "route" => route.clone(), "status" => status.to_string())
-        .record(elapsed.as_secs_f64());
+    // Foresight ballots are not timed: a per-route count scraped every few
+    // seconds would show how many ballots there are and when each arrived.
+    if !is_foresight_ballot_route(&route) {
+        metrics::histogram!("samlet_http_request_duration_seconds", "method" => method.to_string(), "route" => route.clone(), "status" => status.to_string())
+            .record(elapsed.as_secs_f64());
+    }
     // Outside the span, with the span's fields on the line itself: the JSON
     // formatter writes an entered span by parsing back, for every line, the
     // JSON it stored for the span's fields. Lines logged inside a handler

@@ -88,6 +88,7 @@ impl Modify for Security {
         crate::foresight::api::create,
         crate::foresight::api::session,
         crate::foresight::api::close,
+        crate::foresight::api::reveal,
         crate::foresight::api::results,
         crate::foresight::api::join,
         crate::foresight::api::ballot,

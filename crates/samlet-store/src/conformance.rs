@@ -63,6 +63,7 @@ pub async fn run_all(store: &dyn Store) {
     crate::conformance::foresight::run_all(store).await;
     // Representation and consent (issue 4).
     crate::conformance::representation::run_all(store).await;
+    case_status_changes_stay_with_their_person(store).await;
 }
 
 async fn agencies_are_unique_and_found(store: &dyn Store) {
@@ -653,4 +654,159 @@ async fn verdicts_follow_the_input_order(store: &dyn Store) {
         .await
         .expect("overview");
     assert!(ob.messages.is_empty() && ob.cases.len() == 1 && ob.deadlines.len() == 1);
+}
+
+/// Lånekassen's case for Per is resent, by mistake, for Pål with another
+/// status, and a status change for Pål names Per's case: both are refused and
+/// Per's case, its status and its timeline are as before.
+async fn case_status_changes_stay_with_their_person(store: &dyn Store) {
+    let lk = agency(store, "96085108", "Lånekassen").await;
+    let per = person(25);
+    let pal = person(26);
+    ok_all(
+        &store
+            .ingest(lk, vec![case(&per, "LK-1", CaseStatus::Received)])
+            .await
+            .expect("ingest"),
+    );
+    let before = store
+        .overview(per.as_str(), OverviewLimits::default())
+        .await
+        .expect("overview");
+    let r = store
+        .ingest(
+            lk,
+            vec![
+                case(&pal, "LK-1", CaseStatus::Decided),
+                Item::Status(ValidStatus {
+                    pid: pal.clone(),
+                    case_id: "LK-1".into(),
+                    status: CaseStatus::Closed,
+                    at: Utc
+                        .with_ymd_and_hms(2026, 2, 1, 8, 0, 0)
+                        .single()
+                        .unwrap_or_default(),
+                    note: Some("Avsluttet".into()),
+                }),
+            ],
+        )
+        .await
+        .expect("ingest");
+    assert_eq!(
+        r,
+        vec![
+            Err(Rejection::OtherPerson("LK-1".into())),
+            Err(Rejection::OtherPerson("LK-1".into())),
+        ]
+    );
+    let after = store
+        .overview(per.as_str(), OverviewLimits::default())
+        .await
+        .expect("overview");
+    assert_eq!(
+        before.cases, after.cases,
+        "a refused case or status change left Per's case, status and timeline as they were"
+    );
+    let other = store
+        .overview(pal.as_str(), OverviewLimits::default())
+        .await
+        .expect("overview");
+    assert!(other.cases.is_empty(), "Pål never sees Per's case");
+}
+
+/// Eight ingests race to create the same Skatteetaten case ids, each for its
+/// own person (on PostgreSQL each in its own transaction on its own
+/// connection). For every id exactly one wins; the others get the per-item
+/// rejection, their status changes on those ids are refused too, and every
+/// stored case still belongs to, and reads as, its winner.
+pub async fn racing_ingests_never_move_a_case(store: std::sync::Arc<dyn Store>) {
+    const RACERS: u32 = 8;
+    const IDS: usize = 20;
+    let skatt = agency(store.as_ref(), "97499550", "Skatteetaten").await;
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(RACERS as usize));
+    let mut tasks = Vec::new();
+    for r in 0..RACERS {
+        let store = store.clone();
+        let barrier = barrier.clone();
+        tasks.push(tokio::spawn(async move {
+            let pid = person(1 + r);
+            let mut items: Vec<Item> = (0..IDS)
+                .map(|i| {
+                    let mut c = case(&pid, &format!("RACE-{i}"), CaseStatus::Received);
+                    if let Item::Case(c) = &mut c {
+                        c.title = format!("Racer {r}");
+                    }
+                    c
+                })
+                .collect();
+            items.push(Item::Status(ValidStatus {
+                pid: pid.clone(),
+                case_id: "RACE-0".into(),
+                status: CaseStatus::InProgress,
+                at: Utc
+                    .with_ymd_and_hms(2026, 3, 1, 9, r, 0)
+                    .single()
+                    .unwrap_or_default(),
+                note: None,
+            }));
+            barrier.wait().await;
+            let verdicts = store.ingest(skatt, items).await.expect("ingest");
+            (pid, verdicts)
+        }));
+    }
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.expect("racer"));
+    }
+    for i in 0..=IDS {
+        let winners = results.iter().filter(|(_, v)| v[i].is_ok()).count();
+        assert_eq!(
+            winners, 1,
+            "item {i}: exactly one racer wins, not {winners}"
+        );
+        for (_, v) in &results {
+            if let Err(e) = &v[i] {
+                let id = if i == IDS {
+                    "RACE-0".to_owned()
+                } else {
+                    format!("RACE-{i}")
+                };
+                assert_eq!(e, &Rejection::OtherPerson(id), "item {i}");
+            }
+        }
+    }
+    for (r, (pid, verdicts)) in results.iter().enumerate() {
+        let o = store
+            .overview(pid.as_str(), OverviewLimits::default())
+            .await
+            .expect("overview");
+        let mine: Vec<_> = o
+            .cases
+            .iter()
+            .filter(|c| c.case_id.starts_with("RACE-"))
+            .collect();
+        let mut seen: Vec<String> = mine.iter().map(|c| c.case_id.clone()).collect();
+        seen.sort();
+        let mut won: Vec<String> = (0..IDS)
+            .filter(|&i| verdicts[i].is_ok())
+            .map(|i| format!("RACE-{i}"))
+            .collect();
+        won.sort();
+        assert_eq!(seen, won, "racer {r} sees exactly the cases it won");
+        for c in mine {
+            assert_eq!(
+                c.title,
+                format!("Racer {r}"),
+                "{}: never overwritten by a loser",
+                c.case_id
+            );
+            let timeline: Vec<_> = c.timeline.iter().map(|e| e.status).collect();
+            let expect = if c.case_id == "RACE-0" {
+                vec![CaseStatus::Received, CaseStatus::InProgress]
+            } else {
+                vec![CaseStatus::Received]
+            };
+            assert_eq!(timeline, expect, "{}: only the winner's events", c.case_id);
+        }
+    }
 }

@@ -29,12 +29,32 @@ pub struct ForesightSession {
     pub created_at: DateTime<Utc>,
     /// `None` while participants can still vote.
     pub closed_at: Option<DateTime<Utc>>,
+    /// When the team revealed the results of the open session (set once).
+    pub revealed_at: Option<DateTime<Utc>>,
+    /// Who revealed them, as the server described the caller (never a person's identity).
+    pub revealed_by: Option<String>,
 }
 
 impl ForesightSession {
     pub fn is_open(&self) -> bool {
         self.closed_at.is_none()
     }
+
+    /// Results may be shown once the session is closed or the team revealed them.
+    pub fn results_visible(&self) -> bool {
+        self.closed_at.is_some() || self.revealed_at.is_some()
+    }
+}
+
+/// The outcome of revealing an open session's results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevealOutcome {
+    /// Revealed now, or earlier (the first reveal's time and caller are kept).
+    Revealed,
+    /// Fewer ballots than the floor; nothing changed.
+    TooFewBallots,
+    /// There is no such session.
+    NoSession,
 }
 
 /// What a new session is made of.
@@ -103,6 +123,16 @@ pub trait ForesightStore: Send + Sync {
     /// Close the session: no more joins or ballots. False if there is no such
     /// session; closing a closed session keeps its first closing time.
     async fn close_foresight_session(&self, id: &str, now: DateTime<Utc>) -> Result<bool>;
+    /// Reveal the session's results to the team: records when and by whom,
+    /// atomically checking that the session holds at least `min_ballots`
+    /// ballots. Revealing again keeps the first record.
+    async fn reveal_foresight_session(
+        &self,
+        id: &str,
+        revealed_by: &str,
+        min_ballots: u64,
+        now: DateTime<Utc>,
+    ) -> Result<RevealOutcome>;
     /// Register a participant token (hashed) in an open session.
     async fn join_foresight_session(
         &self,

@@ -12,6 +12,23 @@ async fn sqlite_passes_the_conformance_suite() {
     conformance::run_all(&store).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_racing_ingests_never_move_a_case() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store = SqliteStore::open(&url).await.expect("open sqlite");
+    conformance::racing_ingests_never_move_a_case(std::sync::Arc::new(store)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_racing_ingests_never_move_a_case() {
+    let Some(url) = samlet_store::testing::fresh_postgres_database("race").await else {
+        return;
+    };
+    let store = PostgresStore::open(&url).await.expect("open postgres");
+    conformance::racing_ingests_never_move_a_case(std::sync::Arc::new(store)).await;
+}
+
 #[tokio::test]
 async fn postgres_passes_the_conformance_suite() {
     let Some(url) = samlet_store::testing::fresh_postgres_database("conf").await else {

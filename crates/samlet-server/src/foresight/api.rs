@@ -6,11 +6,14 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use samlet_foresight::{BallotInput, Library};
-use samlet_store::{BallotOutcome, JoinOutcome};
+use samlet_store::{BallotOutcome, JoinOutcome, RevealOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{bearer, load, load_by_code, require_agency_scope, require_team, Created, SessionFile};
+use super::{
+    bearer, load, load_by_code, require_agency_scope, require_team, team_actor, Created,
+    SessionFile,
+};
 use crate::auth::{random_token, token_hash};
 use crate::extract::ApiJson;
 use crate::problem::{ApiError, ApiResult};
@@ -22,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/foresight/sessions", post(create))
         .route("/api/v1/foresight/sessions/{id}", get(session))
         .route("/api/v1/foresight/sessions/{id}/close", post(close))
+        .route("/api/v1/foresight/sessions/{id}/reveal", post(reveal))
         .route("/api/v1/foresight/sessions/{id}/results", get(results))
         .route(
             "/api/v1/foresight/sessions/{id}/report.pdf",
@@ -60,7 +64,8 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-/// Live state of a session: open or closed, and how many joined and voted.
+/// Live state of a session: open or closed, how many joined and voted, and
+/// whether (and by whom, when) its results were revealed while open.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SessionStatus {
     pub id: String,
@@ -69,6 +74,12 @@ pub struct SessionStatus {
     pub open: bool,
     pub joined: u64,
     pub voted: u64,
+    /// Whether the team may see results: closed, or revealed by the presenter.
+    pub results_visible: bool,
+    /// When the presenter revealed the results of the open session.
+    pub revealed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Who revealed them: "team key" or "agency <organisation number>".
+    pub revealed_by: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/foresight/sessions/{id}", tag = "foresight",
@@ -93,7 +104,71 @@ pub(crate) async fn status_of(state: &AppState, s: &super::Loaded) -> ApiResult<
         open: s.row.is_open(),
         joined: c.joined,
         voted: c.voted,
+        results_visible: s.row.results_visible(),
+        revealed_at: s.row.revealed_at,
+        revealed_by: s.row.revealed_by.clone(),
     })
+}
+
+/// Reveal the results of an open session to the team before closing (from 5
+/// ballots; recorded with who and when; they stay visible).
+#[utoipa::path(post, path = "/api/v1/foresight/sessions/{id}/reveal", tag = "foresight",
+    params(("id" = String, Path)), security(("team_key" = []), ("agency_token" = [])),
+    responses((status = 200, body = SessionStatus), (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem),
+        (status = 409, description = "Fewer than 5 ballots", body = crate::problem::Problem)))]
+pub async fn reveal(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SessionStatus>> {
+    let s = load(state.store.as_ref(), &id).await?;
+    let who = team_actor(&state, &headers, &s.row).await?;
+    reveal_session(&state, &s, &who)
+        .await
+        .map_err(|e| e.unwrap_or_else(|| too_few_error(TOO_FEW_DETAIL)))?;
+    let s = load(state.store.as_ref(), &id).await?;
+    status_of(&state, &s).await.map(Json)
+}
+
+/// The English detail of a refused reveal.
+pub(crate) const TOO_FEW_DETAIL: &str =
+    "Results can be revealed from 5 ballots, so they never describe fewer people.";
+
+pub(crate) fn too_few_error(detail: impl Into<String>) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "too-few-ballots",
+        "Too few ballots to reveal results",
+        detail,
+    )
+}
+
+/// Reveal and log it. `Err(None)` when there are too few ballots (the caller
+/// words the refusal in its language).
+pub(crate) async fn reveal_session(
+    state: &AppState,
+    s: &super::Loaded,
+    who: &str,
+) -> Result<(), Option<ApiError>> {
+    let now = chrono::Utc::now();
+    match state
+        .store
+        .reveal_foresight_session(&s.row.id, who, super::REVEAL_MIN_BALLOTS, now)
+        .await
+        .map_err(|e| Some(e.into()))?
+    {
+        RevealOutcome::Revealed => {
+            if s.row.revealed_at.is_none() {
+                tracing::info!(session = %s.row.id, by = who, "foresight results revealed");
+            }
+            Ok(())
+        }
+        RevealOutcome::TooFewBallots => Err(None),
+        RevealOutcome::NoSession => Err(Some(ApiError::not_found(format!(
+            "There is no evaluation session {}.",
+            s.row.id
+        )))),
+    }
 }
 
 /// Close the session: ballots can no longer be given or changed.
@@ -115,21 +190,48 @@ pub async fn close(
     status_of(&state, &s).await.map(Json)
 }
 
+/// What the team gets from the results endpoint: always the counts; the
+/// results themselves only when the session is closed or revealed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultsView {
+    /// False while the session is open and not revealed: then only the counts are given.
+    pub results_visible: bool,
+    pub open: bool,
+    pub joined: u64,
+    pub voted: u64,
+    /// `ballots, trends, themes, segments` when visible.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub results: Option<samlet_foresight::Results>,
+}
+
 /// Results: exact means, gaps, blind spot, theme averages and segments
-/// (segments under 5 ballots hidden).
+/// (groups under 5 ballots hidden together, without label). While the
+/// session is open and not revealed, only the counts of joined and voted.
 #[utoipa::path(get, path = "/api/v1/foresight/sessions/{id}/results", tag = "foresight",
     params(("id" = String, Path)), security(("team_key" = []), ("agency_token" = [])),
-    responses((status = 200, description = "`{ballots, trends: [{code, title, theme, n, importance_mean, preparedness_mean, gap, in_blind_spot}], themes: [{theme, mean_gap}], segments: {by_role, by_experience}}`", content_type = "application/json"),
+    responses((status = 200, description = "`{results_visible, open, joined, voted}`, and when visible `ballots, trends: [{code, title, theme, n, importance_mean, preparedness_mean, gap, in_blind_spot}], themes: [{theme, mean_gap}], segments: {by_role, by_experience}`", body = ResultsView),
         (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem)))]
 pub async fn results(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> ApiResult<Json<samlet_foresight::Results>> {
+) -> ApiResult<Json<ResultsView>> {
     let s = load(state.store.as_ref(), &id).await?;
     require_team(&state, &headers, &s.row).await?;
-    let r = state.foresight.get(state.store.as_ref(), &s).await?;
-    Ok(Json((*r).clone()))
+    let status = status_of(&state, &s).await?;
+    let results = if status.results_visible {
+        Some((*state.foresight.get(state.store.as_ref(), &s).await?).clone())
+    } else {
+        None
+    };
+    Ok(Json(ResultsView {
+        results_visible: status.results_visible,
+        open: status.open,
+        joined: status.joined,
+        voted: status.voted,
+        results,
+    }))
 }
 
 /// The report as a PDF (A4; the blind-spot matrix and gap ranking as vector
@@ -280,10 +382,9 @@ pub(crate) async fn store_ballot(
         .submit(state.store.as_ref(), s, hash, ballot)
         .await?
     {
-        BallotOutcome::Stored => {
-            metrics::counter!("samlet_foresight_ballots_total").increment(1);
-            Ok(())
-        }
+        // No metric counts ballots: scraped over time it would show when
+        // each one arrived, which the ballot rows themselves never record.
+        BallotOutcome::Stored => Ok(()),
         BallotOutcome::Closed => Err(closed_error()),
         BallotOutcome::UnknownToken => Err(ApiError::unauthorized(
             "The participant token is unknown; join the session first.",

@@ -8,6 +8,8 @@
 //!   in this process (and for every open session when the server starts).
 //! * Writes with the same participant token are serialised (a striped
 //!   lock), so the database and the aggregator agree on which ballot won.
+//! * Nothing leaves while the session is open and not revealed: [`LiveResults::get`]
+//!   refuses it; the tally is kept so a reveal shows results at once.
 //! * Closed sessions never change: their results are computed once from the
 //!   store and kept. So the final results are right even when the CLI or
 //!   another replica wrote ballots; while a session is open, only ballots
@@ -112,8 +114,13 @@ impl LiveResults {
         Ok(outcome)
     }
 
-    /// Current results: the live tally while open, the stored ballots once closed.
+    /// Current results: the live tally while open (once revealed), the stored
+    /// ballots once closed. Withheld results are refused here, so no caller
+    /// can serve them by forgetting to check.
     pub async fn get(&self, store: &dyn Store, s: &Loaded) -> Result<Arc<Results>, ApiError> {
+        if !s.row.results_visible() {
+            return Err(super::withheld_error(super::WITHHELD_DETAIL));
+        }
         if s.row.is_open() {
             let slot = self.slot(&s.row.id)?;
             let tally = slot.tally(store, s).await?;

@@ -20,6 +20,15 @@
 //! session come from an incremental aggregator in this process, fed after
 //! each durable write and rebuilt from the store on start ([`live`]).
 //! Closed sessions' results are computed once from the stored ballots.
+//!
+//! **Withheld until closed or revealed**: while a session is open nobody,
+//! the team included, gets more than the counts of joined and voted, so no
+//! one can diff results between two ballots to learn what one person
+//! answered. The presenter may reveal the results of an open session once it
+//! holds [`REVEAL_MIN_BALLOTS`] ballots: an explicit POST, stored with who and
+//! when. Both ways to results ([`compute_results`] and
+//! [`live::LiveResults::get`]) refuse a withheld session themselves, so no
+//! page, export or command can forget the check.
 
 use axum::http::HeaderMap;
 use axum_extra::extract::cookie::CookieJar;
@@ -55,6 +64,23 @@ pub const TEAM_COOKIE: &str = "samlet_team";
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 const CODE_LEN: usize = 6;
 const MAX_TITLE: usize = 200;
+/// The presenter can reveal an open session's results from this many ballots:
+/// the same floor as a segment's, so the first results never describe fewer.
+pub const REVEAL_MIN_BALLOTS: u64 = MIN_SEGMENT_SIZE;
+
+/// The refusal for results that are withheld (see the module docs). `detail`
+/// is the page's sentence on web pages, English in the API.
+pub fn withheld_error(detail: impl Into<String>) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::CONFLICT,
+        "results-withheld",
+        "Results are withheld while the session is open",
+        detail,
+    )
+}
+
+/// The English detail of [`withheld_error`].
+pub const WITHHELD_DETAIL: &str = "The session is open: results are shown when it is closed, or when the presenter reveals them (from 5 ballots). Until then only the counts of joined and voted are available.";
 
 /// The session file of `samlet foresight session create` and of
 /// `POST /api/v1/foresight/sessions`.
@@ -445,8 +471,12 @@ pub async fn load_by_code(store: &dyn Store, typed: &str) -> Result<Option<Loade
     }
 }
 
-/// Recompute a session's results from the stored ballots.
+/// Recompute a session's results from the stored ballots; refused while they
+/// are withheld (open and not revealed).
 pub async fn compute_results(store: &dyn Store, s: &Loaded) -> Result<Results, ApiError> {
+    if !s.row.results_visible() {
+        return Err(withheld_error(WITHHELD_DETAIL));
+    }
     let stored = store.foresight_ballots(&s.row.id).await?;
     let mut ballots = Vec::with_capacity(stored.len());
     for text in &stored {
@@ -552,6 +582,23 @@ pub async fn require_team(
     Err(ApiError::unauthorized(
         "This is for the strategy team: open the presenter link printed by `samlet foresight session create`, or send the team key as `Authorization: Bearer fk_…`.",
     ))
+}
+
+/// [`require_team`], then who the caller is in words for the session's record:
+/// "team key" or the agency's organisation number (never a person).
+pub async fn team_actor(
+    state: &AppState,
+    headers: &HeaderMap,
+    s: &ForesightSession,
+) -> Result<String, ApiError> {
+    require_team(state, headers, s).await?;
+    match bearer(headers) {
+        Some(token) if !token.starts_with("fk_") => {
+            let auth = crate::auth::agency_from_token(state, token).await?;
+            Ok(format!("agency {}", auth.agency.org.as_str()))
+        }
+        _ => Ok("team key".into()),
+    }
 }
 
 /// An agency token (checked by the one bearer-token check every API uses)

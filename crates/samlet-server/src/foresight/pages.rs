@@ -21,10 +21,10 @@ use samlet_foresight::{
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::api::{join_session, status_of, store_ballot};
+use super::api::{join_session, reveal_session, status_of, store_ballot, too_few_error};
 use super::{
-    check_form_token, flang, form_token, load, load_by_code, require_team, role_label, Loaded,
-    FORM_COOKIE, PARTICIPANT_COOKIE, TEAM_COOKIE,
+    check_form_token, flang, form_token, load, load_by_code, require_team, role_label, team_actor,
+    withheld_error, Loaded, FORM_COOKIE, PARTICIPANT_COOKIE, REVEAL_MIN_BALLOTS, TEAM_COOKIE,
 };
 use crate::auth::token_hash;
 use crate::i18n::Lang;
@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/foresight/sessions/{id}/present", get(present))
         .route("/foresight/sessions/{id}/live.json", get(live))
         .route("/foresight/sessions/{id}/close", post(close_post))
+        .route("/foresight/sessions/{id}/reveal", post(reveal_post))
         .route("/foresight/sessions/{id}/report", get(report))
         .route("/foresight/sessions/{id}/report.pdf", get(report_pdf))
         .route("/foresight/sessions/{id}/results.json", get(results_json))
@@ -618,15 +619,11 @@ pub async fn present(
     let s = team_session(&state, &headers, &id, lang).await?;
     let status = status_of(&state, &s).await.map_err(|e| WebError(e, lang))?;
     let join_url = super::join_url(&state, &s.row.join_code);
-    let analysis = if s.row.is_open() {
-        None
-    } else {
-        let r = state
-            .foresight
-            .get(state.store.as_ref(), &s)
-            .await
-            .map_err(|e| WebError(e, lang))?;
+    let analysis = if s.row.results_visible() {
+        let r = page_results(&state, &s, lang).await?;
         Some(analysis_ctx(lang, &s, &r))
+    } else {
+        None
     };
     let path = format!("{}/present", team_path(&id));
     let ctx = page(
@@ -645,7 +642,10 @@ pub async fn present(
             joined => status.joined,
             voted => status.voted,
             analysis,
+            revealed => revealed_ctx(lang, &s),
+            can_reveal => status.open && s.row.revealed_at.is_none() && status.voted >= REVEAL_MIN_BALLOTS,
             fs_csrf => jar.get(TEAM_COOKIE).map(|c| form_token(&state.config.secret, "close", c.value())),
+            fs_reveal_csrf => jar.get(TEAM_COOKIE).map(|c| form_token(&state.config.secret, "reveal", c.value())),
         },
     );
     let mut res = render(&state, lang, "foresight_present.html", ctx)?;
@@ -689,6 +689,72 @@ pub async fn close_post(
     Ok(Redirect::to(&format!("{}/present", team_path(&id))).into_response())
 }
 
+/// The presenter's reveal: an explicit form post with its own CSRF token,
+/// refused under [`REVEAL_MIN_BALLOTS`], recorded with who and when.
+pub async fn reveal_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult {
+    let lang = lang_of(&headers);
+    let s = load(state.store.as_ref(), &id)
+        .await
+        .map_err(|e| WebError(e, lang))?;
+    let who = team_actor(&state, &headers, &s.row)
+        .await
+        .map_err(|e| WebError(e, lang))?;
+    check_form_token(
+        &state,
+        "reveal",
+        jar.get(TEAM_COOKIE).map(|c| c.value()),
+        f.csrf.as_deref(),
+    )
+    .map_err(|e| WebError(e, lang))?;
+    reveal_session(&state, &s, &who).await.map_err(|e| {
+        WebError(
+            e.unwrap_or_else(|| too_few_error(lang.t("fs_reveal_too_few"))),
+            lang,
+        )
+    })?;
+    Ok(Redirect::to(&format!("{}/present", team_path(&id))).into_response())
+}
+
+/// A session's results for a web page; a withheld session is refused in the page's language.
+async fn page_results(
+    state: &AppState,
+    s: &Loaded,
+    lang: Lang,
+) -> Result<std::sync::Arc<Results>, WebError> {
+    state
+        .foresight
+        .get(state.store.as_ref(), s)
+        .await
+        .map_err(|e| {
+            if e.slug == "results-withheld" {
+                WebError(withheld_error(lang.t("fs_results_withheld")), lang)
+            } else {
+                WebError(e, lang)
+            }
+        })
+}
+
+/// The session's record of a reveal, in words: when, and by whom.
+fn revealed_ctx(lang: Lang, s: &Loaded) -> Option<Value> {
+    let at = s.row.revealed_at?;
+    let by = match s.row.revealed_by.as_deref() {
+        Some(b) if b.starts_with("agency ") => format!(
+            "{} {}",
+            lang.t("fs_revealed_by_agency"),
+            b.trim_start_matches("agency ")
+        ),
+        _ => lang.t("fs_revealed_by_team").to_owned(),
+    };
+    let when = format!("{} {}", lang.date(at.date_naive()), at.format("%H:%M UTC"));
+    Some(context! { lead => lang.t("fs_revealed"), when, by })
+}
+
 fn num(v: Option<f64>, lang: Lang) -> String {
     v.map(|v| format_number(v, flang(lang)))
         .unwrap_or_else(|| "–".into())
@@ -713,7 +779,7 @@ fn segment_rows(lang: Lang, segs: &[Segment], label: &dyn Fn(&str) -> String) ->
                     let blind: Vec<String> = trends.iter().filter(|t| t.in_blind_spot).map(|t| t.code.clone()).collect();
                     context! { name, shown => true, ballots => *ballots, top, themes, blind }
                 }
-                Segment::Hidden { .. } => context! { name, shown => false },
+                Segment::Hidden => context! { name => lang.t("fs_hidden_groups"), shown => false },
             }
         })
         .collect()
@@ -819,11 +885,7 @@ pub async fn report(
 ) -> WebResult {
     let lang = lang_of(&headers);
     let s = team_session(&state, &headers, &id, lang).await?;
-    let r = state
-        .foresight
-        .get(state.store.as_ref(), &s)
-        .await
-        .map_err(|e| WebError(e, lang))?;
+    let r = page_results(&state, &s, lang).await?;
     let html = render_report(&state, lang, &s, &r).map_err(|e| WebError(e, lang))?;
     let mut res = html.into_response();
     let csp = format!(
@@ -869,6 +931,7 @@ pub fn render_report_with(
         title => s.row.title.clone(),
         created => fmt_date(s.row.created_at),
         closed => s.row.closed_at.map(fmt_date),
+        revealed => revealed_ctx(lang, s),
         trend_count => s.spec.trends.len(),
         theme_count => r.themes.len(),
         asks_role => s.spec.questions.role.is_some(),
@@ -886,11 +949,7 @@ pub async fn report_pdf(
 ) -> WebResult {
     let lang = lang_of(&headers);
     let s = team_session(&state, &headers, &id, lang).await?;
-    let r = state
-        .foresight
-        .get(state.store.as_ref(), &s)
-        .await
-        .map_err(|e| WebError(e, lang))?;
+    let r = page_results(&state, &s, lang).await?;
     let bytes =
         super::pdf::report_pdf(lang, &s, &r).map_err(|e| WebError(ApiError::internal(e), lang))?;
     Ok(super::pdf::pdf_response(bytes))

@@ -346,10 +346,13 @@ fn segment_rows(segs: &[Segment], lang: Lang, label: &dyn Fn(&str) -> String) ->
     let en = lang == Lang::En;
     segs.iter()
         .map(|seg| {
-            let name = seg
-                .key()
-                .map(label)
-                .unwrap_or_else(|| lang.t("fs_not_said").to_owned());
+            let name = match seg {
+                Segment::Hidden => lang.t("fs_hidden_groups").to_owned(),
+                _ => seg
+                    .key()
+                    .map(label)
+                    .unwrap_or_else(|| lang.t("fs_not_said").to_owned()),
+            };
             match seg {
                 Segment::Shown {
                     ballots,
@@ -369,9 +372,9 @@ fn segment_rows(segs: &[Segment], lang: Lang, label: &dyn Fn(&str) -> String) ->
                         .collect();
                     vec![name, ballots.to_string(), top.join(", "), th.join("; ")]
                 }
-                Segment::Hidden { .. } => vec![
+                Segment::Hidden => vec![
                     name,
-                    "< 5".to_owned(),
+                    "–".to_owned(),
                     if en {
                         "hidden to protect anonymity"
                     } else {

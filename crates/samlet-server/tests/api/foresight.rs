@@ -118,6 +118,17 @@ fn pdf_text(pdf: &[u8]) -> String {
     out
 }
 
+/// The results document without the counts the endpoint adds around it.
+fn results_only(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        for k in ["results_visible", "open", "joined", "voted"] {
+            o.remove(k);
+        }
+    }
+    v
+}
+
 /// The value of the first `name="csrf"` field in a page.
 fn csrf_in(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("a csrf field");
@@ -316,12 +327,8 @@ async fn a_gathering_from_join_to_report(app: &App) {
         .as_array()
         .cloned()
         .unwrap_or_default();
-    let adviser = roles
-        .iter()
-        .find(|s| s["key"] == "adviser")
-        .expect("adviser segment");
-    assert_eq!(adviser["status"], "hidden");
-    assert!(adviser.get("ballots").is_none());
+    assert_eq!(roles.last(), Some(&json!({"status": "hidden"})));
+    assert!(!v["segments"].to_string().contains("adviser"));
 
     // The CLI path reads the same numbers straight from the database.
     let loaded = fs::load(app.store.as_ref(), &s.id).await.expect("load");
@@ -332,7 +339,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
     // not round-trip exact, so parse both from text).
     let direct: Value =
         serde_json::from_str(&serde_json::to_string(&direct).expect("json")).expect("json");
-    assert_eq!(direct, v);
+    assert_eq!(direct, results_only(&v));
 
     // Presenter link: the key sets a cookie scoped to the session and is dropped from the URL.
     let r = app
@@ -757,6 +764,17 @@ async fn live_results_survive_a_restart(url: String) {
             );
         }
     }
+    let r = first
+        .client
+        .post(format!(
+            "{}/api/v1/foresight/sessions/{}/reveal",
+            first.base, s.id
+        ))
+        .bearer_auth(&s.team_key)
+        .send()
+        .await
+        .expect("reveal");
+    assert_eq!(r.status(), StatusCode::OK);
     let results = |app: &App| {
         app.client
             .get(format!(
@@ -777,7 +795,7 @@ async fn live_results_survive_a_restart(url: String) {
         .await
         .expect("recompute");
     assert_eq!(
-        live,
+        results_only(&live),
         serde_json::to_value(&direct).expect("json"),
         "live = recompute"
     );
@@ -1146,4 +1164,437 @@ async fn foresight_end_to_end_on_postgres() {
     a_phone_votes_with_the_plain_html_form(&app).await;
     the_team_edits_the_library(&app).await;
     live_results_survive_a_restart(url).await;
+}
+
+/// The team cookie the presenter link sets, as a `name=value` pair.
+async fn team_cookie(app: &App, s: &fs::Created) -> String {
+    let r = app
+        .client
+        .get(format!(
+            "{}/foresight/sessions/{}/present?key={}",
+            app.base, s.id, s.team_key
+        ))
+        .send()
+        .await
+        .expect("present");
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    cookie.split(';').next().unwrap_or_default().to_owned()
+}
+
+/// `count` participants join and vote, with the given roles in turn.
+async fn ballots(app: &App, s: &fs::Created, roles: &[&str]) {
+    for (i, role) in roles.iter().enumerate() {
+        let t = join(app, &s.join_code).await;
+        let r = vote(
+            app,
+            &t,
+            json!({
+                "participant": {"role": role},
+                "ratings": [
+                    {"trend": "1.1", "importance": 6, "preparedness": 1 + (i % 2)},
+                    {"trend": "3.4", "importance": 4, "preparedness": 4},
+                    {"trend": "X.1", "importance": 5, "preparedness": 3}
+                ]
+            }),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+}
+
+async fn results_api(app: &App, s: &fs::Created, bearer: &str) -> Value {
+    let r = app
+        .client
+        .get(format!(
+            "{}/api/v1/foresight/sessions/{}/results",
+            app.base, s.id
+        ))
+        .bearer_auth(bearer)
+        .send()
+        .await
+        .expect("results");
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.expect("json")
+}
+
+/// Siri's gathering is under way with six ballots. Neither her team key nor
+/// an agency token with the foresight scope gets more than the counts, and
+/// the report, PDF and downloads refuse (in the page's language), so nobody
+/// can diff results between two ballots.
+#[tokio::test]
+async fn open_session_results_endpoint_returns_only_counts() {
+    let (app, _dir) = sqlite_app().await;
+    let s = create(&app, study_session()).await;
+    ballots(&app, &s, &["clinician"; 6]).await;
+    let counts = json!({"results_visible": false, "open": true, "joined": 6, "voted": 6});
+    assert_eq!(results_api(&app, &s, &s.team_key).await, counts);
+    let agency = team_token(&app).await;
+    assert_eq!(results_api(&app, &s, &agency).await, counts);
+
+    let pair = team_cookie(&app, &s).await;
+    for path in [
+        "report",
+        "report.pdf",
+        "results.json",
+        "trends.csv",
+        "themes.csv",
+    ] {
+        let r = app
+            .client
+            .get(format!("{}/foresight/sessions/{}/{path}", app.base, s.id))
+            .header("cookie", &pair)
+            .header("accept-language", "en")
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{path}");
+        let body = r.text().await.expect("body");
+        assert!(
+            !body.contains("importance_mean") && !body.contains("<svg"),
+            "{path}: {body}"
+        );
+    }
+    let nb = app
+        .client
+        .get(format!("{}/foresight/sessions/{}/report", app.base, s.id))
+        .header("cookie", &pair)
+        .header("accept-language", "nb")
+        .send()
+        .await
+        .expect("report")
+        .text()
+        .await
+        .expect("html");
+    assert!(nb.contains("Evalueringen er åpen"), "{nb}");
+    let pdf = app
+        .client
+        .get(format!(
+            "{}/api/v1/foresight/sessions/{}/report.pdf",
+            app.base, s.id
+        ))
+        .bearer_auth(&s.team_key)
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(pdf.status(), StatusCode::CONFLICT);
+    let p: Value = pdf.json().await.expect("problem");
+    assert!(
+        p["type"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("results-withheld")),
+        "{p}"
+    );
+    // The presenter screen: counts and the reveal button, no matrix.
+    let html = app
+        .client
+        .get(format!("{}/foresight/sessions/{}/present", app.base, s.id))
+        .header("cookie", &pair)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("present")
+        .text()
+        .await
+        .expect("html");
+    assert!(!html.contains("Strategic blind spot") && !html.contains("<svg"));
+    assert!(html.contains("Reveal the results now"));
+    // The CLI's path over the store refuses too.
+    let loaded = fs::load(app.store.as_ref(), &s.id).await.expect("load");
+    let e = fs::compute_results(app.store.as_ref(), &loaded)
+        .await
+        .expect_err("withheld");
+    assert_eq!(e.slug, "results-withheld");
+}
+
+/// Thirteen ballots: six directors, five clinicians and two advisers. The
+/// advisers are too few, and the clinicians would let them be worked out by
+/// subtraction: both groups are one hidden entry, with neither means nor a
+/// role name, in the API, on the presenter screen and in the report.
+#[tokio::test]
+async fn a_segment_under_five_hides_its_mean_and_label() {
+    let (app, _dir) = sqlite_app().await;
+    let s = create(&app, study_session()).await;
+    let mut roles = vec!["director"; 6];
+    roles.extend(["clinician"; 5]);
+    roles.extend(["adviser"; 2]);
+    ballots(&app, &s, &roles).await;
+    let r = app
+        .client
+        .post(format!(
+            "{}/api/v1/foresight/sessions/{}/close",
+            app.base, s.id
+        ))
+        .bearer_auth(&s.team_key)
+        .send()
+        .await
+        .expect("close");
+    assert_eq!(r.status(), StatusCode::OK);
+    let v = results_api(&app, &s, &s.team_key).await;
+    let by_role = v["segments"]["by_role"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(by_role.len(), 2, "{by_role:?}");
+    assert_eq!(by_role[0]["key"], "director");
+    assert_eq!(by_role[0]["ballots"], 6);
+    assert_eq!(by_role[1], json!({"status": "hidden"}));
+    let segments = v["segments"].to_string();
+    assert!(!segments.contains("adviser") && !segments.contains("clinician"));
+
+    let pair = team_cookie(&app, &s).await;
+    for path in ["present", "report"] {
+        let html = app
+            .client
+            .get(format!("{}/foresight/sessions/{}/{path}", app.base, s.id))
+            .header("cookie", &pair)
+            .header("accept-language", "en")
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            html.contains("Director") && html.contains("Other groups"),
+            "{path}"
+        );
+        assert!(
+            !html.contains("Adviser") && !html.contains("Clinician"),
+            "{path}: {html}"
+        );
+    }
+}
+
+/// Four people have voted when the presenter wants to show the room the
+/// results: the API and the presenter's button both refuse, and nothing is
+/// recorded or shown.
+#[tokio::test]
+async fn reveal_is_refused_under_five_ballots() {
+    let (app, _dir) = sqlite_app().await;
+    let s = create(&app, study_session()).await;
+    ballots(&app, &s, &["clinician"; 4]).await;
+    let r = app
+        .client
+        .post(format!(
+            "{}/api/v1/foresight/sessions/{}/reveal",
+            app.base, s.id
+        ))
+        .bearer_auth(&s.team_key)
+        .send()
+        .await
+        .expect("reveal");
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let p: Value = r.json().await.expect("problem");
+    assert!(
+        p["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("5 ballots")),
+        "{p}"
+    );
+
+    let pair = team_cookie(&app, &s).await;
+    let page = app
+        .client
+        .get(format!("{}/foresight/sessions/{}/present", app.base, s.id))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .expect("present")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("disabled aria-describedby=\"fs-reveal-help\""));
+    let reveal_csrf = csrf_after(&page, "/reveal\"");
+    let r = app
+        .client
+        .post(format!("{}/foresight/sessions/{}/reveal", app.base, s.id))
+        .header("cookie", &pair)
+        .header("accept-language", "nb")
+        .form(&[("csrf", reveal_csrf.as_str())])
+        .send()
+        .await
+        .expect("reveal");
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.expect("html").contains("fra 5 svar"));
+    let row = app
+        .store
+        .foresight_session(&s.id)
+        .await
+        .expect("row")
+        .expect("session");
+    assert!(row.revealed_at.is_none() && row.revealed_by.is_none());
+    assert_eq!(
+        results_api(&app, &s, &s.team_key).await["results_visible"],
+        false
+    );
+}
+
+/// With five ballots the presenter reveals the results from the screen: a
+/// forged form is refused, the real one is recorded with who and when (shown
+/// on the screen and in the status), the results stay visible as more ballots
+/// arrive, and a later reveal by an agency keeps the first record.
+#[tokio::test]
+async fn reveal_is_logged_with_who_and_when() {
+    let (app, _dir) = sqlite_app().await;
+    let s = create(&app, study_session()).await;
+    ballots(&app, &s, &["clinician"; 5]).await;
+    let pair = team_cookie(&app, &s).await;
+    let page = app
+        .client
+        .get(format!("{}/foresight/sessions/{}/present", app.base, s.id))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .expect("present")
+        .text()
+        .await
+        .expect("html");
+    let close_csrf = csrf_in(&page);
+    let reveal_csrf = csrf_after(&page, "/reveal\"");
+    assert_ne!(
+        close_csrf, reveal_csrf,
+        "one form's token does not work on another"
+    );
+    for forged in ["forged", close_csrf.as_str()] {
+        let r = app
+            .client
+            .post(format!("{}/foresight/sessions/{}/reveal", app.base, s.id))
+            .header("cookie", &pair)
+            .form(&[("csrf", forged)])
+            .send()
+            .await
+            .expect("reveal");
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+    assert_eq!(
+        results_api(&app, &s, &s.team_key).await["results_visible"],
+        false
+    );
+    let before = chrono::Utc::now();
+    let r = app
+        .client
+        .post(format!("{}/foresight/sessions/{}/reveal", app.base, s.id))
+        .header("cookie", &pair)
+        .form(&[("csrf", reveal_csrf.as_str())])
+        .send()
+        .await
+        .expect("reveal");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let row = app
+        .store
+        .foresight_session(&s.id)
+        .await
+        .expect("row")
+        .expect("session");
+    assert!(row.is_open());
+    assert_eq!(row.revealed_by.as_deref(), Some("team key"));
+    let at = row.revealed_at.expect("revealed_at");
+    assert!(at >= before - chrono::Duration::seconds(1) && at <= chrono::Utc::now());
+
+    let status: Value = app
+        .client
+        .get(format!("{}/api/v1/foresight/sessions/{}", app.base, s.id))
+        .bearer_auth(&s.team_key)
+        .send()
+        .await
+        .expect("status")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(status["revealed_by"], "team key");
+    assert_eq!(status["results_visible"], true);
+    assert!(status["revealed_at"].is_string());
+    let html = app
+        .client
+        .get(format!("{}/foresight/sessions/{}/present", app.base, s.id))
+        .header("cookie", &pair)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("present")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("The results were revealed while the evaluation was open"));
+    assert!(
+        html.contains("with the strategy team&#x27;s key")
+            || html.contains("with the strategy team's key"),
+        "{html}"
+    );
+    assert!(html.contains("Strategic blind spot"));
+    assert_eq!(results_api(&app, &s, &s.team_key).await["ballots"], 5);
+
+    // Once revealed, results stay visible while more ballots arrive.
+    ballots(&app, &s, &["director"]).await;
+    let v = results_api(&app, &s, &s.team_key).await;
+    assert_eq!(
+        (v["results_visible"].as_bool(), v["ballots"].as_u64()),
+        (Some(true), Some(6))
+    );
+
+    // An agency revealing again changes nothing in the record.
+    let agency = team_token(&app).await;
+    let r = app
+        .client
+        .post(format!(
+            "{}/api/v1/foresight/sessions/{}/reveal",
+            app.base, s.id
+        ))
+        .bearer_auth(&agency)
+        .send()
+        .await
+        .expect("reveal");
+    assert_eq!(r.status(), StatusCode::OK);
+    let again: Value = r.json().await.expect("json");
+    assert_eq!(again["revealed_by"], "team key");
+    assert_eq!(again["revealed_at"], status["revealed_at"]);
+
+    // Another session revealed through the API by the agency names it.
+    let other = create(&app, study_session()).await;
+    ballots(&app, &other, &["clinician"; 5]).await;
+    let r: Value = app
+        .client
+        .post(format!(
+            "{}/api/v1/foresight/sessions/{}/reveal",
+            app.base, other.id
+        ))
+        .bearer_auth(&agency)
+        .send()
+        .await
+        .expect("reveal")
+        .json()
+        .await
+        .expect("json");
+    let org = samlet_domain::OrgNumber::with_check_digit("98765432").expect("org");
+    assert_eq!(r["revealed_by"], format!("agency {}", org.as_str()));
+}
+
+/// Prometheus is scraped every few seconds; a ballot counter there would show
+/// when each ballot arrived. Joins are counted, ballots are not.
+#[tokio::test]
+async fn metrics_carry_no_ballot_counts() {
+    let (app, _dir) = sqlite_app().await;
+    let s = create(&app, study_session()).await;
+    ballots(&app, &s, &["clinician"; 3]).await;
+    let r = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .expect("metrics");
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = r.text().await.expect("text");
+    assert!(text.contains("samlet_foresight_joins_total"), "{text}");
+    assert!(!text.to_lowercase().contains("ballot"), "{text}");
+}
+
+/// The value of the `csrf` field of the form whose action ends with `action_end`.
+fn csrf_after(html: &str, action_end: &str) -> String {
+    let at = html.find(action_end).expect("the form");
+    csrf_in(&html[at..])
 }

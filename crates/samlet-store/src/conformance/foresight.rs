@@ -3,7 +3,9 @@
 
 use chrono::{Duration, TimeZone, Utc};
 
-use crate::{BallotOutcome, ForesightStore, JoinOutcome, NewForesightSession, StoreError};
+use crate::{
+    BallotOutcome, ForesightStore, JoinOutcome, NewForesightSession, RevealOutcome, StoreError,
+};
 
 fn t0() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 9, 9, 0, 0)
@@ -26,6 +28,74 @@ pub async fn run_all(store: &dyn ForesightStore) {
     participants_vote_and_change_their_ballot_until_close(store).await;
     sessions_do_not_see_each_others_ballots(store).await;
     the_team_edits_the_library_and_restores_defaults(store).await;
+    the_presenter_reveals_results_only_from_five_ballots(store).await;
+}
+
+/// The presenter wants to show the room the results before closing. With four
+/// ballots that is refused; from the fifth it is recorded with who and when,
+/// and a second reveal keeps the first record.
+async fn the_presenter_reveals_results_only_from_five_ballots(store: &dyn ForesightStore) {
+    store
+        .create_foresight_session(&new_session("fs-reveal", "REVL55"), t0())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ballot = r#"{"ratings":[{"trend":"1.1","importance":4,"preparedness":4}]}"#;
+    let vote = |token: &'static [u8]| async move {
+        assert_eq!(
+            store
+                .join_foresight_session("fs-reveal", token)
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+            JoinOutcome::Joined
+        );
+        assert_eq!(
+            store
+                .submit_foresight_ballot(token, ballot)
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+            BallotOutcome::Stored
+        );
+    };
+    for token in [&b"r1"[..], b"r2", b"r3", b"r4"] {
+        vote(token).await;
+    }
+    let reveal = |by: &'static str, at| async move {
+        store
+            .reveal_foresight_session("fs-reveal", by, 5, at)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert_eq!(reveal("team key", t0()).await, RevealOutcome::TooFewBallots);
+    let s = store
+        .foresight_session("fs-reveal")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("session"));
+    assert!(s.revealed_at.is_none() && !s.results_visible());
+    vote(b"r5").await;
+    assert_eq!(
+        reveal("team key", t0() + Duration::minutes(5)).await,
+        RevealOutcome::Revealed
+    );
+    assert_eq!(
+        reveal("agency 974760673", t0() + Duration::minutes(9)).await,
+        RevealOutcome::Revealed
+    );
+    let s = store
+        .foresight_session("fs-reveal")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("session"));
+    assert_eq!(s.revealed_at, Some(t0() + Duration::minutes(5)));
+    assert_eq!(s.revealed_by.as_deref(), Some("team key"));
+    assert!(s.is_open() && s.results_visible());
+    assert_eq!(
+        store
+            .reveal_foresight_session("no-such", "team key", 5, t0())
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        RevealOutcome::NoSession
+    );
 }
 
 async fn a_session_is_found_by_id_and_join_code(store: &dyn ForesightStore) {

@@ -32,7 +32,7 @@ macro_rules! impl_foresight_store {
 
             async fn foresight_session(&self, id: &str) -> $crate::Result<Option<$crate::ForesightSession>> {
                 let row: Option<$crate::sql::foresight::SessionRow> = sqlx::query_as(
-                    "SELECT id, join_code, title, spec, team_key_hash, created_at, closed_at FROM foresight_sessions WHERE id = $1",
+                    "SELECT id, join_code, title, spec, team_key_hash, created_at, closed_at, revealed_at, revealed_by FROM foresight_sessions WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(&self.reader)
@@ -42,7 +42,7 @@ macro_rules! impl_foresight_store {
 
             async fn foresight_session_by_code(&self, join_code: &str) -> $crate::Result<Option<$crate::ForesightSession>> {
                 let row: Option<$crate::sql::foresight::SessionRow> = sqlx::query_as(
-                    "SELECT id, join_code, title, spec, team_key_hash, created_at, closed_at FROM foresight_sessions WHERE join_code = $1",
+                    "SELECT id, join_code, title, spec, team_key_hash, created_at, closed_at, revealed_at, revealed_by FROM foresight_sessions WHERE join_code = $1",
                 )
                 .bind(join_code)
                 .fetch_optional(&self.reader)
@@ -52,7 +52,7 @@ macro_rules! impl_foresight_store {
 
             async fn list_foresight_sessions(&self) -> $crate::Result<Vec<$crate::ForesightSession>> {
                 let rows: Vec<$crate::sql::foresight::SessionRow> = sqlx::query_as(
-                    "SELECT id, join_code, title, spec, team_key_hash, created_at, closed_at FROM foresight_sessions ORDER BY created_at DESC, id",
+                    "SELECT id, join_code, title, spec, team_key_hash, created_at, closed_at, revealed_at, revealed_by FROM foresight_sessions ORDER BY created_at DESC, id",
                 )
                 .fetch_all(&self.reader)
                 .await?;
@@ -68,6 +68,36 @@ macro_rules! impl_foresight_store {
                 .execute(&self.writer)
                 .await?;
                 Ok(r.rows_affected() == 1)
+            }
+
+            async fn reveal_foresight_session(
+                &self,
+                id: &str,
+                revealed_by: &str,
+                min_ballots: u64,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<$crate::RevealOutcome> {
+                // One statement: the ballot count and the reveal cannot be split
+                // (ballots are never deleted, so the count only grows).
+                let r = sqlx::query(
+                    "UPDATE foresight_sessions SET revealed_at = COALESCE(revealed_at, $1), \
+                     revealed_by = COALESCE(revealed_by, $2) \
+                     WHERE id = $3 AND (SELECT COUNT(*) FROM foresight_ballots WHERE session_id = $3) >= $4",
+                )
+                .bind(now)
+                .bind(revealed_by)
+                .bind(id)
+                .bind(i64::try_from(min_ballots).unwrap_or(i64::MAX))
+                .execute(&self.writer)
+                .await?;
+                if r.rows_affected() == 1 {
+                    return Ok($crate::RevealOutcome::Revealed);
+                }
+                let known: Option<(String,)> = sqlx::query_as("SELECT id FROM foresight_sessions WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.writer)
+                    .await?;
+                Ok(if known.is_some() { $crate::RevealOutcome::TooFewBallots } else { $crate::RevealOutcome::NoSession })
             }
 
             async fn join_foresight_session(&self, session_id: &str, token_hash: &[u8]) -> $crate::Result<$crate::JoinOutcome> {
@@ -213,10 +243,22 @@ pub(crate) type SessionRow = (
     Vec<u8>,
     chrono::DateTime<chrono::Utc>,
     Option<chrono::DateTime<chrono::Utc>>,
+    Option<chrono::DateTime<chrono::Utc>>,
+    Option<String>,
 );
 
 pub(crate) fn session(r: SessionRow) -> crate::ForesightSession {
-    let (id, join_code, title, spec, team_key_hash, created_at, closed_at) = r;
+    let (
+        id,
+        join_code,
+        title,
+        spec,
+        team_key_hash,
+        created_at,
+        closed_at,
+        revealed_at,
+        revealed_by,
+    ) = r;
     crate::ForesightSession {
         id,
         join_code,
@@ -225,5 +267,7 @@ pub(crate) fn session(r: SessionRow) -> crate::ForesightSession {
         team_key_hash,
         created_at,
         closed_at,
+        revealed_at,
+        revealed_by,
     }
 }

@@ -353,35 +353,33 @@ macro_rules! impl_store {
                             }
                             let existing: std::collections::HashMap<String, (String, String)> =
                                 q.fetch_all(&mut *tx).await?.into_iter().map(|(id, pid, st)| (id, (pid, st))).collect();
+                            // The pre-read decides which status events a case
+                            // brings; the guard on the upsert itself decides
+                            // ownership, because on PostgreSQL another transaction
+                            // can insert the same id for another person between the
+                            // two (the loser waits on the row lock, then its
+                            // `WHERE cases.pid = excluded.pid` fails).
                             let mut accepted = Vec::new();
-                            let mut events = Vec::new();
                             for (k, c) in cases.iter().enumerate() {
                                 match existing.get(&c.case_id) {
                                     Some((pid, _)) if pid != c.pid.as_str() => verdicts[k] = Err(Rejection::OtherPerson(c.case_id.clone())),
-                                    Some((_, st)) => {
-                                        if st != c.status.as_str() {
-                                            events.push((&c.case_id, c.status, now));
-                                        }
-                                        accepted.push(*c);
-                                    }
-                                    None => {
-                                        events.push((&c.case_id, c.status, c.opened_at));
-                                        accepted.push(*c);
-                                    }
+                                    _ => accepted.push((k, *c)),
                                 }
                             }
+                            let mut events = Vec::new();
                             if !accepted.is_empty() {
                                 let sql = format!(
                                     "INSERT INTO cases (agency_id, case_id, pid, title, status, service, url, opened_at, updated_at) VALUES {} \
                                      ON CONFLICT (agency_id, case_id) DO UPDATE SET title = excluded.title, status = excluded.status, \
-                                     service = excluded.service, url = excluded.url, opened_at = excluded.opened_at, updated_at = excluded.updated_at",
+                                     service = excluded.service, url = excluded.url, opened_at = excluded.opened_at, updated_at = excluded.updated_at \
+                                     WHERE cases.pid = excluded.pid RETURNING case_id",
                                     values_clause(p, accepted.len(), 7, 1, 1)
                                 );
-                                let mut q = sqlx::query(&sql);
+                                let mut q = sqlx::query_as::<_, (String,)>(&sql);
                                 if p == Placeholders::Numbered {
                                     q = q.bind(agency_id).bind(now);
                                 }
-                                for c in &accepted {
+                                for (_, c) in &accepted {
                                     if p == Placeholders::Anonymous {
                                         q = q.bind(agency_id);
                                     }
@@ -390,7 +388,18 @@ macro_rules! impl_store {
                                         q = q.bind(now);
                                     }
                                 }
-                                q.execute(&mut *tx).await?;
+                                let stored: std::collections::HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0).collect();
+                                for (k, c) in &accepted {
+                                    if !stored.contains(&c.case_id) {
+                                        verdicts[*k] = Err(Rejection::OtherPerson(c.case_id.clone()));
+                                        continue;
+                                    }
+                                    match existing.get(&c.case_id) {
+                                        Some((_, st)) if st == c.status.as_str() => {}
+                                        Some(_) => events.push((&c.case_id, c.status, now)),
+                                        None => events.push((&c.case_id, c.status, c.opened_at)),
+                                    }
+                                }
                             }
                             if !events.is_empty() {
                                 let sql = format!(
@@ -439,11 +448,12 @@ macro_rules! impl_store {
                                         sqlx::query(
                                             "UPDATE cases SET updated_at = $3, status = (SELECT e.status FROM case_events e \
                                              WHERE e.agency_id = $1 AND e.case_id = $2 ORDER BY e.at DESC, e.id DESC LIMIT 1) \
-                                             WHERE agency_id = $1 AND case_id = $2",
+                                             WHERE agency_id = $1 AND case_id = $2 AND pid = $4",
                                         )
                                         .bind(agency_id)
                                         .bind(&s.case_id)
                                         .bind(now)
+                                        .bind(s.pid.as_str())
                                         .execute(&mut *tx)
                                         .await?;
                                     }
