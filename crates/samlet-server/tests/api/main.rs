@@ -5,6 +5,7 @@ mod agency_api;
 mod auth;
 mod bulk;
 mod citizen;
+mod hardening_web;
 mod helpers;
 mod isolation;
 mod oidc;
