@@ -200,7 +200,7 @@ async fn registered(app: &TestApp, pid: &samlet_domain::Pid, name: &str) {
 #[tokio::test]
 async fn a_mandate_needs_the_surname_and_a_mismatch_reads_as_an_unknown_person() {
     let app = TestApp::spawn().await;
-    let (ola, kari, stranger) = (person(40), person(41), person(42));
+    let (ola, kari, stranger) = (person(20), person(21), person(22));
     registered(&app, &kari, "Kari Sørensen").await;
     let c = app.login(&ola).await;
     let give = |to: &samlet_domain::Pid, surname: &str| json!({"to_pid": to.as_str(), "to_surname": surname, "scopes": ["benefits"], "actions": ["read"]});
@@ -293,7 +293,7 @@ async fn person_checks_and_mandates_are_rate_limited_per_citizen() {
         c.rate_limits.mandates_per_citizen = Rate::per_hour(100);
     })
     .await;
-    let (ola, kari) = (person(43), person(44));
+    let (ola, kari) = (person(23), person(24));
     registered(&app, &kari, "Kari Nordmann").await;
     let c = app.login(&ola).await;
     let body = |surname: &str| json!({"to_pid": kari.as_str(), "to_surname": surname, "scopes": ["tax"], "actions": ["read"]});
@@ -307,7 +307,7 @@ async fn person_checks_and_mandates_are_rate_limited_per_citizen() {
     // Out of checks: even the right name is not checked now.
     rate_limited(post_as(&app, &c, "/api/v1/me/mandates", &body("Nordmann")).await).await;
     // Another citizen has checks of their own.
-    let other = app.login(&person(45)).await;
+    let other = app.login(&person(25)).await;
     assert_eq!(
         post_as(&app, &other, "/api/v1/me/mandates", &body("Nordmann"))
             .await
