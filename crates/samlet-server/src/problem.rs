@@ -37,8 +37,9 @@ pub struct ApiError {
     /// the page's language (the API speaks English). Carried as the reason,
     /// not as more strings, so errors stay small (clippy's `result_large_err`).
     pub deny: Option<samlet_access::DenyReason>,
-    /// Seconds to wait, sent as `Retry-After` (rate limits).
-    pub retry_after: Option<u32>,
+    /// Seconds to wait, sent as `Retry-After` (rate limits). A `u16` (up
+    /// to 18 hours, longer than any quota's period) keeps `ApiError` small.
+    pub retry_after: Option<u16>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -90,7 +91,7 @@ impl ApiError {
         }
     }
 
-    pub fn retry_after(mut self, seconds: u32) -> Self {
+    pub fn retry_after(mut self, seconds: u16) -> Self {
         self.retry_after = Some(seconds);
         self
     }

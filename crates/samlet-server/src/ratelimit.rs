@@ -145,7 +145,7 @@ impl<K: Hash + Eq + Clone> Keyed<K> {
 /// 429 with `Retry-After`: whole seconds, rounded up, at least 1.
 pub fn too_many(what: &str, wait: Duration) -> ApiError {
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let secs = u32::try_from(secs.max(1)).unwrap_or(u32::MAX);
+    let secs = u16::try_from(secs.max(1)).unwrap_or(u16::MAX);
     ApiError::too_many(format!("{what} Wait {secs} seconds and try again.")).retry_after(secs)
 }
 
