@@ -145,8 +145,20 @@ test('Kari opens an unread message, reads its body, and afterwards it is no long
     const row = msgs.locator('tbody tr', { hasText: 'Vi trenger mer informasjon' });
     assert.match(await text(row), /Ulest/);
 
-    await row.getByRole('link', { name: 'Vi trenger mer informasjon' }).click();
+    // Only a POST marks a message read: opening its address (a GET, as a
+    // link preview or prefetch would) shows it and changes nothing.
+    const action = await row.locator('form').getAttribute('action');
+    assert.match(action, /\/me\/messages\/\d{9}\/M-DP-2\/read$/);
+    await page.goto(action.replace(/\/read$/, ''));
+    assert.equal(await text(page.locator('h1')), 'Vi trenger mer informasjon');
+    assert.equal(await page.getByTestId('mark-read').count(), 1, 'the page offers to mark it read');
+    await page.goto('/me');
+    assert.equal(await unreadRows.count(), before, 'reading by GET left it unread');
+
+    // From the list it opens through a small form (no JavaScript needed) that marks it read.
+    await row.getByRole('button', { name: 'Vi trenger mer informasjon' }).click();
     await page.waitForURL(/\/me\/messages\/\d{9}\/M-DP-2$/);
+    assert.equal(await page.getByTestId('mark-read').count(), 0, 'already read');
     assert.equal(await text(page.locator('h1')), 'Vi trenger mer informasjon');
     const body = await page.getByTestId('message-body').innerText();
     assert.match(body, /^Hei Kari,\n\nFor å behandle søknaden din trenger vi arbeidsavtalen/);
@@ -277,7 +289,7 @@ test('On a phone (390x844) the pages fit the screen without horizontal scrolling
     await check('login');
     await loginAs(page, server.person('Kari').pid);
     await check('overview');
-    await page.locator('[data-testid="messages"] tbody a').first().click();
+    await page.locator('[data-testid="messages"] tbody').locator('a, button').first().click();
     await page.waitForURL(/\/me\/messages\//);
     await check('message');
     await page.goto('/lang/en?next=/me');
@@ -334,7 +346,7 @@ const a11yPages = [
     login: 'Ola',
     go: async (p) => {
       await p.goto('/me');
-      await p.locator('[data-testid="messages"] tbody a').first().click();
+      await p.locator('[data-testid="messages"] tbody').locator('a, button').first().click();
       await p.waitForURL(/\/me\/messages\//);
     },
   },

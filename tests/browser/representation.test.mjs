@@ -179,7 +179,22 @@ test('Ola gives and revokes a mandate without JavaScript', async () => {
     const page = await context.newPage();
     await loginAs(page, server.person('Ola').pid);
     await page.goto('/me/mandates');
+    // A number with a surname that is not that person's is refused exactly
+    // like an unknown person, so the form cannot be used to look names up.
     await page.locator('#f-to').fill(amir.pid);
+    await page.locator('#f-surname').fill('Nordmann');
+    await page.locator('#s-health').check();
+    await page.getByRole('button', { name: 'Gi fullmakt' }).click();
+    const wrongName = await text(page.getByTestId('error'));
+    assert.match(wrongName, /Vi finner ingen person med dette fødselsnummeret og etternavnet/);
+    await page.locator('#f-to').fill('01010750160');
+    await page.locator('#f-surname').fill('Haddad');
+    await page.locator('#s-health').check();
+    await page.getByRole('button', { name: 'Gi fullmakt' }).click();
+    assert.equal(await text(page.getByTestId('error')), wrongName, 'an unknown number reads the same');
+    // The register has "Amir Haddad": the surname in any case is enough.
+    await page.locator('#f-to').fill(amir.pid);
+    await page.locator('#f-surname').fill('HADDAD');
     await page.locator('#s-health').check();
     await page.locator('#f-valid-to').fill('2099-12-31');
     await Promise.all([
@@ -200,6 +215,7 @@ test('Ola gives and revokes a mandate without JavaScript', async () => {
       .filter({ hasText: 'helse' }).count(), 1);
     // A refusal is shown next to the form, in words.
     await page.locator('#f-to').fill(server.person('Ola').pid);
+    await page.locator('#f-surname').fill('Nordmann');
     await page.locator('#s-all').check();
     await page.getByRole('button', { name: 'Gi fullmakt' }).click();
     assert.match(await text(page.getByTestId('error')), /til deg selv/);
@@ -246,6 +262,7 @@ test('the mandate and consent pages are axe-clean in bokmål and English, also w
     await page.goto('/me/mandates');
     await checkA11y(page, 'mandates-nb');
     await page.locator('#f-to').fill(server.person('Kari').pid);
+    await page.locator('#f-surname').fill('Nordmann');
     await page.locator('#s-tax').check();
     await page.getByRole('button', { name: 'Gi fullmakt' }).click();
     await page.getByTestId('error').waitFor();

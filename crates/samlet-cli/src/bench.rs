@@ -241,7 +241,7 @@ impl Server {
     }
 }
 
-/// Start `samlet serve --dev` (this same binary) on a free loopback port
+/// Start `samlet serve --allow-synthetic-pids` (this same binary) on a free loopback port
 /// and wait until it answers `/ready`. Its log goes to a file beside the
 /// data (or the temp dir), not to the bench's terminal.
 async fn spawn_serve(
@@ -262,7 +262,9 @@ async fn spawn_serve(
     cmd.arg("serve")
         .arg("--listen")
         .arg(addr.to_string())
-        .arg("--dev")
+        // Synthetic persons without dev mode: `--dev` is refused beside a
+        // PostgreSQL database, and the bench logs in through stored sessions.
+        .arg("--allow-synthetic-pids")
         .env("SAMLET_DATABASE_URL", url)
         .env_remove("SAMLET_DATA_DIR")
         // The production default, whatever the bench's own shell says: a
@@ -277,8 +279,15 @@ async fn spawn_serve(
         .stdout(std::process::Stdio::null())
         .stderr(log)
         .kill_on_drop(true);
-    if let Some(d) = &target.data_dir {
-        cmd.arg("--data-dir").arg(d);
+    match &target.data_dir {
+        Some(d) => {
+            cmd.arg("--data-dir").arg(d);
+        }
+        None => {
+            let key = samlet_merkle::SignerKey::generate("bench.invalid/log")
+                .map_err(|e| anyhow::anyhow!("bench log key: {e}"))?;
+            cmd.env("SAMLET_LOG_KEY", key.to_private_string());
+        }
     }
     let mut child = cmd.spawn().context("starting samlet serve")?;
     let base = format!("http://{addr}");

@@ -8,6 +8,7 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
 use samlet_domain::{OrgNumber, PidPolicy, ScopeSet};
 use samlet_server::{AppState, Config, OidcConfig};
+use secrecy::{ExposeSecret, SecretString};
 
 /// mimalloc rather than glibc's malloc: the server allocates many small,
 /// short-lived buffers per request, and glibc's free-list consolidation was
@@ -110,15 +111,21 @@ struct ServeArgs {
     metrics_listen: Option<SocketAddr>,
     #[command(flatten)]
     db: DbArgs,
-    /// Dev mode: dev login, dev agency tokens and synthetic person ids. Never in production.
+    /// Dev mode: dev login, dev agency tokens and synthetic person ids. Only on a
+    /// developer's machine: refused with a non-loopback --listen, a PostgreSQL
+    /// --database-url or any OpenID Connect setting.
     #[arg(long, env = "SAMLET_DEV")]
     dev: bool,
+    /// Accept synthetic test persons (month + 80, as ID-porten's test environment and
+    /// Tenor issue them) from real OIDC logins and agency tokens; nothing else of dev mode.
+    #[arg(long, env = "SAMLET_ALLOW_SYNTHETIC_PIDS")]
+    allow_synthetic_pids: bool,
     /// The public URL (JWT audience, calendar links). Defaults to http://LISTEN.
     #[arg(long, env = "SAMLET_PUBLIC_URL")]
     public_url: Option<String>,
     /// Secret for pseudonyms and signed cookies; else read or created in the data dir.
-    #[arg(long, env = "SAMLET_SECRET", hide_env_values = true)]
-    secret: Option<String>,
+    #[arg(long, env = "SAMLET_SECRET", hide_env_values = true, value_parser = secret_arg)]
+    secret: Option<SecretString>,
     /// Accept Danish CPR numbers as person ids.
     #[arg(long, env = "SAMLET_ALLOW_CPR")]
     allow_cpr: bool,
@@ -126,8 +133,8 @@ struct ServeArgs {
     oidc_issuer: Option<String>,
     #[arg(long, env = "SAMLET_OIDC_CLIENT_ID")]
     oidc_client_id: Option<String>,
-    #[arg(long, env = "SAMLET_OIDC_CLIENT_SECRET", hide_env_values = true)]
-    oidc_client_secret: Option<String>,
+    #[arg(long, env = "SAMLET_OIDC_CLIENT_SECRET", hide_env_values = true, value_parser = secret_arg)]
+    oidc_client_secret: Option<SecretString>,
     #[arg(long, env = "SAMLET_OIDC_PID_CLAIM", default_value = "pid")]
     oidc_pid_claim: String,
     #[arg(long, env = "SAMLET_OIDC_SCOPES", default_value = "openid profile")]
@@ -137,8 +144,8 @@ struct ServeArgs {
     #[arg(long, env = "SAMLET_LOG_ORIGIN")]
     log_origin: Option<String>,
     /// The log's signing key (`PRIVATE+KEY+…`); else read or created as log.key in the data dir.
-    #[arg(long, env = "SAMLET_LOG_KEY", hide_env_values = true)]
-    log_key: Option<String>,
+    #[arg(long, env = "SAMLET_LOG_KEY", hide_env_values = true, value_parser = secret_arg)]
+    log_key: Option<SecretString>,
     /// `json` (default, for log collectors) or `pretty`.
     #[arg(long, env = "SAMLET_LOG_FORMAT", default_value = "json")]
     log_format: String,
@@ -318,17 +325,23 @@ fn init_logging(format: &str) {
     }
 }
 
+/// A secret flag's value, held so that it never shows in `Debug` output.
+fn secret_arg(s: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(s))
+}
+
 /// The secret: given, or kept in the data dir (created on first start).
 fn load_secret(
-    given: Option<String>,
+    given: Option<&SecretString>,
     data_dir: Option<&Path>,
     dev: bool,
 ) -> anyhow::Result<Vec<u8>> {
     if let Some(s) = given {
+        let s = s.expose_secret();
         if s.len() < 32 {
             bail!("SAMLET_SECRET must be at least 32 characters");
         }
-        return Ok(s.into_bytes());
+        return Ok(s.as_bytes().to_vec());
     }
     match data_dir {
         Some(dir) => {
@@ -368,7 +381,18 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let url = args.db.url()?;
-    let secret = load_secret(args.secret.clone(), args.db.data_dir.as_deref(), args.dev)?;
+    if args.dev {
+        let oidc_flags: Vec<&str> = [
+            ("--oidc-issuer", args.oidc_issuer.is_some()),
+            ("--oidc-client-id", args.oidc_client_id.is_some()),
+            ("--oidc-client-secret", args.oidc_client_secret.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect();
+        samlet_server::check_dev_mode(args.listen, &url, &oidc_flags)?;
+    }
+    let secret = load_secret(args.secret.as_ref(), args.db.data_dir.as_deref(), args.dev)?;
     let oidc = match (&args.oidc_issuer, &args.oidc_client_id) {
         (Some(issuer), Some(client_id)) => Some(OidcConfig {
             issuer: issuer.clone(),
@@ -388,12 +412,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = Config {
         log_signer,
         listen: args.listen,
-        database_url: url.clone(),
+        database_url: url.clone().into(),
         dev: args.dev,
         public_url,
-        secret,
+        secret: secret.into(),
         pid_policy: PidPolicy {
-            allow_synthetic: args.dev,
+            // A test environment (ID-porten's test persons, Tenor) is not dev mode.
+            allow_synthetic: args.dev || args.allow_synthetic_pids,
             allow_cpr: args.allow_cpr,
         },
         oidc,
@@ -427,7 +452,7 @@ fn load_log_signer(
     secret: &[u8],
 ) -> anyhow::Result<samlet_merkle::SignerKey> {
     if let Some(k) = &args.log_key {
-        return samlet_merkle::SignerKey::parse(k.trim())
+        return samlet_merkle::SignerKey::parse(k.expose_secret().trim())
             .map_err(|e| anyhow::anyhow!("SAMLET_LOG_KEY: {e}"));
     }
     let origin = match &args.log_origin {

@@ -166,10 +166,12 @@ impl LoginLimiter {
     }
 
     pub fn check(&self, ip: IpAddr) -> Result<(), ApiError> {
+        use governor::clock::{Clock, DefaultClock};
         self.0.retain_recent();
-        self.0.check_key(&ip).map_err(|_| {
-            ApiError::too_many(
-                "Too many login attempts from your address. Wait a minute and try again.",
+        self.0.check_key(&ip).map_err(|not_until| {
+            crate::ratelimit::too_many(
+                "Too many login attempts from your address.",
+                not_until.wait_time_from(DefaultClock::default().now()),
             )
         })
     }
@@ -235,11 +237,46 @@ pub async fn dev_login(
         .into_response())
 }
 
-/// Only local paths: never an open redirect.
+/// A redirect target taken from input (`next=`), or `/me`: never an open redirect.
 pub fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => "/me",
+    next.filter(|n| is_same_site_path(n)).unwrap_or("/me")
+}
+
+/// A redirect to `target` when it is a same-site path, else to `/`. For
+/// addresses built from path segments or cookies, which a caller controls.
+pub fn local_redirect(target: &str) -> Redirect {
+    Redirect::to(if is_same_site_path(target) {
+        target
+    } else {
+        "/"
+    })
+}
+
+/// Is `target` a path on this site, as a browser would resolve it?
+///
+/// Browsers follow the WHATWG URL standard, which forgives much: it strips
+/// TAB, CR and LF anywhere, reads `\` as `/`, and takes `//host` as another
+/// site. So besides asking the `url` crate (a WHATWG parser) where the
+/// target leads, only visible ASCII is let through (a `Location` header
+/// cannot carry more, and nothing Samlet links to needs it), no backslash,
+/// and no path that starts with `//` before or after resolving dot segments
+/// (`/.//evil.example` resolves to the path `//evil.example`, which a later
+/// hop could take as a host).
+pub fn is_same_site_path(target: &str) -> bool {
+    const MAX_LEN: usize = 2048;
+    if target.len() > MAX_LEN
+        || !target.starts_with('/')
+        || target.starts_with("//")
+        || !target.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+    {
+        return false;
+    }
+    let Ok(base) = url::Url::parse("https://samlet.invalid/") else {
+        return false;
+    };
+    match base.join(target) {
+        Ok(u) => u.origin() == base.origin() && !u.path().starts_with("//"),
+        Err(_) => false,
     }
 }
 
@@ -278,4 +315,103 @@ pub async fn logout(
         Redirect::to("/"),
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Targets a browser would take off this site (or that a header cannot carry).
+    const REFUSED: &[&str] = &[
+        "//evil.com",
+        "///evil.com",
+        "/\\evil.com",
+        "\\/evil.com",
+        "\\\\evil.com",
+        "/\t/evil.com",
+        "/\r\n/evil.com",
+        "/\n/evil.com",
+        "\t//evil.com",
+        "/ /evil.com",
+        " /me",
+        "/me\u{0}",
+        "/me\u{7f}",
+        "/me\u{85}",
+        "/.//evil.com",
+        "/./\\evil.com",
+        "/../..//evil.com",
+        "https://evil.com",
+        "http:evil.com",
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "evil.com",
+        "",
+        "/%E2%80%AE\u{202e}",
+        "/mé",
+    ];
+
+    /// Same-site paths, some with encoded characters a browser does not decode before resolving.
+    const ACCEPTED: &[&str] = &[
+        "/",
+        "/me",
+        "/me/messages/889640782/m-1",
+        "/me?page=2#top",
+        "/%09/evil.com",
+        "/%2F/evil.com",
+        "/%5Cevil.com",
+        "/me?next=//evil.com",
+        "/f/ABC234/ballot",
+    ];
+
+    #[test]
+    fn next_redirect_refuses_browser_grade_open_redirects() {
+        for t in REFUSED {
+            assert!(!is_same_site_path(t), "accepted {t:?}");
+            assert_eq!(safe_next(Some(t)), "/me", "{t:?}");
+        }
+        assert_eq!(safe_next(None), "/me");
+    }
+
+    #[test]
+    fn next_redirect_keeps_same_site_paths() {
+        for t in ACCEPTED {
+            assert!(is_same_site_path(t), "refused {t:?}");
+            assert_eq!(safe_next(Some(t)), *t);
+        }
+    }
+
+    #[test]
+    fn local_redirect_falls_back_to_the_front_page() {
+        let r = local_redirect("/\\evil.com").into_response();
+        assert_eq!(r.headers()[header::LOCATION], "/");
+        let r = local_redirect("/me/consents?flash=approved").into_response();
+        assert_eq!(r.headers()[header::LOCATION], "/me/consents?flash=approved");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Whatever is accepted resolves, as a browser resolves it, to this
+        /// site, and is a valid `Location` header (no panic in `Redirect::to`).
+        #[test]
+        fn accepted_next_redirects_stay_on_the_origin(
+            t in prop_oneof![
+                "[/\\\\]{0,3}[ -~\t\r\n]{0,24}",
+                "/[./\\\\%a-zA-Z0-9:@?#]{0,16}",
+                any::<String>(),
+            ]
+        ) {
+            if is_same_site_path(&t) {
+                for base in ["https://samlet.example/", "https://samlet.example/me/messages/a/b?x=1"] {
+                    let base = url::Url::parse(base).unwrap();
+                    let u = base.join(&t).unwrap();
+                    prop_assert_eq!(u.origin(), base.origin());
+                    prop_assert!(!u.path().starts_with("//"));
+                }
+                prop_assert!(axum::http::HeaderValue::from_str(&t).is_ok());
+                let _ = Redirect::to(&t);
+            }
+        }
+    }
 }

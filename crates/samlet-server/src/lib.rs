@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use samlet_domain::{PidPolicy, Pseudonymizer};
 use samlet_store::Store;
+use secrecy::{ExposeSecret, SecretSlice, SecretString};
 
 pub mod api;
 pub mod auth;
@@ -29,6 +30,7 @@ pub mod offers;
 pub mod oidc;
 pub mod openapi;
 pub mod problem;
+pub mod ratelimit;
 mod router;
 // Representation and consent (issue 4).
 pub mod represent;
@@ -40,12 +42,15 @@ pub use middleware::metrics_handle;
 pub use router::{layers, metrics_router, router};
 
 /// OpenID Connect settings for citizen login (ID-porten style).
+///
+/// **Architecture Invariant**: secrets in the configuration are `secrecy`
+/// types, so `Debug` output and logs never show them.
 #[derive(Debug, Clone)]
 pub struct OidcConfig {
     /// Issuer URL; its `/.well-known/openid-configuration` is read at start.
     pub issuer: String,
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: SecretString,
     /// The claim that carries the person id; ID-porten calls it `pid`.
     pub pid_claim: String,
     pub scopes: String,
@@ -54,19 +59,24 @@ pub struct OidcConfig {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
-    pub database_url: String,
-    /// Dev mode: dev login, dev agency tokens, synthetic person ids.
+    /// Secret: a PostgreSQL URL can carry a password.
+    pub database_url: SecretString,
+    /// Dev mode: dev login, dev agency tokens, synthetic person ids. Only
+    /// on a developer's machine (see [`check_dev_mode`]).
     pub dev: bool,
     /// The URL people and agencies reach this server at; the JWT `aud` and
     /// the base of calendar URLs.
     pub public_url: String,
     /// Key for pseudonyms and signed cookies; from the data dir or env.
-    pub secret: Vec<u8>,
+    pub secret: SecretSlice<u8>,
     pub pid_policy: PidPolicy,
     pub oidc: Option<OidcConfig>,
     pub session_ttl: Duration,
     /// Login attempts allowed per client address per minute.
     pub login_per_minute: u32,
+    /// The other rate limits (token requests, OIDC login, foresight joins,
+    /// mandates, person look-ups).
+    pub rate_limits: ratelimit::RateLimits,
     /// Rule sets to explain: a directory of rule set directories. `None`: the shipped ones.
     pub rules_dir: Option<std::path::PathBuf>,
     /// Signs the transparency log's checkpoints; its name is the log's
@@ -80,6 +90,42 @@ pub struct Config {
     /// Where Prometheus scrapes `/metrics`; `None`: not served. Never the
     /// public listener, whose clients have no business reading them.
     pub metrics_listen: Option<SocketAddr>,
+}
+
+/// Why `--dev` may not run with these settings.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DevModeError {
+    #[error("--dev cannot be combined with --listen {0}: dev login and dev tokens must not be reachable from another machine. Listen on 127.0.0.1 or [::1], or drop --dev (a test environment uses --allow-synthetic-pids)")]
+    Listen(SocketAddr),
+    #[error("--dev cannot be combined with --database-url {0}://…: dev mode is for a developer's own SQLite database, never a shared one. Use --data-dir, or drop --dev (a test environment uses --allow-synthetic-pids)")]
+    Database(String),
+    #[error("--dev cannot be combined with {0}: dev login must not sit beside a real identity provider. Drop --dev (a test environment uses --allow-synthetic-pids)")]
+    Oidc(String),
+}
+
+/// Dev mode (dev login as anyone, dev agency tokens) belongs on a
+/// developer's machine only: refused with a non-loopback listen address,
+/// any database but SQLite, or any OpenID Connect setting (`oidc_flags`:
+/// the names of those given, e.g. `--oidc-issuer`).
+pub fn check_dev_mode(
+    listen: SocketAddr,
+    database_url: &str,
+    oidc_flags: &[&str],
+) -> Result<(), DevModeError> {
+    if !listen.ip().is_loopback() {
+        return Err(DevModeError::Listen(listen));
+    }
+    let scheme = database_url
+        .split_once(':')
+        .map_or(database_url, |(s, _)| s)
+        .to_ascii_lowercase();
+    if scheme != "sqlite" {
+        return Err(DevModeError::Database(scheme));
+    }
+    if !oidc_flags.is_empty() {
+        return Err(DevModeError::Oidc(oidc_flags.join(", ")));
+    }
+    Ok(())
 }
 
 /// The dev log key: derived from the secret, so tests and the demo keep one
@@ -107,14 +153,15 @@ impl Config {
             log_signer,
             checkpoint_interval: Duration::from_secs(10),
             listen,
-            database_url,
+            database_url: database_url.into(),
             dev: true,
             public_url: format!("http://{listen}"),
-            secret,
+            secret: secret.into(),
             pid_policy: PidPolicy::TEST,
             oidc: None,
             session_ttl: Duration::from_secs(8 * 3600),
             login_per_minute: 30,
+            rate_limits: ratelimit::RateLimits::default(),
             rules_dir: None,
             representation_rules: samlet_access::Rules::NORWAY,
             metrics_listen: None,
@@ -136,6 +183,7 @@ pub struct AppState {
     pub pseudo: Pseudonymizer,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     pub login_limiter: Arc<auth::LoginLimiter>,
+    pub limits: Arc<ratelimit::Limiters>,
     pub templates: Arc<web::Templates>,
     pub oidc: Option<Arc<oidc::Provider>>,
     /// Live foresight tallies of open sessions, final results of closed ones (see [`foresight::live`]).
@@ -171,9 +219,12 @@ impl AppState {
             rules: Arc::new(rules),
             journeys: Arc::new(journeys),
             log,
-            pseudo: Pseudonymizer::new(&config.secret),
-            handles: Arc::new(represent::handle::Handles::new(&config.secret)?),
+            pseudo: Pseudonymizer::new(config.secret.expose_secret()),
+            handles: Arc::new(represent::handle::Handles::new(
+                config.secret.expose_secret(),
+            )?),
             login_limiter: Arc::new(auth::LoginLimiter::new(config.login_per_minute)),
+            limits: Arc::new(ratelimit::Limiters::new(&config.rate_limits)),
             store,
             metrics: middleware::metrics_handle(),
             templates: Arc::new(web::Templates::new()?),
@@ -303,4 +354,75 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_debug_output_shows_no_secret() {
+        let server_secret = "server-secret-0123456789-abcdefghij";
+        let client_secret = "oidc-client-secret-zyxwvut";
+        let db_password = "db-password-qwerty";
+        let mut c = Config::dev(
+            "127.0.0.1:0".parse().expect("addr"),
+            format!("postgres://samlet:{db_password}@db/samlet"),
+        );
+        c.secret = server_secret.as_bytes().to_vec().into();
+        c.oidc = Some(OidcConfig {
+            issuer: "https://idporten.example".into(),
+            client_id: "samlet".into(),
+            client_secret: client_secret.into(),
+            pid_claim: "pid".into(),
+            scopes: "openid".into(),
+        });
+        let key = c.log_signer.to_private_string();
+        let shown = format!("{c:?} {c:#?}");
+        for secret in [server_secret, client_secret, db_password, key.as_str()] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        // The secret's bytes as Vec<u8>'s Debug would print them.
+        let bytes = format!("{:?}", server_secret.as_bytes());
+        assert!(!shown.contains(bytes.trim_matches(['[', ']'])));
+        assert!(
+            shown.contains("idporten.example"),
+            "the rest is still shown"
+        );
+    }
+
+    #[test]
+    fn dev_mode_is_refused_off_a_developers_machine() {
+        let sqlite = "sqlite://data/dev/samlet.db";
+        let local: SocketAddr = "127.0.0.1:8080".parse().expect("addr");
+        assert_eq!(check_dev_mode(local, sqlite, &[]), Ok(()));
+        assert_eq!(
+            check_dev_mode("[::1]:8080".parse().expect("addr"), sqlite, &[]),
+            Ok(())
+        );
+        for public in ["0.0.0.0:8080", "10.0.0.5:8080", "[::]:8080"] {
+            let addr: SocketAddr = public.parse().expect("addr");
+            let e = check_dev_mode(addr, sqlite, &[]).expect_err(public);
+            assert_eq!(e, DevModeError::Listen(addr));
+            assert!(e
+                .to_string()
+                .contains(&format!("--dev cannot be combined with --listen {addr}")));
+        }
+        for db in ["postgres://samlet@db/samlet", "PostgreSQL://x", "mysql://x"] {
+            let e = check_dev_mode(local, db, &[]).expect_err(db);
+            assert!(matches!(e, DevModeError::Database(_)), "{db}");
+            assert!(e
+                .to_string()
+                .contains("--dev cannot be combined with --database-url"));
+            assert!(
+                !e.to_string().contains("samlet@db"),
+                "the URL itself is not echoed"
+            );
+        }
+        let e = check_dev_mode(local, sqlite, &["--oidc-issuer", "--oidc-client-secret"])
+            .expect_err("oidc");
+        assert!(e
+            .to_string()
+            .contains("--dev cannot be combined with --oidc-issuer, --oidc-client-secret"));
+    }
 }

@@ -9,9 +9,10 @@
 //! we need one flow and one claim, and this keeps the verification rules
 //! visible in one page.
 
+use std::net::SocketAddr;
 use std::sync::RwLock;
 
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, Key, SameSite, SignedCookieJar};
@@ -20,10 +21,11 @@ use base64::Engine;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{DecodingKey, Validation};
 use samlet_domain::Pid;
+use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::auth::{random_token, safe_next, start_session};
+use crate::auth::{local_redirect, random_token, safe_next, start_session};
 use crate::problem::ApiError;
 use crate::{AppState, OidcConfig};
 
@@ -169,7 +171,11 @@ struct Flow {
 
 fn cookie_key(state: &AppState) -> Key {
     Key::from(&sha2::Sha512::digest(
-        [b"samlet-oidc-cookie:".as_slice(), &state.config.secret].concat(),
+        [
+            b"samlet-oidc-cookie:".as_slice(),
+            state.config.secret.expose_secret(),
+        ]
+        .concat(),
     ))
 }
 
@@ -188,9 +194,11 @@ pub struct LoginQuery {
 /// `GET /auth/login`: send the person to the identity provider.
 pub async fn login(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Query(q): Query<LoginQuery>,
 ) -> Result<Response, ApiError> {
+    state.limits.oidc.check(&addr.ip())?;
     let Some(p) = state.oidc.clone() else {
         return Err(ApiError::not_found(
             "OpenID Connect login is not configured on this server.",
@@ -269,9 +277,11 @@ fn login_failed(detail: impl Into<String>) -> ApiError {
 /// `GET /auth/callback`: finish the login and start a session.
 pub async fn callback(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Result<Response, ApiError> {
+    state.limits.oidc.check(&addr.ip())?;
     let Some(p) = state.oidc.clone() else {
         return Err(ApiError::not_found(
             "OpenID Connect login is not configured on this server.",
@@ -304,7 +314,7 @@ pub async fn callback(
         ("code", code.as_str()),
         ("redirect_uri", redirect.as_str()),
         ("client_id", p.config.client_id.as_str()),
-        ("client_secret", p.config.client_secret.as_str()),
+        ("client_secret", p.config.client_secret.expose_secret()),
         ("code_verifier", flow.verifier.as_str()),
     ];
     let tokens: TokenResponse = p
@@ -388,7 +398,8 @@ pub async fn callback(
     let session = start_session(&state, &pid).await?;
     let jar = jar.remove(Cookie::build(FLOW_COOKIE).path("/auth"));
     let plain = CookieJar::new().add(session);
-    Ok((jar, plain, Redirect::to(&flow.next)).into_response())
+    // The target came back in a cookie: checked again as if it were input.
+    Ok((jar, plain, local_redirect(&flow.next)).into_response())
 }
 
 /// The id_token checks `jsonwebtoken` does not make (OpenID Connect Core

@@ -73,6 +73,7 @@ impl Modify for Security {
         api::journeys::citizen_done,
         api::me::messages,
         api::me::open_message,
+        api::me::mark_message_read,
         api::me::create_calendar_url,
         api::me::revoke_calendar_url,
         crate::transparency::http::person_overview,

@@ -37,6 +37,9 @@ pub struct ApiError {
     /// the page's language (the API speaks English). Carried as the reason,
     /// not as more strings, so errors stay small (clippy's `result_large_err`).
     pub deny: Option<samlet_access::DenyReason>,
+    /// Seconds to wait, sent as `Retry-After` (rate limits). A `u16` (up
+    /// to 18 hours, longer than any quota's period) keeps `ApiError` small.
+    pub retry_after: Option<u16>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -56,6 +59,7 @@ impl ApiError {
             pointer: None,
             www_authenticate: None,
             deny: None,
+            retry_after: None,
         }
     }
 
@@ -75,11 +79,21 @@ impl ApiError {
     /// The detail in the page's language: a policy refusal in bokmål, English
     /// or Danish; other details as written (English).
     pub fn detail_in(&self, lang: crate::i18n::Lang) -> String {
+        if let Some(secs) = self.retry_after {
+            return lang
+                .t("rate_limited")
+                .replace("{seconds}", &secs.to_string());
+        }
         match (&self.deny, lang) {
             (Some(r), crate::i18n::Lang::Nb) => r.text_nb(),
             (Some(r), crate::i18n::Lang::Da) => r.text_da(),
             _ => self.detail.clone(),
         }
+    }
+
+    pub fn retry_after(mut self, seconds: u16) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     pub fn at(mut self, pointer: impl Into<String>) -> Self {
@@ -184,6 +198,14 @@ impl ApiError {
         )
     }
 
+    /// `Retry-After` on a rate-limited response (JSON or page).
+    pub fn set_retry_after(&self, res: &mut Response) {
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+    }
+
     pub fn to_problem(&self, request_id: Option<String>) -> Problem {
         Problem {
             kind: format!("https://samlet.dev/problems/{}", self.slug),
@@ -227,6 +249,7 @@ impl IntoResponse for ApiError {
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(v));
         }
+        self.set_retry_after(&mut res);
         res
     }
 }

@@ -41,6 +41,10 @@ pub fn router(state: AppState) -> Router {
             get(api::me::open_message),
         )
         .route(
+            "/api/v1/me/messages/{org}/{message_id}/read",
+            post(api::me::mark_message_read),
+        )
+        .route(
             "/api/v1/me/calendar-url",
             post(api::me::create_calendar_url).delete(api::me::revoke_calendar_url),
         )
@@ -71,6 +75,10 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(web::login_page))
         .route("/me", get(web::overview))
         .route("/me/messages/{org}/{message_id}", get(web::message))
+        .route(
+            "/me/messages/{org}/{message_id}/read",
+            post(web::message_read),
+        )
         .route("/me/access-log", get(tlog::access_log_html))
         .route("/me/calendar", post(web::calendar_create))
         .route("/me/calendar/revoke", post(web::calendar_revoke))

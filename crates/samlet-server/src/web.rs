@@ -207,7 +207,11 @@ impl IntoResponse for WebError {
             .ok()
         });
         match html {
-            Some(h) => (e.status, h).into_response(),
+            Some(h) => {
+                let mut res = (e.status, h).into_response();
+                e.set_retry_after(&mut res);
+                res
+            }
             None => e.into_response(),
         }
     }
@@ -358,9 +362,11 @@ pub async fn message(
     let Some(c) = c else {
         return Ok(to_login(uri.path()));
     };
+    // Reading changes nothing (a GET never does): the page's button, or
+    // the overview's link to an unread message, marks it read by POST.
     let m = state
         .store
-        .open_message(c.pid.as_str(), &org, &id, Utc::now())
+        .message(c.pid.as_str(), &org, &id)
         .await
         .map_err(|e| WebError(e.into(), lang))?
         .ok_or_else(|| WebError(ApiError::not_found(lang.t("not_found_title")), lang))?;
@@ -376,6 +382,44 @@ pub async fn message(
         .render("message.html", ctx)
         .map_err(|e| WebError(e, lang))?
         .into_response())
+}
+
+/// `POST /me/messages/{org}/{message_id}/read`: mark the message read and
+/// show it (303 to its page). The overview's unread messages open through
+/// this form, so opening one from the list still marks it read.
+pub async fn message_read(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    c: Citizen,
+    Path((org, id)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> WebResult {
+    let lang = lang_of(&headers);
+    check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
+    let found = state
+        .store
+        .mark_message_read(c.pid.as_str(), &org, &id, Utc::now())
+        .await
+        .map_err(|e| WebError(e.into(), lang))?;
+    if !found {
+        return Err(WebError(
+            ApiError::not_found(lang.t("not_found_title")),
+            lang,
+        ));
+    }
+    Ok(crate::auth::local_redirect(&format!(
+        "/me/messages/{}/{}",
+        urlencode_path(&org),
+        urlencode_path(&id)
+    ))
+    .into_response())
+}
+
+/// One path segment, percent-encoded (a message id is the agency's choice).
+fn urlencode_path(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }
 
 pub async fn calendar_create(

@@ -54,6 +54,7 @@ pub async fn run_all(store: &dyn Store) {
     items_cannot_move_between_persons(store).await;
     overview_sorts_and_counts(store).await;
     messages_are_marked_read_when_opened(store).await;
+    reading_a_message_changes_nothing_until_it_is_marked_read(store).await;
     persons_see_only_their_own(store).await;
     calendar_tokens_rotate_and_revoke(store).await;
     sessions_expire(store).await;
@@ -455,6 +456,91 @@ async fn messages_are_marked_read_when_opened(store: &dyn Store) {
         store.messages(p.as_str(), 1, 10).await.expect("page").len(),
         1,
         "pagination skips"
+    );
+}
+
+/// GET never changes state: reading is `message`, marking read is its own write.
+async fn reading_a_message_changes_nothing_until_it_is_marked_read(store: &dyn Store) {
+    let nav = agency(store, "88964078", "NAV").await;
+    let p = person(8);
+    ok_all(
+        &store
+            .ingest(
+                nav,
+                vec![Item::Message(ValidMessage {
+                    pid: p.clone(),
+                    message_id: "read-me".into(),
+                    subject: "Brev".into(),
+                    body: "Innhold".into(),
+                })],
+            )
+            .await
+            .expect("ingest"),
+    );
+    for _ in 0..2 {
+        let m = store
+            .message(p.as_str(), "889640782", "read-me")
+            .await
+            .expect("read")
+            .expect("found");
+        assert_eq!(m.body.as_deref(), Some("Innhold"));
+        assert!(!m.read && m.read_at.is_none(), "reading does not mark read");
+    }
+    let unread = |o: crate::Overview| o.unread_messages;
+    assert_eq!(
+        unread(
+            store
+                .overview(p.as_str(), OverviewLimits::default())
+                .await
+                .expect("o")
+        ),
+        1
+    );
+    let other = person(7);
+    assert!(store
+        .message(other.as_str(), "889640782", "read-me")
+        .await
+        .expect("read")
+        .is_none());
+    assert!(
+        !store
+            .mark_message_read(other.as_str(), "889640782", "read-me", Utc::now())
+            .await
+            .expect("mark"),
+        "another person cannot mark it read"
+    );
+    assert!(!store
+        .mark_message_read(p.as_str(), "889640782", "no-such", Utc::now())
+        .await
+        .expect("mark"));
+    let first = Utc::now() - chrono::Duration::minutes(5);
+    assert!(store
+        .mark_message_read(p.as_str(), "889640782", "read-me", first)
+        .await
+        .expect("mark"));
+    assert!(store
+        .mark_message_read(p.as_str(), "889640782", "read-me", Utc::now())
+        .await
+        .expect("mark again"));
+    let m = store
+        .message(p.as_str(), "889640782", "read-me")
+        .await
+        .expect("read")
+        .expect("found");
+    assert!(m.read);
+    let kept = m.read_at.expect("read_at");
+    assert!(
+        (kept - first).num_seconds().abs() < 1,
+        "the first reading time stays"
+    );
+    assert_eq!(
+        unread(
+            store
+                .overview(p.as_str(), OverviewLimits::default())
+                .await
+                .expect("o")
+        ),
+        0
     );
 }
 

@@ -136,6 +136,18 @@ pub trait Store:
         message_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<MessageView>>;
+    /// One message with its body, as it is: reading it changes nothing.
+    async fn message(&self, pid: &str, org: &str, message_id: &str)
+        -> Result<Option<MessageView>>;
+    /// Mark one of the person's messages read (kept at the first time);
+    /// `false` when the person has no such message.
+    async fn mark_message_read(
+        &self,
+        pid: &str,
+        org: &str,
+        message_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
     /// A page of messages, newest first.
     async fn messages(&self, pid: &str, offset: i64, limit: i64) -> Result<Vec<MessageView>>;
 

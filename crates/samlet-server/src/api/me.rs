@@ -91,7 +91,7 @@ pub async fn message_page(
 #[utoipa::path(get, path = "/api/v1/me/messages/{org}/{message_id}", tag = "citizen",
     params(("org" = String, Path, description = "The sending agency's organisation number"), ("message_id" = String, Path)),
     security(("session_cookie" = [])),
-    responses((status = 200, description = "The message with its body; it is now marked read", body = MessageView), (status = 404, body = crate::problem::Problem)))]
+    responses((status = 200, description = "The message with its body, as it is: reading does not mark it read (POST …/read does)", body = MessageView), (status = 404, body = crate::problem::Problem)))]
 pub async fn open_message(
     State(state): State<AppState>,
     citizen: Citizen,
@@ -99,7 +99,39 @@ pub async fn open_message(
 ) -> ApiResult<Json<MessageView>> {
     state
         .store
-        .open_message(citizen.pid.as_str(), &org, &message_id, Utc::now())
+        .message(citizen.pid.as_str(), &org, &message_id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("You have no such message."))
+}
+
+/// Optional body of `POST /api/v1/me/messages/{org}/{message_id}/read`.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct MarkReadRequest {}
+
+/// Mark a message read (the first time is kept) and return it.
+#[utoipa::path(post, path = "/api/v1/me/messages/{org}/{message_id}/read", tag = "citizen",
+    params(("org" = String, Path, description = "The sending agency's organisation number"), ("message_id" = String, Path)),
+    request_body(content = MarkReadRequest, content_type = "application/json"),
+    security(("session_cookie" = [])),
+    responses((status = 200, description = "The message, now marked read", body = MessageView), (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem), (status = 415, description = "Content-Type must be application/json", body = crate::problem::Problem)))]
+pub async fn mark_message_read(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path((org, message_id)): Path<(String, String)>,
+    ApiJson(_body): ApiJson<serde_json::Value>,
+) -> ApiResult<Json<MessageView>> {
+    let pid = citizen.pid.as_str();
+    if !state
+        .store
+        .mark_message_read(pid, &org, &message_id, Utc::now())
+        .await?
+    {
+        return Err(ApiError::not_found("You have no such message."));
+    }
+    state
+        .store
+        .message(pid, &org, &message_id)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found("You have no such message."))

@@ -6,7 +6,7 @@
 //! replayed `jti`, and hand out a short-lived opaque bearer token.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -95,9 +95,17 @@ fn peek_issuer(jwt: &str) -> Option<String> {
         (status = 200, description = "An access token", body = TokenResponse),
         (status = 400, description = "invalid_request, unsupported_grant_type, invalid_grant or invalid_scope"),
         (status = 401, description = "invalid_client: unknown client id or no registered key"),
+        (status = 429, description = "Too many token requests from this address; see Retry-After", body = crate::problem::Problem),
     )
 )]
-pub async fn token(State(state): State<AppState>, body: Bytes) -> Response {
+pub async fn token(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = state.limits.token.check(&addr.ip()) {
+        return e.into_response();
+    }
     let form: TokenRequest = match serde_urlencoded::from_bytes(&body) {
         Ok(f) => f,
         Err(e) => {

@@ -1,6 +1,8 @@
 //! The foresight JSON API: join, vote, and the team's session, close and results.
 
-use axum::extract::{Path, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -279,17 +281,21 @@ pub struct Joined {
 
 /// Join a session by its code. Nothing about the device or address is stored.
 #[utoipa::path(post, path = "/api/v1/foresight/join", tag = "foresight", request_body = JoinRequest,
-    responses((status = 200, body = Joined), (status = 404, body = crate::problem::Problem), (status = 409, description = "The session is closed", body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+    responses((status = 200, body = Joined), (status = 404, body = crate::problem::Problem), (status = 409, description = "The session is closed", body = crate::problem::Problem), (status = 422, body = crate::problem::Problem),
+        (status = 429, description = "Too many joins from this address or to this session; see Retry-After", body = crate::problem::Problem)))]
 pub async fn join(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<JoinRequest>,
 ) -> ApiResult<Json<Joined>> {
+    state.limits.join_address.check(&addr.ip())?;
     let s = load_by_code(state.store.as_ref(), &req.join_code)
         .await?
         .ok_or_else(|| {
             ApiError::not_found("No session has that code; check it on the presenter screen.")
                 .at("/join_code")
         })?;
+    state.limits.join_code.check(&s.row.join_code)?;
     let token = join_session(&state, &s).await?;
     Ok(Json(Joined {
         participant_token: token,

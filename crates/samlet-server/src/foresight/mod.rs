@@ -40,6 +40,7 @@ use samlet_foresight::{
     TrendSet, MIN_SEGMENT_SIZE, STUDY_ROLES,
 };
 use samlet_store::{ForesightSession, NewForesightSession, Store, StoreError};
+use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::token_hash;
@@ -525,7 +526,7 @@ pub fn check_form_token(
 ) -> Result<(), ApiError> {
     let ok = match (cookie_secret, submitted) {
         (Some(c), Some(s)) => ct_eq(
-            form_token(&state.config.secret, purpose, c).as_bytes(),
+            form_token(state.config.secret.expose_secret(), purpose, c).as_bytes(),
             s.as_bytes(),
         ),
         _ => false,

@@ -5,8 +5,9 @@
 //! polls the live counts; without JS a `<noscript>` meta refresh does).
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -18,6 +19,7 @@ use samlet_foresight::{
     blind_spot_matrix_svg, format_number, gap_bar_chart_svg, scale_labels, themes_csv, trends_csv,
     BallotInput, ChartOptions, ParticipantInput, RatingInput, Results, Scale, Segment,
 };
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -200,7 +202,7 @@ async fn participant(
     };
     let hash = token_hash(c.value());
     let sid = state.store.foresight_participant_session(&hash).await?;
-    let csrf = form_token(&state.config.secret, "ballot", c.value());
+    let csrf = form_token(state.config.secret.expose_secret(), "ballot", c.value());
     Ok((sid.as_deref() == Some(s.row.id.as_str())).then_some((hash, csrf)))
 }
 
@@ -248,7 +250,7 @@ pub async fn join_page(
             session_title => s.row.title.clone(),
             code => s.row.join_code.clone(),
             trends => s.spec.trends.len(),
-            fs_csrf => form_token(&state.config.secret, "join", &form_secret),
+            fs_csrf => form_token(state.config.secret.expose_secret(), "join", &form_secret),
         },
     );
     Ok((jar, render(&state, lang, "foresight_join.html", ctx)?).into_response())
@@ -278,12 +280,18 @@ pub struct CsrfOnly {
 
 pub async fn join_post(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     jar: CookieJar,
     Path(code): Path<String>,
     Form(f): Form<CsrfOnly>,
 ) -> WebResult {
     let lang = lang_of(&headers);
+    state
+        .limits
+        .join_address
+        .check(&addr.ip())
+        .map_err(|e| WebError(e, lang))?;
     let s = session_for_code(&state, &code, lang).await?;
     if !s.row.is_open() {
         return closed_page(&state, lang, &s);
@@ -295,6 +303,22 @@ pub async fn join_post(
         f.csrf.as_deref(),
     )
     .map_err(|e| WebError(e, lang))?;
+    let ballot = format!("/f/{}/ballot", s.row.join_code);
+    // A browser that has joined this session stays the one participant it
+    // was: joining again (back button, a second tap, a script replaying
+    // the form) would otherwise mint a new participant and a new ballot.
+    if participant(&state, &headers, &s)
+        .await
+        .map_err(|e| WebError(e, lang))?
+        .is_some()
+    {
+        return Ok(Redirect::to(&ballot).into_response());
+    }
+    state
+        .limits
+        .join_code
+        .check(&s.row.join_code)
+        .map_err(|e| WebError(e, lang))?;
     let token = join_session(&state, &s)
         .await
         .map_err(|e| WebError(e, lang))?;
@@ -306,11 +330,7 @@ pub async fn join_post(
         .same_site(SameSite::Strict)
         .max_age(cookie::time::Duration::hours(24))
         .build();
-    Ok((
-        jar.add(cookie),
-        Redirect::to(&format!("/f/{}/ballot", s.row.join_code)),
-    )
-        .into_response())
+    Ok((jar.add(cookie), Redirect::to(&ballot)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -644,8 +664,8 @@ pub async fn present(
             analysis,
             revealed => revealed_ctx(lang, &s),
             can_reveal => status.open && s.row.revealed_at.is_none() && status.voted >= REVEAL_MIN_BALLOTS,
-            fs_csrf => jar.get(TEAM_COOKIE).map(|c| form_token(&state.config.secret, "close", c.value())),
-            fs_reveal_csrf => jar.get(TEAM_COOKIE).map(|c| form_token(&state.config.secret, "reveal", c.value())),
+            fs_csrf => jar.get(TEAM_COOKIE).map(|c| form_token(state.config.secret.expose_secret(), "close", c.value())),
+            fs_reveal_csrf => jar.get(TEAM_COOKIE).map(|c| form_token(state.config.secret.expose_secret(), "reveal", c.value())),
         },
     );
     let mut res = render(&state, lang, "foresight_present.html", ctx)?;

@@ -25,6 +25,7 @@ use samlet_foresight::{
     Category, DrivingForce, Library, LibraryEdit, LibraryError, LocalizedText, Theme, Trend,
 };
 use samlet_store::Store;
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 use super::{
@@ -263,7 +264,7 @@ async fn signed_in(state: &AppState, jar: &CookieJar) -> Option<String> {
 }
 
 fn csrf_for(state: &AppState, token: &str) -> String {
-    form_token(&state.config.secret, "library", token)
+    form_token(state.config.secret.expose_secret(), "library", token)
 }
 
 /// Signed in and the form's CSRF token matches.
@@ -325,7 +326,7 @@ pub async fn team_page(
             lang.t("fs_team_title"),
             TEAM_BASE,
             None,
-            context! { signed_in => false, fs_csrf => form_token(&state.config.secret, "team-login", &form_secret) },
+            context! { signed_in => false, fs_csrf => form_token(state.config.secret.expose_secret(), "team-login", &form_secret) },
         );
         return Ok((jar, render(&state, lang, "foresight_team.html", ctx)?).into_response());
     };
@@ -748,9 +749,10 @@ pub async fn save_item(
     if form.errors.is_empty() {
         match save_edit(state.store.as_ref(), edit).await {
             Ok(()) => {
-                return Ok(
-                    Redirect::to(&format!("{TEAM_BASE}?saved={code}#item-{code}")).into_response(),
-                )
+                return Ok(crate::auth::local_redirect(&format!(
+                    "{TEAM_BASE}?saved={code}#item-{code}"
+                ))
+                .into_response())
             }
             Err(e) => {
                 let field = field_of(e.pointer.as_deref().unwrap_or(""));
@@ -784,7 +786,9 @@ pub async fn item_action(
             reset_edit(store, kind, &code)
                 .await
                 .map_err(|e| WebError(e, lang))?;
-            return Ok(Redirect::to(&format!("{TEAM_BASE}#item-{code}")).into_response());
+            return Ok(
+                crate::auth::local_redirect(&format!("{TEAM_BASE}#item-{code}")).into_response(),
+            );
         }
         _ => return Err(not_found()),
     };
@@ -800,7 +804,7 @@ pub async fn item_action(
     save_edit(store, edit)
         .await
         .map_err(|e| WebError(e, lang))?;
-    Ok(Redirect::to(&format!("{TEAM_BASE}#item-{code}")).into_response())
+    Ok(crate::auth::local_redirect(&format!("{TEAM_BASE}#item-{code}")).into_response())
 }
 
 /// Create a session from the trends ticked on the team page.

@@ -215,6 +215,10 @@ impl When {
 pub struct NewMandate {
     /// The representative's identity number (an adult).
     pub to_pid: String,
+    /// The representative's surname, as in the population register (case and
+    /// accents do not matter). A number and surname that do not belong
+    /// together are refused exactly as an unknown person is.
+    pub to_surname: String,
     /// Areas (`health`, `tax`, `benefits`, `work`, `family`, `housing`, `education`, `transport`),
     /// service ids, or `all`.
     pub scopes: Vec<String>,
@@ -234,7 +238,8 @@ pub struct NewMandate {
     security(("session_cookie" = [])),
     responses((status = 201, body = RepresentationView), (status = 401, body = crate::problem::Problem),
         (status = 403, description = "Refused by the policy, e.g. too young", body = crate::problem::Problem),
-        (status = 422, body = crate::problem::Problem)))]
+        (status = 422, description = "A field is invalid, or no person has this identity number and surname (`unknown-person`)", body = crate::problem::Problem),
+        (status = 429, description = "Too many mandates or person checks in a short time; see Retry-After", body = crate::problem::Problem)))]
 pub async fn post_mandate(
     State(state): State<AppState>,
     citizen: Citizen,
@@ -249,6 +254,8 @@ pub async fn give_mandate(
     citizen: &Citizen,
     body: &NewMandate,
 ) -> ApiResult<RepresentationView> {
+    let giver = state.pseudo.of(&citizen.pid).to_string();
+    state.limits.mandate.check(&giver)?;
     let to = parse_pid(state, body.to_pid.trim(), "/to_pid")?;
     let scopes = parse_scopes(&body.scopes, "/scopes")?;
     let actions = parse_actions(&body.actions, "/actions")?;
@@ -283,6 +290,9 @@ pub async fn give_mandate(
         };
         return Err(denied(&r).at(pointer));
     }
+    // Last, so the answers above (which read nothing but the numbers
+    // themselves) come first and this one says only "found or not".
+    check_person(state, citizen, &to, &body.to_surname).await?;
     let new = NewRepresentation {
         id: new_id("m_"),
         kind: "mandate".into(),
@@ -303,6 +313,79 @@ pub async fn give_mandate(
         .await?
         .ok_or_else(|| ApiError::internal("the new mandate was not found"))?;
     Ok(representation_view(&stored, now))
+}
+
+/// The refusal for a number and surname that do not belong together, and
+/// for a number nobody has: one and the same, so this cannot look names up.
+pub fn unknown_person() -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        UNKNOWN_PERSON,
+        "Unknown person",
+        "We find no person with this identity number and surname. Check both.",
+    )
+    .at("/to_pid")
+}
+
+/// The problem slug of [`unknown_person`] (pages show it in their language).
+pub const UNKNOWN_PERSON: &str = "unknown-person";
+
+/// Does the person with this number have this surname in the population
+/// register? Rate-limited per citizen and logged with pseudonyms only.
+async fn check_person(
+    state: &AppState,
+    citizen: &Citizen,
+    to: &Pid,
+    surname: &str,
+) -> ApiResult<()> {
+    let asker = state.pseudo.of(&citizen.pid);
+    state.limits.person_lookup.check(&asker.to_string())?;
+    let registered = state.store.person_name(to.as_str()).await?;
+    let matched = registered
+        .as_deref()
+        .is_some_and(|name| surname_matches(name, surname));
+    tracing::info!(person = %asker, checked = %state.pseudo.of(to), matched, "person check");
+    if matched {
+        Ok(())
+    } else {
+        Err(unknown_person())
+    }
+}
+
+/// Is `typed` the surname of `full_name` (its last words), ignoring case,
+/// accents and spacing? "nordmann" and "NORDMANN" match "Kari Nordmann",
+/// "Sorensen" matches "Ola Sørensen". An empty surname never matches.
+pub fn surname_matches(full_name: &str, typed: &str) -> bool {
+    let name = fold_name(full_name);
+    let typed = fold_name(typed);
+    if typed.is_empty() || typed.len() > name.len() {
+        return false;
+    }
+    name[name.len() - typed.len()..] == typed[..]
+}
+
+/// A name as comparable words: decomposed (NFD) with the combining marks
+/// dropped, lower case, and the Nordic letters that do not decompose
+/// spelled as people type them on a keyboard without them.
+fn fold_name(s: &str) -> Vec<String> {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    s.split_whitespace()
+        .map(|w| {
+            w.nfd()
+                .filter(|c| !is_combining_mark(*c))
+                .flat_map(char::to_lowercase)
+                .map(|c| match c {
+                    'ø' => "o".to_owned(),
+                    'æ' => "ae".to_owned(),
+                    'ß' => "ss".to_owned(),
+                    'đ' | 'ð' => "d".to_owned(),
+                    'ł' => "l".to_owned(),
+                    c => c.to_string(),
+                })
+                .collect()
+        })
+        .collect()
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Debug)]
@@ -1171,4 +1254,42 @@ pub async fn get_support(
             .collect(),
         consents: consents.iter().map(|c| consent_view(c, now)).collect(),
     }))
+}
+
+#[cfg(test)]
+mod surname_tests {
+    use super::surname_matches;
+
+    #[test]
+    fn mandate_surname_check_ignores_case_accents_and_spacing() {
+        for (name, typed) in [
+            ("Kari Nordmann", "Nordmann"),
+            ("Kari Nordmann", "nordmann"),
+            ("Kari Nordmann", "  NORDMANN "),
+            ("Ola Sørensen", "Sorensen"),
+            ("Ola Sørensen", "SØRENSEN"),
+            ("Åse Ærø", "ase aero"),
+            ("Åse Ærø", "Aerø"),
+            ("José Müller", "muller"),
+            ("Anne Berg Hansen", "berg  hansen"),
+            ("Anne Berg-Hansen", "Berg-Hansen"),
+        ] {
+            assert!(surname_matches(name, typed), "{name:?} {typed:?}");
+        }
+    }
+
+    #[test]
+    fn mandate_surname_check_refuses_other_names() {
+        for (name, typed) in [
+            ("Kari Nordmann", ""),
+            ("Kari Nordmann", "   "),
+            ("Kari Nordmann", "Kari"),
+            ("Kari Nordmann", "Nord"),
+            ("Kari Nordmann", "mann"),
+            ("Kari Nordmann", "Ola Kari Nordmann"),
+            ("Anne Berg-Hansen", "Hansen"),
+        ] {
+            assert!(!surname_matches(name, typed), "{name:?} {typed:?}");
+        }
+    }
 }

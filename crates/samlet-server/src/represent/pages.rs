@@ -136,6 +136,7 @@ pub async fn give_mandate_form(
     };
     let body = NewMandate {
         to_pid: get("to_pid").unwrap_or_default(),
+        to_surname: get("to_surname").unwrap_or_default(),
         scopes,
         actions,
         valid_from: None,
@@ -144,8 +145,14 @@ pub async fn give_mandate_form(
     match api::give_mandate(&state, &c, &body).await {
         Ok(_) => Ok(Redirect::to("/me/mandates?flash=given").into_response()),
         // Refusals and bad fields are shown on the page, next to the form.
+        Err(e) if e.status == axum::http::StatusCode::TOO_MANY_REQUESTS => Err(WebError(e, lang)),
         Err(e) if e.status.is_client_error() => {
-            mandates_view(&state, lang, &c, None, Some(e.detail_in(lang))).await
+            let msg = if e.slug == api::UNKNOWN_PERSON {
+                lang.t("rep_unknown_person").to_owned()
+            } else {
+                e.detail_in(lang)
+            };
+            mandates_view(&state, lang, &c, None, Some(msg)).await
         }
         Err(e) => Err(WebError(e, lang)),
     }
@@ -346,7 +353,10 @@ pub async fn answer_consent_form(
     super::act::answer_consent(&state, &headers, &c.pid, &subject, &id, answer)
         .await
         .map_err(err)?;
-    Ok(Redirect::to(&format!("/me/acting-for/{handle}?flash={flash}")).into_response())
+    Ok(
+        crate::auth::local_redirect(&format!("/me/acting-for/{handle}?flash={flash}"))
+            .into_response(),
+    )
 }
 
 /// `GET /me/consents`: requests to answer, consents to revoke, history.

@@ -57,7 +57,7 @@ async fn nav_pushes_everything_and_kari_sees_it_on(app: TestApp) {
     );
     assert_eq!(o["unread_messages"], 1);
 
-    // Opening marks read.
+    // Reading (GET) changes nothing; marking read is a POST with a JSON body.
     let m: serde_json::Value = app
         .get_as(&cookie, &format!("/api/v1/me/messages/{}/M-1", nav.org))
         .await
@@ -65,7 +65,43 @@ async fn nav_pushes_everything_and_kari_sees_it_on(app: TestApp) {
         .await
         .expect("json");
     assert_eq!(m["body"], "Hei Kari");
+    assert_eq!(m["read"], false);
+    assert_eq!(app.overview(&cookie).await["unread_messages"], 1);
+    let read = format!("/api/v1/me/messages/{}/M-1/read", nav.org);
+    let r = app
+        .http
+        .post(app.url(&read))
+        .header(reqwest::header::COOKIE, &cookie)
+        .form(&[("x", "y")])
+        .send()
+        .await
+        .expect("post");
+    crate::helpers::problem(r, 415).await;
+    assert_eq!(app.overview(&cookie).await["unread_messages"], 1);
+    let r = app
+        .http
+        .post(app.url(&read))
+        .header(reqwest::header::COOKIE, &cookie)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 200);
+    let m: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(
+        (m["read"].clone(), m["body"].clone()),
+        (json!(true), json!("Hei Kari"))
+    );
     assert_eq!(app.overview(&cookie).await["unread_messages"], 0);
+    let r = app
+        .http
+        .post(app.url(&format!("/api/v1/me/messages/{}/nope/read", nav.org)))
+        .header(reqwest::header::COOKIE, &cookie)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("post");
+    crate::helpers::problem(r, 404).await;
 }
 
 #[tokio::test]

@@ -170,6 +170,29 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The surname the population register has for `pid` (its last word),
+    /// registering "Test Testesen" first when it has none: giving a power
+    /// of attorney needs the representative's surname.
+    pub async fn surname(&self, pid: &Pid) -> String {
+        let name = match self.store.person_name(pid.as_str()).await.expect("name") {
+            Some(n) => n,
+            None => {
+                self.store
+                    .upsert_person_names(
+                        &[(pid.to_string(), "Test Testesen".to_owned())],
+                        chrono::Utc::now(),
+                    )
+                    .await
+                    .expect("names");
+                "Test Testesen".to_owned()
+            }
+        };
+        name.split_whitespace()
+            .last()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     pub async fn overview(&self, cookie: &str) -> Value {
         let res = self.get_as(cookie, "/api/v1/me/overview").await;
         assert_eq!(res.status(), 200);

@@ -8,6 +8,7 @@ mod authority;
 mod bulk;
 mod citizen;
 mod hardening;
+mod hardening_web;
 mod helpers;
 mod isolation;
 mod oidc;

@@ -416,3 +416,109 @@ async fn id_token_for_another_client_or_login_is_refused() {
     });
     refused_because(&app, "nonce").await;
 }
+
+/// A test environment (ID-porten's test persons, Tenor) runs without dev
+/// mode: synthetic persons come in through a real login and a real agency
+/// token, and dev login and dev tokens stay off.
+#[tokio::test]
+async fn a_test_environment_accepts_synthetic_persons_without_dev_mode() {
+    let synthetic = crate::helpers::person(12);
+    assert!(
+        samlet_domain::Pid::parse(synthetic.as_str(), samlet_domain::PidPolicy::PRODUCTION)
+            .is_err()
+    );
+    let idp = start_idp(synthetic.as_str()).await;
+    let oidc = OidcConfig {
+        issuer: idp.issuer.clone(),
+        client_id: "samlet".into(),
+        client_secret: "s3cret".into(),
+        pid_claim: "pid".into(),
+        scopes: "openid profile".into(),
+    };
+    let app = TestApp::spawn_with(|c| {
+        c.dev = false;
+        // What `--allow-synthetic-pids` sets, and nothing more.
+        c.pid_policy = samlet_domain::PidPolicy {
+            allow_synthetic: true,
+            allow_cpr: false,
+        };
+        c.oidc = Some(oidc);
+    })
+    .await;
+
+    // An agency with a real (non-dev) access token pushes for the test person.
+    let org = samlet_domain::OrgNumber::with_check_digit("88964078").expect("org");
+    let nav = app.store.create_agency(&org, "NAV").await.expect("agency");
+    let token = samlet_server::auth::random_token("");
+    app.store
+        .insert_agency_token(
+            &samlet_server::auth::token_hash(&token),
+            nav.id,
+            samlet_store::TOKEN_ACCESS,
+            "samlet:write",
+            Some(chrono::Utc::now() + chrono::Duration::minutes(5)),
+        )
+        .await
+        .expect("token");
+    let r = app
+        .http
+        .post(app.url("/api/v1/messages"))
+        .bearer_auth(&token)
+        .json(&json!({"pid": synthetic.as_str(), "message_id": "T-1", "subject": "Test", "body": "Hei"}))
+        .send()
+        .await
+        .expect("push");
+    assert_eq!(r.status(), 200, "{:?}", r.text().await);
+
+    // The test person logs in through the provider and sees it.
+    let r = app
+        .http
+        .get(app.url("/auth/login"))
+        .send()
+        .await
+        .expect("login");
+    let flow = cookie_pair(&r, "samlet_oidc").expect("flow cookie");
+    let to_idp = r.headers()[LOCATION].to_str().expect("loc").to_owned();
+    let r = app.http.get(&to_idp).send().await.expect("authorize");
+    let back = r.headers()[LOCATION].to_str().expect("loc").to_owned();
+    let r = app
+        .http
+        .get(&back)
+        .header(COOKIE, &flow)
+        .send()
+        .await
+        .expect("callback");
+    assert_eq!(r.status(), 303, "{:?}", r.text().await);
+    let session = cookie_pair(&r, "samlet_session").expect("session");
+    assert_eq!(app.overview(&session).await["unread_messages"], 1);
+
+    // Nothing else of dev mode: no dev login, no dev tokens.
+    let r = app
+        .http
+        .post(app.url("/auth/dev/login"))
+        .form(&[("pid", synthetic.as_str())])
+        .send()
+        .await
+        .expect("dev login");
+    assert_eq!(r.status(), 404);
+    let dev = samlet_server::auth::random_token("samlet_dev_");
+    app.store
+        .insert_agency_token(
+            &samlet_server::auth::token_hash(&dev),
+            nav.id,
+            samlet_store::TOKEN_DEV,
+            "samlet:write",
+            None,
+        )
+        .await
+        .expect("dev token");
+    let r = app
+        .http
+        .post(app.url("/api/v1/messages"))
+        .bearer_auth(&dev)
+        .json(&json!({"pid": synthetic.as_str(), "message_id": "T-2", "subject": "Test", "body": "Hei"}))
+        .send()
+        .await
+        .expect("push");
+    assert_eq!(r.status(), 401);
+}

@@ -29,7 +29,7 @@ async fn mandate(app: &TestApp, giver: &str, to: &Pid, scopes: Value, actions: V
         app,
         giver,
         "/api/v1/me/mandates",
-        &json!({"to_pid": to.as_str(), "scopes": scopes, "actions": actions}),
+        &json!({"to_pid": to.as_str(), "to_surname": app.surname(to).await, "scopes": scopes, "actions": actions}),
     )
     .await;
     assert_eq!(res.status(), 201);

@@ -136,29 +136,113 @@ async fn not_logged_in_goes_to_login_and_forms_need_the_csrf_token() {
 }
 
 #[tokio::test]
-async fn opening_a_message_page_marks_it_read_and_shows_the_body() {
+async fn opening_a_message_page_by_get_never_marks_it_read_only_the_post_does() {
     let app = TestApp::spawn().await;
     let nav = app.agency("88964078", "NAV").await;
     let p = person(33);
-    app.post_json(&nav, "/api/v1/messages", &json!({"pid": p.as_str(), "message_id": "V-1", "subject": "Vedtak", "body": "Du har fått innvilget"})).await;
+    app.post_json(&nav, "/api/v1/messages", &json!({"pid": p.as_str(), "message_id": "V 1", "subject": "Vedtak", "body": "Du har fått innvilget"})).await;
     let cookie = app.login(&p).await;
-    let r = app
-        .get_as(&cookie, &format!("/me/messages/{}/V-1", nav.org))
-        .await;
-    assert_eq!(r.status(), 200);
-    assert!(r
+    // The overview lists the unread message as a form that marks it read.
+    let me = app.get_as(&cookie, "/me").await.text().await.expect("html");
+    let action = format!("/me/messages/{}/V%201/read", nav.org);
+    assert!(me.contains(&format!("action=\"{action}\"")), "{me}");
+    let csrf = csrf_of(&me);
+    // A GET shows the message (twice, as a link preview would) and changes nothing.
+    for _ in 0..2 {
+        let r = app
+            .get_as(&cookie, &format!("/me/messages/{}/V%201", nav.org))
+            .await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.expect("html");
+        assert!(html.contains("Du har fått innvilget"));
+        assert!(
+            html.contains("data-testid=\"mark-read\""),
+            "offers to mark it read"
+        );
+    }
+    assert_eq!(app.overview(&cookie).await["unread_messages"], 1);
+    // A POST without the session's CSRF token is refused and changes nothing.
+    let post = |csrf: String| {
+        app.http
+            .post(app.url(&action))
+            .header(COOKIE, &cookie)
+            .form(&[("csrf", csrf)])
+            .send()
+    };
+    assert_eq!(post("forged".into()).await.expect("post").status(), 403);
+    assert_eq!(app.overview(&cookie).await["unread_messages"], 1);
+    let r = post(csrf.clone()).await.expect("post");
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()[LOCATION],
+        format!("/me/messages/{}/V%201", nav.org).as_str()
+    );
+    assert_eq!(app.overview(&cookie).await["unread_messages"], 0);
+    let html = app
+        .get_as(&cookie, &format!("/me/messages/{}/V%201", nav.org))
+        .await
         .text()
         .await
-        .expect("html")
-        .contains("Du har fått innvilget"));
-    assert_eq!(app.overview(&cookie).await["unread_messages"], 0);
+        .expect("html");
+    assert!(!html.contains("data-testid=\"mark-read\""), "already read");
+
     let other = app.login(&person(34)).await;
     assert_eq!(
-        app.get_as(&other, &format!("/me/messages/{}/V-1", nav.org))
+        app.get_as(&other, &format!("/me/messages/{}/V%201", nav.org))
             .await
             .status(),
         404
     );
+    let other_csrf = csrf_of(&app.get_as(&other, "/me").await.text().await.expect("html"));
+    let r = app
+        .http
+        .post(app.url(&action))
+        .header(COOKIE, &other)
+        .form(&[("csrf", other_csrf)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 404, "another person cannot mark it read");
+}
+
+#[tokio::test]
+async fn next_redirects_stay_on_the_site() {
+    let app = TestApp::spawn().await;
+    let p = person(35);
+    for evil in [
+        "//evil.example",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "https://evil.example",
+        "/.//evil.example",
+        "\\/evil.example",
+    ] {
+        let r = app
+            .http
+            .post(app.url("/auth/dev/login"))
+            .form(&[("pid", p.as_str()), ("next", evil)])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()[LOCATION], "/me", "dev login next={evil:?}");
+        let r = app
+            .http
+            .get(app.url("/lang/en"))
+            .query(&[("next", evil)])
+            .send()
+            .await
+            .expect("lang");
+        assert_eq!(r.headers()[LOCATION], "/me", "/lang next={evil:?}");
+    }
+    let r = app
+        .http
+        .get(app.url("/lang/da"))
+        .query(&[("next", "/me/mandates?x=1")])
+        .send()
+        .await
+        .expect("lang");
+    assert_eq!(r.headers()[LOCATION], "/me/mandates?x=1");
 }
 
 #[tokio::test]

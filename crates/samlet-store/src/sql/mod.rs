@@ -622,6 +622,58 @@ macro_rules! impl_store {
                 }))
             }
 
+            async fn message(
+                &self,
+                pid: &str,
+                org: &str,
+                message_id: &str,
+            ) -> $crate::Result<Option<$crate::MessageView>> {
+                let row: Option<(String, String, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>, String)> =
+                    sqlx::query_as(
+                        "SELECT m.subject, m.body, m.sent_at, m.read_at, a.name \
+                         FROM messages m JOIN agencies a ON a.id = m.agency_id \
+                         WHERE m.pid = $1 AND a.org = $2 AND m.message_id = $3",
+                    )
+                    .bind(pid)
+                    .bind(org)
+                    .bind(message_id)
+                    .fetch_optional(&self.reader)
+                    .await?;
+                Ok(row.map(|(subject, body, sent_at, read_at, name)| $crate::MessageView {
+                    agency: $crate::sql::agency_ref(org.to_owned(), name),
+                    message_id: message_id.to_owned(),
+                    subject,
+                    body: Some(body),
+                    sent_at,
+                    read: read_at.is_some(),
+                    read_at,
+                }))
+            }
+
+            async fn mark_message_read(
+                &self,
+                pid: &str,
+                org: &str,
+                message_id: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<bool> {
+                // One statement: the first reading time stays, and a message
+                // of another person is neither found nor touched.
+                let found: Option<(String,)> = sqlx::query_as(
+                    "UPDATE messages SET read_at = COALESCE(read_at, $4) \
+                     WHERE pid = $1 AND message_id = $3 \
+                       AND agency_id = (SELECT id FROM agencies WHERE org = $2) \
+                     RETURNING message_id",
+                )
+                .bind(pid)
+                .bind(org)
+                .bind(message_id)
+                .bind(now)
+                .fetch_optional(&self.writer)
+                .await?;
+                Ok(found.is_some())
+            }
+
             async fn set_calendar_token(&self, pid: &str, token_hash: &[u8], now: chrono::DateTime<chrono::Utc>) -> $crate::Result<()> {
                 let mut tx = self.writer.begin().await?;
                 sqlx::query("UPDATE calendar_feeds SET revoked_at = $2 WHERE pid = $1 AND revoked_at IS NULL")
