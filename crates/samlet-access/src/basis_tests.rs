@@ -85,9 +85,12 @@ fn nav_reads_skatteetatens_cases_under_an_accepted_basis_in_its_days() {
         code(&ask(&b, "b1", NAV, "vurdere sykepenger", 11)),
         "basis-expired"
     );
+    let mut early = sick_pay();
+    early.accepted_at = Some(t(-5));
     assert_eq!(
-        code(&ask(&b, "b1", NAV, "vurdere sykepenger", -1)),
-        "basis-not-yet-valid"
+        code(&ask(&[early], "b1", NAV, "vurdere sykepenger", -1)),
+        "basis-not-yet-valid",
+        "accepted ahead of its first day"
     );
 }
 
