@@ -117,6 +117,8 @@ pub fn router(state: AppState) -> Router {
         .merge(foresight::team_routes())
         // Representation and consent (issue 4).
         .merge(crate::represent::routes())
+        // Registered sharing bases between agencies.
+        .merge(api::sharing::routes())
         .fallback(web::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
