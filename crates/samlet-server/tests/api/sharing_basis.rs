@@ -174,7 +174,7 @@ fn seen(v: &Value) -> BTreeSet<(String, String)> {
 }
 
 fn own(a: &Agency) -> BTreeSet<(String, String)> {
-    [("cases"), ("messages")]
+    ["cases", "messages"]
         .iter()
         .map(|k| (a.org.clone(), (*k).to_owned()))
         .collect()
@@ -390,9 +390,13 @@ async fn bases_work_the_same_on_postgres() {
 /// One random situation: bases between the three agencies with random
 /// acceptance, revocation, days and purposes, an optional consent, then one
 /// read by a random agency naming random bases.
+/// Reader, holder, category, accepted, revoked, first day (from today),
+/// length in days, and whether the id is named correctly.
+type BasisSpec = (usize, usize, usize, bool, bool, i64, i64, bool);
+
 #[derive(Debug, Clone)]
 struct Case {
-    bases: Vec<(usize, usize, usize, bool, bool, i64, i64, bool)>,
+    bases: Vec<BasisSpec>,
     consent: Option<(usize, usize, usize, bool)>,
     reader: usize,
     named: Vec<usize>,
