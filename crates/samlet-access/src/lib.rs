@@ -355,6 +355,13 @@ pub enum Basis {
     MandateAllowed,
     /// A support lookup under the agency's scope, with a stated purpose.
     Support,
+    /// A registered sharing basis, accepted by the holder and valid today.
+    Registered {
+        id: String,
+        holder_org: String,
+        category: String,
+        legal_basis: String,
+    },
 }
 
 /// Why something was refused: a stable code and a sentence for a human.
@@ -387,6 +394,15 @@ pub enum DenyReason {
     NoPurpose,
     /// The representation allows the action, but not on this item's area or service.
     OutOfScope,
+    /// No sharing basis with this id is registered for the reader (also
+    /// when it is another agency's: the answer does not tell them apart).
+    BasisUnknown,
+    BasisNotAccepted,
+    BasisRevoked,
+    BasisNotYetValid,
+    BasisExpired,
+    /// The stated purpose is not the basis's purpose.
+    BasisPurposeMismatch,
 }
 
 impl DenyReason {
@@ -414,6 +430,12 @@ impl DenyReason {
             Self::NoSupportScope => "no-support-scope",
             Self::NoPurpose => "no-purpose",
             Self::OutOfScope => "out-of-scope",
+            Self::BasisUnknown => "basis-unknown",
+            Self::BasisNotAccepted => "basis-not-accepted",
+            Self::BasisRevoked => "basis-revoked",
+            Self::BasisNotYetValid => "basis-not-yet-valid",
+            Self::BasisExpired => "basis-expired",
+            Self::BasisPurposeMismatch => "basis-purpose-mismatch",
         }
     }
 
@@ -456,6 +478,16 @@ impl DenyReason {
             Self::OutOfScope => {
                 "The power of attorney does not cover the area or service this concerns.".into()
             }
+            Self::BasisUnknown => "No sharing basis with this id is registered for you.".into(),
+            Self::BasisNotAccepted => {
+                "The agency holding the data has not accepted the sharing basis.".into()
+            }
+            Self::BasisRevoked => "The sharing basis was revoked.".into(),
+            Self::BasisNotYetValid => "The sharing basis is not valid yet.".into(),
+            Self::BasisExpired => "The sharing basis has expired.".into(),
+            Self::BasisPurposeMismatch => {
+                "The stated purpose is not the purpose of the sharing basis.".into()
+            }
         }
     }
 }
@@ -495,6 +527,18 @@ impl DenyReason {
             Self::NoPurpose => "Oppgi formål og rettslig grunnlag for oppslaget.".into(),
             Self::OutOfScope => {
                 "Fullmakten dekker ikke området eller tjenesten dette gjelder.".into()
+            }
+            Self::BasisUnknown => {
+                "Det finnes ikke noe delingsgrunnlag med denne id-en for dere.".into()
+            }
+            Self::BasisNotAccepted => {
+                "Etaten som har opplysningene, har ikke godtatt delingsgrunnlaget.".into()
+            }
+            Self::BasisRevoked => "Delingsgrunnlaget er trukket tilbake.".into(),
+            Self::BasisNotYetValid => "Delingsgrunnlaget gjelder ikke ennå.".into(),
+            Self::BasisExpired => "Delingsgrunnlaget har utløpt.".into(),
+            Self::BasisPurposeMismatch => {
+                "Formålet som er oppgitt, er ikke formålet i delingsgrunnlaget.".into()
             }
         }
     }
@@ -543,6 +587,16 @@ impl DenyReason {
             Self::NoPurpose => "Angiv formål og retsgrundlag for opslaget.".into(),
             Self::OutOfScope => {
                 "Fuldmagten dækker ikke det område eller den tjeneste, det drejer sig om.".into()
+            }
+            Self::BasisUnknown => "Der findes intet delingsgrundlag med dette id for jer.".into(),
+            Self::BasisNotAccepted => {
+                "Myndigheden, der har oplysningerne, har ikke godkendt delingsgrundlaget.".into()
+            }
+            Self::BasisRevoked => "Delingsgrundlaget er tilbagekaldt.".into(),
+            Self::BasisNotYetValid => "Delingsgrundlaget gælder endnu ikke.".into(),
+            Self::BasisExpired => "Delingsgrundlaget er udløbet.".into(),
+            Self::BasisPurposeMismatch => {
+                "Det angivne formål er ikke delingsgrundlagets formål.".into()
             }
         }
     }
@@ -788,5 +842,90 @@ pub fn decide(facts: &Facts<'_>, req: &Request<'_>, now: DateTime<Utc>, rules: &
     }
 }
 
+/// A registered sharing basis, as stored: "the reader may read `category`
+/// held by the holder, for `purpose`, under `legal_basis`, on the days
+/// `valid_from..=valid_to`", once the holder accepted it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharingBasis {
+    pub id: String,
+    pub reader_org: String,
+    pub holder_org: String,
+    pub category: String,
+    pub purpose: String,
+    pub legal_basis: String,
+    pub valid_from: NaiveDate,
+    /// Last valid day, inclusive.
+    pub valid_to: Option<NaiveDate>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// An agency reads under a basis it names.
+#[derive(Debug, Clone, Copy)]
+pub struct BasisRequest<'a> {
+    pub basis_id: &'a str,
+    pub reader_org: &'a str,
+    /// The purpose the reader states for this read.
+    pub purpose: &'a str,
+}
+
+/// Purposes compare without regard to case and runs of white space, so
+/// "Vurdere  sykepenger" states the purpose "vurdere sykepenger".
+pub fn same_purpose(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (a, b) = (norm(a), norm(b));
+    !a.is_empty() && a == b
+}
+
+/// Whether a read under a registered sharing basis is allowed at `now`
+/// (validity days are compared with `today`, the platform's calendar day).
+/// Default deny: the basis must exist with this id, name the caller as
+/// reader, be accepted and not revoked by `now`, be valid `today`, and the
+/// stated purpose must be its purpose. A basis of another reader is
+/// refused as unknown, so its existence is not revealed.
+pub fn decide_basis(
+    bases: &[SharingBasis],
+    req: &BasisRequest<'_>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Decision {
+    let Some(b) = bases
+        .iter()
+        .find(|b| b.id == req.basis_id && b.reader_org == req.reader_org)
+    else {
+        return Decision::Deny(DenyReason::BasisUnknown);
+    };
+    let why = if b.revoked_at.is_some_and(|t| t <= now) {
+        Some(DenyReason::BasisRevoked)
+    } else if b.accepted_at.is_none_or(|t| t > now) {
+        Some(DenyReason::BasisNotAccepted)
+    } else if b.valid_from > today {
+        Some(DenyReason::BasisNotYetValid)
+    } else if b.valid_to.is_some_and(|d| d < today) {
+        Some(DenyReason::BasisExpired)
+    } else if !same_purpose(&b.purpose, req.purpose) {
+        Some(DenyReason::BasisPurposeMismatch)
+    } else {
+        None
+    };
+    match why {
+        Some(r) => Decision::Deny(r),
+        None => Decision::Allow(Basis::Registered {
+            id: b.id.clone(),
+            holder_org: b.holder_org.clone(),
+            category: b.category.clone(),
+            legal_basis: b.legal_basis.clone(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod basis_tests;

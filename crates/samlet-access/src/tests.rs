@@ -491,6 +491,12 @@ fn all_reasons() -> Vec<DenyReason> {
         DenyReason::NoSupportScope,
         DenyReason::NoPurpose,
         DenyReason::OutOfScope,
+        DenyReason::BasisUnknown,
+        DenyReason::BasisNotAccepted,
+        DenyReason::BasisRevoked,
+        DenyReason::BasisNotYetValid,
+        DenyReason::BasisExpired,
+        DenyReason::BasisPurposeMismatch,
     ]
 }
 
@@ -546,6 +552,12 @@ fn all_reasons_is_complete(r: &DenyReason) {
         | DenyReason::BadPeriod
         | DenyReason::NoSupportScope
         | DenyReason::NoPurpose
-        | DenyReason::OutOfScope => {}
+        | DenyReason::OutOfScope
+        | DenyReason::BasisUnknown
+        | DenyReason::BasisNotAccepted
+        | DenyReason::BasisRevoked
+        | DenyReason::BasisNotYetValid
+        | DenyReason::BasisExpired
+        | DenyReason::BasisPurposeMismatch => {}
     }
 }

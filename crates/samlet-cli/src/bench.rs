@@ -785,7 +785,9 @@ pub(crate) fn latency_svg(title: &str, rows: &[&Latencies], goals: &[(f64, Strin
     const R: f64 = 670.0;
     const T: f64 = 50.0;
     const B: f64 = 360.0;
-    let colors = ["#6b7280", "#1e6fd9", "#b45309", "#047857", "#7c3aed"];
+    let colors = [
+        "#6b7280", "#1e6fd9", "#b45309", "#047857", "#7c3aed", "#be123c",
+    ];
     let ms_of = |d: &Duration| d.as_secs_f64() * 1e3;
     let max_ms = rows
         .iter()

@@ -5,10 +5,13 @@
 //! - the authorization decision exactly as every represented read makes it
 //!   (load the facts for the pair from the store, ask `samlet_access::decide`),
 //!   against a plain primary-key store read (`person_name`);
+//! - the cross-agency sharing basis check exactly as an agency's overview
+//!   read makes it for a named basis (the basis from the store, then
+//!   `samlet_access::decide_basis`), against the same store read;
 //! - the "people I act for" list, page 1 (and a name search), over HTTP,
 //!   against `GET /health` over the same connection.
 //!
-//! It writes an SVG plot of the five latency distributions with both goals
+//! It writes an SVG plot of the six latency distributions with both goals
 //! (`--plot FILE`, default next to the data dir).
 
 use std::path::PathBuf;
@@ -199,6 +202,85 @@ pub async fn run(a: AccessArgs) -> anyhow::Result<()> {
         GOAL_DECISION_MS,
     );
 
+    // 1b. The cross-agency basis check, against the same store read.
+    let bases = 200usize;
+    let reader = "bench-reader";
+    let ids: Vec<String> = (0..bases).map(|i| format!("sb_bench_{i:04}")).collect();
+    if store.sharing_basis(&ids[0]).await?.is_none() {
+        for (i, id) in ids.iter().enumerate() {
+            store
+                .insert_sharing_basis(
+                    &samlet_store::NewSharingBasis {
+                        id: id.clone(),
+                        reader_org: reader.into(),
+                        holder_org: format!("bench-holder-{}", i % 20),
+                        category: samlet_access::CATEGORIES[i % 4].into(),
+                        purpose: "vurdere sykepenger".into(),
+                        legal_basis: "folketrygdloven § 8-28".into(),
+                        legal_ref: None,
+                        valid_from: now.date_naive() - chrono::Duration::days(1),
+                        valid_to: None,
+                        created_by: "bench".into(),
+                    },
+                    now,
+                )
+                .await?;
+            let holder = format!("bench-holder-{}", i % 20);
+            store
+                .accept_sharing_basis(id, &holder, &holder, now)
+                .await?;
+        }
+    }
+    let today = samlet_server::api::me::today();
+    let named: Vec<&String> = (0..a.decisions)
+        .map(|_| &ids[rng.gen_range(0..bases)])
+        .collect();
+    let check = |id: &String| {
+        let state = &state;
+        let id = id.clone();
+        async move {
+            samlet_server::api::sharing::basis_decision(
+                state,
+                reader,
+                &id,
+                "vurdere sykepenger",
+                Utc::now(),
+                today,
+            )
+            .await
+        }
+    };
+    for id in named.iter().take(500) {
+        let _ = check(id).await;
+    }
+    let mut base2 = Vec::with_capacity(named.len());
+    let mut basis = Vec::with_capacity(named.len());
+    for (s, id) in subjects.iter().zip(&named) {
+        let t = Instant::now();
+        let _ = store.person_name(s.as_str()).await?;
+        base2.push(t.elapsed());
+        let t = Instant::now();
+        let d = check(id).await;
+        basis.push(t.elapsed());
+        anyhow::ensure!(
+            matches!(d, Ok((samlet_access::Decision::Allow(_), _))),
+            "every bench basis is accepted and valid"
+        );
+    }
+    println!(
+        "
+cross-agency sharing basis check ({bases} bases, {} checks):",
+        named.len()
+    );
+    let basis = sequential("basis check (store + policy)", basis);
+    let base2 = sequential("store PK read (baseline)", base2);
+    report(
+        "basis check (facts from store + policy)",
+        &basis,
+        &base2,
+        GOAL_DECISION_MS,
+    );
+
     // The policy alone, in memory.
     let facts: Vec<samlet_access::Representation> = store
         .representations_between(lawyer.as_str(), subjects[0].as_str())
@@ -297,7 +379,7 @@ pub async fn run(a: AccessArgs) -> anyhow::Result<()> {
         &plot,
         latency_svg(
             &title,
-            &[&base, &dec, &health, &list, &search],
+            &[&base, &dec, &basis, &health, &list, &search],
             &[
                 (
                     GOAL_DECISION_MS,
@@ -316,13 +398,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_access_plot_shows_five_distributions_and_both_goals() {
+    fn the_access_plot_shows_six_distributions_and_both_goals() {
         let l = |name, us: &[u64]| {
             sequential(name, us.iter().map(|&u| Duration::from_micros(u)).collect())
         };
         let rows = [
             l("store PK read (baseline)", &[40, 50, 60, 900]),
             l("decision (store facts + policy)", &[60, 70, 80, 1200]),
+            l("basis check (store + policy)", &[50, 60, 70, 1000]),
             l("GET /health (baseline)", &[150, 200, 250, 3000]),
             l("list page 1 (20 people)", &[800, 900, 1000, 9000]),
             l("search by name, page 1", &[2000, 2500, 3000, 15000]),
@@ -336,7 +419,7 @@ mod tests {
                 (GOAL_LIST_MS, "list goal: p99 ≤ 20 ms".into()),
             ],
         );
-        assert_eq!(svg.matches("<polyline").count(), 5);
+        assert_eq!(svg.matches("<polyline").count(), 6);
         assert!(
             svg.contains("decision goal: p99 ≤ 1 ms") && svg.contains("list goal: p99 ≤ 20 ms")
         );

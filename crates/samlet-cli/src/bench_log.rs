@@ -73,6 +73,7 @@ fn entry(i: u64) -> AccessEntry {
         legal_basis_ref: Some("https://lovdata.no/lov/1997-02-28-19/§21-4".into()),
         at: Utc::now(),
         request_id: format!("bench-{i}"),
+        shared: Vec::new(),
     }
 }
 

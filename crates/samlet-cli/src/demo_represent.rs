@@ -178,5 +178,23 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
             now,
         )
         .await?;
+
+    // A registered sharing basis, registered by the operator and accepted by
+    // the holder: NAV reads Skatteetaten's cases to assess sick pay.
+    let basis = samlet_store::NewSharingBasis {
+        id: "sb_demo_sick_pay".into(),
+        reader_org: "889640782".into(),
+        holder_org: "974761076".into(),
+        category: "cases".into(),
+        purpose: "vurdere sykepenger".into(),
+        legal_basis: "folketrygdloven § 8-28".into(),
+        legal_ref: Some("https://lovdata.no/lov/1997-02-28-19/§8-28".into()),
+        valid_from: now.date_naive() - Duration::days(30),
+        valid_to: None,
+        created_by: crate::demo::DEMO_OPERATOR.into(),
+    };
+    // Both steps are governance records in the transparency log.
+    samlet_server::authority::register_basis(store, &basis).await?;
+    samlet_server::authority::accept_basis(store, &basis.id, &basis.holder_org).await?;
     Ok(())
 }

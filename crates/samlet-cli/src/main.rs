@@ -22,6 +22,7 @@ mod bench_log;
 mod demo;
 // Representation and consent (issue 4).
 mod agency_areas;
+mod basis;
 mod bench_access;
 mod demo_represent;
 mod foresight;
@@ -54,6 +55,9 @@ enum Command {
     /// Register and inspect agencies.
     #[command(subcommand)]
     Agency(AgencyCommand),
+    /// Registered sharing bases between agencies: add, list, revoke.
+    #[command(subcommand)]
+    Basis(basis::BasisCommand),
     /// Measure ingest and overview performance (prints ratios against a baseline).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -279,6 +283,7 @@ async fn main() -> anyhow::Result<()> {
             serve(*args).await
         }
         Command::Agency(cmd) => agency(cmd).await,
+        Command::Basis(cmd) => basis::run(cmd).await,
         Command::Foresight(cmd) => foresight::run(cmd).await,
         Command::Bench(cmd) => {
             init_logging("pretty");

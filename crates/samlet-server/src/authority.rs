@@ -171,3 +171,62 @@ async fn change(
         log_index: Some(index),
     })
 }
+
+/// The operator registers a sharing basis (it applies once the holder
+/// accepts). Recorded in the log before it is stored.
+pub async fn register_basis(
+    store: &dyn Store,
+    basis: &samlet_store::NewSharingBasis,
+) -> Result<u64, AuthorityError> {
+    let by = operator(&basis.created_by)?;
+    let action = GovernanceAction::BasisRegistered {
+        basis_id: basis.id.clone(),
+        reader_org: basis.reader_org.clone(),
+        holder_org: basis.holder_org.clone(),
+        category: basis.category.clone(),
+        purpose: basis.purpose.clone(),
+        legal_basis: basis.legal_basis.clone(),
+        legal_ref: basis.legal_ref.clone(),
+        valid_from: basis.valid_from,
+        valid_to: basis.valid_to,
+    };
+    let index = governance::record(store, &GovernanceRecord::new(action, by, Utc::now())).await?;
+    store.insert_sharing_basis(basis, Utc::now()).await?;
+    tracing::info!(basis = %basis.id, reader = %basis.reader_org, holder = %basis.holder_org, log_index = index, "sharing basis registered");
+    Ok(index)
+}
+
+/// The holding agency accepts a basis; false when it changed meanwhile
+/// (accepted or revoked by someone else). Recorded in the log first.
+pub async fn accept_basis(
+    store: &dyn Store,
+    basis_id: &str,
+    holder_org: &str,
+) -> Result<bool, AuthorityError> {
+    let action = GovernanceAction::BasisAccepted {
+        basis_id: basis_id.to_owned(),
+        holder_org: holder_org.to_owned(),
+    };
+    governance::record(store, &GovernanceRecord::new(action, holder_org, Utc::now())).await?;
+    Ok(store
+        .accept_sharing_basis(basis_id, holder_org, holder_org, Utc::now())
+        .await?)
+}
+
+/// Revokes a basis, by its holder (`holder_org`) or by the operator
+/// (`None`); false when it was already revoked. Recorded in the log first.
+pub async fn revoke_basis(
+    store: &dyn Store,
+    basis_id: &str,
+    holder_org: Option<&str>,
+    by: &str,
+) -> Result<bool, AuthorityError> {
+    let by = operator(by)?;
+    let action = GovernanceAction::BasisRevoked {
+        basis_id: basis_id.to_owned(),
+    };
+    governance::record(store, &GovernanceRecord::new(action, by, Utc::now())).await?;
+    Ok(store
+        .revoke_sharing_basis(basis_id, holder_org, by, Utc::now())
+        .await?)
+}

@@ -10,6 +10,37 @@ use axum::http::HeaderMap;
 use axum_extra::extract::cookie::CookieJar;
 use chrono::{Datelike, NaiveDate};
 
+/// One read of another agency's data in plain words: "NAV read your cases
+/// from Skatteetaten for the purpose “…”, under folketrygdloven § 8-28".
+/// The purpose and the law are shown as registered (they are the
+/// operator's or the consent request's words, not translated).
+pub fn shared_sentence(
+    lang: Lang,
+    reader: &str,
+    s: &crate::transparency::entry::SharedFrom,
+) -> String {
+    use crate::transparency::entry::SharedUnder;
+    let category = match lang.t(&format!("shared_cat_{}", s.category)) {
+        "" => s.category.as_str(),
+        c => c,
+    };
+    let holder = if s.holder_name.is_empty() {
+        s.holder_org.as_str()
+    } else {
+        s.holder_name.as_str()
+    };
+    let template = match s.under {
+        SharedUnder::Basis => lang.t("shared_basis"),
+        SharedUnder::Consent => lang.t("shared_consent"),
+    };
+    template
+        .replace("{reader}", reader)
+        .replace("{category}", category)
+        .replace("{holder}", holder)
+        .replace("{purpose}", &s.purpose)
+        .replace("{law}", s.legal_basis.as_deref().unwrap_or(""))
+}
+
 pub const LANG_COOKIE: &str = "samlet_lang";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -354,6 +385,12 @@ const NB: &[(&str, &str)] = &[
     ("cat_messages", "Meldinger"),
     ("cat_mandates", "Fullmakter"),
     ("cat_consents", "Samtykker"),
+    ("shared_basis", "{reader} leste {category} fra {holder} for formålet «{purpose}», med hjemmel i {law}."),
+    ("shared_consent", "{reader} leste {category} fra {holder} med samtykket ditt, for formålet «{purpose}»."),
+    ("shared_cat_cases", "sakene dine"),
+    ("shared_cat_deadlines", "fristene dine"),
+    ("shared_cat_benefits", "ytelsene dine"),
+    ("shared_cat_messages", "meldingene dine"),
     // foresight (issue 6): the team's library pages
     ("fs_team_title", "Strategiteamets bibliotek"),
     ("fs_team_sign_in_lead", "For strategiteamet: logg inn med et tilgangstoken for virksomheten som har tilgangen samlet:foresight. Tokenet lagres bare i en informasjonskapsel i denne nettleseren."),
@@ -713,6 +750,12 @@ const EN: &[(&str, &str)] = &[
     ("cat_messages", "Messages"),
     ("cat_mandates", "Powers of attorney"),
     ("cat_consents", "Consents"),
+    ("shared_basis", "{reader} read {category} from {holder} for the purpose “{purpose}”, under {law}."),
+    ("shared_consent", "{reader} read {category} from {holder} with your consent, for the purpose “{purpose}”."),
+    ("shared_cat_cases", "your cases"),
+    ("shared_cat_deadlines", "your deadlines"),
+    ("shared_cat_benefits", "your benefits"),
+    ("shared_cat_messages", "your messages"),
     // foresight (issue 6): the team's library pages
     ("fs_team_title", "The strategy team's library"),
     ("fs_team_sign_in_lead", "For the strategy team: sign in with an agency access token that has the samlet:foresight scope. The token is kept only in a cookie in this browser."),
@@ -996,6 +1039,12 @@ const DA: &[(&str, &str)] = &[
     ("cat_messages", "Beskeder"),
     ("cat_mandates", "Fuldmagter"),
     ("cat_consents", "Samtykker"),
+    ("shared_basis", "{reader} læste {category} fra {holder} til formålet »{purpose}«, med hjemmel i {law}."),
+    ("shared_consent", "{reader} læste {category} fra {holder} med dit samtykke, til formålet »{purpose}«."),
+    ("shared_cat_cases", "dine sager"),
+    ("shared_cat_deadlines", "dine frister"),
+    ("shared_cat_benefits", "dine ydelser"),
+    ("shared_cat_messages", "dine beskeder"),
     ("rep_nav", "Fuldmagter og samtykker"),
     ("rep_mandates_title", "Fuldmagter"),
     ("rep_mandates_lead", "Giv en anden voksen fuldmagt til at se eller handle for dig på udvalgte områder. Du kan tilbagekalde fuldmagten når som helst, og den gælder ikke længere fra samme øjeblik."),
@@ -1114,7 +1163,14 @@ mod tests {
     #[test]
     fn every_representation_key_has_danish() {
         let da: Vec<_> = DA.iter().map(|(k, _)| *k).collect();
-        let prefixes = ["rep_", "consent_", "area_", "access_log_", "cat_"];
+        let prefixes = [
+            "rep_",
+            "consent_",
+            "area_",
+            "access_log_",
+            "cat_",
+            "shared_",
+        ];
         let missing: Vec<_> = NB
             .iter()
             .map(|(k, _)| *k)
@@ -1137,6 +1193,39 @@ mod tests {
         }
         assert_eq!(Lang::Da.t("access_log_on_behalf"), "på vegne af");
         assert_eq!(Lang::Da.t("rep_kind_guardianship"), "Værgemål");
+    }
+
+    #[test]
+    fn a_read_under_a_sharing_basis_reads_as_a_sentence_in_each_language() {
+        use crate::transparency::entry::{SharedFrom, SharedUnder};
+        let s = SharedFrom {
+            under: SharedUnder::Basis,
+            id: "sb_1".into(),
+            holder_org: "974761076".into(),
+            holder_name: "Skatteetaten".into(),
+            category: "cases".into(),
+            purpose: "vurdere sykepenger".into(),
+            legal_basis: Some("folketrygdloven § 8-28".into()),
+            legal_ref: None,
+        };
+        assert_eq!(
+            shared_sentence(Lang::En, "NAV", &s),
+            "NAV read your cases from Skatteetaten for the purpose “vurdere sykepenger”, under folketrygdloven § 8-28."
+        );
+        assert_eq!(
+            shared_sentence(Lang::Nb, "NAV", &s),
+            "NAV leste sakene dine fra Skatteetaten for formålet «vurdere sykepenger», med hjemmel i folketrygdloven § 8-28."
+        );
+        assert!(shared_sentence(Lang::Da, "NAV", &s)
+            .starts_with("NAV læste dine sager fra Skatteetaten"));
+        let consent = SharedFrom {
+            under: SharedUnder::Consent,
+            legal_basis: None,
+            category: "benefits".into(),
+            ..s
+        };
+        assert!(shared_sentence(Lang::En, "NAV", &consent)
+            .contains("your benefits from Skatteetaten with your consent"));
     }
 
     #[test]

@@ -224,6 +224,18 @@ impl From<samlet_domain::FieldError> for ApiError {
     }
 }
 
+impl From<crate::authority::AuthorityError> for ApiError {
+    fn from(e: crate::authority::AuthorityError) -> Self {
+        use crate::authority::AuthorityError as E;
+        match e {
+            E::Store(s) => s.into(),
+            E::NoSuchAgency(_) => Self::not_found(e.to_string()),
+            E::AgencyExists(_) => Self::conflict(e.to_string()),
+            other => Self::internal(other),
+        }
+    }
+}
+
 impl From<samlet_store::StoreError> for ApiError {
     fn from(e: samlet_store::StoreError) -> Self {
         match e {

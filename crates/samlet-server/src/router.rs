@@ -124,7 +124,9 @@ pub fn router(state: AppState) -> Router {
         // foresight (issue 6): the team's library pages and API
         .merge(foresight::team_routes())
         // Representation and consent (issue 4).
-        .merge(crate::represent::routes());
+        .merge(crate::represent::routes())
+        // Registered sharing bases between agencies.
+        .merge(api::sharing::routes());
     let app = Router::new()
         .merge(limit_body(small, BODY_LIMIT))
         .merge(limit_body(items, ITEM_BODY_LIMIT))

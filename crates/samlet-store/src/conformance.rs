@@ -12,6 +12,7 @@ use crate::{Item, OverviewLimits, Rejection, Session, Store};
 pub mod foresight;
 // Representation and consent (issue 4).
 pub mod representation;
+pub mod sharing;
 
 /// A synthetic test person born on `day` of January 1980.
 pub fn person(day: u32) -> Pid {
@@ -25,7 +26,7 @@ pub fn org(first8: &str) -> OrgNumber {
     OrgNumber::with_check_digit(first8).unwrap_or_else(|| panic!("no org number for {first8}"))
 }
 
-fn case(pid: &Pid, id: &str, status: CaseStatus) -> Item {
+pub(crate) fn case(pid: &Pid, id: &str, status: CaseStatus) -> Item {
     Item::Case(ValidCase {
         pid: pid.clone(),
         case_id: id.into(),
@@ -65,6 +66,7 @@ pub async fn run_all(store: &dyn Store) {
     // Representation and consent (issue 4).
     crate::conformance::representation::run_all(store).await;
     case_status_changes_stay_with_their_person(store).await;
+    crate::conformance::sharing::run_all(store).await;
 }
 
 async fn agencies_are_unique_and_found(store: &dyn Store) {
@@ -125,7 +127,7 @@ async fn agencies_are_unique_and_found(store: &dyn Store) {
         .expect("reset"));
 }
 
-async fn agency(store: &dyn Store, first8: &str, name: &str) -> i64 {
+pub(crate) async fn agency(store: &dyn Store, first8: &str, name: &str) -> i64 {
     let o = org(first8);
     match store.agency_by_org(&o).await.expect("lookup") {
         Some(a) => a.id,

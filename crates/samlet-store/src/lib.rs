@@ -24,12 +24,14 @@ mod sql;
 pub mod testing;
 // Representation and consent (issue 4).
 mod representation;
+mod sharing;
 
 pub use access_log::*;
 pub use foresight::*;
 pub use journeys::*;
 pub use model::*;
 pub use representation::*;
+pub use sharing::*;
 pub use sql::{postgres::PostgresStore, sqlite::SqliteStore};
 
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +84,7 @@ pub trait Store:
     + JourneyStore
     // Representation and consent (issue 4).
     + RepresentationStore
+    + SharingStore
     + Send
     + Sync
     + 'static

@@ -6,4 +6,5 @@ pub mod journeys;
 pub mod me;
 pub mod ops;
 pub mod rules;
+pub mod sharing;
 pub mod token;

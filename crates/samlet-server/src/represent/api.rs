@@ -1151,6 +1151,7 @@ pub async fn get_share(
         legal_basis_ref: Some(format!("consent {}", ids.join(" "))),
         at: Utc::now(),
         request_id: request_id(&headers),
+        shared: Vec::new(),
     };
     // Durable first: no entry, no data.
     let index = state.log.append(entry).await?;
@@ -1236,6 +1237,7 @@ pub async fn get_support(
         legal_basis_ref: header_text(&headers, "samlet-legal-basis-ref")?,
         at: Utc::now(),
         request_id: request_id(&headers),
+        shared: Vec::new(),
     };
     let index = state.log.append(entry).await?;
     tracing::info!(person = %state.pseudo.of(&pid), agency = %auth.agency.org, log_index = index, "support lookup of representation");

@@ -317,6 +317,7 @@ pub async fn log_on_behalf(
         legal_basis_ref: None,
         at: Utc::now(),
         request_id: request_id(headers),
+        shared: Vec::new(),
     };
     Ok(state.log.append(entry).await?)
 }

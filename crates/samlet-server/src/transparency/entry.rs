@@ -44,6 +44,42 @@ pub struct AccessEntry {
     pub legal_basis_ref: Option<String>,
     pub at: DateTime<Utc>,
     pub request_id: String,
+    /// Another agency's data read with this access, and on what ground: a
+    /// registered sharing basis or the person's consent. Absent in entries
+    /// of reads of the accessor's own items (and in entries older than
+    /// this field, which therefore still parse and verify).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared: Vec<SharedFrom>,
+}
+
+/// What ground let an agency read another agency's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SharedUnder {
+    /// A sharing basis registered by the operator and accepted by the holder.
+    Basis,
+    /// The person's consent.
+    Consent,
+}
+
+/// One category of another agency's data read under a basis or a consent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SharedFrom {
+    pub under: SharedUnder,
+    /// The basis id, or the consent ids (space-separated).
+    pub id: String,
+    /// The agency holding the data (organisation number) and its name at the time.
+    pub holder_org: String,
+    pub holder_name: String,
+    /// `cases`, `deadlines`, `benefits` or `messages`.
+    pub category: String,
+    /// The purpose registered with the basis or consent.
+    pub purpose: String,
+    /// The law and section (a basis only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_ref: Option<String>,
 }
 
 /// Leaf data: `SHA-256(salt || body)`. The random salt makes the leaf
@@ -142,10 +178,22 @@ mod tests {
             legal_basis_ref: None,
             at: Utc::now(),
             request_id: "r1".into(),
+            shared: Vec::new(),
         };
         let json = serde_json::to_string(&e).unwrap_or_default();
         let back: AccessEntry = serde_json::from_str(&json).unwrap_or_else(|_| e.clone());
         assert_eq!(back, e);
         assert!(!json.contains("role"), "absent fields are left out");
+        assert!(
+            !json.contains("shared"),
+            "a read of own items names no basis"
+        );
+    }
+
+    #[test]
+    fn entries_written_before_the_shared_field_still_parse() {
+        let old = r#"{"v":1,"subject":"01018012345","accessor":{"org":"889640782","name":"NAV"},"categories":["cases"],"purpose":"p","legal_basis":"l","at":"2026-01-01T00:00:00Z","request_id":"r"}"#;
+        let e: Result<AccessEntry, _> = serde_json::from_str(old);
+        assert!(e.is_ok_and(|e| e.shared.is_empty()));
     }
 }

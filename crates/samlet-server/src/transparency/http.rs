@@ -21,7 +21,7 @@ use samlet_store::{AccessLogFilter, LeafDetails, Overview, OverviewLimits, Store
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::entry::{commitment, entry_leaf_hash, AccessEntry, Accessor};
+use super::entry::{commitment, entry_leaf_hash, AccessEntry, Accessor, SharedFrom};
 use super::hex;
 use super::log::LogError;
 use crate::api::me::today;
@@ -437,26 +437,51 @@ pub(crate) fn required(headers: &HeaderMap, name: &str, what: &str) -> ApiResult
     })
 }
 
+/// An agency's read of a person's overview: its own items, and another
+/// agency's only as far as a valid sharing basis or consent reaches.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct AgencyOverview {
+    /// `own-items`: only the caller's own items; `shared`: also other
+    /// agencies' items, listed in `shared`.
+    pub scope: String,
+    /// What the scope means, for a human.
+    pub note: String,
+    /// Each category of another agency's items included, and its ground.
+    pub shared: Vec<SharedFrom>,
+    /// Bases named in `Samlet-Basis` that did not let the read through.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<crate::api::sharing::BasisRefusal>,
+    #[serde(flatten)]
+    pub overview: Overview,
+}
+
 /// A person's overview, for an agency. Requires scope `samlet:read` and the
 /// headers `Samlet-Purpose` and `Samlet-Legal-Basis`; the access is written
-/// to the transparency log before the data is read.
+/// to the transparency log before the data is read. The caller gets its own
+/// items; another agency's items only of a category that a registered
+/// sharing basis it names in `Samlet-Basis` (accepted by the holder, valid
+/// today, for the stated purpose) or the person's valid consent covers.
+/// Without one the answer is the caller's own items, `scope: own-items`
+/// (also in the `Samlet-Scope` response header), never an error.
 #[utoipa::path(get, path = "/api/v1/persons/{pid}/overview", tag = "agency",
     params(("pid" = String, Path, description = "The person's identity number"),
-        ("Samlet-Purpose" = String, Header, description = "Why the data is needed"),
+        ("Samlet-Purpose" = String, Header, description = "Why the data is needed; under a sharing basis, the basis's purpose"),
         ("Samlet-Legal-Basis" = String, Header, description = "The legal basis (behandlingsgrunnlag)"),
         ("Samlet-Legal-Basis-Ref" = Option<String>, Header, description = "Reference, e.g. a law and section"),
+        ("Samlet-Basis" = Option<String>, Header, description = "Registered sharing basis ids (comma-separated, at most 8) to read other agencies' items under"),
         ("Samlet-Accessor-System" = Option<String>, Header, description = "The agency system making the request"),
         ("Samlet-Accessor-Role" = Option<String>, Header, description = "The caseworker role"),
         ("Samlet-On-Behalf-Of" = Option<String>, Header, description = "When acting as a representative: for whom")),
     security(("agency_token" = [])),
-    responses((status = 200, body = Overview), (status = 400, description = "Purpose or legal basis missing", body = crate::problem::Problem),
+    responses((status = 200, body = AgencyOverview, headers(("Samlet-Scope" = String, description = "own-items or shared"))),
+        (status = 400, description = "Purpose or legal basis missing, or a malformed Samlet-Basis", body = crate::problem::Problem),
         (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
 pub async fn person_overview(
     State(state): State<AppState>,
     auth: AgencyAuth,
     Path(pid): Path<String>,
     headers: HeaderMap,
-) -> ApiResult<Json<Overview>> {
+) -> ApiResult<Response> {
     auth.require(Scope::Read)?;
     let purpose = required(&headers, "samlet-purpose", "why the data is needed")?;
     let legal_basis = required(
@@ -464,13 +489,18 @@ pub async fn person_overview(
         "samlet-legal-basis",
         "the legal basis for the processing",
     )?;
+    let basis_ids =
+        crate::api::sharing::basis_ids(header_text(&headers, "samlet-basis")?.as_deref())?;
     let pid = Pid::parse(&pid, state.config.pid_policy)
         .map_err(|e| ApiError::invalid("/path/pid", e.to_string()))?;
+    let org = auth.agency.org.to_string();
+    let scope =
+        crate::api::sharing::read_scope(&state, &org, pid.as_str(), &basis_ids, &purpose).await?;
     let entry = AccessEntry {
         v: 1,
         subject: pid.to_string(),
         accessor: Accessor {
-            org: auth.agency.org.to_string(),
+            org: org.clone(),
             name: auth.agency.name.clone(),
             system: header_text(&headers, "samlet-accessor-system")?,
             role: header_text(&headers, "samlet-accessor-role")?,
@@ -485,15 +515,34 @@ pub async fn person_overview(
         legal_basis_ref: header_text(&headers, "samlet-legal-basis-ref")?,
         at: Utc::now(),
         request_id: crate::middleware::request_id_of(&headers),
+        shared: scope.shared.clone(),
     };
     // Durable first: no entry, no data.
     let index = state.log.append(entry).await?;
-    tracing::info!(person = %state.pseudo.of(&pid), agency = %auth.agency.org, log_index = index, "person overview read by agency");
+    tracing::info!(person = %state.pseudo.of(&pid), agency = %auth.agency.org, log_index = index, shared = scope.shared.len(), "person overview read by agency");
     let o = state
         .store
-        .overview(pid.as_str(), OverviewLimits::default())
+        .overview_filtered(pid.as_str(), &scope.filter, OverviewLimits::default())
         .await?;
-    Ok(Json(o.with_today(today())))
+    let (label, note) = if scope.shared.is_empty() {
+        (
+            "own-items",
+            "Only your agency's own items: no sharing basis or consent lets you read other agencies' items about this person for this purpose.".to_owned(),
+        )
+    } else {
+        (
+            "shared",
+            "Your agency's own items, and the other agencies' items listed in `shared` under the basis or consent named there.".to_owned(),
+        )
+    };
+    let body = AgencyOverview {
+        scope: label.into(),
+        note,
+        shared: scope.shared,
+        refused: scope.refused,
+        overview: o.with_today(today()),
+    };
+    Ok(([("samlet-scope", label)], Json(body)).into_response())
 }
 
 #[derive(Deserialize, IntoParams, Default, Debug)]
@@ -528,6 +577,13 @@ pub struct AccessLogEntryView {
     /// The server checked this entry's inclusion proof against the latest
     /// signed checkpoint (leaf recomputed from these details).
     pub verified: bool,
+    /// Other agencies' data read with this access, and on what ground.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared: Vec<SharedFrom>,
+    /// `shared` in plain words, in the request's language ("NAV read your
+    /// cases from Skatteetaten …").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_text: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
@@ -624,6 +680,7 @@ pub async fn access_log_page(
             legal_basis_ref: None,
             at: DateTime::<Utc>::UNIX_EPOCH,
             request_id: String::new(),
+            shared: Vec::new(),
         });
         entries.push(AccessLogEntryView {
             index: row.idx,
@@ -636,6 +693,8 @@ pub async fn access_log_page(
             at: e.at,
             request_id: e.request_id,
             verified,
+            shared_text: Vec::new(),
+            shared: e.shared,
         });
     }
     Ok(AccessLogPage {
@@ -658,9 +717,25 @@ pub async fn access_log_page(
 pub async fn me_access_log(
     State(state): State<AppState>,
     citizen: Citizen,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<AccessLogQuery>,
 ) -> ApiResult<Json<AccessLogPage>> {
-    Ok(Json(access_log_page(&state, &citizen.pid, &q).await?))
+    let mut page = access_log_page(&state, &citizen.pid, &q).await?;
+    explain_shared(crate::i18n::Lang::from_request(&headers), &mut page);
+    Ok(Json(page))
+}
+
+/// Each read of another agency's data in plain words, in `lang`: "NAV read
+/// your cases from Skatteetaten for the purpose …, under folketrygdloven
+/// § 8-28", or "… with your consent".
+pub fn explain_shared(lang: crate::i18n::Lang, page: &mut AccessLogPage) {
+    for e in &mut page.entries {
+        e.shared_text = e
+            .shared
+            .iter()
+            .map(|s| crate::i18n::shared_sentence(lang, &e.accessor.name, s))
+            .collect();
+    }
 }
 
 /// The page `/me/access-log`.
@@ -684,12 +759,14 @@ pub async fn access_log_html(
                 .map_err(err)?;
             d.next_page = None;
             crate::represent::log_view::present(&state, lang, &mut d).await;
+            explain_shared(lang, &mut d);
             return render_page(&state, lang, &c, &q, d, Some(e.detail)).map_err(err);
         }
         Err(e) => return Err(err(e)),
     };
     // Representatives by name, in the page's language; no identity numbers.
     crate::represent::log_view::present(&state, lang, &mut data).await;
+    explain_shared(lang, &mut data);
     render_page(&state, lang, &c, &q, data, None).map_err(err)
 }
 

@@ -23,3 +23,5 @@ mod foresight;
 // Representation and consent (issue 4).
 mod represent_act;
 mod representation;
+// Registered sharing bases between agencies.
+mod sharing_basis;

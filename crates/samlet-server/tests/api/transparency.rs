@@ -805,6 +805,7 @@ async fn the_log_is_served_as_tlog_tiles() {
                 legal_basis_ref: None,
                 at: Utc::now(),
                 request_id: format!("r{i}"),
+                shared: Vec::new(),
             })
             .await
             .expect("append")

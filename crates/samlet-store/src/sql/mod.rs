@@ -15,6 +15,7 @@ pub mod postgres;
 pub mod sqlite;
 // Representation and consent (issue 4).
 pub(crate) mod representation;
+pub(crate) mod sharing;
 mod sqlite_read;
 
 use samlet_domain::{CaseStatus, OrgNumber};

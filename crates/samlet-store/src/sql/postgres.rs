@@ -126,6 +126,7 @@ crate::sql::journeys::impl_journey_store!(PostgresStore);
 crate::sql::access_log::impl_access_log_store!(PostgresStore, sqlx::Postgres, " FOR UPDATE");
 // Representation and consent (issue 4).
 crate::sql::representation::impl_representation_store!(PostgresStore);
+crate::sql::sharing::impl_sharing_store!(PostgresStore);
 
 #[cfg(test)]
 mod tests {

@@ -106,3 +106,4 @@ crate::sql::journeys::impl_journey_store!(SqliteStore);
 crate::sql::access_log::impl_access_log_store!(SqliteStore, sqlx::Sqlite, "");
 // Representation and consent (issue 4).
 crate::sql::representation::impl_representation_store!(SqliteStore);
+crate::sql::sharing::impl_sharing_store!(SqliteStore);

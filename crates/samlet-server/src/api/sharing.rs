@@ -1,0 +1,405 @@
+//! Registered sharing bases, the agencies' side: an agency lists the bases
+//! it is reader or holder of, and the holder accepts or revokes them.
+//! The operator registers bases (`samlet basis add`); a basis lets its
+//! reader read one category of the holder's data only once the holder has
+//! accepted it, within its days, for its purpose
+//! (`samlet_access::decide_basis`, applied by the agency overview read).
+
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, NaiveDate, Utc};
+use samlet_access::{BasisRequest, Decision, SharingBasis};
+use samlet_store::{OverviewFilter, StoredSharingBasis};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::AgencyAuth;
+use samlet_domain::Scope;
+use crate::problem::{ApiError, ApiResult};
+use crate::transparency::entry::{SharedFrom, SharedUnder};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/sharing-bases", get(list))
+        .route("/api/v1/sharing-bases/{id}/accept", post(accept))
+        .route("/api/v1/sharing-bases/{id}/revoke", post(revoke))
+}
+
+/// A registered sharing basis: the reader may read `category` held by the
+/// holder, for `purpose`, under `legal_basis`, from `valid_from` to
+/// `valid_to` (inclusive), once the holder has accepted it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SharingBasisView {
+    pub id: String,
+    /// The agency that may read (organisation number).
+    pub reader_org: String,
+    /// The agency holding the data (organisation number).
+    pub holder_org: String,
+    /// `cases`, `deadlines`, `benefits` or `messages`.
+    pub category: String,
+    pub purpose: String,
+    /// The law and section, e.g. `folketrygdloven § 8-28`.
+    pub legal_basis: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_ref: Option<String>,
+    pub valid_from: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<NaiveDate>,
+    /// `pending` (waiting for the holder), `accepted` or `revoked`.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<StoredSharingBasis> for SharingBasisView {
+    fn from(b: StoredSharingBasis) -> Self {
+        let status = if b.revoked_at.is_some() {
+            "revoked"
+        } else if b.accepted_at.is_some() {
+            "accepted"
+        } else {
+            "pending"
+        };
+        Self {
+            id: b.id,
+            reader_org: b.reader_org,
+            holder_org: b.holder_org,
+            category: b.category,
+            purpose: b.purpose,
+            legal_basis: b.legal_basis,
+            legal_ref: b.legal_ref,
+            valid_from: b.valid_from,
+            valid_to: b.valid_to,
+            status: status.into(),
+            created_at: b.created_at,
+            accepted_at: b.accepted_at,
+            revoked_at: b.revoked_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SharingBasisList {
+    /// Newest first.
+    pub bases: Vec<SharingBasisView>,
+}
+
+/// The sharing bases where the calling agency is reader or holder.
+#[utoipa::path(get, path = "/api/v1/sharing-bases", tag = "agency",
+    security(("agency_token" = [])),
+    responses((status = 200, body = SharingBasisList), (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: AgencyAuth,
+) -> ApiResult<Json<SharingBasisList>> {
+    auth.require(Scope::Read)?;
+    let org = auth.agency.org.to_string();
+    let bases = state.store.sharing_bases(Some(&org)).await?;
+    Ok(Json(SharingBasisList {
+        bases: bases.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// The basis, when the caller is its holder: a reader is told it may not
+/// (it knows the basis already), anyone else that there is no such basis.
+async fn holders_basis(
+    state: &AppState,
+    auth: &AgencyAuth,
+    id: &str,
+) -> ApiResult<StoredSharingBasis> {
+    auth.require(Scope::Write)?;
+    let org = auth.agency.org.to_string();
+    match state.store.sharing_basis(id).await? {
+        Some(b) if b.holder_org == org => Ok(b),
+        Some(b) if b.reader_org == org => Err(ApiError::forbidden(
+            "Only the agency holding the data accepts or revokes a sharing basis.",
+        )),
+        _ => Err(ApiError::not_found("No sharing basis with this id concerns you.").at("/path/id")),
+    }
+}
+
+/// The holder accepts a basis the operator registered: from then on, within
+/// its days, the reader may read the category under it. Logged in the
+/// transparency log.
+#[utoipa::path(post, path = "/api/v1/sharing-bases/{id}/accept", tag = "agency",
+    params(("id" = String, Path, description = "The basis id")),
+    security(("agency_token" = [])),
+    responses((status = 200, body = SharingBasisView),
+        (status = 403, description = "The caller is the reader, not the holder", body = crate::problem::Problem),
+        (status = 404, description = "No such basis for this agency", body = crate::problem::Problem),
+        (status = 409, description = "Already accepted or revoked", body = crate::problem::Problem)))]
+pub async fn accept(
+    State(state): State<AppState>,
+    auth: AgencyAuth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SharingBasisView>> {
+    let b = holders_basis(&state, &auth, &id).await?;
+    if b.revoked_at.is_some() {
+        return Err(ApiError::conflict(
+            "The sharing basis was revoked; the operator registers a new one.",
+        ));
+    }
+    if b.accepted_at.is_some() {
+        return Err(ApiError::conflict("The sharing basis is already accepted."));
+    }
+    let by = auth.agency.org.to_string();
+    if !crate::authority::accept_basis(state.store.as_ref(), &id, &by).await? {
+        return Err(ApiError::conflict(
+            "The sharing basis changed meanwhile; list it again.",
+        ));
+    }
+    let b = state
+        .store
+        .sharing_basis(&id)
+        .await?
+        .ok_or_else(|| ApiError::internal("accepted basis vanished"))?;
+    tracing::info!(basis = %b.id, holder = %b.holder_org, reader = %b.reader_org, "sharing basis accepted");
+    Ok(Json(b.into()))
+}
+
+/// The holder revokes a basis: reads under it stop at once. Logged in the
+/// transparency log.
+#[utoipa::path(post, path = "/api/v1/sharing-bases/{id}/revoke", tag = "agency",
+    params(("id" = String, Path, description = "The basis id")),
+    security(("agency_token" = [])),
+    responses((status = 200, body = SharingBasisView),
+        (status = 403, description = "The caller is the reader, not the holder", body = crate::problem::Problem),
+        (status = 404, description = "No such basis for this agency", body = crate::problem::Problem),
+        (status = 409, description = "Already revoked", body = crate::problem::Problem)))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    auth: AgencyAuth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SharingBasisView>> {
+    let b = holders_basis(&state, &auth, &id).await?;
+    if b.revoked_at.is_some() {
+        return Err(ApiError::conflict("The sharing basis is already revoked."));
+    }
+    let by = auth.agency.org.to_string();
+    if !crate::authority::revoke_basis(state.store.as_ref(), &id, Some(&by), &by).await? {
+        return Err(ApiError::conflict("The sharing basis is already revoked."));
+    }
+    let b = state
+        .store
+        .sharing_basis(&id)
+        .await?
+        .ok_or_else(|| ApiError::internal("revoked basis vanished"))?;
+    tracing::info!(basis = %b.id, holder = %b.holder_org, reader = %b.reader_org, "sharing basis revoked");
+    Ok(Json(b.into()))
+}
+
+/// The policy's view of a stored basis.
+pub fn policy_basis(b: &StoredSharingBasis) -> SharingBasis {
+    SharingBasis {
+        id: b.id.clone(),
+        reader_org: b.reader_org.clone(),
+        holder_org: b.holder_org.clone(),
+        category: b.category.clone(),
+        purpose: b.purpose.clone(),
+        legal_basis: b.legal_basis.clone(),
+        valid_from: b.valid_from,
+        valid_to: b.valid_to,
+        accepted_at: b.accepted_at,
+        revoked_at: b.revoked_at,
+    }
+}
+
+/// Most bases one read may name.
+pub const MAX_BASES_PER_READ: usize = 8;
+
+/// The ids in a `Samlet-Basis` header: comma-separated, each 1–64
+/// characters of `[A-Za-z0-9_-]`.
+pub fn basis_ids(header: Option<&str>) -> ApiResult<Vec<String>> {
+    let Some(h) = header else {
+        return Ok(Vec::new());
+    };
+    let bad = || {
+        ApiError::bad_request(
+            "invalid-header",
+            "Invalid header",
+            format!(
+                "Samlet-Basis names up to {MAX_BASES_PER_READ} sharing basis ids, comma-separated, as `samlet basis list` and GET /api/v1/sharing-bases show them."
+            ),
+        )
+        .at("/headers/samlet-basis")
+    };
+    let mut ids: Vec<String> = Vec::new();
+    for part in h.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let ok = part.len() <= 64
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !ok {
+            return Err(bad());
+        }
+        if !ids.iter().any(|i| i == part) {
+            ids.push(part.to_owned());
+        }
+    }
+    if ids.len() > MAX_BASES_PER_READ {
+        return Err(bad());
+    }
+    Ok(ids)
+}
+
+/// A named basis that did not let the read through, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BasisRefusal {
+    pub basis: String,
+    /// The policy's reason code, e.g. `basis-not-accepted`.
+    pub reason: String,
+    pub detail: String,
+}
+
+/// What an agency's overview read of a person may return: its own items,
+/// plus each category of another agency's items that a valid basis it
+/// named or a valid consent of the person lets it read.
+pub struct ReadScope {
+    pub filter: OverviewFilter,
+    pub shared: Vec<SharedFrom>,
+    pub refused: Vec<BasisRefusal>,
+}
+
+/// Decide a read's scope: the named bases through
+/// `samlet_access::decide_basis`, the person's consents through
+/// `samlet_access::decide`. Reads facts only; default deny.
+pub async fn read_scope(
+    state: &AppState,
+    reader_org: &str,
+    pid: &str,
+    basis_ids: &[String],
+    purpose: &str,
+) -> ApiResult<ReadScope> {
+    let now = Utc::now();
+    let today = crate::api::me::today();
+    let mut scope = ReadScope {
+        filter: OverviewFilter::own(reader_org),
+        shared: Vec::new(),
+        refused: Vec::new(),
+    };
+    for id in basis_ids {
+        match basis_decision(state, reader_org, id, purpose, now, today).await? {
+            (Decision::Allow(_), Some(b)) => {
+                if scope.filter.add(&b.category, &b.holder_org) {
+                    scope.shared.push(SharedFrom {
+                        under: SharedUnder::Basis,
+                        id: b.id.clone(),
+                        holder_name: agency_name(state, &b.holder_org).await,
+                        holder_org: b.holder_org,
+                        category: b.category,
+                        purpose: b.purpose,
+                        legal_basis: Some(b.legal_basis),
+                        legal_ref: b.legal_ref,
+                    });
+                }
+            }
+            (Decision::Deny(r), _) => scope.refused.push(BasisRefusal {
+                basis: id.clone(),
+                reason: r.code().into(),
+                detail: r.text(),
+            }),
+            (Decision::Allow(_), None) => scope.refused.push(BasisRefusal {
+                basis: id.clone(),
+                reason: "basis-unknown".into(),
+                detail: samlet_access::DenyReason::BasisUnknown.text(),
+            }),
+        }
+    }
+    let consents = state.store.consents_between(reader_org, pid).await?;
+    if !consents.is_empty() {
+        let facts: Vec<_> = consents
+            .iter()
+            .filter_map(crate::represent::policy_consent)
+            .collect();
+        for category in samlet_access::CATEGORIES {
+            let d = samlet_access::decide(
+                &samlet_access::Facts {
+                    representations: &[],
+                    consents: &facts,
+                },
+                &samlet_access::Request::Share {
+                    requester_org: reader_org,
+                    subject: pid,
+                    category,
+                },
+                now,
+                &state.config.representation_rules,
+            );
+            let Decision::Allow(samlet_access::Basis::Consent { ids, from_orgs }) = d else {
+                continue;
+            };
+            for from in from_orgs {
+                if from == reader_org || !scope.filter.add(category, &from) {
+                    continue;
+                }
+                let mine: Vec<&samlet_store::StoredConsent> = consents
+                    .iter()
+                    .filter(|c| c.from_org == from && ids.contains(&c.id))
+                    .collect();
+                scope.shared.push(SharedFrom {
+                    under: SharedUnder::Consent,
+                    id: mine
+                        .iter()
+                        .map(|c| c.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    holder_name: mine
+                        .first()
+                        .map(|c| c.from_name.clone())
+                        .unwrap_or_default(),
+                    holder_org: from,
+                    category: category.to_owned(),
+                    purpose: mine.first().map(|c| c.purpose.clone()).unwrap_or_default(),
+                    legal_basis: None,
+                    legal_ref: None,
+                });
+            }
+        }
+    }
+    Ok(scope)
+}
+
+/// The check of one named basis: its facts from the store (one
+/// primary-key read), then `samlet_access::decide_basis`. Another reader's
+/// basis is not a fact about this read: the policy then answers "unknown",
+/// as for an id that does not exist.
+pub async fn basis_decision(
+    state: &AppState,
+    reader_org: &str,
+    id: &str,
+    purpose: &str,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> ApiResult<(Decision, Option<StoredSharingBasis>)> {
+    let stored = state
+        .store
+        .sharing_basis(id)
+        .await?
+        .filter(|b| b.reader_org == reader_org);
+    let facts: Vec<SharingBasis> = stored.iter().map(policy_basis).collect();
+    let req = BasisRequest {
+        basis_id: id,
+        reader_org,
+        purpose,
+    };
+    Ok((
+        samlet_access::decide_basis(&facts, &req, now, today),
+        stored,
+    ))
+}
+
+/// An agency's registered name, or its number when it is not registered.
+async fn agency_name(state: &AppState, org: &str) -> String {
+    let Ok(o) = samlet_domain::OrgNumber::parse(org) else {
+        return org.to_owned();
+    };
+    match state.store.agency_by_org(&o).await {
+        Ok(Some(a)) => a.name,
+        _ => org.to_owned(),
+    }
+}
