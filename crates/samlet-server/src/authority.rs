@@ -207,7 +207,11 @@ pub async fn accept_basis(
         basis_id: basis_id.to_owned(),
         holder_org: holder_org.to_owned(),
     };
-    governance::record(store, &GovernanceRecord::new(action, holder_org, Utc::now())).await?;
+    governance::record(
+        store,
+        &GovernanceRecord::new(action, holder_org, Utc::now()),
+    )
+    .await?;
     Ok(store
         .accept_sharing_basis(basis_id, holder_org, holder_org, Utc::now())
         .await?)

@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::AgencyAuth;
-use samlet_domain::Scope;
 use crate::problem::{ApiError, ApiResult};
 use crate::transparency::entry::{SharedFrom, SharedUnder};
 use crate::AppState;
+use samlet_domain::Scope;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
