@@ -92,6 +92,12 @@ pub fn persona_pid(p: &Persona) -> anyhow::Result<Pid> {
 }
 
 pub async fn run(listen: SocketAddr, data_dir: &Path) -> anyhow::Result<()> {
+    // The demo logs anyone in as anyone: like --dev, only on this machine.
+    if !listen.ip().is_loopback() {
+        anyhow::bail!(
+            "samlet demo cannot listen on {listen}: its dev login lets anyone log in as anyone, so it must not be reachable from another machine. Use --listen 127.0.0.1:PORT (or unset SAMLET_LISTEN)"
+        );
+    }
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
     let url = format!("sqlite://{}", data_dir.join("samlet.db").display());

@@ -18,11 +18,15 @@ struct App {
 }
 
 async fn start(url: String) -> App {
+    start_with(url, |_| {}).await
+}
+
+async fn start_with(url: String, adjust: impl FnOnce(&mut Config)) -> App {
     let store = samlet_store::connect(&url).await.expect("open store");
     let listen: SocketAddr = "127.0.0.1:0".parse().expect("addr");
-    let state = AppState::new(store.clone(), Config::dev(listen, url))
-        .await
-        .expect("state");
+    let mut config = Config::dev(listen, url);
+    adjust(&mut config);
+    let state = AppState::new(store.clone(), config).await.expect("state");
     let (addr, _server) = samlet_server::spawn(state).await.expect("bound");
     App {
         base: format!("http://{addr}"),
@@ -1578,12 +1582,17 @@ async fn reveal_is_logged_with_who_and_when() {
 /// when each ballot arrived. Joins are counted, ballots are not.
 #[tokio::test]
 async fn metrics_carry_no_ballot_counts() {
-    let (app, _dir) = sqlite_app().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let metrics = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port");
+    let app = start_with(url, |c| c.metrics_listen = Some(metrics)).await;
     let s = create(&app, study_session()).await;
     ballots(&app, &s, &["clinician"; 3]).await;
     let r = app
         .client
-        .get(format!("{}/metrics", app.base))
+        .get(format!("http://{metrics}/metrics"))
         .send()
         .await
         .expect("metrics");
