@@ -1,24 +1,14 @@
 //! `samlet agency areas` as an operator uses it: the real binary on a SQLite data dir.
 
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::{samlet_in, text};
 
 fn samlet(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_samlet"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .env_remove("SAMLET_DATABASE_URL")
-        .env_remove("SAMLET_DATA_DIR")
+    samlet_in(dir, args)
         .output()
         .unwrap_or_else(|e| panic!("running samlet: {e}"))
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 #[test]

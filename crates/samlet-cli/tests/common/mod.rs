@@ -1,10 +1,34 @@
 //! Set-up shared by the tests that run the real `samlet` binary.
 
+// Every test binary compiles this module and uses only part of it.
+#![allow(dead_code)]
+
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_samlet");
+
+/// `samlet ARGS --data-dir DIR`, inheriting no database settings from the
+/// shell.
+pub fn samlet_in(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env_remove("SAMLET_DATABASE_URL")
+        .env_remove("SAMLET_DATA_DIR");
+    c
+}
+
+/// What a run printed, stdout then stderr.
+pub fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
 
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
