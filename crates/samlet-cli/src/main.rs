@@ -113,6 +113,11 @@ struct ServeArgs {
     /// port of its own that is not exposed publicly. Without it: no metrics.
     #[arg(long, env = "SAMLET_METRICS_LISTEN")]
     metrics_listen: Option<SocketAddr>,
+    /// Reverse proxies in front of the server (an ingress: 1) that append the client's
+    /// address to X-Forwarded-For; per-address rate limits then count the client, not the
+    /// proxy. 0: the header is ignored.
+    #[arg(long, env = "SAMLET_TRUSTED_PROXY_HOPS", default_value_t = 0)]
+    trusted_proxy_hops: usize,
     #[command(flatten)]
     db: DbArgs,
     /// Dev mode: dev login, dev agency tokens and synthetic person ids. Only on a
@@ -447,6 +452,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         rules_dir: args.rules_dir.clone(),
         representation_rules: args.country.rules(),
         metrics_listen: args.metrics_listen,
+        trusted_proxy_hops: args.trusted_proxy_hops,
         ..Config::dev(args.listen, url.clone())
     };
     if !config.dev && config.oidc.is_none() {

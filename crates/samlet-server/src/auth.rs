@@ -2,10 +2,10 @@
 //! tokens in dev mode) and citizens (a session cookie from ID-porten-style
 //! OpenID Connect, or the dev login in dev mode).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -217,7 +217,7 @@ pub struct DevLoginForm {
 /// exempt from CSRF because it is for tests and demos.
 pub async fn dev_login(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    crate::ratelimit::ClientIp(ip): crate::ratelimit::ClientIp,
     jar: CookieJar,
     Form(form): Form<DevLoginForm>,
 ) -> Result<Response, ApiError> {
@@ -226,7 +226,7 @@ pub async fn dev_login(
             "Dev login is available only when the server runs with --dev.",
         ));
     }
-    state.login_limiter.check(addr.ip())?;
+    state.login_limiter.check(ip)?;
     let pid = Pid::parse(&form.pid, state.config.pid_policy)
         .map_err(|e| ApiError::invalid("/pid", e.to_string()))?;
     let cookie = start_session(&state, &pid).await?;

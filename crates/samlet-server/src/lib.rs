@@ -77,6 +77,10 @@ pub struct Config {
     /// The other rate limits (token requests, OIDC login, foresight joins,
     /// mandates, person look-ups).
     pub rate_limits: ratelimit::RateLimits,
+    /// Reverse proxies in front of the server (an ingress, a load
+    /// balancer) that append the client's address to `X-Forwarded-For`.
+    /// 0: the header is ignored and the socket's peer is the client.
+    pub trusted_proxy_hops: usize,
     /// Rule sets to explain: a directory of rule set directories. `None`: the shipped ones.
     pub rules_dir: Option<std::path::PathBuf>,
     /// Signs the transparency log's checkpoints; its name is the log's
@@ -162,6 +166,7 @@ impl Config {
             session_ttl: Duration::from_secs(8 * 3600),
             login_per_minute: 30,
             rate_limits: ratelimit::RateLimits::default(),
+            trusted_proxy_hops: 0,
             rules_dir: None,
             representation_rules: samlet_access::Rules::NORWAY,
             metrics_listen: None,

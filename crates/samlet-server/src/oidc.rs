@@ -9,10 +9,9 @@
 //! we need one flow and one claim, and this keeps the verification rules
 //! visible in one page.
 
-use std::net::SocketAddr;
 use std::sync::RwLock;
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, Key, SameSite, SignedCookieJar};
@@ -194,11 +193,11 @@ pub struct LoginQuery {
 /// `GET /auth/login`: send the person to the identity provider.
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    crate::ratelimit::ClientIp(ip): crate::ratelimit::ClientIp,
     headers: HeaderMap,
     Query(q): Query<LoginQuery>,
 ) -> Result<Response, ApiError> {
-    state.limits.oidc.check(&addr.ip())?;
+    state.limits.oidc.check(&ip)?;
     let Some(p) = state.oidc.clone() else {
         return Err(ApiError::not_found(
             "OpenID Connect login is not configured on this server.",
@@ -277,11 +276,11 @@ fn login_failed(detail: impl Into<String>) -> ApiError {
 /// `GET /auth/callback`: finish the login and start a session.
 pub async fn callback(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    crate::ratelimit::ClientIp(ip): crate::ratelimit::ClientIp,
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Result<Response, ApiError> {
-    state.limits.oidc.check(&addr.ip())?;
+    state.limits.oidc.check(&ip)?;
     let Some(p) = state.oidc.clone() else {
         return Err(ApiError::not_found(
             "OpenID Connect login is not configured on this server.",

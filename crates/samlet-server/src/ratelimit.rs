@@ -149,6 +149,60 @@ pub fn too_many(what: &str, wait: Duration) -> ApiError {
     ApiError::too_many(format!("{what} Wait {secs} seconds and try again.")).retry_after(secs)
 }
 
+/// The client's address, for per-address limits. Behind `hops` trusted
+/// reverse proxies (`Config::trusted_proxy_hops`) it is the address the
+/// outermost of them saw: the `hops`-th `X-Forwarded-For` entry from the
+/// right, since each proxy appends its peer. Entries further left are the
+/// client's own words, so they are never read; without the header, or with
+/// fewer entries than hops, the nearest address available counts.
+pub fn client_ip(peer: IpAddr, forwarded_for: &[&str], hops: usize) -> IpAddr {
+    if hops == 0 {
+        return peer;
+    }
+    let entries: Vec<&str> = forwarded_for
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    let Some(at) = entries.len().checked_sub(hops.min(entries.len())) else {
+        return peer;
+    };
+    entries
+        .get(at)
+        .and_then(|e| e.parse::<IpAddr>().ok())
+        .unwrap_or(peer)
+}
+
+/// The client address of a request, as [`client_ip`] finds it.
+pub struct ClientIp(pub IpAddr);
+
+impl axum::extract::FromRequestParts<crate::AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, ApiError> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+            .ok_or_else(|| ApiError::internal("the server runs without peer addresses"))?;
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        Ok(Self(client_ip(
+            peer,
+            &forwarded,
+            state.config.trusted_proxy_hops,
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +221,32 @@ mod tests {
         assert!(e.detail.contains(&format!("Wait {secs} seconds")));
         // Another address has its own bucket.
         assert!(k.check(&[192, 0, 2, 2].into()).is_ok());
+    }
+
+    #[test]
+    fn the_client_address_is_read_only_from_trusted_proxies() {
+        let peer: IpAddr = "10.0.0.9".parse().expect("ip");
+        let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
+        // No proxy trusted: a forged header changes nothing.
+        assert_eq!(client_ip(peer, &["203.0.113.7"], 0), peer);
+        // One ingress: the entry it appended, never the client's own ones.
+        assert_eq!(
+            client_ip(peer, &["6.6.6.6, 203.0.113.7"], 1),
+            ip("203.0.113.7")
+        );
+        assert_eq!(
+            client_ip(peer, &["6.6.6.6", "203.0.113.7"], 1),
+            ip("203.0.113.7")
+        );
+        // Two proxies: the second entry from the right.
+        assert_eq!(
+            client_ip(peer, &["6.6.6.6, 203.0.113.7, 10.1.1.1"], 2),
+            ip("203.0.113.7")
+        );
+        // Fewer entries than hops, none, or garbage: the nearest address.
+        assert_eq!(client_ip(peer, &["203.0.113.7"], 3), ip("203.0.113.7"));
+        assert_eq!(client_ip(peer, &[], 1), peer);
+        assert_eq!(client_ip(peer, &["not-an-ip"], 1), peer);
+        assert_eq!(client_ip(peer, &["2001:db8::1"], 1), ip("2001:db8::1"));
     }
 }

@@ -6,7 +6,7 @@
 //! replayed `jti`, and hand out a short-lived opaque bearer token.
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -100,10 +100,10 @@ fn peek_issuer(jwt: &str) -> Option<String> {
 )]
 pub async fn token(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    crate::ratelimit::ClientIp(ip): crate::ratelimit::ClientIp,
     body: Bytes,
 ) -> Response {
-    if let Err(e) = state.limits.token.check(&addr.ip()) {
+    if let Err(e) = state.limits.token.check(&ip) {
         return e.into_response();
     }
     let form: TokenRequest = match serde_urlencoded::from_bytes(&body) {

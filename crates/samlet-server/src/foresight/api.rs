@@ -1,8 +1,6 @@
 //! The foresight JSON API: join, vote, and the team's session, close and results.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -285,10 +283,10 @@ pub struct Joined {
         (status = 429, description = "Too many joins from this address or to this session; see Retry-After", body = crate::problem::Problem)))]
 pub async fn join(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    crate::ratelimit::ClientIp(ip): crate::ratelimit::ClientIp,
     ApiJson(req): ApiJson<JoinRequest>,
 ) -> ApiResult<Json<Joined>> {
-    state.limits.join_address.check(&addr.ip())?;
+    state.limits.join_address.check(&ip)?;
     let s = load_by_code(state.store.as_ref(), &req.join_code)
         .await?
         .ok_or_else(|| {

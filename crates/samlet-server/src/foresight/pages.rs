@@ -5,9 +5,8 @@
 //! polls the live counts; without JS a `<noscript>` meta refresh does).
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -280,7 +279,7 @@ pub struct CsrfOnly {
 
 pub async fn join_post(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    crate::ratelimit::ClientIp(ip): crate::ratelimit::ClientIp,
     headers: HeaderMap,
     jar: CookieJar,
     Path(code): Path<String>,
@@ -290,7 +289,7 @@ pub async fn join_post(
     state
         .limits
         .join_address
-        .check(&addr.ip())
+        .check(&ip)
         .map_err(|e| WebError(e, lang))?;
     let s = session_for_code(&state, &code, lang).await?;
     if !s.row.is_open() {

@@ -47,6 +47,44 @@ async fn token_requests_are_rate_limited_per_address() {
     rate_limited(ask().await.expect("token")).await;
 }
 
+/// Behind an ingress every request comes from the ingress: the limit must
+/// count the address the ingress saw, and a client's own X-Forwarded-For
+/// entries must not buy it a fresh quota.
+#[tokio::test]
+async fn rate_limits_count_the_client_behind_a_trusted_proxy_not_its_own_header() {
+    let ask = |app: &TestApp, forwarded: &str| {
+        app.http
+            .post(app.url("/oauth/token"))
+            .header("x-forwarded-for", forwarded.to_owned())
+            .form(&[("grant_type", "nonsense")])
+            .send()
+    };
+    let behind = TestApp::spawn_with(|c| {
+        c.rate_limits.token_per_address = Rate::per_minute(2);
+        c.trusted_proxy_hops = 1;
+    })
+    .await;
+    for _ in 0..2 {
+        let r = ask(&behind, "6.6.6.6, 203.0.113.7").await.expect("token");
+        assert_eq!(r.status(), 400);
+    }
+    rate_limited(ask(&behind, "1.2.3.4, 203.0.113.7").await.expect("token")).await;
+    // Another client behind the same ingress has a quota of its own.
+    let r = ask(&behind, "203.0.113.8").await.expect("token");
+    assert_eq!(r.status(), 400);
+
+    // With no proxy trusted, a forged header changes nothing.
+    let direct =
+        TestApp::spawn_with(|c| c.rate_limits.token_per_address = Rate::per_minute(2)).await;
+    for n in 0..2 {
+        let r = ask(&direct, &format!("198.51.100.{n}"))
+            .await
+            .expect("token");
+        assert_eq!(r.status(), 400);
+    }
+    rate_limited(ask(&direct, "198.51.100.9").await.expect("token")).await;
+}
+
 #[tokio::test]
 async fn oidc_login_is_rate_limited_per_address() {
     let app = TestApp::spawn_with(|c| c.rate_limits.oidc_per_address = Rate::per_minute(2)).await;
