@@ -231,7 +231,7 @@ pub async fn run(a: AccessArgs) -> anyhow::Result<()> {
                 .await?;
         }
     }
-    let today = samlet_server::api::me::today();
+    let today = samlet_domain::Country::No.today(chrono::Utc::now());
     let named: Vec<&String> = (0..a.decisions)
         .map(|_| &ids[rng.gen_range(0..bases)])
         .collect();

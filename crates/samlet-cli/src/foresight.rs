@@ -235,7 +235,7 @@ pub async fn run(cmd: ForesightCommand) -> anyhow::Result<()> {
             {
                 fs::pdf::report_pdf(lang, &s, &r).map_err(|e| anyhow!(e))?
             } else {
-                let templates = samlet_server::web::Templates::new()?;
+                let templates = samlet_server::web::Templates::new(samlet_domain::Country::No);
                 fs::pages::render_report_with(&templates, lang, &s, &r)
                     .map_err(api)?
                     .0

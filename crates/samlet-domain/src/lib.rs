@@ -11,6 +11,7 @@ pub mod org;
 pub mod pid;
 pub mod pseudonym;
 pub mod scope;
+pub mod time;
 
 pub use items::{
     BenefitInput, CaseInput, CaseStatus, DeadlineInput, Due, MessageInput, StatusInput,
@@ -21,6 +22,7 @@ pub use org::OrgNumber;
 pub use pid::{Pid, PidPolicy};
 pub use pseudonym::Pseudonymizer;
 pub use scope::{Scope, ScopeSet, UnknownScope};
+pub use time::{Country, UnknownCountry};
 
 /// A validation failure on one field of an input document.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

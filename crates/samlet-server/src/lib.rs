@@ -94,6 +94,9 @@ pub struct Config {
     /// Where Prometheus scrapes `/metrics`; `None`: not served. Never the
     /// public listener, whose clients have no business reading them.
     pub metrics_listen: Option<SocketAddr>,
+    /// The country served: its time zone decides "today" and the dates on
+    /// pages, and its language is the default (bokmål or Danish).
+    pub country: samlet_domain::Country,
 }
 
 /// Why `--dev` may not run with these settings.
@@ -170,7 +173,21 @@ impl Config {
             rules_dir: None,
             representation_rules: samlet_access::Rules::NORWAY,
             metrics_listen: None,
+            country: samlet_domain::Country::No,
         }
+    }
+
+    /// The language a page gets when neither cookie nor browser names one.
+    pub fn country_lang(&self) -> samlet_i18n::Lang {
+        match self.country {
+            samlet_domain::Country::No => samlet_i18n::Lang::Nb,
+            samlet_domain::Country::Dk => samlet_i18n::Lang::Da,
+        }
+    }
+
+    /// The person's date now, in the country's time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.country.today(chrono::Utc::now())
     }
 
     /// Cookies get `Secure` unless the server is plainly served over http on
@@ -232,7 +249,7 @@ impl AppState {
             limits: Arc::new(ratelimit::Limiters::new(&config.rate_limits)),
             store,
             metrics: middleware::metrics_handle(),
-            templates: Arc::new(web::Templates::new()?),
+            templates: Arc::new(web::Templates::new(config.country)),
             oidc,
             foresight: Arc::default(),
             config: Arc::new(config),

@@ -223,7 +223,7 @@ pub async fn login(
         .append_pair("code_challenge_method", "S256")
         .append_pair(
             "ui_locales",
-            crate::i18n::Lang::from_request(&headers).code(),
+            crate::i18n::PageLang::of(&headers, state.config.country_lang()).code(),
         );
     let value = serde_json::to_string(&flow).map_err(ApiError::internal)?;
     let cookie = Cookie::build((FLOW_COOKIE, value))

@@ -70,24 +70,24 @@ impl ApiError {
             StatusCode::FORBIDDEN,
             reason.code(),
             "Not allowed",
-            reason.text(),
+            reason.text(crate::i18n::Lang::En),
         );
         e.deny = Some(reason);
         e
     }
 
-    /// The detail in the page's language: a policy refusal in bokmål, English
-    /// or Danish; other details as written (English).
+    /// The detail in the page's language: a policy refusal or a rate limit
+    /// in the reader's language; other details as written (English).
     pub fn detail_in(&self, lang: crate::i18n::Lang) -> String {
         if let Some(secs) = self.retry_after {
             return lang
-                .t("rate_limited")
-                .replace("{seconds}", &secs.to_string());
+                .msg("rate_limited")
+                .arg("seconds", i64::from(secs))
+                .to_string();
         }
-        match (&self.deny, lang) {
-            (Some(r), crate::i18n::Lang::Nb) => r.text_nb(),
-            (Some(r), crate::i18n::Lang::Da) => r.text_da(),
-            _ => self.detail.clone(),
+        match &self.deny {
+            Some(r) => r.text(lang),
+            None => self.detail.clone(),
         }
     }
 
@@ -294,6 +294,7 @@ mod tests {
         assert_eq!(e.detail_in(Lang::En), "The power of attorney was revoked.");
         assert_eq!(e.detail_in(Lang::Nb), "Fullmakten er trukket tilbake.");
         assert_eq!(e.detail_in(Lang::Da), "Fuldmagten er tilbagekaldt.");
+        assert_eq!(e.detail_in(Lang::Nn), "Fullmakta er trekt tilbake.");
         let plain = ApiError::not_found("No such thing.");
         assert_eq!(plain.detail_in(Lang::Da), "No such thing.");
     }

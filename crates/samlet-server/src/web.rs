@@ -7,12 +7,17 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{DateTime, NaiveDate, Utc};
-use minijinja::{context, Environment, Value};
+use std::sync::LazyLock;
+
+use minijinja::value::Kwargs;
+use minijinja::{context, Environment, State as TplState, Value};
+use samlet_domain::Country;
 use samlet_store::OverviewLimits;
 use serde::Deserialize;
 
-use crate::api::me::{new_calendar_url, today};
+use crate::api::me::new_calendar_url;
 use crate::auth::{check_csrf, Citizen, CsrfForm, MaybeCitizen};
+use crate::i18n::PageLang;
 use crate::i18n::{Lang, LANG_COOKIE};
 use crate::problem::ApiError;
 use crate::AppState;
@@ -24,138 +29,186 @@ pub struct DemoPerson {
     pub name: String,
 }
 
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("landing.html", include_str!("../templates/landing.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("overview.html", include_str!("../templates/overview.html")),
+    ("message.html", include_str!("../templates/message.html")),
+    ("calendar.html", include_str!("../templates/calendar.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    (
+        "foresight_code.html",
+        include_str!("../templates/foresight_code.html"),
+    ),
+    (
+        "foresight_join.html",
+        include_str!("../templates/foresight_join.html"),
+    ),
+    (
+        "foresight_closed.html",
+        include_str!("../templates/foresight_closed.html"),
+    ),
+    (
+        "foresight_ballot.html",
+        include_str!("../templates/foresight_ballot.html"),
+    ),
+    (
+        "foresight_present.html",
+        include_str!("../templates/foresight_present.html"),
+    ),
+    (
+        "foresight_analysis.html",
+        include_str!("../templates/foresight_analysis.html"),
+    ),
+    (
+        "foresight_report.html",
+        include_str!("../templates/foresight_report.html"),
+    ),
+    (
+        "foresight_library.html",
+        include_str!("../templates/foresight_library.html"),
+    ),
+    ("rules.html", include_str!("../templates/rules.html")),
+    ("journey.html", include_str!("../templates/journey.html")),
+    (
+        "access_log.html",
+        include_str!("../templates/access_log.html"),
+    ),
+    (
+        "foresight_team.html",
+        include_str!("../templates/foresight_team.html"),
+    ),
+    (
+        "foresight_team_actions.html",
+        include_str!("../templates/foresight_team_actions.html"),
+    ),
+    (
+        "foresight_team_item.html",
+        include_str!("../templates/foresight_team_item.html"),
+    ),
+    (
+        "foresight_team_created.html",
+        include_str!("../templates/foresight_team_created.html"),
+    ),
+    ("mandates.html", include_str!("../templates/mandates.html")),
+    (
+        "acting_for.html",
+        include_str!("../templates/acting_for.html"),
+    ),
+    (
+        "represented.html",
+        include_str!("../templates/represented.html"),
+    ),
+    (
+        "represented_message.html",
+        include_str!("../templates/represented_message.html"),
+    ),
+    ("consents.html", include_str!("../templates/consents.html")),
+];
+
 pub struct Templates {
-    env: Environment<'static>,
+    /// Dates on pages are days in this country's time zone.
+    country: Country,
     pub demo_persons: std::sync::RwLock<Vec<DemoPerson>>,
 }
 
-fn parse_date(v: &Value) -> Option<NaiveDate> {
+/// A date as the template got it: a plain date, or an instant shown as the
+/// day it is in the country's time zone.
+fn parse_date(v: &Value, country: Country) -> Option<NaiveDate> {
     let s = v.as_str()?;
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
         DateTime::parse_from_rfc3339(s)
             .ok()
-            .map(|t| t.with_timezone(&chrono_tz_oslo()).date_naive())
+            .map(|t| country.today(t.with_timezone(&Utc)))
     })
 }
 
-/// Norway's offset, close enough for showing a day: a full tz database is
-/// not worth its weight for rendering dates of agency events.
-fn chrono_tz_oslo() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(3600)
-        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()))
+/// Every template, compiled once (at start: `AppState::new` forces it).
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    for (name, src) in TEMPLATES {
+        // The templates are part of the binary and a test renders each one,
+        // so a syntax error is a build defect, not a runtime condition.
+        if let Err(e) = env.add_template(name, src) {
+            panic!("template {name}: {e}");
+        }
+    }
+    env.add_filter("date", |state: &TplState, v: Value| -> String {
+        let (lang, country) = page_locale(state);
+        parse_date(&v, country)
+            .map(|d| lang.date(d))
+            .unwrap_or_else(|| v.to_string())
+    });
+    env.add_filter("datetime", |state: &TplState, v: Value| -> String {
+        let (lang, country) = page_locale(state);
+        v.as_str()
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .map(|t| lang.date_time(&country.local(t.with_timezone(&Utc))))
+            .unwrap_or_else(|| v.to_string())
+    });
+    env.add_filter(
+        "money",
+        |state: &TplState, amount: String, currency: String| -> String {
+            page_locale(state).0.money(&amount, &currency)
+        },
+    );
+    env.add_filter("number", |state: &TplState, n: i64| -> String {
+        page_locale(state).0.integer(n)
+    });
+    // A message with arguments: `{{ msg("unread_count", count=n) }}`.
+    env.add_function(
+        "msg",
+        |state: &TplState, id: &str, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+            let lang = page_locale(state).0;
+            let mut m = lang.msg(id);
+            for key in kwargs.args() {
+                let v: Value = kwargs.get(key)?;
+                m = match (v.as_i64(), v.as_str()) {
+                    (Some(n), _) => m.arg(key, n),
+                    (None, Some(s)) => m.text(key, s.to_owned()),
+                    (None, None) => m.text(key, v.to_string()),
+                };
+            }
+            Ok(m.to_string())
+        },
+    );
+    env
+});
+
+/// The page's language and country, from the context `page()` built.
+fn page_locale(state: &TplState) -> (Lang, Country) {
+    let lang = state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Lang::parse))
+        .unwrap_or(Lang::Nb);
+    let country = state
+        .lookup("country")
+        .and_then(|v| v.as_str().and_then(|c| c.parse().ok()))
+        .unwrap_or_default();
+    (lang, country)
 }
 
 impl Templates {
-    pub fn new() -> anyhow::Result<Self> {
-        let mut env = Environment::new();
-        for (name, src) in [
-            ("base.html", include_str!("../templates/base.html")),
-            ("landing.html", include_str!("../templates/landing.html")),
-            ("login.html", include_str!("../templates/login.html")),
-            ("overview.html", include_str!("../templates/overview.html")),
-            ("message.html", include_str!("../templates/message.html")),
-            ("calendar.html", include_str!("../templates/calendar.html")),
-            ("error.html", include_str!("../templates/error.html")),
-            (
-                "foresight_code.html",
-                include_str!("../templates/foresight_code.html"),
-            ),
-            (
-                "foresight_join.html",
-                include_str!("../templates/foresight_join.html"),
-            ),
-            (
-                "foresight_closed.html",
-                include_str!("../templates/foresight_closed.html"),
-            ),
-            (
-                "foresight_ballot.html",
-                include_str!("../templates/foresight_ballot.html"),
-            ),
-            (
-                "foresight_present.html",
-                include_str!("../templates/foresight_present.html"),
-            ),
-            (
-                "foresight_analysis.html",
-                include_str!("../templates/foresight_analysis.html"),
-            ),
-            (
-                "foresight_report.html",
-                include_str!("../templates/foresight_report.html"),
-            ),
-            (
-                "foresight_library.html",
-                include_str!("../templates/foresight_library.html"),
-            ),
-            ("rules.html", include_str!("../templates/rules.html")),
-            ("journey.html", include_str!("../templates/journey.html")),
-            (
-                "access_log.html",
-                include_str!("../templates/access_log.html"),
-            ),
-            // foresight (issue 6): the team's library pages
-            (
-                "foresight_team.html",
-                include_str!("../templates/foresight_team.html"),
-            ),
-            (
-                "foresight_team_actions.html",
-                include_str!("../templates/foresight_team_actions.html"),
-            ),
-            (
-                "foresight_team_item.html",
-                include_str!("../templates/foresight_team_item.html"),
-            ),
-            (
-                "foresight_team_created.html",
-                include_str!("../templates/foresight_team_created.html"),
-            ),
-            // Representation and consent (issue 4).
-            ("mandates.html", include_str!("../templates/mandates.html")),
-            (
-                "acting_for.html",
-                include_str!("../templates/acting_for.html"),
-            ),
-            (
-                "represented.html",
-                include_str!("../templates/represented.html"),
-            ),
-            (
-                "represented_message.html",
-                include_str!("../templates/represented_message.html"),
-            ),
-            ("consents.html", include_str!("../templates/consents.html")),
-        ] {
-            env.add_template(name, src)?;
-        }
-        env.add_filter("date", |v: Value, lang: String| -> String {
-            let l = Lang::parse(&lang).unwrap_or(Lang::Nb);
-            parse_date(&v)
-                .map(|d| l.date(d))
-                .unwrap_or_else(|| v.to_string())
-        });
-        env.add_filter(
-            "money",
-            |amount: String, currency: String, lang: String| -> String {
-                Lang::parse(&lang)
-                    .unwrap_or(Lang::Nb)
-                    .money(&amount, &currency)
-            },
-        );
-        Ok(Self {
-            env,
+    pub fn new(country: Country) -> Self {
+        LazyLock::force(&ENV);
+        Self {
+            country,
             demo_persons: Default::default(),
-        })
+        }
     }
 
     pub fn render(&self, name: &str, ctx: Value) -> Result<Html<String>, ApiError> {
-        self.env
-            .get_template(name)
-            .and_then(|t| t.render(ctx))
-            .map(Html)
-            .map_err(ApiError::internal)
+        render(name, context! { country => self.country.code(), ..ctx })
     }
+}
+
+/// Renders a page with the compiled templates.
+pub(crate) fn render(name: &str, ctx: Value) -> Result<Html<String>, ApiError> {
+    ENV.get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map(Html)
+        .map_err(ApiError::internal)
 }
 
 /// The context every page gets.
@@ -166,13 +219,13 @@ pub(crate) fn page(
     citizen: Option<&Citizen>,
     extra: Value,
 ) -> Value {
-    let languages = [("nb", "Norsk (bokmål)"), ("en", "English"), ("da", "Dansk")]
-        .into_iter()
-        .map(|(code, name)| context! { code, name })
+    let languages = Lang::ALL
+        .iter()
+        .map(|l| context! { code => l.code(), name => l.name() })
         .collect::<Vec<_>>();
     let base = context! {
         lang => lang.code(),
-        tr => Value::from_serialize(lang.table()),
+        tr => Value::from_object(crate::i18n::Messages(lang)),
         title,
         path,
         languages,
@@ -193,19 +246,17 @@ impl IntoResponse for WebError {
         } else {
             lang.t("error_title")
         };
-        let html = Templates::new().ok().and_then(|t| {
-            t.render(
-                "error.html",
-                page(
-                    lang,
-                    heading,
-                    "/",
-                    None,
-                    context! { heading, detail => e.detail_in(lang) },
-                ),
-            )
-            .ok()
-        });
+        let html = render(
+            "error.html",
+            page(
+                lang,
+                heading,
+                "/",
+                None,
+                context! { heading, detail => e.detail_in(lang) },
+            ),
+        )
+        .ok();
         match html {
             Some(h) => {
                 let mut res = (e.status, h).into_response();
@@ -219,16 +270,11 @@ impl IntoResponse for WebError {
 
 type WebResult = Result<Response, WebError>;
 
-pub(crate) fn lang_of(headers: &HeaderMap) -> Lang {
-    Lang::from_request(headers)
-}
-
 pub async fn landing(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     MaybeCitizen(c): MaybeCitizen,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let ctx = page(lang, lang.t("tagline"), "/", c.as_ref(), context! {});
     Ok(state
         .templates
@@ -244,11 +290,10 @@ pub struct NextQuery {
 
 pub async fn login_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     MaybeCitizen(c): MaybeCitizen,
     Query(q): Query<NextQuery>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let next = crate::auth::safe_next(q.next.as_deref()).to_owned();
     if c.is_some() {
         return Ok(Redirect::to(&next).into_response());
@@ -299,11 +344,10 @@ pub struct OverviewQuery {
 
 pub async fn overview(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     MaybeCitizen(c): MaybeCitizen,
     crate::extract::ApiQuery(q): crate::extract::ApiQuery<OverviewQuery>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let Some(c) = c else {
         return Ok(to_login("/me"));
     };
@@ -313,7 +357,7 @@ pub async fn overview(
         .overview(c.pid.as_str(), OverviewLimits::default())
         .await
         .map_err(|e| err(e.into()))?
-        .with_today(today());
+        .with_today(state.config.today());
     let page_no =
         crate::extract::bounded(q.page, 1, crate::extract::MAX_PAGE, "page").map_err(err)?;
     let (messages, next_page) = crate::api::me::message_page(&state, &c, page_no, 20)
@@ -353,12 +397,11 @@ pub async fn overview(
 
 pub async fn message(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     MaybeCitizen(c): MaybeCitizen,
     Path((org, id)): Path<(String, String)>,
     uri: Uri,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let Some(c) = c else {
         return Ok(to_login(uri.path()));
     };
@@ -389,12 +432,11 @@ pub async fn message(
 /// this form, so opening one from the list still marks it read.
 pub async fn message_read(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     c: Citizen,
     Path((org, id)): Path<(String, String)>,
     Form(f): Form<CsrfForm>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
     let found = state
         .store
@@ -424,11 +466,10 @@ fn urlencode_path(s: &str) -> String {
 
 pub async fn calendar_create(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     c: Citizen,
     Form(f): Form<CsrfForm>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
     let url = new_calendar_url(&state, &c)
         .await
@@ -453,11 +494,10 @@ pub async fn calendar_create(
 
 pub async fn calendar_revoke(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     c: Citizen,
     Form(f): Form<CsrfForm>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
     state
         .store
@@ -530,13 +570,12 @@ pub struct RulesQuery {
 /// without JavaScript and without login.
 pub async fn rules_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     MaybeCitizen(c): MaybeCitizen,
     Path(ruleset): Path<String>,
     Query(q): Query<RulesQuery>,
     uri: Uri,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     if state.rules.get(&ruleset).is_none() {
         return Err(WebError(
             ApiError::not_found(format!("There is no rule set `{ruleset}`.")),
@@ -570,7 +609,7 @@ pub async fn rules_page(
     let period = q
         .period
         .clone()
-        .unwrap_or_else(|| today().format("%Y-%m").to_string());
+        .unwrap_or_else(|| state.config.today().format("%Y-%m").to_string());
     let household = q
         .household
         .clone()
@@ -590,7 +629,7 @@ pub async fn rules_page(
     Ok((status, html).into_response())
 }
 
-pub async fn not_found(headers: HeaderMap, uri: Uri) -> Response {
+pub async fn not_found(PageLang(lang): PageLang, headers: HeaderMap, uri: Uri) -> Response {
     let e = ApiError::not_found(format!("There is nothing at {}.", uri.path()));
     let wants_html = headers
         .get(header::ACCEPT)
@@ -598,7 +637,7 @@ pub async fn not_found(headers: HeaderMap, uri: Uri) -> Response {
         .map(|v| v.contains("text/html"))
         .unwrap_or(false);
     if wants_html && !uri.path().starts_with("/api/") {
-        WebError(e, lang_of(&headers)).into_response()
+        WebError(e, lang).into_response()
     } else {
         e.into_response()
     }
@@ -612,13 +651,12 @@ pub struct FlashQuery {
 /// A personal checklist for one life event.
 pub async fn journey_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     MaybeCitizen(c): MaybeCitizen,
     Path(id): Path<String>,
     Query(q): Query<FlashQuery>,
     uri: Uri,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let Some(c) = c else {
         return Ok(to_login(uri.path()));
     };
@@ -658,12 +696,11 @@ pub async fn journey_page(
 /// The citizen ticks off one of their own tasks (a form POST with the CSRF token; no JS needed).
 pub async fn journey_task_done(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     c: Citizen,
     Path((id, task)): Path<(String, String)>,
     Form(f): Form<CsrfForm>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
     crate::api::journeys::mark_done(
         &state,
@@ -680,12 +717,11 @@ pub async fn journey_task_done(
 /// Fields are `fact.<name>`; an empty value means "not answered".
 pub async fn journey_answers(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     c: Citizen,
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let csrf = f
         .iter()
         .find(|(k, _)| k == "csrf")

@@ -294,7 +294,7 @@ pub struct MyJourneys {
 pub fn view(state: &AppState, j: StoredJourney) -> ApiResult<JourneyView> {
     let tasks: Vec<PlannedTask> = serde_json::from_str(&j.tasks_json)
         .map_err(|e| ApiError::internal(format!("stored journey {}: {e}", j.id)))?;
-    let today = crate::api::me::today();
+    let today = state.config.today();
     let journey = state.journeys.journey(&j.journey_key);
     let questions: Vec<samlet_journeys::Question> =
         journey.map(|c| c.questions()).unwrap_or_default();

@@ -13,13 +13,6 @@ use crate::extract::{bounded, ApiJson, ApiQuery, MAX_PAGE};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 
-/// Today in Norway decides what is overdue.
-pub fn today() -> chrono::NaiveDate {
-    // Europe/Oslo is UTC+1 or +2; a deadline is overdue from the day after,
-    // so using UTC+1 errs by at most an hour at night in summer, never early.
-    (Utc::now() + chrono::Duration::hours(1)).date_naive()
-}
-
 #[utoipa::path(get, path = "/api/v1/me/overview", tag = "citizen",
     security(("session_cookie" = [])),
     responses((status = 200, body = Overview), (status = 401, body = crate::problem::Problem)))]
@@ -31,7 +24,7 @@ pub async fn overview(
         .store
         .overview(citizen.pid.as_str(), OverviewLimits::default())
         .await?;
-    Ok(Json(o.with_today(today())))
+    Ok(Json(o.with_today(state.config.today())))
 }
 
 #[derive(Deserialize, IntoParams)]

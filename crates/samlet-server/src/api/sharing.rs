@@ -276,7 +276,7 @@ pub async fn read_scope(
     purpose: &str,
 ) -> ApiResult<ReadScope> {
     let now = Utc::now();
-    let today = crate::api::me::today();
+    let today = state.config.today();
     let mut scope = ReadScope {
         filter: OverviewFilter::own(reader_org),
         shared: Vec::new(),
@@ -301,12 +301,12 @@ pub async fn read_scope(
             (Decision::Deny(r), _) => scope.refused.push(BasisRefusal {
                 basis: id.clone(),
                 reason: r.code().into(),
-                detail: r.text(),
+                detail: r.text(crate::i18n::Lang::En),
             }),
             (Decision::Allow(_), None) => scope.refused.push(BasisRefusal {
                 basis: id.clone(),
                 reason: "basis-unknown".into(),
-                detail: samlet_access::DenyReason::BasisUnknown.text(),
+                detail: samlet_access::DenyReason::BasisUnknown.text(crate::i18n::Lang::En),
             }),
         }
     }

@@ -248,7 +248,7 @@ pub async fn report_pdf(
     let s = load(state.store.as_ref(), &id).await?;
     require_team(&state, &headers, &s.row).await?;
     let r = state.foresight.get(state.store.as_ref(), &s).await?;
-    let lang = crate::web::lang_of(&headers);
+    let lang = crate::i18n::PageLang::of(&headers, state.config.country_lang());
     let bytes = super::pdf::report_pdf(lang, &s, &r).map_err(ApiError::internal)?;
     Ok(super::pdf::pdf_response(bytes))
 }

@@ -29,8 +29,9 @@ use super::{
 };
 use crate::auth::token_hash;
 use crate::i18n::Lang;
+use crate::i18n::PageLang;
 use crate::problem::ApiError;
-use crate::web::{lang_of, page, WebError};
+use crate::web::{page, WebError};
 use crate::AppState;
 
 type WebResult = Result<Response, WebError>;
@@ -81,8 +82,7 @@ pub async fn asset(Path(file): Path<String>) -> Response {
         .into_response()
 }
 
-pub async fn library(State(state): State<AppState>, headers: HeaderMap) -> WebResult {
-    let lang = lang_of(&headers);
+pub async fn library(State(state): State<AppState>, PageLang(lang): PageLang) -> WebResult {
     let fl = flang(lang);
     let lib = super::team::effective_library(state.store.as_ref())
         .await
@@ -153,10 +153,9 @@ pub struct CodeQuery {
 /// `/f`: type the code (or `/f?code=…` from the form).
 pub async fn enter_code(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     Query(q): Query<CodeQuery>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let mut error = None;
     if let Some(typed) = q.code.as_deref() {
         if let Some(s) = load_by_code(state.store.as_ref(), typed)
@@ -221,12 +220,12 @@ fn closed_page(state: &AppState, lang: Lang, s: &Loaded) -> WebResult {
 /// `/f/{code}`: what the QR code opens. Joining is a POST so that link
 /// previews and crawlers do not count as participants.
 pub async fn join_page(
+    PageLang(lang): PageLang,
     State(state): State<AppState>,
     headers: HeaderMap,
     jar: CookieJar,
     Path(code): Path<String>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let s = session_for_code(&state, &code, lang).await?;
     if !s.row.is_open() {
         return closed_page(&state, lang, &s);
@@ -278,6 +277,7 @@ pub struct CsrfOnly {
 }
 
 pub async fn join_post(
+    PageLang(lang): PageLang,
     State(state): State<AppState>,
     crate::ratelimit::ClientIp(ip): crate::ratelimit::ClientIp,
     headers: HeaderMap,
@@ -285,7 +285,6 @@ pub async fn join_post(
     Path(code): Path<String>,
     Form(f): Form<CsrfOnly>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     state
         .limits
         .join_address
@@ -438,12 +437,12 @@ fn form_from_ballot(s: &Loaded, stored: &str) -> FormState {
 }
 
 pub async fn ballot_page(
+    PageLang(lang): PageLang,
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(code): Path<String>,
     Query(q): Query<SavedQuery>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let s = session_for_code(&state, &code, lang).await?;
     if !s.row.is_open() {
         return closed_page(&state, lang, &s);
@@ -478,12 +477,12 @@ pub async fn ballot_page(
 }
 
 pub async fn ballot_post(
+    PageLang(lang): PageLang,
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(code): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let s = session_for_code(&state, &code, lang).await?;
     if !s.row.is_open() {
         return closed_page(&state, lang, &s);
@@ -608,13 +607,13 @@ async fn team_session(
 /// The presenter screen. `?key=fk_…` (the link from `session create`) sets
 /// the team cookie and redirects, so the key does not stay in the address bar.
 pub async fn present(
+    PageLang(lang): PageLang,
     State(state): State<AppState>,
     headers: HeaderMap,
     jar: CookieJar,
     Path(id): Path<String>,
     Query(q): Query<KeyQuery>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     if let Some(key) = q.key {
         let s = load(state.store.as_ref(), &id)
             .await
@@ -685,13 +684,13 @@ pub async fn live(
 }
 
 pub async fn close_post(
+    PageLang(lang): PageLang,
     State(state): State<AppState>,
     headers: HeaderMap,
     jar: CookieJar,
     Path(id): Path<String>,
     Form(f): Form<CsrfOnly>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let s = team_session(&state, &headers, &id, lang).await?;
     check_form_token(
         &state,
@@ -711,13 +710,13 @@ pub async fn close_post(
 /// The presenter's reveal: an explicit form post with its own CSRF token,
 /// refused under [`REVEAL_MIN_BALLOTS`], recorded with who and when.
 pub async fn reveal_post(
+    PageLang(lang): PageLang,
     State(state): State<AppState>,
     headers: HeaderMap,
     jar: CookieJar,
     Path(id): Path<String>,
     Form(f): Form<CsrfOnly>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let s = load(state.store.as_ref(), &id)
         .await
         .map_err(|e| WebError(e, lang))?;
@@ -897,12 +896,12 @@ const REPORT_CSS: &str = include_str!("../../assets/foresight-report.css");
 /// The self-contained report: inline CSS and SVG, no scripts, readable
 /// offline once saved. Its CSP allows exactly its one inline style block (by hash).
 pub async fn report(
+    PageLang(lang): PageLang,
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<ReportQuery>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let s = team_session(&state, &headers, &id, lang).await?;
     let r = page_results(&state, &s, lang).await?;
     let html = render_report(&state, lang, &s, &r).map_err(|e| WebError(e, lang))?;
@@ -944,7 +943,7 @@ pub fn render_report_with(
     let fmt_date = |d: chrono::DateTime<chrono::Utc>| lang.date(d.date_naive());
     let ctx = context! {
         lang => lang.code(),
-        tr => Value::from_serialize(lang.table()),
+        tr => Value::from_object(crate::i18n::Messages(lang)),
         style => REPORT_CSS,
         id => s.row.id.clone(),
         title => s.row.title.clone(),
@@ -962,11 +961,11 @@ pub fn render_report_with(
 
 /// The report as a PDF (see [`super::pdf`]).
 pub async fn report_pdf(
+    PageLang(lang): PageLang,
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let s = team_session(&state, &headers, &id, lang).await?;
     let r = page_results(&state, &s, lang).await?;
     let bytes =

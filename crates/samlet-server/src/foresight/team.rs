@@ -34,8 +34,9 @@ use super::{
 };
 use crate::extract::ApiJson;
 use crate::i18n::Lang;
+use crate::i18n::PageLang;
 use crate::problem::{ApiError, ApiResult};
-use crate::web::{lang_of, page, WebError};
+use crate::web::{page, WebError};
 use crate::AppState;
 
 /// The team's signed-in agency token on the web pages (path `/foresight/team`).
@@ -315,10 +316,9 @@ fn status_of_item(
 
 pub async fn team_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     jar: CookieJar,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let Some(token) = signed_in(&state, &jar).await else {
         let (jar, form_secret) = super::pages::form_cookie(&state, jar);
         let ctx = page(
@@ -396,11 +396,10 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     jar: CookieJar,
     Form(f): Form<LoginForm>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     check_form_token(
         &state,
         "team-login",
@@ -429,11 +428,10 @@ pub struct CsrfForm {
 
 pub async fn logout(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     jar: CookieJar,
     Form(f): Form<CsrfForm>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     team_form(&state, &jar, f.csrf.as_deref(), lang).await?;
     let gone = Cookie::build((LIBRARY_COOKIE, "")).path(TEAM_BASE).build();
     Ok((jar.remove(gone), Redirect::to(TEAM_BASE)).into_response())
@@ -599,11 +597,10 @@ async fn item_page(
 
 pub async fn new_item_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     jar: CookieJar,
     Path(segment): Path<String>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let kind = kind_of(&segment, lang)?;
     let Some(token) = signed_in(&state, &jar).await else {
         return Ok(Redirect::to(TEAM_BASE).into_response());
@@ -613,11 +610,10 @@ pub async fn new_item_page(
 
 pub async fn edit_item_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     jar: CookieJar,
     Path((segment, code)): Path<(String, String)>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let kind = kind_of(&segment, lang)?;
     let Some(token) = signed_in(&state, &jar).await else {
         return Ok(Redirect::to(TEAM_BASE).into_response());
@@ -655,12 +651,11 @@ pub async fn edit_item_page(
 /// (a force's tagline, a trend's study scores, retired) are kept.
 pub async fn save_item(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     jar: CookieJar,
     Path(segment): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let kind = kind_of(&segment, lang)?;
     let mut form = ItemForm::default();
     for (k, v) in fields {
@@ -766,12 +761,11 @@ pub async fn save_item(
 /// Retire, reinstate or reset (restore the seeded default / delete an added item).
 pub async fn item_action(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     jar: CookieJar,
     Path((segment, code, action)): Path<(String, String, String)>,
     Form(f): Form<CsrfForm>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let kind = kind_of(&segment, lang)?;
     team_form(&state, &jar, f.csrf.as_deref(), lang).await?;
     let store = state.store.as_ref();
@@ -810,11 +804,10 @@ pub async fn item_action(
 /// Create a session from the trends ticked on the team page.
 pub async fn create_session_form(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     jar: CookieJar,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult {
-    let lang = lang_of(&headers);
     let get = |k: &str| {
         fields
             .iter()

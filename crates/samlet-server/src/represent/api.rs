@@ -1160,7 +1160,7 @@ pub async fn get_share(
         .store
         .overview(pid.as_str(), OverviewLimits::default())
         .await?
-        .with_today(crate::api::me::today());
+        .with_today(state.config.today());
     let o = super::only_category(o, &category, &from_orgs);
     let data = match category.as_str() {
         "cases" => serde_json::to_value(&o.cases),

@@ -384,7 +384,7 @@ pub async fn represented_view(
         .store
         .overview(subject.as_str(), OverviewLimits::default())
         .await?
-        .with_today(crate::api::me::today());
+        .with_today(state.config.today());
     let areas = area_map(state).await?;
     let act = match acting {
         None => None,

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::api::{self, NewMandate, RepresentedQuery, When};
 use crate::auth::{check_csrf, Citizen, MaybeCitizen};
 use crate::i18n::Lang;
+use crate::i18n::PageLang;
 use crate::problem::ApiError;
 use crate::web::{page, to_login, WebError};
 use crate::AppState;
@@ -84,11 +85,10 @@ async fn mandates_view(
 /// `GET /me/mandates`: give a mandate; see what I have given and received.
 pub async fn mandates_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     MaybeCitizen(c): MaybeCitizen,
     Query(q): Query<FlashQuery>,
 ) -> WebResult {
-    let lang = Lang::from_request(&headers);
     let Some(c) = c else {
         return Ok(to_login("/me/mandates"));
     };
@@ -99,11 +99,10 @@ pub async fn mandates_page(
 /// arrive as pairs, so the form is read as a list.
 pub async fn give_mandate_form(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     c: Citizen,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult {
-    let lang = Lang::from_request(&headers);
     let get = |k: &str| {
         pairs
             .iter()
@@ -166,12 +165,11 @@ pub struct CsrfOnly {
 /// `POST /me/mandates/{id}/revoke`.
 pub async fn revoke_mandate_form(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     c: Citizen,
     Path(id): Path<String>,
     Form(f): Form<CsrfOnly>,
 ) -> WebResult {
-    let lang = Lang::from_request(&headers);
     check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
     api::end_mandate(&state, &c, &id)
         .await
@@ -182,11 +180,10 @@ pub async fn revoke_mandate_form(
 /// `GET /me/acting-for`: the people I act for, searchable and paged.
 pub async fn acting_for_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     MaybeCitizen(c): MaybeCitizen,
     crate::extract::ApiQuery(q): crate::extract::ApiQuery<RepresentedQuery>,
 ) -> WebResult {
-    let lang = Lang::from_request(&headers);
     let Some(c) = c else {
         return Ok(to_login("/me/acting-for"));
     };
@@ -248,13 +245,13 @@ pub fn handle_not_opened(handle: &str, lang: Lang) -> Response {
 /// them (open a message, answer a consent request) when a basis allows
 /// acting. Logged for the person to see.
 pub async fn represented_page(
+    PageLang(lang): PageLang,
     State(state): State<AppState>,
     headers: HeaderMap,
     MaybeCitizen(c): MaybeCitizen,
     Path(handle): Path<String>,
     Query(q): Query<FlashQuery>,
 ) -> WebResult {
-    let lang = Lang::from_request(&headers);
     let Some(c) = c else {
         return Ok(to_login("/me/acting-for"));
     };
@@ -303,13 +300,13 @@ async fn display_name(state: &AppState, subject: &Pid) -> Result<String, ApiErro
 /// `POST /me/acting-for/{handle}/messages/{org}/{message_id}/open`: open a
 /// message for the person (marks it read, as if they opened it) and show it.
 pub async fn open_message_form(
+    PageLang(lang): PageLang,
     State(state): State<AppState>,
     headers: HeaderMap,
     c: Citizen,
     Path((handle, org, message_id)): Path<(String, String, String)>,
     Form(f): Form<CsrfOnly>,
 ) -> WebResult {
-    let lang = Lang::from_request(&headers);
     let err = |e| WebError(e, lang);
     check_csrf(&c, &f.csrf).map_err(err)?;
     let Some(subject) = open_handle(&state, &c, &handle) else {
@@ -333,13 +330,13 @@ pub async fn open_message_form(
 /// `POST /me/acting-for/{handle}/consents/{id}/approve|decline`: answer a
 /// consent request for the person.
 pub async fn answer_consent_form(
+    PageLang(lang): PageLang,
     State(state): State<AppState>,
     headers: HeaderMap,
     c: Citizen,
     Path((handle, id, answer)): Path<(String, String, String)>,
     Form(f): Form<CsrfOnly>,
 ) -> WebResult {
-    let lang = Lang::from_request(&headers);
     let err = |e| WebError(e, lang);
     check_csrf(&c, &f.csrf).map_err(err)?;
     let Some(subject) = open_handle(&state, &c, &handle) else {
@@ -362,11 +359,10 @@ pub async fn answer_consent_form(
 /// `GET /me/consents`: requests to answer, consents to revoke, history.
 pub async fn consents_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     MaybeCitizen(c): MaybeCitizen,
     Query(q): Query<FlashQuery>,
 ) -> WebResult {
-    let lang = Lang::from_request(&headers);
     let Some(c) = c else {
         return Ok(to_login("/me/consents"));
     };
@@ -394,12 +390,11 @@ pub async fn consents_page(
 /// `POST /me/consents/{id}/approve|decline|revoke`.
 pub async fn consent_form(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     c: Citizen,
     Path((id, action)): Path<(String, String)>,
     Form(f): Form<CsrfOnly>,
 ) -> WebResult {
-    let lang = Lang::from_request(&headers);
     let err = |e| WebError(e, lang);
     check_csrf(&c, &f.csrf).map_err(err)?;
     let flash = match action.as_str() {

@@ -24,9 +24,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::entry::{commitment, entry_leaf_hash, AccessEntry, Accessor, SharedFrom};
 use super::hex;
 use super::log::LogError;
-use crate::api::me::today;
 use crate::auth::{AgencyAuth, Citizen, MaybeCitizen};
 use crate::extract::{bounded, ApiQuery, MAX_PAGE};
+use crate::i18n::PageLang;
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 use samlet_domain::Scope;
@@ -540,7 +540,7 @@ pub async fn person_overview(
         note,
         shared: scope.shared,
         refused: scope.refused,
-        overview: o.with_today(today()),
+        overview: o.with_today(state.config.today()),
     };
     Ok(([("samlet-scope", label)], Json(body)).into_response())
 }
@@ -717,11 +717,11 @@ pub async fn access_log_page(
 pub async fn me_access_log(
     State(state): State<AppState>,
     citizen: Citizen,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     ApiQuery(q): ApiQuery<AccessLogQuery>,
 ) -> ApiResult<Json<AccessLogPage>> {
     let mut page = access_log_page(&state, &citizen.pid, &q).await?;
-    explain_shared(crate::i18n::Lang::from_request(&headers), &mut page);
+    explain_shared(lang, &mut page);
     Ok(Json(page))
 }
 
@@ -741,11 +741,10 @@ pub fn explain_shared(lang: crate::i18n::Lang, page: &mut AccessLogPage) {
 /// The page `/me/access-log`.
 pub async fn access_log_html(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     MaybeCitizen(c): MaybeCitizen,
     ApiQuery(q): ApiQuery<AccessLogQuery>,
 ) -> Result<Response, crate::web::WebError> {
-    let lang = crate::i18n::Lang::from_request(&headers);
     let Some(c) = c else {
         return Ok(crate::web::to_login("/me/access-log"));
     };
