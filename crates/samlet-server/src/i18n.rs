@@ -79,18 +79,20 @@ impl FromRequestParts<crate::AppState> for PageLang {
     }
 }
 
-/// A language's messages as a template object: `t.overview_title` reads
+/// A language's messages as a template object: `tr.overview_title` reads
 /// the pre-rendered message without copying the table into every page.
+/// An id with no message renders as `⟦id⟧`, visible on the page and caught
+/// by the test that renders every page in every language.
 #[derive(Debug)]
 pub struct Messages(pub Lang);
 
 impl minijinja::value::Object for Messages {
     fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
         let id = key.as_str()?;
-        self.0
-            .plain_messages()
-            .get(id)
-            .map(|s| minijinja::Value::from(s.as_str()))
+        Some(match self.0.plain_messages().get(id) {
+            Some(s) => minijinja::Value::from(s.as_str()),
+            None => minijinja::Value::from(format!("⟦{id}⟧")),
+        })
     }
 }
 

@@ -11,6 +11,7 @@ mod hardening;
 mod hardening_web;
 mod helpers;
 mod isolation;
+mod locales;
 mod oidc;
 mod web;
 // Transparency log (issue 3).

@@ -1,0 +1,188 @@
+//! Every page in every language: nothing falls back to another language,
+//! nothing shows a message id, and `/lang/{code}` switches for good.
+
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use serde_json::{json, Value};
+
+use crate::helpers::{person, TestApp};
+
+const LANGS: [&str; 4] = ["nb", "nn", "en", "da"];
+
+/// A person with something on every page: a case, an overdue deadline, a
+/// benefit, an unread message and a life event with its checklist.
+async fn seeded() -> (TestApp, String, Vec<String>) {
+    let app = TestApp::spawn().await;
+    let nav = app.agency("88964078", "NAV").await;
+    let folkereg = app.agency("97476107", "Skatteetaten").await;
+    app.grant(&folkereg, "samlet:population").await;
+    let p = person(7);
+    for (path, body) in [
+        (
+            "/api/v1/cases",
+            json!({"pid": p.as_str(), "case_id": "C1", "title": "Søknad om dagpenger", "status": "in_progress", "opened": "2026-01-05"}),
+        ),
+        (
+            "/api/v1/deadlines",
+            json!({"pid": p.as_str(), "deadline_id": "D1", "title": "Send meldekort", "due": "2020-03-01"}),
+        ),
+        (
+            "/api/v1/benefits",
+            json!({"pid": p.as_str(), "benefit_id": "B1", "name": "Barnetrygd", "amount": "1766", "currency": "NOK"}),
+        ),
+        (
+            "/api/v1/messages",
+            json!({"pid": p.as_str(), "message_id": "M1", "subject": "Vedtak", "body": "Hei"}),
+        ),
+    ] {
+        let r = app.post_json(&nav, path, &body).await;
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+    }
+    let event: Value = app
+        .post_json(
+            &folkereg,
+            "/api/v1/events",
+            &json!({"event_id": "move-1", "pid": p.as_str(), "kind": "move", "date": "2026-11-30"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("event answer");
+    let journey = event["journeys"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!journey.is_empty(), "{event}");
+    let cookie = app.login(&p).await;
+    let org = nav.org.clone();
+    let pages = vec![
+        "/".to_owned(),
+        "/login".to_owned(),
+        "/me".to_owned(),
+        format!("/me/messages/{org}/M1"),
+        "/me/access-log".to_owned(),
+        format!("/me/journeys/{journey}"),
+        "/me/mandates".to_owned(),
+        "/me/acting-for".to_owned(),
+        "/me/consents".to_owned(),
+        "/rules/child-benefit".to_owned(),
+        "/f".to_owned(),
+        "/no/such/page".to_owned(),
+    ];
+    (app, cookie, pages)
+}
+
+#[tokio::test]
+async fn every_page_renders_in_every_language_without_a_missing_text() {
+    let (app, cookie, pages) = seeded().await;
+    for path in &pages {
+        let mut bodies = Vec::new();
+        for lang in LANGS {
+            // The login page is for people not logged in (it sends the others on).
+            let session = if path == "/login" {
+                ""
+            } else {
+                cookie.as_str()
+            };
+            let res = app
+                .http
+                .get(app.url(path))
+                .header(COOKIE, format!("{session}; samlet_lang={lang}"))
+                .header("accept", "text/html")
+                .send()
+                .await
+                .expect("page");
+            let status = res.status().as_u16();
+            let want = if path == "/no/such/page" { 404 } else { 200 };
+            assert_eq!(status, want, "{lang} {path}");
+            let html = res.text().await.expect("html");
+            assert!(
+                html.contains(&format!("<html lang=\"{lang}\"")),
+                "{lang} {path}"
+            );
+            assert!(
+                !html.contains('⟦'),
+                "{lang} {path}: a message id on the page:\n{html}"
+            );
+            for id in ["unread_count", "deny-", "date-long", "month-"] {
+                assert!(!html.contains(id), "{lang} {path}: {id} unrendered");
+            }
+            bodies.push(html);
+        }
+        // Bokmål and nynorsk are two written forms: each page differs.
+        assert_ne!(bodies[0], bodies[1], "{path}: nynorsk is bokmål");
+        assert_ne!(bodies[0], bodies[3], "{path}: Danish is bokmål");
+    }
+}
+
+#[tokio::test]
+async fn the_overview_speaks_nynorsk_with_plurals_and_norwegian_dates() {
+    let (app, cookie, _) = seeded().await;
+    let html = app
+        .http
+        .get(app.url("/me"))
+        .header(COOKIE, &cookie)
+        .header("accept-language", "nn-NO,nb;q=0.8")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("<html lang=\"nn\""));
+    assert!(html.contains("1 ulesen"), "singular, not «1 ulesne»");
+    assert!(html.contains("1. mars 2020"));
+    assert!(html.contains("1\u{a0}766,00\u{a0}kr"));
+    let da = app
+        .http
+        .get(app.url("/me"))
+        .header(COOKIE, format!("{cookie}; samlet_lang=da"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        da.contains("1 ulæst") && da.contains("1.766,00"),
+        "Danish plural and number"
+    );
+}
+
+#[tokio::test]
+async fn lang_nn_sets_the_cookie_and_the_menu_offers_nynorsk() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .http
+        .get(app.url("/lang/nn?next=/login"))
+        .send()
+        .await
+        .expect("lang");
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers().get(LOCATION).and_then(|v| v.to_str().ok()),
+        Some("/login")
+    );
+    let set = res
+        .headers()
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(set.starts_with("samlet_lang=nn"), "{set}");
+    let html = app
+        .http
+        .get(app.url("/login"))
+        .header(COOKIE, "samlet_lang=nn")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("<html lang=\"nn\""));
+    assert!(html.contains("hreflang=\"nn\"") && html.contains("Norsk nynorsk"));
+    assert!(
+        html.contains("aria-current=\"true\">Norsk nynorsk"),
+        "nynorsk marked current"
+    );
+}
