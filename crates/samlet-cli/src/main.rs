@@ -161,14 +161,13 @@ struct ServeArgs {
     /// Rule sets to explain (a directory of rule set directories); default: the shipped ones.
     #[arg(long, env = "SAMLET_RULES_DIR")]
     rules_dir: Option<PathBuf>,
-    // Representation and consent (issue 4).
-    /// Country rules for representation: `no` (a mandate from 18) or `dk` (from 15).
+    /// The country served: `no` (Europe/Oslo, bokmål by default, a mandate
+    /// from 18) or `dk` (Europe/Copenhagen, Danish by default, from 15).
     #[arg(long, env = "SAMLET_COUNTRY", value_enum, default_value = "no")]
     country: Country,
 }
 
-// Representation and consent (issue 4).
-/// Country rules (one byte, so `ServeArgs` stays small).
+/// The country served (one byte, so `ServeArgs` stays small).
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Country {
     No,
@@ -180,6 +179,13 @@ impl Country {
         match self {
             Country::No => samlet_access::Rules::NORWAY,
             Country::Dk => samlet_access::Rules::DENMARK,
+        }
+    }
+
+    fn domain(self) -> samlet_domain::Country {
+        match self {
+            Country::No => samlet_domain::Country::No,
+            Country::Dk => samlet_domain::Country::Dk,
         }
     }
 }
@@ -451,6 +457,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         oidc,
         rules_dir: args.rules_dir.clone(),
         representation_rules: args.country.rules(),
+        country: args.country.domain(),
         metrics_listen: args.metrics_listen,
         trusted_proxy_hops: args.trusted_proxy_hops,
         ..Config::dev(args.listen, url.clone())

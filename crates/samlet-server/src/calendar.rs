@@ -1,7 +1,7 @@
 //! The private iCalendar feed (RFC 5545): deadlines and payment dates, with
 //! reminders, at a secret URL the citizen can revoke and renew.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
@@ -9,6 +9,7 @@ use samlet_store::{Overview, OverviewLimits};
 use sha2::{Digest, Sha256};
 
 use crate::auth::token_hash;
+use crate::i18n::{Lang, PageLang};
 use crate::problem::ApiError;
 use crate::AppState;
 
@@ -21,13 +22,18 @@ fn uid(kind: &str, org: &str, id: &str) -> String {
 
 /// Build the feed. Deadlines get a reminder the day before (or an hour
 /// before, when they have a time); payments are all-day events.
-pub fn feed(o: &Overview, name: &str) -> String {
+pub fn feed(o: &Overview, name: &str, lang: Lang) -> String {
     let mut cal = Calendar::new();
     cal.name(name);
     for d in &o.deadlines {
         let mut e = Event::new();
         e.uid(&uid("deadline", &d.agency.org, &d.deadline_id))
-            .summary(&format!("Frist: {}", d.title))
+            .summary(
+                &lang
+                    .msg("cal_deadline")
+                    .text("title", d.title.as_str())
+                    .to_string(),
+            )
             .description(&format!("{} – {}", d.agency.name, d.title));
         match d.due_at {
             Some(at) => {
@@ -54,10 +60,13 @@ pub fn feed(o: &Overview, name: &str) -> String {
         if let Some(day) = b.next_payment {
             let e = Event::new()
                 .uid(&uid("payment", &b.agency.org, &b.benefit_id))
-                .summary(&format!(
-                    "Utbetaling: {} {} {}",
-                    b.name, b.amount, b.currency
-                ))
+                .summary(
+                    &lang
+                        .msg("cal_payment")
+                        .text("name", b.name.as_str())
+                        .text("amount", lang.money(&b.amount, &b.currency))
+                        .to_string(),
+                )
                 .description(&b.agency.name)
                 .all_day(day)
                 .done();
@@ -67,8 +76,23 @@ pub fn feed(o: &Overview, name: &str) -> String {
     cal.done().to_string()
 }
 
+#[derive(serde::Deserialize)]
+pub struct FeedQuery {
+    lang: Option<String>,
+}
+
 /// `GET /calendar/{token}.ics`: no session needed, the URL is the secret.
-pub async fn calendar_feed(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+pub async fn calendar_feed(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(q): Query<FeedQuery>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let lang = q
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_else(|| PageLang::of(&headers, state.config.country_lang()));
     let token = file.strip_suffix(".ics").unwrap_or(&file);
     let pid = match state.store.pid_for_calendar_token(&token_hash(token)).await {
         Ok(Some(pid)) => pid,
@@ -84,7 +108,7 @@ pub async fn calendar_feed(State(state): State<AppState>, Path(file): Path<Strin
                 (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
                 (header::CACHE_CONTROL, "private, max-age=300"),
             ],
-            feed(&o, "Samlet"),
+            feed(&o, "Samlet", lang),
         )
             .into_response(),
         Err(e) => ApiError::from(e).into_response(),

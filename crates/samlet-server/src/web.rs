@@ -471,7 +471,7 @@ pub async fn calendar_create(
     Form(f): Form<CsrfForm>,
 ) -> WebResult {
     check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
-    let url = new_calendar_url(&state, &c)
+    let url = new_calendar_url(&state, &c, lang)
         .await
         .map_err(|e| WebError(e, lang))?;
     let webcal = url

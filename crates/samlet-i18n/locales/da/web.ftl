@@ -376,3 +376,8 @@ rep_act_consents = Anmodninger om samtykke, du kan svare på for personen
 rep_act_flash_approved = Du har svaret ja på personens vegne.
 rep_act_flash_declined = Du har svaret nej på personens vegne.
 rep_act_back = Tilbage til personens overblik
+
+## The calendar feed
+
+cal_deadline = Frist: { $title }
+cal_payment = Udbetaling: { $name }, { $amount }

@@ -376,3 +376,8 @@ rep_act_consents = Consent requests you can answer for the person
 rep_act_flash_approved = You said yes on the person's behalf.
 rep_act_flash_declined = You said no on the person's behalf.
 rep_act_back = Back to the person's overview
+
+## The calendar feed
+
+cal_deadline = Deadline: { $title }
+cal_payment = Payment: { $name }, { $amount }

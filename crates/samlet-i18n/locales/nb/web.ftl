@@ -376,3 +376,8 @@ rep_act_consents = Forespørsler om samtykke du kan svare på for personen
 rep_act_flash_approved = Du har svart ja på vegne av personen.
 rep_act_flash_declined = Du har svart nei på vegne av personen.
 rep_act_back = Tilbake til oversikten over personen
+
+## The calendar feed
+
+cal_deadline = Frist: { $title }
+cal_payment = Utbetaling: { $name }, { $amount }

@@ -376,3 +376,8 @@ rep_act_consents = Førespurnader om samtykke du kan svare på for personen
 rep_act_flash_approved = Du har svart ja på vegner av personen.
 rep_act_flash_declined = Du har svart nei på vegner av personen.
 rep_act_back = Tilbake til oversikta over personen
+
+## The calendar feed
+
+cal_deadline = Frist: { $title }
+cal_payment = Utbetaling: { $name }, { $amount }

@@ -140,7 +140,13 @@ pub struct CalendarUrl {
 #[derive(Deserialize, ToSchema, Default)]
 pub struct CalendarRequest {}
 
-pub async fn new_calendar_url(state: &AppState, citizen: &Citizen) -> ApiResult<String> {
+/// The feed speaks the language the person had when making the link (a
+/// calendar program sends no cookie): `?lang=` carries it, not personal data.
+pub async fn new_calendar_url(
+    state: &AppState,
+    citizen: &Citizen,
+    lang: crate::i18n::Lang,
+) -> ApiResult<String> {
     let token = random_token("");
     state
         .store
@@ -148,7 +154,7 @@ pub async fn new_calendar_url(state: &AppState, citizen: &Citizen) -> ApiResult<
         .await?;
     tracing::info!(person = %state.pseudo.of(&citizen.pid), "calendar URL renewed");
     Ok(format!(
-        "{}/calendar/{token}.ics",
+        "{}/calendar/{token}.ics?lang={lang}",
         state.config.public_url.trim_end_matches('/')
     ))
 }
@@ -161,10 +167,11 @@ pub async fn new_calendar_url(state: &AppState, citizen: &Citizen) -> ApiResult<
 pub async fn create_calendar_url(
     State(state): State<AppState>,
     citizen: Citizen,
+    crate::i18n::PageLang(lang): crate::i18n::PageLang,
     ApiJson(_body): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<CalendarUrl>> {
     Ok(Json(CalendarUrl {
-        url: new_calendar_url(&state, &citizen).await?,
+        url: new_calendar_url(&state, &citizen, lang).await?,
     }))
 }
 

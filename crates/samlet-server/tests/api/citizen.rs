@@ -60,7 +60,10 @@ async fn kari_subscribes_to_her_calendar_then_revokes_and_renews() {
         .as_str()
         .expect("url")
         .to_owned();
-    assert!(url.starts_with(&app.base) && url.ends_with(".ics"));
+    assert!(
+        url.starts_with(&app.base) && url.ends_with(".ics?lang=nb"),
+        "the feed keeps the language the link was made in: {url}"
+    );
     let feed = app.http.get(&url).send().await.expect("feed");
     assert_eq!(
         feed.headers()["content-type"],
@@ -70,6 +73,21 @@ async fn kari_subscribes_to_her_calendar_then_revokes_and_renews() {
     assert!(text.starts_with("BEGIN:VCALENDAR"));
     assert_eq!(text.matches("BEGIN:VEVENT").count(), 3, "{text}");
     assert!(text.contains("SUMMARY:Frist: Send meldekort"));
+    assert!(
+        text.contains("SUMMARY:Utbetaling: Barnetrygd\\, 1\u{a0}766\\,00\u{a0}kr"),
+        "{text}"
+    );
+    let en = app
+        .http
+        .get(url.replace("lang=nb", "lang=en"))
+        .send()
+        .await
+        .expect("feed")
+        .text()
+        .await
+        .expect("text");
+    assert!(en.contains("SUMMARY:Deadline: Send meldekort"), "{en}");
+    assert!(en.contains("NOK\u{a0}1\\,766.00"), "{en}");
     assert!(text.contains("DTSTART;VALUE=DATE:20261201"), "{text}");
     assert!(text.contains("BEGIN:VALARM"), "deadlines carry reminders");
     assert!(

@@ -186,3 +186,35 @@ async fn lang_nn_sets_the_cookie_and_the_menu_offers_nynorsk() {
         "nynorsk marked current"
     );
 }
+
+/// A Danish installation (`--country dk`) answers in Danish when the
+/// browser names no language it has.
+#[tokio::test]
+async fn a_danish_installation_speaks_danish_by_default() {
+    let app = TestApp::spawn_with(|c| c.country = samlet_domain::Country::Dk).await;
+    let html = app
+        .http
+        .get(app.url("/login"))
+        .header("accept-language", "fr-FR")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("<html lang=\"da\""), "{html}");
+    let nb = app
+        .http
+        .get(app.url("/login"))
+        .header("accept-language", "nb-NO")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        nb.contains("<html lang=\"nb\""),
+        "the browser's language still wins"
+    );
+}
