@@ -133,7 +133,7 @@ fn default_floor() -> u64 {
 }
 
 fn default_roles() -> Option<Vec<String>> {
-    Some(STUDY_ROLES.iter().map(|(k, _, _)| k.to_string()).collect())
+    Some(STUDY_ROLES.iter().map(|k| k.to_string()).collect())
 }
 
 impl TryFrom<SegmentConfigWire> for SegmentConfig {

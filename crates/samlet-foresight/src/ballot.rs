@@ -17,22 +17,14 @@ pub const MAX_CODE_LEN: usize = 32;
 pub const MAX_TEXT_LEN: usize = 300;
 
 /// The study's answer options for role (footnote 64 of seed 001), as
-/// `(key, bokmål, English)`. Roles stay free text in [`ParticipantInfo`] so other
+/// keys; their labels are `fs-role-<key>` messages. Roles stay free text in [`ParticipantInfo`] so other
 /// sectors can use their own list; these keys are the suggested default.
-pub const STUDY_ROLES: [(&str, &str, &str); 5] = [
-    (
-        "managing_director",
-        "Daglig leder/adm.dir.",
-        "Managing director",
-    ),
-    ("director", "Direktør", "Director"),
-    ("adviser", "Rådgiver", "Adviser"),
-    (
-        "clinician",
-        "Kliniker (lege, sykepleier)",
-        "Clinician (doctor, nurse)",
-    ),
-    ("other", "Annet", "Other"),
+pub const STUDY_ROLES: [&str; 5] = [
+    "managing_director",
+    "director",
+    "adviser",
+    "clinician",
+    "other",
 ];
 
 /// Errors in the session's trend list.

@@ -39,11 +39,13 @@ pub struct LocalizedText {
 }
 
 impl LocalizedText {
-    /// The text in the given language.
+    /// The text in the given language. The library is the study's own
+    /// words: bokmål, with an English translation; nynorsk and Danish
+    /// readers get the Norwegian original.
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
-            Lang::Nb => &self.nb,
             Lang::En => &self.en,
+            Lang::Nb | Lang::Nn | Lang::Da => &self.nb,
         }
     }
 }
@@ -84,20 +86,14 @@ impl Category {
 
     /// Display name.
     pub fn name(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Category::Political, Lang::Nb) => "Politiske drivkrefter",
-            (Category::Economic, Lang::Nb) => "Økonomiske drivkrefter",
-            (Category::Social, Lang::Nb) => "Sosiale drivkrefter",
-            (Category::Technological, Lang::Nb) => "Teknologiske drivkrefter",
-            (Category::Environmental, Lang::Nb) => "Miljømessige drivkrefter",
-            (Category::Legal, Lang::Nb) => "Juridiske drivkrefter",
-            (Category::Political, Lang::En) => "Political driving forces",
-            (Category::Economic, Lang::En) => "Economic driving forces",
-            (Category::Social, Lang::En) => "Social driving forces",
-            (Category::Technological, Lang::En) => "Technological driving forces",
-            (Category::Environmental, Lang::En) => "Environmental driving forces",
-            (Category::Legal, Lang::En) => "Legal driving forces",
-        }
+        lang.t(match self {
+            Category::Political => "fs-category-political",
+            Category::Economic => "fs-category-economic",
+            Category::Social => "fs-category-social",
+            Category::Technological => "fs-category-technological",
+            Category::Environmental => "fs-category-environmental",
+            Category::Legal => "fs-category-legal",
+        })
     }
 }
 

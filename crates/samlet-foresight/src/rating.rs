@@ -139,60 +139,34 @@ pub enum Scale {
     Preparedness,
 }
 
-/// Output language. Bokmål is the source language of the seeds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Lang {
-    /// Norwegian bokmål.
-    #[default]
-    Nb,
-    /// English.
-    En,
-}
+/// Output language: the one localisation's.
+pub use samlet_i18n::Lang;
 
-const IMPORTANCE_NB: [&str; 6] = [
-    "Svært lite viktig",
-    "Lite viktig",
-    "Relativt lite viktig",
-    "Relativt viktig",
-    "Viktig",
-    "Svært viktig",
+const IMPORTANCE: [&str; 6] = [
+    "fs-importance-1",
+    "fs-importance-2",
+    "fs-importance-3",
+    "fs-importance-4",
+    "fs-importance-5",
+    "fs-importance-6",
 ];
-const IMPORTANCE_EN: [&str; 6] = [
-    "Very unimportant",
-    "Unimportant",
-    "Fairly unimportant",
-    "Fairly important",
-    "Important",
-    "Very important",
-];
-const PREPAREDNESS_NB: [&str; 6] = [
-    "Svært lite beredt",
-    "Lite beredt",
-    "Relativt lite beredt",
-    "Relativt godt beredt",
-    "Godt beredt",
-    "Svært godt beredt",
-];
-const PREPAREDNESS_EN: [&str; 6] = [
-    "Very poorly prepared",
-    "Poorly prepared",
-    "Fairly poorly prepared",
-    "Fairly well prepared",
-    "Well prepared",
-    "Very well prepared",
+const PREPAREDNESS: [&str; 6] = [
+    "fs-preparedness-1",
+    "fs-preparedness-2",
+    "fs-preparedness-3",
+    "fs-preparedness-4",
+    "fs-preparedness-5",
+    "fs-preparedness-6",
 ];
 
 /// The six labels of a scale, index 0 being rating 1. Bokmål is verbatim from
-/// footnote 63 of seed 001 so a live session asks exactly what the study asked;
-/// English is our translation.
+/// footnote 63 of seed 001 so a live session asks exactly what the study asked.
 pub fn scale_labels(scale: Scale, lang: Lang) -> [&'static str; 6] {
-    match (scale, lang) {
-        (Scale::Importance, Lang::Nb) => IMPORTANCE_NB,
-        (Scale::Importance, Lang::En) => IMPORTANCE_EN,
-        (Scale::Preparedness, Lang::Nb) => PREPAREDNESS_NB,
-        (Scale::Preparedness, Lang::En) => PREPAREDNESS_EN,
-    }
+    let ids = match scale {
+        Scale::Importance => IMPORTANCE,
+        Scale::Preparedness => PREPAREDNESS,
+    };
+    ids.map(|id| lang.t(id))
 }
 
 #[cfg(test)]
@@ -256,5 +230,11 @@ mod tests {
             r.label(Scale::Preparedness, Lang::En),
             "Very poorly prepared"
         );
+        for lang in Lang::ALL {
+            for scale in [Scale::Importance, Scale::Preparedness] {
+                assert!(scale_labels(scale, lang).iter().all(|l| !l.is_empty()));
+            }
+        }
+        assert_eq!(scale_labels(Scale::Preparedness, Lang::Nn)[4], "Godt budd");
     }
 }

@@ -62,11 +62,7 @@ fn sanitize_id(prefix: &str) -> String {
 /// Formats a number with two decimals in the language's convention
 /// (decimal comma in bokmål, as in the study's "5,3").
 pub fn format_number(v: f64, lang: Lang) -> String {
-    let s = format!("{v:.2}");
-    match lang {
-        Lang::Nb => s.replace('.', ","),
-        Lang::En => s,
-    }
+    lang.decimal(&format!("{v:.2}"))
 }
 
 struct Words {
@@ -78,47 +74,33 @@ struct Words {
     gap: &'static str,
     no_ratings: &'static str,
     ballots: &'static str,
+    trends_of: &'static str,
     in_blind_spot: &'static str,
+    outside_blind_spot: &'static str,
     none_in_blind_spot: &'static str,
     not_plotted: &'static str,
 }
 
 fn words(lang: Lang) -> Words {
-    match lang {
-        Lang::Nb => Words {
-            matrix_title: "Strategisk blindsone: viktighet og beredskap per trend",
-            bars_title: "Gap mellom viktighet og beredskap per trend",
-            importance: "Viktighet",
-            preparedness: "Beredskap",
-            blind_spot: "Strategisk blindsone",
-            gap: "gap",
-            no_ratings: "ingen svar",
-            ballots: "svar",
-            in_blind_spot: "I blindsonen",
-            none_in_blind_spot: "Ingen trender i blindsonen.",
-            not_plotted: "Uten svar, ikke vist",
-        },
-        Lang::En => Words {
-            matrix_title: "Strategic blind spot: importance and preparedness per trend",
-            bars_title: "Gap between importance and preparedness per trend",
-            importance: "Importance",
-            preparedness: "Preparedness",
-            blind_spot: "Strategic blind spot",
-            gap: "gap",
-            no_ratings: "no ratings",
-            ballots: "ballots",
-            in_blind_spot: "In the blind spot",
-            none_in_blind_spot: "No trends in the blind spot.",
-            not_plotted: "Without ratings, not shown",
-        },
+    Words {
+        matrix_title: lang.t("fs-chart-matrix-title"),
+        bars_title: lang.t("fs-chart-bars-title"),
+        importance: lang.t("fs-chart-importance"),
+        preparedness: lang.t("fs-chart-preparedness"),
+        blind_spot: lang.t("fs-chart-blind-spot"),
+        gap: lang.t("fs-chart-gap"),
+        no_ratings: lang.t("fs-chart-no-ratings"),
+        ballots: lang.t("fs-chart-ballots"),
+        trends_of: lang.t("fs-chart-trends-of"),
+        in_blind_spot: lang.t("fs-chart-in-blind-spot"),
+        outside_blind_spot: lang.t("fs-chart-outside-blind-spot"),
+        none_in_blind_spot: lang.t("fs-chart-none-in-blind-spot"),
+        not_plotted: lang.t("fs-chart-not-plotted"),
     }
 }
 
 fn lang_tag(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Nb => "nb",
-        Lang::En => "en",
-    }
+    lang.code()
 }
 
 fn point_text(t: &TrendStats, w: &Words, lang: Lang) -> String {
@@ -171,11 +153,7 @@ pub fn blind_spot_matrix_svg(
         results.ballots,
         w.ballots,
         plotted.len(),
-        if lang == Lang::Nb {
-            "trender av"
-        } else {
-            "trends of"
-        },
+        w.trends_of,
         results.trends.len(),
         w.blind_spot,
         w.importance.to_lowercase(),
@@ -194,12 +172,7 @@ pub fn blind_spot_matrix_svg(
         .map(|t| point_text(t, &w, lang))
         .collect();
     if !others.is_empty() {
-        let other_label = if lang == Lang::Nb {
-            "Utenfor blindsonen"
-        } else {
-            "Outside the blind spot"
-        };
-        let _ = write!(desc, " {}: {}.", other_label, others.join("; "));
+        let _ = write!(desc, " {}: {}.", w.outside_blind_spot, others.join("; "));
     }
     let missing: Vec<&str> = results
         .trends

@@ -130,7 +130,10 @@ fn gap_chart_lists_trends_in_gap_order() -> TestResult {
     assert!(a.is_some() && a < b && b < c, "{texts:?}");
     assert!(texts.iter().any(|t| t == "● 1.1 Økt etterspørsel"));
     assert!(texts.iter().any(|t| t == "3.00"));
-    assert!(texts.iter().any(|t| t == "-1.67"));
+    assert!(
+        texts.iter().any(|t| t == "\u{2212}1.67"),
+        "a typographic minus"
+    );
     assert!(texts.iter().any(|t| t == "no ratings"));
     // One bar per rated trend; negative bar stays left of the zero line.
     let bars = doc

@@ -25,11 +25,22 @@ pub use fluent_bundle::FluentValue;
 /// A language Samlet speaks. Norwegian state bodies must offer bokmål and
 /// nynorsk side by side (språklova § 14), so both are first-class.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Norsk bokmål: the default in Norway.
+    #[default]
     Nb,
     /// Norsk nynorsk.
     Nn,

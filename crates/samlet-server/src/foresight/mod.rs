@@ -125,12 +125,7 @@ pub struct Questions {
 }
 
 fn study_roles() -> Option<Vec<String>> {
-    Some(
-        STUDY_ROLES
-            .iter()
-            .map(|(k, _, _)| (*k).to_owned())
-            .collect(),
-    )
+    Some(STUDY_ROLES.iter().map(|k| (*k).to_owned()).collect())
 }
 
 fn yes() -> bool {
@@ -324,27 +319,12 @@ impl Spec {
     }
 }
 
-/// The label of a role option in a language.
+/// The label of a role option in a language; a team's own role is shown as written.
 pub fn role_label(key: &str, lang: crate::i18n::Lang) -> String {
-    STUDY_ROLES
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, nb, en)| {
-            if lang == crate::i18n::Lang::En {
-                *en
-            } else {
-                *nb
-            }
-        })
-        .unwrap_or(key)
-        .to_owned()
-}
-
-/// The UI language mapped onto the two the library speaks (Danish readers get bokmål).
-pub fn flang(lang: crate::i18n::Lang) -> samlet_foresight::Lang {
-    match lang {
-        crate::i18n::Lang::En => samlet_foresight::Lang::En,
-        _ => samlet_foresight::Lang::Nb,
+    if STUDY_ROLES.contains(&key) {
+        lang.t(&format!("fs-role-{key}")).to_owned()
+    } else {
+        key.to_owned()
     }
 }
 

@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use super::api::{join_session, reveal_session, status_of, store_ballot, too_few_error};
 use super::{
-    check_form_token, flang, form_token, load, load_by_code, require_team, role_label, team_actor,
+    check_form_token, form_token, load, load_by_code, require_team, role_label, team_actor,
     withheld_error, Loaded, FORM_COOKIE, PARTICIPANT_COOKIE, REVEAL_MIN_BALLOTS, TEAM_COOKIE,
 };
 use crate::auth::token_hash;
@@ -83,7 +83,6 @@ pub async fn asset(Path(file): Path<String>) -> Response {
 }
 
 pub async fn library(State(state): State<AppState>, PageLang(lang): PageLang) -> WebResult {
-    let fl = flang(lang);
     let lib = super::team::effective_library(state.store.as_ref())
         .await
         .map_err(|e| WebError(e, lang))?;
@@ -103,14 +102,14 @@ pub async fn library(State(state): State<AppState>, PageLang(lang): PageLang) ->
             .map(|f| {
                 context! {
                     code => f.code.clone(),
-                    title => f.title.get(fl),
-                    description => f.description.get(fl),
-                    key_figures => f.key_figures.iter().map(|k| k.get(fl).to_owned()).collect::<Vec<_>>(),
+                    title => f.title.get(lang),
+                    description => f.description.get(lang),
+                    key_figures => f.key_figures.iter().map(|k| k.get(lang).to_owned()).collect::<Vec<_>>(),
                     sources => f.sources.clone(),
                 }
             })
             .collect();
-        context! { name => c.name(fl), forces }
+        context! { name => c.name(lang), forces }
     })
     .collect();
     let themes: Vec<Value> = lib
@@ -123,16 +122,16 @@ pub async fn library(State(state): State<AppState>, PageLang(lang): PageLang) ->
                 .map(|t| {
                     context! {
                         code => t.code.clone(),
-                        title => t.title.get(fl),
-                        description => t.description.get(fl),
-                        key_figures => t.key_figures.iter().map(|k| k.get(fl).to_owned()).collect::<Vec<_>>(),
+                        title => t.title.get(lang),
+                        description => t.description.get(lang),
+                        key_figures => t.key_figures.iter().map(|k| k.get(lang).to_owned()).collect::<Vec<_>>(),
                         sources => t.sources.clone(),
-                        importance => t.reference_scores.map(|r| format_number(r.importance, fl)),
-                        preparedness => t.reference_scores.map(|r| format_number(r.preparedness, fl)),
+                        importance => t.reference_scores.map(|r| format_number(r.importance, lang)),
+                        preparedness => t.reference_scores.map(|r| format_number(r.preparedness, lang)),
                     }
                 })
                 .collect();
-            context! { code => th.code.clone(), title => th.title.get(fl), trends }
+            context! { code => th.code.clone(), title => th.title.get(lang), trends }
         })
         .collect();
     let ctx = page(
@@ -351,9 +350,8 @@ fn ballot_ctx(
     saved: bool,
     csrf: &str,
 ) -> Value {
-    let fl = flang(lang);
-    let imp = scale_labels(Scale::Importance, fl);
-    let prep = scale_labels(Scale::Preparedness, fl);
+    let imp = scale_labels(Scale::Importance, lang);
+    let prep = scale_labels(Scale::Preparedness, lang);
     let trends: Vec<Value> = s
         .spec
         .trends
@@ -774,7 +772,7 @@ fn revealed_ctx(lang: Lang, s: &Loaded) -> Option<Value> {
 }
 
 fn num(v: Option<f64>, lang: Lang) -> String {
-    v.map(|v| format_number(v, flang(lang)))
+    v.map(|v| format_number(v, lang))
         .unwrap_or_else(|| "–".into())
 }
 
@@ -805,20 +803,19 @@ fn segment_rows(lang: Lang, segs: &[Segment], label: &dyn Fn(&str) -> String) ->
 
 /// Everything the presenter screen (after closing) and the report show.
 fn analysis_ctx(lang: Lang, s: &Loaded, r: &Results) -> Value {
-    let fl = flang(lang);
     let th = &s.spec.thresholds;
     let matrix = blind_spot_matrix_svg(
         r,
         th,
         &ChartOptions {
-            lang: fl,
+            lang: lang,
             id_prefix: "matrix".into(),
         },
     );
     let bars = gap_bar_chart_svg(
         r,
         &ChartOptions {
-            lang: fl,
+            lang: lang,
             id_prefix: "gaps".into(),
         },
     );
@@ -862,11 +859,7 @@ fn analysis_ctx(lang: Lang, s: &Loaded, r: &Results) -> Value {
     );
     let by_role = segment_rows(lang, &r.segments.by_role, &|k| role_label(k, lang));
     let by_experience = segment_rows(lang, &r.segments.by_experience, &|k| {
-        if lang == Lang::En {
-            format!("{k} years")
-        } else {
-            format!("{k} år")
-        }
+        lang.msg("fs-years").text("years", k.to_owned()).to_string()
     });
     context! {
         ballots => r.ballots,
@@ -879,10 +872,10 @@ fn analysis_ctx(lang: Lang, s: &Loaded, r: &Results) -> Value {
         largest,
         by_role,
         by_experience,
-        threshold_importance => format_number(th.importance(), fl),
-        threshold_preparedness => format_number(th.preparedness(), fl),
-        imp_labels => scale_labels(Scale::Importance, fl).to_vec(),
-        prep_labels => scale_labels(Scale::Preparedness, fl).to_vec(),
+        threshold_importance => format_number(th.importance(), lang),
+        threshold_preparedness => format_number(th.preparedness(), lang),
+        imp_labels => scale_labels(Scale::Importance, lang).to_vec(),
+        prep_labels => scale_labels(Scale::Preparedness, lang).to_vec(),
     }
 }
 

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use samlet_foresight::{format_number, scale_labels, Results, Scale, Segment, Thresholds};
 
-use super::{flang, role_label, Loaded};
+use super::{role_label, Loaded};
 use crate::i18n::Lang;
 
 const PAGE_W: f32 = 595.0;
@@ -208,7 +208,7 @@ impl Writer {
 }
 
 fn num(v: Option<f64>, lang: Lang) -> String {
-    v.map(|v| format_number(v, flang(lang)))
+    v.map(|v| format_number(v, lang))
         .unwrap_or_else(|| "–".into())
 }
 
@@ -283,11 +283,10 @@ fn matrix(w: &mut Writer, r: &Results, th: &Thresholds, lang: Lang) {
         w.text_at(sx(f64::from(v)) - 2.5, y0 - 12.0, &s, 8.0, false);
         w.text_at(x0 - 12.0, sy(f64::from(v)) - 3.0, &s, 8.0, false);
     }
-    let (imp, prep) = if lang == Lang::En {
-        ("Importance", "Preparedness")
-    } else {
-        ("Viktighet", "Beredskap")
-    };
+    let (imp, prep) = (
+        lang.t("fs-chart-importance"),
+        lang.t("fs-chart-preparedness"),
+    );
     w.text_at(x0 + size / 2.0 - 25.0, y0 - 26.0, prep, 9.0, true);
     // The y-axis title, rotated a quarter turn.
     w.page
@@ -343,7 +342,6 @@ fn gap_bars(w: &mut Writer, r: &Results, lang: Lang) {
 }
 
 fn segment_rows(segs: &[Segment], lang: Lang, label: &dyn Fn(&str) -> String) -> Vec<Vec<String>> {
-    let en = lang == Lang::En;
     segs.iter()
         .map(|seg| {
             let name = match seg {
@@ -375,12 +373,7 @@ fn segment_rows(segs: &[Segment], lang: Lang, label: &dyn Fn(&str) -> String) ->
                 Segment::Hidden => vec![
                     name,
                     "–".to_owned(),
-                    if en {
-                        "hidden to protect anonymity"
-                    } else {
-                        "skjult for å verne anonymiteten"
-                    }
-                    .to_owned(),
+                    lang.t("fs-pdf-hidden-row").to_owned(),
                     String::new(),
                 ],
             }
@@ -390,11 +383,9 @@ fn segment_rows(segs: &[Segment], lang: Lang, label: &dyn Fn(&str) -> String) ->
 
 /// The report as PDF bytes.
 pub fn report_pdf(lang: Lang, s: &Loaded, r: &Results) -> Result<Vec<u8>, String> {
-    let en = lang == Lang::En;
-    let fl = flang(lang);
     let th = &s.spec.thresholds;
     let t = |k: &str| lang.t(k).to_owned();
-    let f = |v: f64| format_number(v, fl);
+    let f = |v: f64| format_number(v, lang);
     let mut w = Writer::new();
     w.text_at(
         MARGIN,
@@ -408,7 +399,7 @@ pub fn report_pdf(lang: Lang, s: &Loaded, r: &Results) -> Result<Vec<u8>, String
 
     w.heading(&t("fs_method"), 13.0);
     let labels = |sc: Scale| {
-        scale_labels(sc, fl)
+        scale_labels(sc, lang)
             .iter()
             .enumerate()
             .map(|(i, l)| format!("{} = {}", i + 1, l.to_lowercase()))
@@ -417,22 +408,38 @@ pub fn report_pdf(lang: Lang, s: &Loaded, r: &Results) -> Result<Vec<u8>, String
     };
     let themes = r.themes.len();
     let trends = s.spec.trends.len();
-    if en {
-        w.para(&format!("The participants rated each of the {trends} trends, grouped in {themes} themes, on two scales from 1 to 6: how important the trend will be ({}) and how prepared the sector is today ({}). Everyone answered anonymously on their own phone, so that nobody was swayed by others, and could change their answers until the session was closed.", labels(Scale::Importance), labels(Scale::Preparedness)));
-        w.para(&format!("A trend is in the strategic blind spot when its mean importance is above {} and its mean preparedness below {}. The gap is mean importance minus mean preparedness; a theme's average gap is the unweighted mean of its trends' gaps.", f(th.importance()), f(th.preparedness())));
-    } else {
-        w.para(&format!("Deltakerne vurderte hver av de {trends} trendene, fordelt på {themes} temaer, på to skalaer fra 1 til 6: hvor viktig trenden blir ({}) og hvor godt beredt sektoren er i dag ({}). Alle svarte anonymt på egen telefon, slik at ingen ble påvirket av andre, og kunne endre svarene til evalueringen ble avsluttet.", labels(Scale::Importance), labels(Scale::Preparedness)));
-        w.para(&format!("En trend er i den strategiske blindsonen når gjennomsnittlig viktighet er over {} og gjennomsnittlig beredskap under {}. Gapet er gjennomsnittlig viktighet minus gjennomsnittlig beredskap; et temas gjennomsnittlige gap er det uvektede snittet av trendenes gap.", f(th.importance()), f(th.preparedness())));
-    }
+    w.para(
+        &lang
+            .msg("fs-pdf-method-scales")
+            .arg("trends", trends)
+            .arg("themes", themes)
+            .text("importance", labels(Scale::Importance))
+            .text("preparedness", labels(Scale::Preparedness))
+            .to_string(),
+    );
+    w.para(
+        &lang
+            .msg("fs-pdf-method-blind-spot")
+            .text("importance", f(th.importance()))
+            .text("preparedness", f(th.preparedness()))
+            .to_string(),
+    );
 
     w.heading(&t("fs_participants"), 13.0);
     let created = lang.date(s.row.created_at.date_naive());
     let closed = s.row.closed_at.map(|d| lang.date(d.date_naive()));
-    w.para(&match (en, closed) {
-        (true, Some(c)) => format!("{} participants gave a ballot. The session opened on {created} and closed on {c}.", r.ballots),
-        (true, None) => format!("{} participants gave a ballot. The session opened on {created} and is still open: the numbers can change.", r.ballots),
-        (false, Some(c)) => format!("{} deltakere svarte. Evalueringen åpnet {created} og ble avsluttet {c}.", r.ballots),
-        (false, None) => format!("{} deltakere svarte. Evalueringen åpnet {created} og er fortsatt åpen: tallene kan endre seg.", r.ballots),
+    w.para(&match closed {
+        Some(c) => lang
+            .msg("fs-pdf-participants-closed")
+            .arg("ballots", r.ballots)
+            .text("created", created)
+            .text("closed", c)
+            .to_string(),
+        None => lang
+            .msg("fs-pdf-participants-open")
+            .arg("ballots", r.ballots)
+            .text("created", created)
+            .to_string(),
     });
 
     w.heading(&t("fs_blind_spot"), 13.0);
@@ -445,27 +452,19 @@ pub fn report_pdf(lang: Lang, s: &Loaded, r: &Results) -> Result<Vec<u8>, String
                 "{} {} ({} {}, {} {})",
                 t.code,
                 t.title,
-                if en { "importance" } else { "viktighet" },
+                lang.t("fs-pdf-importance-lower"),
                 num(t.importance_mean, lang),
-                if en { "preparedness" } else { "beredskap" },
+                lang.t("fs-pdf-preparedness-lower"),
                 num(t.preparedness_mean, lang)
             )
         })
         .collect();
     if blind.is_empty() {
-        w.para(if en {
-            "No trend is in the blind spot."
-        } else {
-            "Ingen trend er i blindsonen."
-        });
+        w.para(lang.t("fs-pdf-none-in-blind-spot"));
     } else {
         w.para(&format!(
             "{}: {}.",
-            if en {
-                "In the blind spot"
-            } else {
-                "I blindsonen"
-            },
+            lang.t("fs-chart-in-blind-spot"),
             blind.join("; ")
         ));
     }
@@ -475,10 +474,10 @@ pub fn report_pdf(lang: Lang, s: &Loaded, r: &Results) -> Result<Vec<u8>, String
     gap_bars(&mut w, r, lang);
     let header = vec![
         "#".to_owned(),
-        "Trend".to_owned(),
+        t("fs-pdf-col-trend"),
         t("fs_importance"),
         t("fs_preparedness"),
-        "Gap".to_owned(),
+        t("fs-pdf-col-gap"),
         "n".to_owned(),
     ];
     let rows: Vec<Vec<String>> = r
@@ -502,11 +501,7 @@ pub fn report_pdf(lang: Lang, s: &Loaded, r: &Results) -> Result<Vec<u8>, String
         })
         .collect();
     w.table(&[24.0, 245.0, 65.0, 65.0, 50.0, 34.0], &header, &rows);
-    w.para(if en {
-        "* in the blind spot."
-    } else {
-        "* i blindsonen."
-    });
+    w.para(lang.t("fs-pdf-star-in-blind-spot"));
 
     w.heading(&t("fs_themes"), 13.0);
     let rows: Vec<Vec<String>> = r
@@ -516,62 +511,30 @@ pub fn report_pdf(lang: Lang, s: &Loaded, r: &Results) -> Result<Vec<u8>, String
         .collect();
     w.table(
         &[300.0, 120.0],
-        &[
-            if en { "Theme" } else { "Tema" }.to_owned(),
-            if en {
-                "Average gap"
-            } else {
-                "Gjennomsnittlig gap"
-            }
-            .to_owned(),
-        ],
+        &[t("fs-pdf-col-theme"), t("fs-pdf-col-average-gap")],
         &rows,
     );
 
     w.heading(&t("fs_segments"), 13.0);
-    w.para(if en {
-        "Groups with fewer than five ballots are hidden to protect anonymity."
-    } else {
-        "Grupper med færre enn fem svar er skjult for å verne anonymiteten."
-    });
+    w.para(lang.t("fs-pdf-hidden-note"));
     let seg_header = vec![
-        if en { "Group" } else { "Gruppe" }.to_owned(),
-        if en { "Ballots" } else { "Svar" }.to_owned(),
-        if en { "Largest gaps" } else { "Største gap" }.to_owned(),
-        if en { "Theme averages" } else { "Temasnitt" }.to_owned(),
+        t("fs-pdf-col-group"),
+        t("fs-pdf-col-ballots"),
+        t("fs-pdf-col-largest-gaps"),
+        t("fs-pdf-col-theme-averages"),
     ];
     let widths = [110.0, 45.0, 140.0, 188.0];
     let by_role = segment_rows(&r.segments.by_role, lang, &|k| role_label(k, lang));
     if !by_role.is_empty() {
-        w.lines(
-            if en { "By role" } else { "Etter rolle" },
-            10.5,
-            true,
-            MARGIN,
-            TEXT_W,
-        );
+        w.lines(lang.t("fs-pdf-by-role"), 10.5, true, MARGIN, TEXT_W);
         w.y -= 4.0;
         w.table(&widths, &seg_header, &by_role);
     }
     let by_exp = segment_rows(&r.segments.by_experience, lang, &|k| {
-        if en {
-            format!("{k} years")
-        } else {
-            format!("{k} år")
-        }
+        lang.msg("fs-years").text("years", k.to_owned()).to_string()
     });
     if !by_exp.is_empty() {
-        w.lines(
-            if en {
-                "By years of experience"
-            } else {
-                "Etter års erfaring"
-            },
-            10.5,
-            true,
-            MARGIN,
-            TEXT_W,
-        );
+        w.lines(lang.t("fs-pdf-by-experience"), 10.5, true, MARGIN, TEXT_W);
         w.y -= 4.0;
         w.table(&widths, &seg_header, &by_exp);
     }

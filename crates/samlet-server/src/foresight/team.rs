@@ -29,8 +29,8 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 use super::{
-    bearer, check_form_token, flang, form_token, require_agency_scope, Created, SessionFile,
-    TrendEntry, FORM_COOKIE,
+    bearer, check_form_token, form_token, require_agency_scope, Created, SessionFile, TrendEntry,
+    FORM_COOKIE,
 };
 use crate::extract::ApiJson;
 use crate::i18n::Lang;
@@ -294,7 +294,7 @@ fn render(state: &AppState, lang: Lang, name: &str, ctx: Value) -> WebResult {
 }
 
 fn lines(v: &LocalizedText, lang: Lang) -> &str {
-    v.get(flang(lang))
+    v.get(lang)
 }
 
 fn status_of_item(
@@ -341,7 +341,6 @@ pub async fn team_page(
         .into_iter()
         .map(|r| (r.kind, r.code))
         .collect();
-    let fl = flang(lang);
     let forces: Vec<Value> = lib
         .driving_forces()
         .iter()
@@ -349,7 +348,7 @@ pub async fn team_page(
             context! {
                 code => f.code.clone(),
                 title => lines(&f.title, lang),
-                category => f.category.name(fl),
+                category => f.category.name(lang),
                 status => status_of_item("driving_force", &f.code, &edited, f.retired),
                 retired => f.retired,
             }
@@ -370,7 +369,7 @@ pub async fn team_page(
                     }
                 })
                 .collect();
-            context! { code => th.code.clone(), title => th.title.get(fl), trends }
+            context! { code => th.code.clone(), title => th.title.get(lang), trends }
         })
         .collect();
     let ctx = page(
@@ -543,7 +542,6 @@ async fn item_page(
     let lib = effective_library(state.store.as_ref())
         .await
         .map_err(|e| WebError(e, lang))?;
-    let fl = flang(lang);
     let segment = if kind == "trend" {
         "trends"
     } else {
@@ -551,12 +549,12 @@ async fn item_page(
     };
     let categories: Vec<Value> = CATEGORIES
         .iter()
-        .map(|c| context! { key => category_key(*c), name => c.name(fl) })
+        .map(|c| context! { key => category_key(*c), name => c.name(lang) })
         .collect();
     let themes: Vec<Value> = lib
         .themes()
         .iter()
-        .map(|t| context! { key => t.code.clone(), name => format!("{}. {}", t.code, t.title.get(fl)) })
+        .map(|t| context! { key => t.code.clone(), name => format!("{}. {}", t.code, t.title.get(lang)) })
         .collect();
     let errors: Vec<Value> = form
         .errors

@@ -116,7 +116,7 @@ async fn not_logged_in_goes_to_login_and_forms_need_the_csrf_token() {
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "no-store");
     let page = r.text().await.expect("html");
-    assert!(page.contains(".ics\""), "the calendar URL is shown");
+    assert!(page.contains(".ics?lang=nb"), "the calendar URL is shown");
 
     // Logging out ends the session.
     let r = app
