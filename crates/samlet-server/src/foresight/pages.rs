@@ -808,14 +808,14 @@ fn analysis_ctx(lang: Lang, s: &Loaded, r: &Results) -> Value {
         r,
         th,
         &ChartOptions {
-            lang: lang,
+            lang,
             id_prefix: "matrix".into(),
         },
     );
     let bars = gap_bar_chart_svg(
         r,
         &ChartOptions {
-            lang: lang,
+            lang,
             id_prefix: "gaps".into(),
         },
     );
