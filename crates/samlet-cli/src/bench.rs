@@ -203,17 +203,15 @@ async fn start_server(
     store: Arc<dyn Store>,
     url: String,
 ) -> anyhow::Result<(String, tokio::task::JoinHandle<anyhow::Result<()>>)> {
-    let probe = std::net::TcpListener::bind("127.0.0.1:0")?;
-    let addr = probe.local_addr()?;
-    drop(probe);
-    let config = Config {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let mut config = Config {
         login_per_minute: 1_000_000,
         ..Config::dev(addr, url)
     };
+    config.listening_at(addr);
     let state = AppState::new(store, config).await?;
-    let (addr, h) = samlet_server::spawn(state)
-        .await
-        .context("server did not start")?;
+    let h = samlet_server::spawn_on(listener, state);
     Ok((format!("http://{addr}"), h))
 }
 
@@ -248,9 +246,6 @@ async fn spawn_serve(
     target: &Target,
     url: &str,
 ) -> anyhow::Result<(String, tokio::process::Child)> {
-    let probe = std::net::TcpListener::bind("127.0.0.1:0")?;
-    let addr = probe.local_addr()?;
-    drop(probe);
     let exe = std::env::current_exe().context("finding the samlet binary")?;
     let log_path = match &target.data_dir {
         Some(d) => d.join("bench-server.log"),
@@ -260,13 +255,16 @@ async fn spawn_serve(
         .with_context(|| format!("creating {}", log_path.display()))?;
     let mut cmd = tokio::process::Command::new(exe);
     cmd.arg("serve")
+        // Port 0: the server binds a free port once and prints its URL.
         .arg("--listen")
-        .arg(addr.to_string())
+        .arg("127.0.0.1:0")
         // Synthetic persons without dev mode: `--dev` is refused beside a
         // PostgreSQL database, and the bench logs in through stored sessions.
         .arg("--allow-synthetic-pids")
         .env("SAMLET_DATABASE_URL", url)
         .env_remove("SAMLET_DATA_DIR")
+        // The printed URL is where the bench connects: the bound one.
+        .env_remove("SAMLET_PUBLIC_URL")
         // The production default, whatever the bench's own shell says: a
         // request log line costs the server about as much as answering
         // /health does, and production writes one for every request.
@@ -276,7 +274,7 @@ async fn spawn_serve(
             "SAMLET_SECRET",
             "bench-secret-only-for-the-overview-benchmark",
         )
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(log)
         .kill_on_drop(true);
     match &target.data_dir {
@@ -290,9 +288,21 @@ async fn spawn_serve(
         }
     }
     let mut child = cmd.spawn().context("starting samlet serve")?;
-    let base = format!("http://{addr}");
-    let http = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(60);
+    let base = match child.stdout.take() {
+        Some(out) => tokio::time::timeout(Duration::from_secs(60), serving_at(out))
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let Some(base) = base else {
+        anyhow::bail!(
+            "samlet serve did not say where it listens; see {}",
+            log_path.display()
+        );
+    };
+    let http = reqwest::Client::new();
     loop {
         if let Some(status) = child.try_wait()? {
             anyhow::bail!(
@@ -312,6 +322,22 @@ async fn spawn_serve(
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The base URL from `samlet serve`'s "Samlet is running at URL/" line;
+/// the rest of its output is read and dropped so it never blocks on a
+/// full pipe.
+async fn serving_at(out: tokio::process::ChildStdout) -> Option<String> {
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(out).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        if let Some(url) = line.strip_prefix("Samlet is running at ") {
+            let base = url.trim_end_matches('/').to_owned();
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            return Some(base);
+        }
+    }
+    None
 }
 
 fn bar(len: u64, msg: &str) -> ProgressBar {

@@ -129,7 +129,8 @@ struct ServeArgs {
     /// Tenor issue them) from real OIDC logins and agency tokens; nothing else of dev mode.
     #[arg(long, env = "SAMLET_ALLOW_SYNTHETIC_PIDS")]
     allow_synthetic_pids: bool,
-    /// The public URL (JWT audience, calendar links). Defaults to http://LISTEN.
+    /// The public URL (JWT audience, calendar links). Defaults to http://LISTEN (with the
+    /// port the server bound when LISTEN's port is 0).
     #[arg(long, env = "SAMLET_PUBLIC_URL")]
     public_url: Option<String>,
     /// Secret for pseudonyms and signed cookies; else read or created in the data dir.
@@ -442,7 +443,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("http://{}", args.listen));
     let log_signer = load_log_signer(&args, &public_url, &secret)?;
-    let config = Config {
+    let mut config = Config {
         log_signer,
         listen: args.listen,
         database_url: url.clone().into(),
@@ -467,16 +468,35 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "no OpenID Connect provider configured: citizens cannot log in (agency API works)"
         );
     }
+    // Bound before the state is built: with --listen on port 0 the public
+    // URL (links, calendar URLs, the JWT audience) takes the port the
+    // system picked, and the socket is handed over, never bound twice.
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    config.listening_at(addr);
+    let metrics = match args.metrics_listen {
+        Some(m) => Some(
+            tokio::net::TcpListener::bind(m)
+                .await
+                .with_context(|| format!("listening on {m} for metrics"))?,
+        ),
+        None => None,
+    };
     let store = samlet_store::connect(&url)
         .await
         .context("opening the database")?;
     let state = AppState::new(store, config).await?;
+    if let Some(metrics) = metrics {
+        let bound = metrics.local_addr()?;
+        samlet_server::spawn_metrics_on(metrics, state.metrics.clone());
+        tracing::info!(addr = %bound, "metrics are served at /metrics");
+    }
     let public = state.config.public_url.clone();
-    samlet_server::serve(state, move |addr| {
-        tracing::info!(%addr, url = %public, "Samlet is listening");
-        println!("Samlet is running at {public}/");
-    })
-    .await
+    tracing::info!(%addr, url = %public, "Samlet is listening");
+    println!("Samlet is running at {public}/");
+    samlet_server::serve_on(listener, state).await
 }
 
 /// The log key: given, or kept in the data dir (created on first start), or

@@ -12,25 +12,19 @@ use samlet_domain::Pid;
 use samlet_store::OverviewLimits;
 
 mod common;
-use common::{add_nav_with_dev_token, free_port, wait_healthy, BIN};
+use common::{add_nav_with_dev_token, serve_on_any_port, wait_healthy, BIN};
 
 const LINES_PER_BULK: usize = 400;
 const PERSONS: usize = 8;
 
-fn start(dir: &std::path::Path, port: u16) -> Child {
-    Command::new(BIN)
-        .args([
-            "serve",
-            "--dev",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start samlet serve")
+/// `samlet serve` on the data dir: the process and its base URL.
+fn start(dir: &std::path::Path) -> (Child, String) {
+    serve_on_any_port(
+        Command::new(BIN)
+            .args(["serve", "--dev", "--data-dir"])
+            .arg(dir)
+            .stderr(Stdio::null()),
+    )
 }
 
 fn people() -> Vec<Pid> {
@@ -49,10 +43,8 @@ async fn acknowledged_lines_survive_sigkill() {
     let dir = tempfile::tempdir().expect("tempdir");
     let token = add_nav_with_dev_token(dir.path());
 
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
+    let (mut server, base) = start(dir.path());
     let http = reqwest::Client::new();
-    let mut server = start(dir.path(), port);
     wait_healthy(&http, &base).await;
 
     let people = Arc::new(people());
@@ -114,7 +106,7 @@ async fn acknowledged_lines_survive_sigkill() {
     );
 
     // Restart the server (runs migrations, recovers the WAL) and check it serves.
-    let mut server = start(dir.path(), port);
+    let (mut server, base) = start(dir.path());
     wait_healthy(&http, &base).await;
     let _ = server.kill();
     let _ = server.wait();

@@ -31,9 +31,8 @@ pub mod oidc;
 pub mod openapi;
 pub mod problem;
 pub mod ratelimit;
-mod router;
-// Representation and consent (issue 4).
 pub mod represent;
+mod router;
 pub mod rules;
 pub mod transparency;
 pub mod web;
@@ -190,6 +189,25 @@ impl Config {
         self.country.today(chrono::Utc::now())
     }
 
+    /// The listen address has been bound at `addr`. A public URL that names
+    /// port 0 (as [`Config::dev`] makes from a port-0 listen address) takes
+    /// the bound port, so links, calendar URLs and the JWT audience name
+    /// the port the server actually listens on.
+    pub fn listening_at(&mut self, addr: SocketAddr) {
+        self.listen = addr;
+        if let Ok(mut url) = url::Url::parse(&self.public_url) {
+            if url.port() == Some(0) && url.set_port(Some(addr.port())).is_ok() {
+                let mut public = url.to_string();
+                // `Url` writes an empty path as "/"; the public URL is used
+                // as a prefix ("{public_url}/me"), so keep it as given.
+                if !self.public_url.ends_with('/') && url.path() == "/" {
+                    public.pop();
+                }
+                self.public_url = public;
+            }
+        }
+    }
+
     /// Cookies get `Secure` unless the server is plainly served over http on
     /// loopback in dev mode (browsers would otherwise drop them there).
     pub fn secure_cookies(&self) -> bool {
@@ -257,16 +275,27 @@ impl AppState {
     }
 }
 
-/// Bind, then serve until ctrl-c / SIGTERM. Returns the bound address
-/// through `on_bound` (port 0 picks a free port, as the tests do).
+/// Bind `state.config.listen` (and the metrics listener, if configured),
+/// then serve until ctrl-c / SIGTERM. Returns the bound address through
+/// `on_bound`. A caller that needs the bound port in the configuration
+/// (port 0) binds first and calls [`serve_on`].
 pub async fn serve(state: AppState, on_bound: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
-    let addr = listener.local_addr()?;
     if let Some(metrics_addr) = state.config.metrics_listen {
-        let (bound, _task) = spawn_metrics(metrics_addr, state.metrics.clone()).await?;
+        let metrics = tokio::net::TcpListener::bind(metrics_addr).await?;
+        let bound = metrics.local_addr()?;
+        spawn_metrics_on(metrics, state.metrics.clone());
         tracing::info!(addr = %bound, "metrics are served at /metrics");
     }
-    on_bound(addr);
+    on_bound(listener.local_addr()?);
+    serve_on(listener, state).await
+}
+
+/// Serve on a listener the caller has bound, until ctrl-c / SIGTERM.
+///
+/// The socket is bound once and handed over: binding a port, closing it
+/// and binding it again would let another process take it in between.
+pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
     spawn_housekeeping(state.store.clone());
     spawn_checkpointer(state.log.clone(), state.config.checkpoint_interval);
     spawn_foresight_warmup(&state);
@@ -288,6 +317,15 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce(SocketAddr)) -> anyhow
     Ok(())
 }
 
+/// [`serve_on`] in the background: the listener already accepts
+/// connections, so the server is reachable as soon as this returns.
+pub fn spawn_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+) -> tokio::task::JoinHandle<anyhow::Result<()>> {
+    tokio::spawn(serve_on(listener, state))
+}
+
 /// Serve `/metrics` alone on `addr`, in the background; returns the bound
 /// address (port 0 picks one) and the task.
 pub async fn spawn_metrics(
@@ -296,13 +334,21 @@ pub async fn spawn_metrics(
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
+    Ok((bound, spawn_metrics_on(listener, handle)))
+}
+
+/// Serve `/metrics` alone on a listener the caller has bound, in the
+/// background.
+pub fn spawn_metrics_on(
+    listener: tokio::net::TcpListener,
+    handle: metrics_exporter_prometheus::PrometheusHandle,
+) -> tokio::task::JoinHandle<std::io::Result<()>> {
     let app = metrics_router(handle);
-    let task = tokio::spawn(async move {
+    tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await
-    });
-    Ok((bound, task))
+    })
 }
 
 /// Rebuild the live tallies of open foresight sessions from the store, so
@@ -317,23 +363,19 @@ fn spawn_foresight_warmup(state: &AppState) {
     });
 }
 
-/// Serve in the background and return once the server listens: the bound
-/// address and the task (tests and benchmarks use port 0).
+/// Bind `state.config.listen` and serve in the background: the bound
+/// address and the task. A configured public URL is not changed; to serve
+/// on port 0 with the public URL it gets, bind first, call
+/// [`Config::listening_at`] and build the state, then [`spawn_on`].
 pub async fn spawn(
     state: AppState,
 ) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let handle = tokio::spawn(serve(state, move |a| {
-        let _ = tx.send(a);
-    }));
-    match rx.await {
-        Ok(addr) => Ok((addr, handle)),
-        // The server stopped before listening: report why.
-        Err(_) => Err(handle
-            .await?
-            .err()
-            .unwrap_or_else(|| anyhow::anyhow!("the server stopped before it listened"))),
+    let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
+    let addr = listener.local_addr()?;
+    if let Some(metrics_addr) = state.config.metrics_listen {
+        spawn_metrics(metrics_addr, state.metrics.clone()).await?;
     }
+    Ok((addr, spawn_on(listener, state)))
 }
 
 fn spawn_housekeeping(store: Arc<dyn Store>) {
@@ -411,6 +453,27 @@ mod tests {
             shown.contains("idporten.example"),
             "the rest is still shown"
         );
+    }
+
+    #[test]
+    fn a_public_url_on_port_0_takes_the_bound_port() {
+        let bound: SocketAddr = "127.0.0.1:40123".parse().expect("addr");
+        let mut c = Config::dev(
+            "127.0.0.1:0".parse().expect("addr"),
+            "sqlite::memory:".into(),
+        );
+        c.listening_at(bound);
+        assert_eq!(c.listen, bound);
+        assert_eq!(c.public_url, "http://127.0.0.1:40123");
+        c.public_url = "http://localhost:0/samlet".into();
+        c.listening_at(bound);
+        assert_eq!(c.public_url, "http://localhost:40123/samlet");
+        // A public URL with a port of its own (a proxy in front) is kept.
+        for given in ["https://samlet.example", "http://127.0.0.1:8080"] {
+            c.public_url = given.into();
+            c.listening_at(bound);
+            assert_eq!(c.public_url, given);
+        }
     }
 
     #[test]

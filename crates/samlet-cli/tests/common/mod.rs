@@ -3,8 +3,9 @@
 // Every test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_samlet");
@@ -30,11 +31,36 @@ pub fn text(o: &Output) -> String {
     )
 }
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
+/// Start `cmd` (a `samlet serve` without `--listen`) on a port the server
+/// binds itself (port 0), and return it with the base URL it prints. The
+/// port is never probed and released first, so no other process can take
+/// it in between.
+pub fn serve_on_any_port(cmd: &mut Command) -> (Child, String) {
+    let mut child = cmd
+        .args(["--listen", "127.0.0.1:0"])
+        .env_remove("SAMLET_LISTEN")
+        .env_remove("SAMLET_PUBLIC_URL")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start samlet serve");
+    let out = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(out).lines();
+    let base = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(url) = line.strip_prefix("Samlet is running at ") {
+                    break url.trim_end_matches('/').to_owned();
+                }
+            }
+            _ => {
+                let _ = child.kill();
+                panic!("samlet serve exited before it said where it listens");
+            }
+        }
+    };
+    // Keep reading so the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, base)
 }
 
 /// Register NAV in the data dir with `samlet agency add --dev-token` and

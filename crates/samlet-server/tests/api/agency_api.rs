@@ -12,7 +12,7 @@ async fn nav_pushes_everything_and_kari_sees_it() {
 
 #[tokio::test]
 async fn nav_pushes_everything_and_kari_sees_it_on_postgresql() {
-    if let Some(app) = TestApp::spawn_postgres().await {
+    if let Some(app) = TestApp::builder().postgres().try_spawn().await {
         nav_pushes_everything_and_kari_sees_it_on(app).await;
     }
 }

@@ -3,59 +3,35 @@
 //! before `iat`. Each is refused, and an accepted assertion cannot be used
 //! again for as long as it could pass.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use chrono::{TimeZone, Utc};
-use ed25519_dalek::pkcs8::EncodePrivateKey;
-use ed25519_dalek::SigningKey;
-use jsonwebtoken::{encode, EncodingKey, Header};
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
-
-const GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-const CLIENT_ID: &str = "nav-samlet";
+use crate::helpers::{Signer, TestApp};
 
 struct Nav {
     app: TestApp,
-    key: SigningKey,
+    key: Signer,
 }
 
 async fn nav() -> Nav {
-    let app = TestApp::spawn_with(|c| c.dev = false).await;
+    let app = TestApp::builder().config(|c| c.dev = false).spawn().await;
     let nav = app.agency("88964078", "NAV").await;
-    let key = SigningKey::generate(&mut rand::rngs::OsRng);
-    let jwks = json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "k1", "alg": "EdDSA",
-        "use": "sig", "x": URL_SAFE_NO_PAD.encode(key.verifying_key().as_bytes())}]});
-    let org = samlet_domain::OrgNumber::parse(&nav.org).expect("org");
-    assert!(app
-        .store
-        .set_agency_keys(&org, CLIENT_ID, &jwks.to_string())
-        .await
-        .expect("keys"));
+    let key = Signer::new("nav-samlet");
+    app.register_key(&nav, &key).await;
     Nav { app, key }
 }
 
 impl Nav {
     /// An assertion with these times (`Value`s, so they can be any JSON number).
     fn assertion(&self, iat: Value, exp: Value) -> String {
-        let claims = json!({"iss": CLIENT_ID, "aud": self.app.base, "iat": iat, "exp": exp,
-            "jti": uuid::Uuid::new_v4().to_string(), "scope": "samlet:write"});
-        let der = self.key.to_pkcs8_der().expect("der");
-        let mut header = Header::new(jsonwebtoken::Algorithm::EdDSA);
-        header.kid = Some("k1".into());
-        encode(&header, &claims, &EncodingKey::from_ed_der(der.as_bytes())).expect("jwt")
+        let mut claims = self.key.claims(&self.app.base);
+        claims["iat"] = iat;
+        claims["exp"] = exp;
+        self.key.assertion(claims)
     }
 
     async fn grant(&self, jwt: &str) -> (u16, Value) {
-        let r = self
-            .app
-            .http
-            .post(self.app.url("/oauth/token"))
-            .form(&[("grant_type", GRANT), ("assertion", jwt)])
-            .send()
-            .await
-            .expect("req");
+        let r = self.app.token_request(jwt).await;
         (r.status().as_u16(), r.json().await.expect("json"))
     }
 }

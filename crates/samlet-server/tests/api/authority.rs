@@ -8,24 +8,12 @@ use samlet_domain::{OrgNumber, Scope, ScopeSet};
 use samlet_server::transparency::governance::{GovernanceAction, GovernanceRecord};
 use serde_json::{json, Value};
 
-use crate::auth::{grant as grant_request, Client};
-use crate::helpers::{person, problem, Agency, TestApp};
+use crate::helpers::{person, problem, Agency, Signer, TestApp};
 
 /// A token whose stored scope claims every scope, as a forged or stale row would.
 async fn all_claiming_token(app: &TestApp, agency: &Agency) -> String {
-    let token = samlet_server::auth::random_token("samlet_dev_");
     let all: ScopeSet = Scope::ALL.into_iter().collect();
-    app.store
-        .insert_agency_token(
-            &samlet_server::auth::token_hash(&token),
-            agency.id,
-            "dev",
-            &all.to_string(),
-            None,
-        )
-        .await
-        .expect("token");
-    token
+    app.dev_token(agency.id, &all.to_string()).await
 }
 
 #[tokio::test]
@@ -170,16 +158,19 @@ proptest! {
     ) {
         let rt = tokio::runtime::Runtime::new().expect("runtime");
         rt.block_on(async {
-            let app = TestApp::spawn_with(|c| c.dev = false).await;
+            let app = TestApp::builder()
+        .config(|c| c.dev = false)
+        .spawn()
+        .await;
             let nav = app.agency("88964078", "NAV").await;
             let org = OrgNumber::parse(&nav.org).expect("org");
-            let client = Client::new("nav-samlet");
-            app.store.set_agency_keys(&org, &client.client_id, &client.jwks()).await.expect("keys");
+            let client = Signer::new("nav-samlet");
+            app.register_key(&nav, &client).await;
             for (granted, requested) in cases {
                 app.store.set_agency_scopes(&org, granted).await.expect("scopes");
                 let mut claims = client.claims(&app.base);
                 claims["scope"] = json!(requested.to_string());
-                let r = grant_request(&app, &client.assertion(claims)).await;
+                let r = app.token_request(&client.assertion(claims)).await;
                 let status = r.status().as_u16();
                 let body: Value = r.json().await.expect("json");
                 let expected = requested.intersection(granted);

@@ -3,53 +3,11 @@
 //! phones and vote, the presenter screen shows the counts, and after closing
 //! the team reads results, CSV and the report.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-
 use reqwest::StatusCode;
 use samlet_server::foresight::{self as fs, SessionFile};
-use samlet_server::{AppState, Config};
 use serde_json::{json, Value};
 
-struct App {
-    base: String,
-    store: Arc<dyn samlet_store::Store>,
-    client: reqwest::Client,
-}
-
-async fn start(url: String) -> App {
-    start_with(url, |_| {}).await
-}
-
-async fn start_with(url: String, adjust: impl FnOnce(&mut Config)) -> App {
-    let store = samlet_store::connect(&url).await.expect("open store");
-    let listen: SocketAddr = "127.0.0.1:0".parse().expect("addr");
-    let mut config = Config::dev(listen, url);
-    adjust(&mut config);
-    let state = AppState::new(store.clone(), config).await.expect("state");
-    let (addr, _server) = samlet_server::spawn(state).await.expect("bound");
-    App {
-        base: format!("http://{addr}"),
-        store,
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client"),
-    }
-}
-
-async fn sqlite_app() -> (App, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    (start(url).await, dir)
-}
-
-async fn create(app: &App, body: Value) -> fs::Created {
-    let file = SessionFile::parse(&body.to_string()).expect("session file");
-    fs::create_session(app.store.as_ref(), file)
-        .await
-        .expect("create")
-}
+use crate::helpers::{browser, cookie_pairs, csrf_after, csrf_in, TestApp};
 
 fn study_session() -> Value {
     json!({
@@ -62,9 +20,9 @@ fn study_session() -> Value {
     })
 }
 
-async fn join(app: &App, code: &str) -> String {
+async fn join(app: &TestApp, code: &str) -> String {
     let r = app
-        .client
+        .http
         .post(format!("{}/api/v1/foresight/join", app.base))
         .json(&json!({ "join_code": code.to_lowercase() }))
         .send()
@@ -76,8 +34,8 @@ async fn join(app: &App, code: &str) -> String {
     v["participant_token"].as_str().expect("token").to_owned()
 }
 
-async fn vote(app: &App, token: &str, body: Value) -> reqwest::Response {
-    app.client
+async fn vote(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
+    app.http
         .post(format!("{}/api/v1/foresight/ballots", app.base))
         .bearer_auth(token)
         .json(&body)
@@ -133,45 +91,8 @@ fn results_only(v: &Value) -> Value {
     v
 }
 
-/// The value of the first `name="csrf"` field in a page.
-fn csrf_in(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field");
-    let rest = &html[at + "name=\"csrf\" value=\"".len()..];
-    rest[..rest.find('"').expect("end of value")].to_owned()
-}
-
-/// An agency token with the foresight scope, as the strategy team has.
-async fn team_token(app: &App) -> String {
-    let org = samlet_domain::OrgNumber::with_check_digit("98765432").expect("org");
-    let a = app
-        .store
-        .create_agency(&org, "Spekter strategi")
-        .await
-        .expect("agency");
-    samlet_server::authority::grant(
-        app.store.as_ref(),
-        &org,
-        [samlet_domain::Scope::Foresight].into_iter().collect(),
-        "test operator",
-    )
-    .await
-    .expect("grant");
-    let token = samlet_server::auth::random_token("samlet_dev_");
-    app.store
-        .insert_agency_token(
-            &samlet_server::auth::token_hash(&token),
-            a.id,
-            "dev",
-            "samlet:foresight",
-            None,
-        )
-        .await
-        .expect("token");
-    token
-}
-
-async fn a_gathering_from_join_to_report(app: &App) {
-    let s = create(app, study_session()).await;
+async fn a_gathering_from_join_to_report(app: &TestApp) {
+    let s = app.foresight_session(study_session()).await;
     assert_eq!(s.join_code.len(), 6);
 
     // Seven participants: five clinicians, two advisers.
@@ -243,10 +164,10 @@ async fn a_gathering_from_join_to_report(app: &App) {
 
     // Team only.
     let results_url = format!("{}/api/v1/foresight/sessions/{}/results", app.base, s.id);
-    let r = app.client.get(&results_url).send().await.expect("results");
+    let r = app.http.get(&results_url).send().await.expect("results");
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let r = app
-        .client
+        .http
         .get(&results_url)
         .bearer_auth(&tokens[0])
         .send()
@@ -255,7 +176,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
     assert!(r.status().is_client_error());
 
     let status: Value = app
-        .client
+        .http
         .get(format!("{}/api/v1/foresight/sessions/{}", app.base, s.id))
         .bearer_auth(&s.team_key)
         .send()
@@ -275,7 +196,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
 
     // Close through the API; late ballots are refused.
     let r = app
-        .client
+        .http
         .post(format!(
             "{}/api/v1/foresight/sessions/{}/close",
             app.base, s.id
@@ -288,7 +209,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
     let r = vote(app, &tokens[2], json!({"ratings": []})).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let r = app
-        .client
+        .http
         .post(format!("{}/api/v1/foresight/join", app.base))
         .json(&json!({"join_code": s.join_code}))
         .send()
@@ -297,7 +218,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
     assert_eq!(r.status(), StatusCode::CONFLICT);
 
     let v: Value = app
-        .client
+        .http
         .get(&results_url)
         .bearer_auth(&s.team_key)
         .send()
@@ -347,7 +268,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
 
     // Presenter link: the key sets a cookie scoped to the session and is dropped from the URL.
     let r = app
-        .client
+        .http
         .get(format!(
             "{}/foresight/sessions/{}/present?key={}",
             app.base, s.id, s.team_key
@@ -370,7 +291,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
     );
     let pair = cookie.split(';').next().unwrap_or_default().to_owned();
     let page = app
-        .client
+        .http
         .get(format!("{}/foresight/sessions/{}/present", app.base, s.id))
         .header("cookie", &pair)
         .header("accept-language", "en")
@@ -384,7 +305,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
         "closed session shows the matrix"
     );
     let report = app
-        .client
+        .http
         .get(format!("{}/foresight/sessions/{}/report", app.base, s.id))
         .header("cookie", &pair)
         .send()
@@ -408,7 +329,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
     assert!(!html.contains("<link"), "self-contained");
     // The PDF: produced in pure Rust, with the report's text and a vector matrix.
     let pdf = app
-        .client
+        .http
         .get(format!(
             "{}/foresight/sessions/{}/report.pdf",
             app.base, s.id
@@ -444,7 +365,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
         "the matrix is drawn with vector curves, not an image"
     );
     let en = app
-        .client
+        .http
         .get(format!(
             "{}/api/v1/foresight/sessions/{}/report.pdf",
             app.base, s.id
@@ -458,7 +379,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
     let en = en.bytes().await.expect("bytes");
     assert!(pdf_text(&en).contains("Importance"));
     let no = app
-        .client
+        .http
         .get(format!(
             "{}/api/v1/foresight/sessions/{}/report.pdf",
             app.base, s.id
@@ -468,7 +389,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
         .expect("pdf");
     assert_eq!(no.status(), StatusCode::UNAUTHORIZED);
     let csv = app
-        .client
+        .http
         .get(format!(
             "{}/foresight/sessions/{}/trends.csv",
             app.base, s.id
@@ -482,7 +403,7 @@ async fn a_gathering_from_join_to_report(app: &App) {
         .expect("text");
     assert!(csv.lines().count() >= 4 && csv.contains("1.1"));
     let r = app
-        .client
+        .http
         .get(format!("{}/foresight/sessions/{}/report", app.base, s.id))
         .send()
         .await
@@ -490,13 +411,9 @@ async fn a_gathering_from_join_to_report(app: &App) {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "no cookie, no report");
 }
 
-async fn a_phone_votes_with_the_plain_html_form(app: &App) {
-    let s = create(app, study_session()).await;
-    let phone = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+async fn a_phone_votes_with_the_plain_html_form(app: &TestApp) {
+    let s = app.foresight_session(study_session()).await;
+    let phone = browser();
     let page = phone
         .get(format!("{}/f/{}", app.base, s.join_code))
         .send()
@@ -642,9 +559,9 @@ async fn a_phone_votes_with_the_plain_html_form(app: &App) {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
-async fn library_and_openapi(app: &App) {
+async fn library_and_openapi(app: &TestApp) {
     let lib: Value = app
-        .client
+        .http
         .get(format!("{}/api/v1/foresight/library", app.base))
         .send()
         .await
@@ -655,7 +572,7 @@ async fn library_and_openapi(app: &App) {
     assert_eq!(lib["driving_forces"].as_array().map(Vec::len), Some(17));
     assert_eq!(lib["trends"].as_array().map(Vec::len), Some(14));
     let page = app
-        .client
+        .http
         .get(format!("{}/foresight/library", app.base))
         .header("accept-language", "en")
         .send()
@@ -666,7 +583,7 @@ async fn library_and_openapi(app: &App) {
         .expect("html");
     assert!(page.contains("Driving forces") && page.contains("Key figures"));
     let doc: Value = app
-        .client
+        .http
         .get(format!("{}/api/openapi.json", app.base))
         .send()
         .await
@@ -682,10 +599,10 @@ async fn library_and_openapi(app: &App) {
     assert!(e.to_string().contains("/trends/0/title"), "{e}");
 }
 
-async fn the_presenter_closes_with_a_csrf_token(app: &App) {
-    let s = create(app, study_session()).await;
+async fn the_presenter_closes_with_a_csrf_token(app: &TestApp) {
+    let s = app.foresight_session(study_session()).await;
     let r = app
-        .client
+        .http
         .get(format!(
             "{}/foresight/sessions/{}/present?key={}",
             app.base, s.id, s.team_key
@@ -693,15 +610,9 @@ async fn the_presenter_closes_with_a_csrf_token(app: &App) {
         .send()
         .await
         .expect("present");
-    let cookie = r
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let pair = cookie.split(';').next().unwrap_or_default().to_owned();
+    let pair = cookie_pairs(&r).into_iter().next().unwrap_or_default();
     let page = app
-        .client
+        .http
         .get(format!("{}/foresight/sessions/{}/present", app.base, s.id))
         .header("cookie", &pair)
         .send()
@@ -712,7 +623,7 @@ async fn the_presenter_closes_with_a_csrf_token(app: &App) {
         .expect("html");
     let csrf = csrf_in(&page);
     let close = |token: &'static str| {
-        app.client
+        app.http
             .post(format!("{}/foresight/sessions/{}/close", app.base, s.id))
             .header("cookie", &pair)
             .form(&[("csrf", token)])
@@ -732,7 +643,7 @@ async fn the_presenter_closes_with_a_csrf_token(app: &App) {
         .expect("session");
     assert!(row.is_open());
     let r = app
-        .client
+        .http
         .post(format!("{}/foresight/sessions/{}/close", app.base, s.id))
         .header("cookie", &pair)
         .form(&[("csrf", csrf.as_str())])
@@ -750,26 +661,25 @@ async fn the_presenter_closes_with_a_csrf_token(app: &App) {
 }
 
 /// The live tally after a restart equals a recompute, and so do replacements.
-async fn live_results_survive_a_restart(url: String) {
-    let first = start(url.clone()).await;
-    let s = create(&first, study_session()).await;
+async fn live_results_survive_a_restart(first: &TestApp) {
+    let s = first.foresight_session(study_session()).await;
     for i in 0..6 {
-        let t = join(&first, &s.join_code).await;
+        let t = join(first, &s.join_code).await;
         let ratings = json!([{"trend": "1.1", "importance": 1 + i % 6, "preparedness": 6 - i % 6}]);
         assert_eq!(
-            vote(&first, &t, json!({"ratings": ratings})).await.status(),
+            vote(first, &t, json!({"ratings": ratings})).await.status(),
             StatusCode::OK
         );
         if i == 0 {
             let again = json!([{"trend": "3.4", "importance": 6, "preparedness": 1}]);
             assert_eq!(
-                vote(&first, &t, json!({"ratings": again})).await.status(),
+                vote(first, &t, json!({"ratings": again})).await.status(),
                 StatusCode::OK
             );
         }
     }
     let r = first
-        .client
+        .http
         .post(format!(
             "{}/api/v1/foresight/sessions/{}/reveal",
             first.base, s.id
@@ -779,8 +689,8 @@ async fn live_results_survive_a_restart(url: String) {
         .await
         .expect("reveal");
     assert_eq!(r.status(), StatusCode::OK);
-    let results = |app: &App| {
-        app.client
+    let results = |app: &TestApp| {
+        app.http
             .get(format!(
                 "{}/api/v1/foresight/sessions/{}/results",
                 app.base, s.id
@@ -788,12 +698,7 @@ async fn live_results_survive_a_restart(url: String) {
             .bearer_auth(&s.team_key)
             .send()
     };
-    let live: Value = results(&first)
-        .await
-        .expect("r")
-        .json()
-        .await
-        .expect("json");
+    let live: Value = results(first).await.expect("r").json().await.expect("json");
     let loaded = fs::load(first.store.as_ref(), &s.id).await.expect("load");
     let direct = fs::compute_results(first.store.as_ref(), &loaded)
         .await
@@ -805,7 +710,10 @@ async fn live_results_survive_a_restart(url: String) {
     );
     assert_eq!(live["ballots"], 6);
     // A second server on the same database rebuilds its tally from the store.
-    let second = start(url).await;
+    let second = TestApp::builder()
+        .database(first.db_url.clone())
+        .spawn()
+        .await;
     let rebuilt: Value = results(&second)
         .await
         .expect("r")
@@ -815,14 +723,15 @@ async fn live_results_survive_a_restart(url: String) {
     assert_eq!(rebuilt, live);
 }
 
-async fn the_team_edits_the_library(app: &App) {
-    let token = team_token(app).await;
+async fn the_team_edits_the_library(app: &TestApp) {
+    let token = app
+        .agency_with("98765432", "Spekter strategi", "samlet:foresight")
+        .await
+        .token;
     // Before any edit: a session rates the seeded 1.1; then it closes.
-    let before = create(
-        app,
-        json!({"title": "Før endringen", "trends": [{"code": "1.1"}]}),
-    )
-    .await;
+    let before = app
+        .foresight_session(json!({"title": "Før endringen", "trends": [{"code": "1.1"}]}))
+        .await;
     let t = join(app, &before.join_code).await;
     vote(
         app,
@@ -836,7 +745,7 @@ async fn the_team_edits_the_library(app: &App) {
         .expect("close");
 
     let lib: Value = app
-        .client
+        .http
         .get(format!("{}/api/v1/foresight/library", app.base))
         .send()
         .await
@@ -848,7 +757,7 @@ async fn the_team_edits_the_library(app: &App) {
     assert_eq!(trend["code"], "1.1");
     trend["title"]["nb"] = json!("Økt etterspørsel etter helse- og omsorgstjenester");
     let put = |path: String, body: Value, bearer: Option<String>| {
-        let mut r = app.client.put(format!("{}{path}", app.base)).json(&body);
+        let mut r = app.http.put(format!("{}{path}", app.base)).json(&body);
         if let Some(b) = bearer {
             r = r.bearer_auth(b);
         }
@@ -947,11 +856,11 @@ async fn the_team_edits_the_library(app: &App) {
         .expect_err("retired");
     assert!(e.to_string().contains("retired"), "{e}");
     // A new session takes the edited and the added trend, in both languages.
-    let after = create(
-        app,
-        json!({"title": "Etter endringen", "trends": [{"code": "1.1"}, {"code": "4.1"}]}),
-    )
-    .await;
+    let after = app
+        .foresight_session(
+            json!({"title": "Etter endringen", "trends": [{"code": "1.1"}, {"code": "4.1"}]}),
+        )
+        .await;
     let row = fs::load(app.store.as_ref(), &after.id).await.expect("load");
     assert_eq!(
         row.spec.trends[0].title,
@@ -967,7 +876,7 @@ async fn the_team_edits_the_library(app: &App) {
         .expect("load");
     assert_eq!(old.spec.trends[0].title, "Økt etterspørsel");
     let r: Value = app
-        .client
+        .http
         .get(format!(
             "{}/api/v1/foresight/sessions/{}/results",
             app.base, before.id
@@ -982,7 +891,7 @@ async fn the_team_edits_the_library(app: &App) {
     assert_eq!(r["trends"][0]["title"], "Økt etterspørsel");
     // Reset restores the seeded default.
     let r = app
-        .client
+        .http
         .delete(format!("{}/api/v1/foresight/library/trends/1.1", app.base))
         .bearer_auth(&token)
         .send()
@@ -990,7 +899,7 @@ async fn the_team_edits_the_library(app: &App) {
         .expect("delete");
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let lib: Value = app
-        .client
+        .http
         .get(format!("{}/api/v1/foresight/library", app.base))
         .send()
         .await
@@ -1002,11 +911,7 @@ async fn the_team_edits_the_library(app: &App) {
     assert_eq!(lib["trends"][1]["retired"], true);
 
     // The web pages: sign in with the token (CSRF on every form), edit, retire, create a session.
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let browser = browser();
     let page = browser
         .get(format!("{}/foresight/team", app.base))
         .send()
@@ -1144,7 +1049,7 @@ fn s_team_key(c: &fs::Created) -> String {
 
 #[tokio::test]
 async fn foresight_end_to_end_on_sqlite() {
-    let (app, _dir) = sqlite_app().await;
+    let app = TestApp::spawn().await;
     a_gathering_from_join_to_report(&app).await;
     a_phone_votes_with_the_plain_html_form(&app).await;
     library_and_openapi(&app).await;
@@ -1154,26 +1059,24 @@ async fn foresight_end_to_end_on_sqlite() {
 
 #[tokio::test]
 async fn live_results_are_rebuilt_from_the_store_on_sqlite() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    live_results_survive_a_restart(format!("sqlite://{}", dir.path().join("t.db").display())).await;
+    live_results_survive_a_restart(&TestApp::spawn().await).await;
 }
 
 #[tokio::test]
 async fn foresight_end_to_end_on_postgres() {
-    let Some(url) = samlet_store::testing::fresh_postgres_database("fsrv").await else {
+    let Some(app) = TestApp::builder().postgres().try_spawn().await else {
         return;
     };
-    let app = start(url.clone()).await;
     a_gathering_from_join_to_report(&app).await;
     a_phone_votes_with_the_plain_html_form(&app).await;
     the_team_edits_the_library(&app).await;
-    live_results_survive_a_restart(url).await;
+    live_results_survive_a_restart(&app).await;
 }
 
 /// The team cookie the presenter link sets, as a `name=value` pair.
-async fn team_cookie(app: &App, s: &fs::Created) -> String {
+async fn team_cookie(app: &TestApp, s: &fs::Created) -> String {
     let r = app
-        .client
+        .http
         .get(format!(
             "{}/foresight/sessions/{}/present?key={}",
             app.base, s.id, s.team_key
@@ -1181,17 +1084,11 @@ async fn team_cookie(app: &App, s: &fs::Created) -> String {
         .send()
         .await
         .expect("present");
-    let cookie = r
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    cookie.split(';').next().unwrap_or_default().to_owned()
+    cookie_pairs(&r).into_iter().next().unwrap_or_default()
 }
 
 /// `count` participants join and vote, with the given roles in turn.
-async fn ballots(app: &App, s: &fs::Created, roles: &[&str]) {
+async fn ballots(app: &TestApp, s: &fs::Created, roles: &[&str]) {
     for (i, role) in roles.iter().enumerate() {
         let t = join(app, &s.join_code).await;
         let r = vote(
@@ -1211,9 +1108,9 @@ async fn ballots(app: &App, s: &fs::Created, roles: &[&str]) {
     }
 }
 
-async fn results_api(app: &App, s: &fs::Created, bearer: &str) -> Value {
+async fn results_api(app: &TestApp, s: &fs::Created, bearer: &str) -> Value {
     let r = app
-        .client
+        .http
         .get(format!(
             "{}/api/v1/foresight/sessions/{}/results",
             app.base, s.id
@@ -1232,12 +1129,15 @@ async fn results_api(app: &App, s: &fs::Created, bearer: &str) -> Value {
 /// can diff results between two ballots.
 #[tokio::test]
 async fn open_session_results_endpoint_returns_only_counts() {
-    let (app, _dir) = sqlite_app().await;
-    let s = create(&app, study_session()).await;
+    let app = TestApp::spawn().await;
+    let s = app.foresight_session(study_session()).await;
     ballots(&app, &s, &["clinician"; 6]).await;
     let counts = json!({"results_visible": false, "open": true, "joined": 6, "voted": 6});
     assert_eq!(results_api(&app, &s, &s.team_key).await, counts);
-    let agency = team_token(&app).await;
+    let agency = app
+        .agency_with("98765432", "Spekter strategi", "samlet:foresight")
+        .await
+        .token;
     assert_eq!(results_api(&app, &s, &agency).await, counts);
 
     let pair = team_cookie(&app, &s).await;
@@ -1249,7 +1149,7 @@ async fn open_session_results_endpoint_returns_only_counts() {
         "themes.csv",
     ] {
         let r = app
-            .client
+            .http
             .get(format!("{}/foresight/sessions/{}/{path}", app.base, s.id))
             .header("cookie", &pair)
             .header("accept-language", "en")
@@ -1264,7 +1164,7 @@ async fn open_session_results_endpoint_returns_only_counts() {
         );
     }
     let nb = app
-        .client
+        .http
         .get(format!("{}/foresight/sessions/{}/report", app.base, s.id))
         .header("cookie", &pair)
         .header("accept-language", "nb")
@@ -1276,7 +1176,7 @@ async fn open_session_results_endpoint_returns_only_counts() {
         .expect("html");
     assert!(nb.contains("Evalueringen er åpen"), "{nb}");
     let pdf = app
-        .client
+        .http
         .get(format!(
             "{}/api/v1/foresight/sessions/{}/report.pdf",
             app.base, s.id
@@ -1295,7 +1195,7 @@ async fn open_session_results_endpoint_returns_only_counts() {
     );
     // The presenter screen: counts and the reveal button, no matrix.
     let html = app
-        .client
+        .http
         .get(format!("{}/foresight/sessions/{}/present", app.base, s.id))
         .header("cookie", &pair)
         .header("accept-language", "en")
@@ -1321,14 +1221,14 @@ async fn open_session_results_endpoint_returns_only_counts() {
 /// role name, in the API, on the presenter screen and in the report.
 #[tokio::test]
 async fn a_segment_under_five_hides_its_mean_and_label() {
-    let (app, _dir) = sqlite_app().await;
-    let s = create(&app, study_session()).await;
+    let app = TestApp::spawn().await;
+    let s = app.foresight_session(study_session()).await;
     let mut roles = vec!["director"; 6];
     roles.extend(["clinician"; 5]);
     roles.extend(["adviser"; 2]);
     ballots(&app, &s, &roles).await;
     let r = app
-        .client
+        .http
         .post(format!(
             "{}/api/v1/foresight/sessions/{}/close",
             app.base, s.id
@@ -1353,7 +1253,7 @@ async fn a_segment_under_five_hides_its_mean_and_label() {
     let pair = team_cookie(&app, &s).await;
     for path in ["present", "report"] {
         let html = app
-            .client
+            .http
             .get(format!("{}/foresight/sessions/{}/{path}", app.base, s.id))
             .header("cookie", &pair)
             .header("accept-language", "en")
@@ -1379,11 +1279,11 @@ async fn a_segment_under_five_hides_its_mean_and_label() {
 /// recorded or shown.
 #[tokio::test]
 async fn reveal_is_refused_under_five_ballots() {
-    let (app, _dir) = sqlite_app().await;
-    let s = create(&app, study_session()).await;
+    let app = TestApp::spawn().await;
+    let s = app.foresight_session(study_session()).await;
     ballots(&app, &s, &["clinician"; 4]).await;
     let r = app
-        .client
+        .http
         .post(format!(
             "{}/api/v1/foresight/sessions/{}/reveal",
             app.base, s.id
@@ -1403,7 +1303,7 @@ async fn reveal_is_refused_under_five_ballots() {
 
     let pair = team_cookie(&app, &s).await;
     let page = app
-        .client
+        .http
         .get(format!("{}/foresight/sessions/{}/present", app.base, s.id))
         .header("cookie", &pair)
         .send()
@@ -1415,7 +1315,7 @@ async fn reveal_is_refused_under_five_ballots() {
     assert!(page.contains("disabled aria-describedby=\"fs-reveal-help\""));
     let reveal_csrf = csrf_after(&page, "/reveal\"");
     let r = app
-        .client
+        .http
         .post(format!("{}/foresight/sessions/{}/reveal", app.base, s.id))
         .header("cookie", &pair)
         .header("accept-language", "nb")
@@ -1444,12 +1344,12 @@ async fn reveal_is_refused_under_five_ballots() {
 /// arrive, and a later reveal by an agency keeps the first record.
 #[tokio::test]
 async fn reveal_is_logged_with_who_and_when() {
-    let (app, _dir) = sqlite_app().await;
-    let s = create(&app, study_session()).await;
+    let app = TestApp::spawn().await;
+    let s = app.foresight_session(study_session()).await;
     ballots(&app, &s, &["clinician"; 5]).await;
     let pair = team_cookie(&app, &s).await;
     let page = app
-        .client
+        .http
         .get(format!("{}/foresight/sessions/{}/present", app.base, s.id))
         .header("cookie", &pair)
         .send()
@@ -1466,7 +1366,7 @@ async fn reveal_is_logged_with_who_and_when() {
     );
     for forged in ["forged", close_csrf.as_str()] {
         let r = app
-            .client
+            .http
             .post(format!("{}/foresight/sessions/{}/reveal", app.base, s.id))
             .header("cookie", &pair)
             .form(&[("csrf", forged)])
@@ -1481,7 +1381,7 @@ async fn reveal_is_logged_with_who_and_when() {
     );
     let before = chrono::Utc::now();
     let r = app
-        .client
+        .http
         .post(format!("{}/foresight/sessions/{}/reveal", app.base, s.id))
         .header("cookie", &pair)
         .form(&[("csrf", reveal_csrf.as_str())])
@@ -1501,7 +1401,7 @@ async fn reveal_is_logged_with_who_and_when() {
     assert!(at >= before - chrono::Duration::seconds(1) && at <= chrono::Utc::now());
 
     let status: Value = app
-        .client
+        .http
         .get(format!("{}/api/v1/foresight/sessions/{}", app.base, s.id))
         .bearer_auth(&s.team_key)
         .send()
@@ -1514,7 +1414,7 @@ async fn reveal_is_logged_with_who_and_when() {
     assert_eq!(status["results_visible"], true);
     assert!(status["revealed_at"].is_string());
     let html = app
-        .client
+        .http
         .get(format!("{}/foresight/sessions/{}/present", app.base, s.id))
         .header("cookie", &pair)
         .header("accept-language", "en")
@@ -1542,9 +1442,12 @@ async fn reveal_is_logged_with_who_and_when() {
     );
 
     // An agency revealing again changes nothing in the record.
-    let agency = team_token(&app).await;
+    let agency = app
+        .agency_with("98765432", "Spekter strategi", "samlet:foresight")
+        .await
+        .token;
     let r = app
-        .client
+        .http
         .post(format!(
             "{}/api/v1/foresight/sessions/{}/reveal",
             app.base, s.id
@@ -1559,10 +1462,10 @@ async fn reveal_is_logged_with_who_and_when() {
     assert_eq!(again["revealed_at"], status["revealed_at"]);
 
     // Another session revealed through the API by the agency names it.
-    let other = create(&app, study_session()).await;
+    let other = app.foresight_session(study_session()).await;
     ballots(&app, &other, &["clinician"; 5]).await;
     let r: Value = app
-        .client
+        .http
         .post(format!(
             "{}/api/v1/foresight/sessions/{}/reveal",
             app.base, other.id
@@ -1582,17 +1485,15 @@ async fn reveal_is_logged_with_who_and_when() {
 /// when each ballot arrived. Joins are counted, ballots are not.
 #[tokio::test]
 async fn metrics_carry_no_ballot_counts() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    let metrics = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port");
-    let app = start_with(url, |c| c.metrics_listen = Some(metrics)).await;
-    let s = create(&app, study_session()).await;
+    let app = TestApp::builder().metrics().spawn().await;
+    let s = app.foresight_session(study_session()).await;
     ballots(&app, &s, &["clinician"; 3]).await;
     let r = app
-        .client
-        .get(format!("http://{metrics}/metrics"))
+        .http
+        .get(format!(
+            "{}/metrics",
+            app.metrics_base.as_deref().expect("metrics")
+        ))
         .send()
         .await
         .expect("metrics");
@@ -1600,10 +1501,4 @@ async fn metrics_carry_no_ballot_counts() {
     let text = r.text().await.expect("text");
     assert!(text.contains("samlet_foresight_joins_total"), "{text}");
     assert!(!text.to_lowercase().contains("ballot"), "{text}");
-}
-
-/// The value of the `csrf` field of the form whose action ends with `action_end`.
-fn csrf_after(html: &str, action_end: &str) -> String {
-    let at = html.find(action_end).expect("the form");
-    csrf_in(&html[at..])
 }

@@ -11,7 +11,7 @@ use reqwest::header::CONTENT_TYPE;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::{person, problem, TestApp};
+use crate::helpers::{person, problem, serve_router, TestApp};
 
 const EXPLAIN: &str = "/api/v1/rules/child-benefit/explain";
 
@@ -83,7 +83,7 @@ async fn the_access_log_never_stores_an_unbounded_request_id() {
 
 #[tokio::test]
 async fn the_access_log_never_stores_an_unbounded_request_id_on_postgres() {
-    if let Some(app) = TestApp::spawn_postgres().await {
+    if let Some(app) = TestApp::builder().postgres().try_spawn().await {
         access_log_request_id(app).await;
     }
 }
@@ -334,22 +334,20 @@ async fn a_panic_answers_a_problem_with_request_id_headers_and_a_log_line() {
         .finish();
     // This test's runtime is one thread, so the server's tasks log here too.
     let _guard = tracing::subscriber::set_default(subscriber);
-    let app = samlet_server::layers(axum::Router::new().route(
-        "/boom",
-        axum::routing::get(|| async {
-            if std::hint::black_box(true) {
-                panic!("a bug in a handler");
-            }
-            "never"
-        }),
-    ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = serve_router(|_| {
+        samlet_server::layers(axum::Router::new().route(
+            "/boom",
+            axum::routing::get(|| async {
+                if std::hint::black_box(true) {
+                    panic!("a bug in a handler");
+                }
+                "never"
+            }),
+        ))
+    })
+    .await;
     let res = reqwest::Client::new()
-        .get(format!("http://{addr}/boom"))
+        .get(format!("{base}/boom"))
         .header("x-request-id", "panic-test-1")
         .send()
         .await
@@ -485,14 +483,12 @@ fn any_string_in_a_numeric_query_parameter_is_never_a_5xx() {
 
 #[tokio::test]
 async fn metrics_are_served_on_their_own_listener_only() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port");
-    let app = TestApp::spawn_with(|c| c.metrics_listen = Some(port)).await;
+    let app = TestApp::builder().metrics().spawn().await;
     app.http.get(app.url("/health")).send().await.expect("req");
     let res = app.http.get(app.url("/metrics")).send().await.expect("req");
     assert_eq!(res.status(), 404, "not on the public port");
-    let body = reqwest::get(format!("http://{port}/metrics"))
+    let metrics = app.metrics_base.as_deref().expect("metrics listener");
+    let body = reqwest::get(format!("{metrics}/metrics"))
         .await
         .expect("metrics listener")
         .text()

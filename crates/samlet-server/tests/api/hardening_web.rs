@@ -3,13 +3,11 @@
 //! participant, and a power of attorney needs the representative's surname
 //! without letting the form look names up.
 
-use reqwest::header::{COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
-use samlet_server::foresight::{self as fs, SessionFile};
+use reqwest::header::{COOKIE, LOCATION, RETRY_AFTER};
 use samlet_server::ratelimit::Rate;
 use serde_json::{json, Value};
 
-use crate::helpers::{person, problem, TestApp};
-use crate::representation::post_as;
+use crate::helpers::{cookie_pairs, csrf_in, person, problem, TestApp};
 
 /// A 429 problem+json whose `Retry-After` is whole seconds, at least 1.
 async fn rate_limited(res: reqwest::Response) -> Value {
@@ -34,7 +32,10 @@ async fn rate_limited(res: reqwest::Response) -> Value {
 
 #[tokio::test]
 async fn token_requests_are_rate_limited_per_address() {
-    let app = TestApp::spawn_with(|c| c.rate_limits.token_per_address = Rate::per_minute(2)).await;
+    let app = TestApp::builder()
+        .config(|c| c.rate_limits.token_per_address = Rate::per_minute(2))
+        .spawn()
+        .await;
     let ask = || {
         app.http
             .post(app.url("/oauth/token"))
@@ -59,11 +60,13 @@ async fn rate_limits_count_the_client_behind_a_trusted_proxy_not_its_own_header(
             .form(&[("grant_type", "nonsense")])
             .send()
     };
-    let behind = TestApp::spawn_with(|c| {
-        c.rate_limits.token_per_address = Rate::per_minute(2);
-        c.trusted_proxy_hops = 1;
-    })
-    .await;
+    let behind = TestApp::builder()
+        .config(|c| {
+            c.rate_limits.token_per_address = Rate::per_minute(2);
+            c.trusted_proxy_hops = 1;
+        })
+        .spawn()
+        .await;
     for _ in 0..2 {
         let r = ask(&behind, "6.6.6.6, 203.0.113.7").await.expect("token");
         assert_eq!(r.status(), 400);
@@ -74,8 +77,10 @@ async fn rate_limits_count_the_client_behind_a_trusted_proxy_not_its_own_header(
     assert_eq!(r.status(), 400);
 
     // With no proxy trusted, a forged header changes nothing.
-    let direct =
-        TestApp::spawn_with(|c| c.rate_limits.token_per_address = Rate::per_minute(2)).await;
+    let direct = TestApp::builder()
+        .config(|c| c.rate_limits.token_per_address = Rate::per_minute(2))
+        .spawn()
+        .await;
     for n in 0..2 {
         let r = ask(&direct, &format!("198.51.100.{n}"))
             .await
@@ -87,7 +92,10 @@ async fn rate_limits_count_the_client_behind_a_trusted_proxy_not_its_own_header(
 
 #[tokio::test]
 async fn oidc_login_is_rate_limited_per_address() {
-    let app = TestApp::spawn_with(|c| c.rate_limits.oidc_per_address = Rate::per_minute(2)).await;
+    let app = TestApp::builder()
+        .config(|c| c.rate_limits.oidc_per_address = Rate::per_minute(2))
+        .spawn()
+        .await;
     // No provider configured: 404, but every attempt counts.
     for path in ["/auth/login", "/auth/callback"] {
         let r = app.http.get(app.url(path)).send().await.expect("get");
@@ -102,24 +110,22 @@ async fn oidc_login_is_rate_limited_per_address() {
     rate_limited(r).await;
 }
 
+/// A session's join code.
 async fn foresight_session(app: &TestApp) -> String {
-    let file = SessionFile::parse(
-        &json!({"title": "Helse og omsorg 2030", "trends": [{"code": "1.1"}]}).to_string(),
-    )
-    .expect("session file");
-    fs::create_session(app.store.as_ref(), file)
+    app.foresight_session(json!({"title": "Helse og omsorg 2030", "trends": [{"code": "1.1"}]}))
         .await
-        .expect("session")
         .join_code
 }
 
 #[tokio::test]
 async fn foresight_join_is_rate_limited_per_address_and_per_code() {
-    let app = TestApp::spawn_with(|c| {
-        c.rate_limits.join_per_address = Rate::per_minute(3);
-        c.rate_limits.join_per_code = Rate::per_minute(100);
-    })
-    .await;
+    let app = TestApp::builder()
+        .config(|c| {
+            c.rate_limits.join_per_address = Rate::per_minute(3);
+            c.rate_limits.join_per_code = Rate::per_minute(100);
+        })
+        .spawn()
+        .await;
     let code = foresight_session(&app).await;
     let join = |code: String| {
         app.http
@@ -134,11 +140,13 @@ async fn foresight_join_is_rate_limited_per_address_and_per_code() {
 
     // Per code: many addresses (here: one, with a generous address quota)
     // cannot flood one session either.
-    let app = TestApp::spawn_with(|c| {
-        c.rate_limits.join_per_address = Rate::per_minute(100);
-        c.rate_limits.join_per_code = Rate::per_minute(2);
-    })
-    .await;
+    let app = TestApp::builder()
+        .config(|c| {
+            c.rate_limits.join_per_address = Rate::per_minute(100);
+            c.rate_limits.join_per_code = Rate::per_minute(2);
+        })
+        .spawn()
+        .await;
     let (a, b) = (foresight_session(&app).await, foresight_session(&app).await);
     let join = |code: String| {
         app.http
@@ -155,22 +163,6 @@ async fn foresight_join_is_rate_limited_per_address_and_per_code() {
         200,
         "another session has its own quota"
     );
-}
-
-fn cookie_pairs(res: &reqwest::Response) -> Vec<String> {
-    res.headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn csrf_in(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field");
-    let rest = &html[at + "name=\"csrf\" value=\"".len()..];
-    rest[..rest.find('"').expect("end of value")].to_owned()
 }
 
 #[tokio::test]
@@ -227,19 +219,11 @@ async fn joining_twice_from_one_browser_keeps_one_participant() {
     assert_eq!(joined(&app).await, 1, "still one participant");
 }
 
-/// Register `pid` under `name` in the population register, as Folkeregisteret does.
-async fn registered(app: &TestApp, pid: &samlet_domain::Pid, name: &str) {
-    app.store
-        .upsert_person_names(&[(pid.to_string(), name.to_owned())], chrono::Utc::now())
-        .await
-        .expect("names");
-}
-
 #[tokio::test]
 async fn a_mandate_needs_the_surname_and_a_mismatch_reads_as_an_unknown_person() {
     let app = TestApp::spawn().await;
     let (ola, kari, stranger) = (person(20), person(21), person(22));
-    registered(&app, &kari, "Kari Sørensen").await;
+    app.registered(&kari, "Kari Sørensen").await;
     let c = app.login(&ola).await;
     let give = |to: &samlet_domain::Pid, surname: &str| json!({"to_pid": to.as_str(), "to_surname": surname, "scopes": ["benefits"], "actions": ["read"]});
     let refusal = |mut p: Value| {
@@ -248,20 +232,16 @@ async fn a_mandate_needs_the_surname_and_a_mismatch_reads_as_an_unknown_person()
     };
     let wrong = refusal(
         problem(
-            post_as(&app, &c, "/api/v1/me/mandates", &give(&kari, "Nordmann")).await,
+            app.post_as(&c, "/api/v1/me/mandates", &give(&kari, "Nordmann"))
+                .await,
             422,
         )
         .await,
     );
     let unknown = refusal(
         problem(
-            post_as(
-                &app,
-                &c,
-                "/api/v1/me/mandates",
-                &give(&stranger, "Sørensen"),
-            )
-            .await,
+            app.post_as(&c, "/api/v1/me/mandates", &give(&stranger, "Sørensen"))
+                .await,
             422,
         )
         .await,
@@ -277,21 +257,24 @@ async fn a_mandate_needs_the_surname_and_a_mismatch_reads_as_an_unknown_person()
     assert_eq!(wrong["pointer"], "/to_pid");
     let empty = refusal(
         problem(
-            post_as(&app, &c, "/api/v1/me/mandates", &give(&kari, "")).await,
+            app.post_as(&c, "/api/v1/me/mandates", &give(&kari, ""))
+                .await,
             422,
         )
         .await,
     );
     assert_eq!(empty, unknown);
-    let r = post_as(
-        &app,
-        &c,
-        "/api/v1/me/mandates",
-        &json!({"to_pid": kari.as_str(), "scopes": ["benefits"], "actions": ["read"]}),
-    )
-    .await;
+    let r = app
+        .post_as(
+            &c,
+            "/api/v1/me/mandates",
+            &json!({"to_pid": kari.as_str(), "scopes": ["benefits"], "actions": ["read"]}),
+        )
+        .await;
     assert_eq!(r.status(), 422, "the surname is required");
-    let r = post_as(&app, &c, "/api/v1/me/mandates", &give(&kari, "  SORENSEN ")).await;
+    let r = app
+        .post_as(&c, "/api/v1/me/mandates", &give(&kari, "  SORENSEN "))
+        .await;
     assert_eq!(r.status(), 201, "case and accents do not matter");
 
     // The web form says the same in the page's language.
@@ -326,43 +309,56 @@ async fn a_mandate_needs_the_surname_and_a_mismatch_reads_as_an_unknown_person()
 
 #[tokio::test]
 async fn person_checks_and_mandates_are_rate_limited_per_citizen() {
-    let app = TestApp::spawn_with(|c| {
-        c.rate_limits.person_lookups_per_citizen = Rate::per_hour(2);
-        c.rate_limits.mandates_per_citizen = Rate::per_hour(100);
-    })
-    .await;
+    let app = TestApp::builder()
+        .config(|c| {
+            c.rate_limits.person_lookups_per_citizen = Rate::per_hour(2);
+            c.rate_limits.mandates_per_citizen = Rate::per_hour(100);
+        })
+        .spawn()
+        .await;
     let (ola, kari) = (person(23), person(24));
-    registered(&app, &kari, "Kari Nordmann").await;
+    app.registered(&kari, "Kari Nordmann").await;
     let c = app.login(&ola).await;
     let body = |surname: &str| json!({"to_pid": kari.as_str(), "to_surname": surname, "scopes": ["tax"], "actions": ["read"]});
     for guess in ["Hansen", "Olsen"] {
         problem(
-            post_as(&app, &c, "/api/v1/me/mandates", &body(guess)).await,
+            app.post_as(&c, "/api/v1/me/mandates", &body(guess)).await,
             422,
         )
         .await;
     }
     // Out of checks: even the right name is not checked now.
-    rate_limited(post_as(&app, &c, "/api/v1/me/mandates", &body("Nordmann")).await).await;
+    rate_limited(
+        app.post_as(&c, "/api/v1/me/mandates", &body("Nordmann"))
+            .await,
+    )
+    .await;
     // Another citizen has checks of their own.
     let other = app.login(&person(25)).await;
     assert_eq!(
-        post_as(&app, &other, "/api/v1/me/mandates", &body("Nordmann"))
+        app.post_as(&other, "/api/v1/me/mandates", &body("Nordmann"))
             .await
             .status(),
         201
     );
 
-    let app = TestApp::spawn_with(|c| c.rate_limits.mandates_per_citizen = Rate::per_hour(1)).await;
-    registered(&app, &kari, "Kari Nordmann").await;
+    let app = TestApp::builder()
+        .config(|c| c.rate_limits.mandates_per_citizen = Rate::per_hour(1))
+        .spawn()
+        .await;
+    app.registered(&kari, "Kari Nordmann").await;
     let c = app.login(&ola).await;
     assert_eq!(
-        post_as(&app, &c, "/api/v1/me/mandates", &body("Nordmann"))
+        app.post_as(&c, "/api/v1/me/mandates", &body("Nordmann"))
             .await
             .status(),
         201
     );
-    rate_limited(post_as(&app, &c, "/api/v1/me/mandates", &body("Nordmann")).await).await;
+    rate_limited(
+        app.post_as(&c, "/api/v1/me/mandates", &body("Nordmann"))
+            .await,
+    )
+    .await;
     // On the page: the same refusal, in the page's language, with Retry-After.
     let html = app
         .get_as(&c, "/me/mandates")

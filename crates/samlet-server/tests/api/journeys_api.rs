@@ -1,62 +1,15 @@
 //! Life events end to end: Folkeregisteret reports a birth, Kari gets the new-parent checklist and
 //! a child benefit offer, NAV and Kari tick off tasks.
 
-use chrono::NaiveDate;
-use samlet_domain::{OrgNumber, Pid};
 use serde_json::{json, Value};
 
-use super::helpers::TestApp;
-
-async fn token(app: &TestApp, org: &str, name: &str) -> String {
-    let org = OrgNumber::parse(org).unwrap_or_else(|e| panic!("{e}"));
-    let a = app
-        .store
-        .create_agency(&org, name)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let t = samlet_server::auth::random_token("samlet_dev_");
-    app.store
-        .insert_agency_token(
-            &samlet_server::auth::token_hash(&t),
-            a.id,
-            samlet_store::TOKEN_DEV,
-            "samlet:write samlet:read",
-            None,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    t
-}
-
-fn pid(y: i32, m: u32, d: u32) -> String {
-    let birth = NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
-    (100..1000)
-        .find_map(|i| Pid::synthetic(birth, i))
-        .map(|p| p.to_string())
-        .unwrap_or_default()
-}
-
-async fn login(app: &TestApp, pid: &str) -> reqwest::Client {
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let r = c
-        .post(format!("{}/auth/dev/login", app.base))
-        .form(&[("pid", pid), ("next", "/me")])
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(r.status().is_redirection(), "{}", r.status());
-    c
-}
+use super::helpers::{born, csrf_in, TestApp};
 
 async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: TestApp) {
-    let folkeregisteret = token(&app, "974761076", "Skatteetaten").await;
-    let nav = token(&app, "889640782", "NAV").await;
-    let kari = pid(1988, 4, 12);
-    let baby = pid(2026, 1, 10);
+    let folkeregisteret = app.agency("97476107", "Skatteetaten").await.token;
+    let nav = app.agency("88964078", "NAV").await.token;
+    let kari = born(1988, 4, 12);
+    let baby = born(2026, 1, 10);
     let http = reqwest::Client::new();
     let event = json!({
         "event_id": "birth-2026-0001",
@@ -107,7 +60,7 @@ async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: TestApp) {
     assert_eq!(p["pointer"], "/pid");
 
     // Kari sees the checklist and the offer.
-    let c = login(&app, &kari).await;
+    let c = app.citizen(&kari).await;
     let mine: Value = c
         .get(format!("{}/api/v1/me/journeys", app.base))
         .send()
@@ -169,7 +122,7 @@ async fn a_birth_gives_the_parent_a_checklist_and_an_offer(app: TestApp) {
     assert_eq!(r.status(), 200);
 
     // Someone else does not see Kari's journey.
-    let ola = login(&app, &pid(1959, 9, 30)).await;
+    let ola = app.citizen(&born(1959, 9, 30)).await;
     let r = ola
         .post(format!(
             "{}/api/v1/me/journeys/{journey_id}/tasks/name/done",
@@ -223,7 +176,7 @@ async fn sqlite_a_birth_gives_the_parent_a_checklist_and_an_offer() {
 
 #[tokio::test]
 async fn postgres_a_birth_gives_the_parent_a_checklist_and_an_offer() {
-    let Some(app) = TestApp::spawn_postgres().await else {
+    let Some(app) = TestApp::builder().postgres().try_spawn().await else {
         return;
     };
     a_birth_gives_the_parent_a_checklist_and_an_offer(app).await;
@@ -261,22 +214,22 @@ fn rule_set(dir: &str) -> samlet_rules::RuleSet {
 }
 
 async fn a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app: TestApp) {
-    let folkeregisteret = token(&app, "974761076", "Skatteetaten").await;
-    let ola = pid(1959, 9, 30);
-    let kari = pid(1988, 4, 12);
+    let folkeregisteret = app.agency("97476107", "Skatteetaten").await.token;
+    let ola = born(1959, 9, 30);
+    let kari = born(1988, 4, 12);
     // A death: the surviving spouse gets the funeral grant offer from offers.yaml.
     let r = report(
         &app,
         &folkeregisteret,
         json!({
-            "event_id": "death-1", "pid": pid(1961, 5, 20), "kind": "death", "date": "2026-10-03",
+            "event_id": "death-1", "pid": born(1961, 5, 20), "kind": "death", "date": "2026-10-03",
             "related": [{"pid": ola, "relation": "spouse"}],
             "household": {"deceased_birth_date": "1961-05-20", "deceased_assets": 52000, "spouse_assets": 0}
         }),
     )
     .await;
     assert_eq!(r["offers"], 1, "{r}");
-    let c = login(&app, &ola).await;
+    let c = app.citizen(&ola).await;
     let mine = my_journeys(&c, &app).await;
     let offer = &mine["offers"][0];
     assert_eq!(offer["ruleset"], "funeral-grant", "{mine}");
@@ -307,7 +260,7 @@ async fn a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app: TestA
         &app,
         &folkeregisteret,
         json!({
-            "event_id": "birth-1", "pid": pid(2026, 10, 1), "kind": "birth", "date": "2026-10-01",
+            "event_id": "birth-1", "pid": born(2026, 10, 1), "kind": "birth", "date": "2026-10-01",
             "related": [{"pid": kari, "relation": "parent"}],
             "household": {"members": [
                 {"id": "Kari", "role": "parent", "birth_date": "1988-04-12", "annual_income": 560000},
@@ -361,7 +314,7 @@ async fn a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app: TestA
         "{report4:?}"
     );
 
-    let k = login(&app, &kari).await;
+    let k = app.citizen(&kari).await;
     let mine = my_journeys(&k, &app).await;
     let offers = mine["offers"].as_array().cloned().unwrap_or_default();
     assert_eq!(offers.len(), 2, "{mine}");
@@ -401,7 +354,7 @@ async fn sqlite_a_death_offers_a_funeral_grant_and_a_rule_change_offers_more() {
 
 #[tokio::test]
 async fn postgres_a_death_offers_a_funeral_grant_and_a_rule_change_offers_more() {
-    let Some(app) = TestApp::spawn_postgres().await else {
+    let Some(app) = TestApp::builder().postgres().try_spawn().await else {
         return;
     };
     a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app).await;
@@ -412,8 +365,8 @@ fn task<'a>(j: &'a Value, id: &str) -> Option<&'a Value> {
 }
 
 async fn the_citizen_answers_what_no_register_knows(app: TestApp) {
-    let brreg = token(&app, "974761076", "Skatteetaten").await;
-    let amir = pid(1979, 2, 3);
+    let brreg = app.agency("97476107", "Skatteetaten").await.token;
+    let amir = born(1979, 2, 3);
     let r = report(
         &app,
         &brreg,
@@ -424,7 +377,7 @@ async fn the_citizen_answers_what_no_register_knows(app: TestApp) {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let c = login(&app, &amir).await;
+    let c = app.citizen(&amir).await;
     let j = my_journeys(&c, &app).await["journeys"][0].clone();
     let facts: Vec<&str> = j["questions"]
         .as_array()
@@ -481,7 +434,7 @@ async fn the_citizen_answers_what_no_register_knows(app: TestApp) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.status(), 422);
     // Someone else's journey does not exist for them.
-    let other = login(&app, &pid(1988, 4, 12)).await;
+    let other = app.citizen(&born(1988, 4, 12)).await;
     let r = other
         .post(format!("{}/api/v1/me/journeys/{id}/answers", app.base))
         .json(&json!({"answers": {"serves_alcohol": true}}))
@@ -505,12 +458,7 @@ async fn the_citizen_answers_what_no_register_knows(app: TestApp) {
         .unwrap_or_default();
     assert!(html.contains("data-testid=\"questions\""), "{html}");
     assert!(html.contains("Egenerklært"), "{html}");
-    let csrf = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_default()
-        .to_owned();
+    let csrf = csrf_in(&html);
     let form = |csrf: String| {
         c.post(format!("{}/me/journeys/{id}/answers", app.base))
             .form(&[("csrf", csrf), ("fact.has_employees", "true".to_owned())])
@@ -542,7 +490,7 @@ async fn sqlite_the_citizen_answers_what_no_register_knows() {
 
 #[tokio::test]
 async fn postgres_the_citizen_answers_what_no_register_knows() {
-    let Some(app) = TestApp::spawn_postgres().await else {
+    let Some(app) = TestApp::builder().postgres().try_spawn().await else {
         return;
     };
     the_citizen_answers_what_no_register_knows(app).await;

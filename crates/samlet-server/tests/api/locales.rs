@@ -191,7 +191,10 @@ async fn lang_nn_sets_the_cookie_and_the_menu_offers_nynorsk() {
 /// browser names no language it has.
 #[tokio::test]
 async fn a_danish_installation_speaks_danish_by_default() {
-    let app = TestApp::spawn_with(|c| c.country = samlet_domain::Country::Dk).await;
+    let app = TestApp::builder()
+        .config(|c| c.country = samlet_domain::Country::Dk)
+        .spawn()
+        .await;
     let html = app
         .http
         .get(app.url("/login"))

@@ -1,5 +1,7 @@
 //! Integration tests: the real server on a loopback port, driven over HTTP.
-//! One test binary with a module per feature (the zero2prod layout).
+//! One test binary with a module per feature (the zero2prod layout); every
+//! server is started by `helpers::TestApp`, and what tests share lives in
+//! `helpers`.
 
 mod agency_api;
 mod assertion_times;
@@ -7,22 +9,17 @@ mod auth;
 mod authority;
 mod bulk;
 mod citizen;
+mod foresight;
 mod hardening;
 mod hardening_web;
 mod helpers;
 mod isolation;
+mod journeys_api;
 mod locales;
 mod oidc;
-mod web;
-// Transparency log (issue 3).
-mod transparency;
-// Life events and rules as code (issue 5).
-mod journeys_api;
-mod rules_api;
-// Foresight (issue 6).
-mod foresight;
-// Representation and consent (issue 4).
 mod represent_act;
 mod representation;
-// Registered sharing bases between agencies.
+mod rules_api;
 mod sharing_basis;
+mod transparency;
+mod web;

@@ -14,12 +14,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::pkcs8::EncodePrivateKey;
 use ed25519_dalek::SigningKey;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
-use samlet_server::OidcConfig;
+use reqwest::header::{COOKIE, LOCATION};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::TestApp;
+use crate::helpers::{cookie_pair, serve_router, TestApp};
 
 /// An issued code's (nonce, code_challenge, redirect_uri).
 type Pending = (String, String, String);
@@ -171,54 +170,33 @@ async fn token(
 }
 
 async fn start_idp(pid: &str) -> Idp {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let issuer = format!("http://{}", listener.local_addr().expect("addr"));
-    let idp = Idp {
-        issuer,
-        key: Arc::new(SigningKey::generate(&mut rand::rngs::OsRng)),
-        codes: Default::default(),
-        pid: pid.into(),
-        behaviour: Default::default(),
-    };
-    let app = Router::new()
-        .route("/.well-known/openid-configuration", get(discovery))
-        .route("/jwks", get(jwks))
-        .route("/authorize", get(authorize))
-        .route("/token", post(token))
-        .route("/userinfo", get(userinfo))
-        .with_state(idp.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    idp
-}
-
-fn cookie_pair(res: &reqwest::Response, name: &str) -> Option<String> {
-    res.headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_owned)
+    let key = Arc::new(SigningKey::generate(&mut rand::rngs::OsRng));
+    let mut idp = None;
+    serve_router(|issuer| {
+        let state = Idp {
+            issuer: issuer.to_owned(),
+            key,
+            codes: Default::default(),
+            pid: pid.into(),
+            behaviour: Default::default(),
+        };
+        idp = Some(state.clone());
+        Router::new()
+            .route("/.well-known/openid-configuration", get(discovery))
+            .route("/jwks", get(jwks))
+            .route("/authorize", get(authorize))
+            .route("/token", post(token))
+            .route("/userinfo", get(userinfo))
+            .with_state(state)
+    })
+    .await;
+    idp.expect("the router was built")
 }
 
 #[tokio::test]
 async fn kari_logs_in_with_id_porten_and_sees_her_overview() {
     let idp = start_idp("01010750160").await;
-    let oidc = OidcConfig {
-        issuer: idp.issuer.clone(),
-        client_id: "samlet".into(),
-        client_secret: "s3cret".into(),
-        pid_claim: "pid".into(),
-        scopes: "openid profile".into(),
-    };
-    let app = TestApp::spawn_with(|c| {
-        c.dev = false;
-        c.pid_policy = samlet_domain::PidPolicy::PRODUCTION;
-        c.oidc = Some(oidc);
-    })
-    .await;
+    let app = TestApp::builder().oidc(&idp.issuer).spawn().await;
 
     let r = app
         .http
@@ -281,19 +259,7 @@ async fn kari_logs_in_with_id_porten_and_sees_her_overview() {
 
 /// A server that logs in through `idp` (production settings).
 async fn samlet_for(idp: &Idp) -> TestApp {
-    let oidc = OidcConfig {
-        issuer: idp.issuer.clone(),
-        client_id: "samlet".into(),
-        client_secret: "s3cret".into(),
-        pid_claim: "pid".into(),
-        scopes: "openid profile".into(),
-    };
-    TestApp::spawn_with(|c| {
-        c.dev = false;
-        c.pid_policy = samlet_domain::PidPolicy::PRODUCTION;
-        c.oidc = Some(oidc);
-    })
-    .await
+    TestApp::builder().oidc(&idp.issuer).spawn().await
 }
 
 /// Go through the login and return the callback's response.
@@ -428,38 +394,21 @@ async fn a_test_environment_accepts_synthetic_persons_without_dev_mode() {
             .is_err()
     );
     let idp = start_idp(synthetic.as_str()).await;
-    let oidc = OidcConfig {
-        issuer: idp.issuer.clone(),
-        client_id: "samlet".into(),
-        client_secret: "s3cret".into(),
-        pid_claim: "pid".into(),
-        scopes: "openid profile".into(),
-    };
-    let app = TestApp::spawn_with(|c| {
-        c.dev = false;
-        // What `--allow-synthetic-pids` sets, and nothing more.
-        c.pid_policy = samlet_domain::PidPolicy {
-            allow_synthetic: true,
-            allow_cpr: false,
-        };
-        c.oidc = Some(oidc);
-    })
-    .await;
+    let app = TestApp::builder()
+        .oidc(&idp.issuer)
+        .config(|c| {
+            // What `--allow-synthetic-pids` sets, and nothing more.
+            c.pid_policy = samlet_domain::PidPolicy {
+                allow_synthetic: true,
+                allow_cpr: false,
+            };
+        })
+        .spawn()
+        .await;
 
     // An agency with a real (non-dev) access token pushes for the test person.
-    let org = samlet_domain::OrgNumber::with_check_digit("88964078").expect("org");
-    let nav = app.store.create_agency(&org, "NAV").await.expect("agency");
-    let token = samlet_server::auth::random_token("");
-    app.store
-        .insert_agency_token(
-            &samlet_server::auth::token_hash(&token),
-            nav.id,
-            samlet_store::TOKEN_ACCESS,
-            "samlet:write",
-            Some(chrono::Utc::now() + chrono::Duration::minutes(5)),
-        )
-        .await
-        .expect("token");
+    let nav = app.agency("88964078", "NAV").await;
+    let token = app.access_token(nav.id, "samlet:write").await;
     let r = app
         .http
         .post(app.url("/api/v1/messages"))
@@ -501,17 +450,7 @@ async fn a_test_environment_accepts_synthetic_persons_without_dev_mode() {
         .await
         .expect("dev login");
     assert_eq!(r.status(), 404);
-    let dev = samlet_server::auth::random_token("samlet_dev_");
-    app.store
-        .insert_agency_token(
-            &samlet_server::auth::token_hash(&dev),
-            nav.id,
-            samlet_store::TOKEN_DEV,
-            "samlet:write",
-            None,
-        )
-        .await
-        .expect("dev token");
+    let dev = app.dev_token(nav.id, "samlet:write").await;
     let r = app
         .http
         .post(app.url("/api/v1/messages"))

@@ -1,4 +1,4 @@
-//! Acting for someone (issue 4, the `act` action) over HTTP: opening a
+//! Acting for someone (the `act` action) over HTTP: opening a
 //! message and answering consent requests for the represented person,
 //! within scope, refused with the policy's reason otherwise, and logged in
 //! the person's access log as done on their behalf.
@@ -8,10 +8,7 @@ use reqwest::header::LOCATION;
 use samlet_domain::Pid;
 use serde_json::{json, Value};
 
-use crate::helpers::{person, problem, Agency, TestApp};
-use crate::representation::{
-    access_log, agency_with, first_acting_for_link, minor, post_as, two_agencies_with_cases,
-};
+use crate::helpers::{csrf_in, minor, person, problem, Agency, TestApp};
 
 async fn message(app: &TestApp, a: &Agency, pid: &Pid, id: &str, subject: &str) {
     let res = app
@@ -25,9 +22,7 @@ async fn message(app: &TestApp, a: &Agency, pid: &Pid, id: &str, subject: &str) 
 }
 
 async fn mandate(app: &TestApp, giver: &str, to: &Pid, scopes: Value, actions: Value) -> String {
-    let res = post_as(
-        app,
-        giver,
+    let res = app.post_as(giver,
         "/api/v1/me/mandates",
         &json!({"to_pid": to.as_str(), "to_surname": app.surname(to).await, "scopes": scopes, "actions": actions}),
     )
@@ -70,7 +65,7 @@ fn code(p: &Value) -> &str {
 async fn kari_opens_olas_benefits_message_for_him_and_nothing_outside_her_mandate() {
     let app = TestApp::spawn().await;
     let (ola, kari, stranger) = (person(110), person(111), person(112));
-    let (nav, skatt) = two_agencies_with_cases(&app, &ola).await;
+    let (nav, skatt) = app.two_agencies_with_cases(&ola).await;
     message(&app, &nav, &ola, "M-1", "Vi trenger mer informasjon").await;
     message(&app, &skatt, &ola, "S-1", "Skattemeldingen er klar").await;
     let ola_c = app.login(&ola).await;
@@ -84,18 +79,18 @@ async fn kari_opens_olas_benefits_message_for_him_and_nothing_outside_her_mandat
 
     // A read-only mandate: refused with the reason, nothing logged or marked.
     let read_only = mandate(&app, &ola_c, &kari, json!(["benefits"]), json!(["read"])).await;
-    let p = problem(post_as(&app, &kari_c, &read_nav, &json!({})).await, 403).await;
+    let p = problem(app.post_as(&kari_c, &read_nav, &json!({})).await, 403).await;
     assert_eq!(code(&p), "action-not-granted", "{p}");
     assert_eq!(
         p["detail"],
         "The power of attorney does not allow this action."
     );
-    let p = problem(post_as(&app, &stranger_c, &read_nav, &json!({})).await, 403).await;
+    let p = problem(app.post_as(&stranger_c, &read_nav, &json!({})).await, 403).await;
     assert_eq!(code(&p), "no-basis");
-    assert!(access_log(&app, &ola_c).await.is_empty());
+    assert!(app.access_log(&ola_c).await.is_empty());
 
     // With act for benefits: NAV's message opens (and is read for Ola) …
-    crate::representation::delete_as(&app, &ola_c, &format!("/api/v1/me/mandates/{read_only}"))
+    app.delete_as(&ola_c, &format!("/api/v1/me/mandates/{read_only}"))
         .await;
     mandate(&app, &ola_c, &kari, json!(["benefits"]), json!(["act"])).await;
     // JSON endpoints with a cookie need a JSON body.
@@ -107,7 +102,7 @@ async fn kari_opens_olas_benefits_message_for_him_and_nothing_outside_her_mandat
         .await
         .expect("req");
     assert_eq!(res.status(), 415);
-    let res = post_as(&app, &kari_c, &read_nav, &json!({})).await;
+    let res = app.post_as(&kari_c, &read_nav, &json!({})).await;
     assert_eq!(res.status(), 200);
     let m: Value = res.json().await.expect("json");
     assert_eq!(m["subject"], "Vi trenger mer informasjon");
@@ -125,8 +120,7 @@ async fn kari_opens_olas_benefits_message_for_him_and_nothing_outside_her_mandat
 
     // … Skatteetaten's (tax) does not: outside the mandate.
     let p = problem(
-        post_as(
-            &app,
+        app.post_as(
             &kari_c,
             &format!(
                 "/api/v1/represented/{}/messages/{}/S-1/read",
@@ -142,8 +136,7 @@ async fn kari_opens_olas_benefits_message_for_him_and_nothing_outside_her_mandat
     assert_eq!(code(&p), "out-of-scope", "{p}");
     // A bad organisation number: 422 with a pointer.
     let p = problem(
-        post_as(
-            &app,
+        app.post_as(
             &kari_c,
             &format!("/api/v1/represented/{}/messages/123/S-1/read", ola.as_str()),
             &json!({}),
@@ -155,7 +148,7 @@ async fn kari_opens_olas_benefits_message_for_him_and_nothing_outside_her_mandat
     assert_eq!(p["pointer"], "/path/org");
 
     // Exactly one entry: the opening, on Ola's behalf.
-    let log = access_log(&app, &ola_c).await;
+    let log = app.access_log(&ola_c).await;
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(log[0]["accessor"]["org"], kari.as_str());
     assert_eq!(log[0]["categories"], json!(["messages"]));
@@ -167,8 +160,10 @@ async fn kari_opens_olas_benefits_message_for_him_and_nothing_outside_her_mandat
 async fn a_representative_answers_consent_requests_within_scope_and_the_person_sees_it() {
     let app = TestApp::spawn().await;
     let (ola, kari) = (person(113), person(114));
-    let (nav, skatt) = two_agencies_with_cases(&app, &ola).await;
-    let oslo = agency_with(&app, "95893542", "Oslo kommune", "samlet:share").await;
+    let (nav, skatt) = app.two_agencies_with_cases(&ola).await;
+    let oslo = app
+        .agency_with("95893542", "Oslo kommune", "samlet:share")
+        .await;
     let for_nav = consent_request(&app, &oslo, &ola, &nav).await;
     let for_nav_2 = consent_request(&app, &oslo, &ola, &nav).await;
     let for_tax = consent_request(&app, &oslo, &ola, &skatt).await;
@@ -197,25 +192,17 @@ async fn a_representative_answers_consent_requests_within_scope_and_the_person_s
     assert_eq!(ids.len(), 2);
     assert!(ids.contains(&for_nav.as_str()) && !ids.contains(&for_tax.as_str()));
 
-    let res = post_as(
-        &app,
-        &kari_c,
-        &format!("{base}/{for_nav}/approve"),
-        &json!({}),
-    )
-    .await;
+    let res = app
+        .post_as(&kari_c, &format!("{base}/{for_nav}/approve"), &json!({}))
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         res.json::<Value>().await.expect("json")["state"],
         "approved"
     );
-    let res = post_as(
-        &app,
-        &kari_c,
-        &format!("{base}/{for_nav_2}/decline"),
-        &json!({}),
-    )
-    .await;
+    let res = app
+        .post_as(&kari_c, &format!("{base}/{for_nav_2}/decline"), &json!({}))
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         res.json::<Value>().await.expect("json")["state"],
@@ -223,30 +210,21 @@ async fn a_representative_answers_consent_requests_within_scope_and_the_person_s
     );
     // Once only; outside scope refused; unknown id not found.
     problem(
-        post_as(
-            &app,
-            &kari_c,
-            &format!("{base}/{for_nav}/decline"),
-            &json!({}),
-        )
-        .await,
+        app.post_as(&kari_c, &format!("{base}/{for_nav}/decline"), &json!({}))
+            .await,
         409,
     )
     .await;
     let p = problem(
-        post_as(
-            &app,
-            &kari_c,
-            &format!("{base}/{for_tax}/approve"),
-            &json!({}),
-        )
-        .await,
+        app.post_as(&kari_c, &format!("{base}/{for_tax}/approve"), &json!({}))
+            .await,
         403,
     )
     .await;
     assert_eq!(code(&p), "out-of-scope");
     problem(
-        post_as(&app, &kari_c, &format!("{base}/c_nope/approve"), &json!({})).await,
+        app.post_as(&kari_c, &format!("{base}/c_nope/approve"), &json!({}))
+            .await,
         404,
     )
     .await;
@@ -268,7 +246,7 @@ async fn a_representative_answers_consent_requests_within_scope_and_the_person_s
     assert_eq!(state_of(&for_nav), Some(json!("approved")));
     assert_eq!(state_of(&for_nav_2), Some(json!("declined")));
     assert_eq!(state_of(&for_tax), Some(json!("pending")));
-    let log = access_log(&app, &ola_c).await;
+    let log = app.access_log(&ola_c).await;
     let purposes: Vec<&str> = log.iter().filter_map(|e| e["purpose"].as_str()).collect();
     assert_eq!(
         purposes.len(),
@@ -294,8 +272,12 @@ async fn a_representative_answers_consent_requests_within_scope_and_the_person_s
 #[tokio::test]
 async fn parents_and_guardians_act_within_their_scope() {
     let app = TestApp::spawn().await;
-    let folk = agency_with(&app, "97476107", "Folkeregisteret", "samlet:population").await;
-    let fm = agency_with(&app, "97477278", "Statsforvalteren", "samlet:guardianship").await;
+    let folk = app
+        .agency_with("97476107", "Folkeregisteret", "samlet:population")
+        .await;
+    let fm = app
+        .agency_with("97477278", "Statsforvalteren", "samlet:guardianship")
+        .await;
     let nav = app.agency("88964078", "NAV").await;
     let (parent, guardian, ward) = (person(115), person(116), person(117));
     let child = minor(12, 5);
@@ -315,17 +297,17 @@ async fn parents_and_guardians_act_within_their_scope() {
         .await;
     assert_eq!(res.status(), 201);
     let parent_c = app.login(&parent).await;
-    let res = post_as(
-        &app,
-        &parent_c,
-        &format!(
-            "/api/v1/represented/{}/messages/{}/C-1/read",
-            child.as_str(),
-            nav.org
-        ),
-        &json!({}),
-    )
-    .await;
+    let res = app
+        .post_as(
+            &parent_c,
+            &format!(
+                "/api/v1/represented/{}/messages/{}/C-1/read",
+                child.as_str(),
+                nav.org
+            ),
+            &json!({}),
+        )
+        .await;
     assert_eq!(
         res.status(),
         200,
@@ -334,8 +316,7 @@ async fn parents_and_guardians_act_within_their_scope() {
     // The guardianship covers health; NAV has no areas: outside it.
     let guardian_c = app.login(&guardian).await;
     let p = problem(
-        post_as(
-            &app,
+        app.post_as(
             &guardian_c,
             &format!(
                 "/api/v1/represented/{}/messages/{}/W-1/read",
@@ -353,17 +334,17 @@ async fn parents_and_guardians_act_within_their_scope() {
         .set_agency_areas(&nav.org, &["health".into()])
         .await
         .expect("areas");
-    let res = post_as(
-        &app,
-        &guardian_c,
-        &format!(
-            "/api/v1/represented/{}/messages/{}/W-1/read",
-            ward.as_str(),
-            nav.org
-        ),
-        &json!({}),
-    )
-    .await;
+    let res = app
+        .post_as(
+            &guardian_c,
+            &format!(
+                "/api/v1/represented/{}/messages/{}/W-1/read",
+                ward.as_str(),
+                nav.org
+            ),
+            &json!({}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
 }
 
@@ -373,37 +354,34 @@ async fn parents_and_guardians_act_within_their_scope() {
 async fn the_acting_for_page_acts_with_forms_and_csrf() {
     let app = TestApp::spawn().await;
     let (ola, kari) = (person(118), person(119));
-    let (nav, _skatt) = two_agencies_with_cases(&app, &ola).await;
+    let (nav, _skatt) = app.two_agencies_with_cases(&ola).await;
     message(&app, &nav, &ola, "M <1>", "Innkalling til møte").await;
-    let oslo = agency_with(&app, "95893542", "Oslo kommune", "samlet:share").await;
+    let oslo = app
+        .agency_with("95893542", "Oslo kommune", "samlet:share")
+        .await;
     let req = consent_request(&app, &oslo, &ola, &nav).await;
     let ola_c = app.login(&ola).await;
     let kari_c = app.login(&kari).await;
     let read_only = mandate(&app, &ola_c, &kari, json!(["benefits"]), json!(["read"])).await;
 
-    let link = first_acting_for_link(&app, &kari_c).await;
+    let link = app.first_acting_for_link(&kari_c).await;
     let html = app.get_as(&kari_c, &link).await.text().await.expect("html");
     assert!(html.contains("Du kan se, men ikke handle, for denne personen."));
     assert!(!html.contains("/open\""), "no open buttons without act");
     assert!(!html.contains("data-testid=\"act-request\""));
 
-    crate::representation::delete_as(&app, &ola_c, &format!("/api/v1/me/mandates/{read_only}"))
+    app.delete_as(&ola_c, &format!("/api/v1/me/mandates/{read_only}"))
         .await;
     mandate(&app, &ola_c, &kari, json!(["benefits"]), json!(["act"])).await;
     let html = app.get_as(&kari_c, &link).await.text().await.expect("html");
-    let csrf = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("csrf")
-        .to_owned();
+    let csrf = csrf_in(&html);
     let open = format!("{link}/messages/{}/M%20%3C1%3E/open", nav.org);
     assert!(html.contains(&format!("action=\"{open}\"")), "{html}");
     assert!(html.contains("data-testid=\"act-request\""));
     assert!(html.contains("Oslo kommune</strong> ber om å få saker"));
 
     // Without the CSRF token: refused, nothing logged.
-    let before = access_log(&app, &ola_c).await.len();
+    let before = app.access_log(&ola_c).await.len();
     let res = app
         .http
         .post(app.url(&open))
@@ -413,7 +391,7 @@ async fn the_acting_for_page_acts_with_forms_and_csrf() {
         .await
         .expect("req");
     assert_eq!(res.status(), 403);
-    assert_eq!(access_log(&app, &ola_c).await.len(), before);
+    assert_eq!(app.access_log(&ola_c).await.len(), before);
     let res = app
         .http
         .post(app.url(&open))

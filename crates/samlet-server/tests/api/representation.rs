@@ -1,114 +1,22 @@
-//! Representation and consent (issue 4), end to end over HTTP: mandates,
+//! Representation and consent, end to end over HTTP: mandates,
 //! guardianships, parental authority, the representative's list and views,
 //! consent requests and the sharing read, the caseworker lookup. Includes a
 //! property test that every allowed read leaves exactly one access-log entry
 //! and every refused read none.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use proptest::prelude::*;
 use reqwest::header::CONTENT_TYPE;
 use samlet_domain::Pid;
 use serde_json::{json, Value};
 
-use crate::helpers::{person, problem, Agency, TestApp};
-
-pub(crate) async fn agency_with(app: &TestApp, first8: &str, name: &str, scopes: &str) -> Agency {
-    let a = app.agency(first8, name).await;
-    app.grant(&a, scopes).await;
-    let token = samlet_server::auth::random_token("samlet_dev_");
-    app.store
-        .insert_agency_token(
-            &samlet_server::auth::token_hash(&token),
-            a.id,
-            "dev",
-            scopes,
-            None,
-        )
-        .await
-        .expect("token");
-    Agency { token, ..a }
-}
-
-pub(crate) fn minor(years_old: i64, n: u32) -> Pid {
-    let birth = (Utc::now() - Duration::days(365 * years_old + 30)).date_naive();
-    let birth = NaiveDate::from_ymd_opt(
-        chrono::Datelike::year(&birth),
-        chrono::Datelike::month(&birth),
-        1,
-    )
-    .expect("date");
-    (0..1000)
-        .find_map(|i| Pid::synthetic(birth, (i + n * 7) % 1000))
-        .expect("pid")
-}
-
-pub(crate) async fn post_as(
-    app: &TestApp,
-    cookie: &str,
-    path: &str,
-    body: &Value,
-) -> reqwest::Response {
-    app.http
-        .post(app.url(path))
-        .header(reqwest::header::COOKIE, cookie)
-        .json(body)
-        .send()
-        .await
-        .expect("request")
-}
-
-pub(crate) async fn delete_as(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
-    app.http
-        .delete(app.url(path))
-        .header(reqwest::header::COOKIE, cookie)
-        .send()
-        .await
-        .expect("request")
-}
-
-pub(crate) async fn access_log(app: &TestApp, cookie: &str) -> Vec<Value> {
-    let res = app
-        .get_as(cookie, "/api/v1/me/access-log?per_page=100")
-        .await;
-    assert_eq!(res.status(), 200);
-    let v: Value = res.json().await.expect("json");
-    v["entries"].as_array().cloned().unwrap_or_default()
-}
-
-/// NAV (benefits) and Skatteetaten (tax) each push a case for `pid`.
-pub(crate) async fn two_agencies_with_cases(app: &TestApp, pid: &Pid) -> (Agency, Agency) {
-    let nav = app.agency("88964078", "NAV").await;
-    let skatt = app.agency("97476107", "Skatteetaten").await;
-    app.store
-        .set_agency_areas(&nav.org, &["benefits".into(), "work".into()])
-        .await
-        .expect("areas");
-    app.store
-        .set_agency_areas(&skatt.org, &["tax".into()])
-        .await
-        .expect("areas");
-    for (a, id, title) in [
-        (&nav, "nav-1", "Dagpenger"),
-        (&skatt, "tax-1", "Skattemelding"),
-    ] {
-        let res = app
-            .post_json(
-                a,
-                "/api/v1/cases",
-                &json!({"pid": pid.as_str(), "case_id": id, "title": title, "status": "received",
-                        "opened_at": "2026-01-05T09:00:00Z"}),
-            )
-            .await;
-        assert!(res.status().is_success(), "case: {}", res.status());
-    }
-    (nav, skatt)
-}
+use crate::helpers::{csrf_in, minor, person, problem, Agency, TestApp};
 
 #[tokio::test]
 async fn ola_gives_kari_a_mandate_for_benefits_she_sees_only_that_and_he_sees_her_look() {
     let app = TestApp::spawn().await;
     let (ola, kari) = (person(1), person(2));
-    two_agencies_with_cases(&app, &ola).await;
+    app.two_agencies_with_cases(&ola).await;
     let ola_c = app.login(&ola).await;
     let kari_c = app.login(&kari).await;
 
@@ -120,9 +28,7 @@ async fn ola_gives_kari_a_mandate_for_benefits_she_sees_only_that_and_he_sees_he
         "{p}"
     );
 
-    let res = post_as(
-        &app,
-        &ola_c,
+    let res = app.post_as(&ola_c,
         "/api/v1/me/mandates",
         &json!({"to_pid": kari.as_str(), "to_surname": app.surname(&kari).await, "scopes": ["benefits"], "actions": ["read"]}),
     )
@@ -166,7 +72,7 @@ async fn ola_gives_kari_a_mandate_for_benefits_she_sees_only_that_and_he_sees_he
     assert_eq!(v["scopes"], json!(["benefits"]));
 
     // Ola sees the view in his access log as Kari on his behalf.
-    let log = access_log(&app, &ola_c).await;
+    let log = app.access_log(&ola_c).await;
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(log[0]["accessor"]["org"], kari.as_str());
     assert!(log[0]["on_behalf_of"].is_string());
@@ -174,12 +80,15 @@ async fn ola_gives_kari_a_mandate_for_benefits_she_sees_only_that_and_he_sees_he
     // Kari cannot revoke as if she were Ola? She may resign; a stranger may not touch it.
     let stranger = app.login(&person(3)).await;
     problem(
-        delete_as(&app, &stranger, &format!("/api/v1/me/mandates/{id}")).await,
+        app.delete_as(&stranger, &format!("/api/v1/me/mandates/{id}"))
+            .await,
         404,
     )
     .await;
     // Ola revokes: effective at once.
-    let res = delete_as(&app, &ola_c, &format!("/api/v1/me/mandates/{id}")).await;
+    let res = app
+        .delete_as(&ola_c, &format!("/api/v1/me/mandates/{id}"))
+        .await;
     assert_eq!(res.status(), 204);
     let p = problem(app.get_as(&kari_c, &path).await, 403).await;
     assert!(
@@ -187,7 +96,7 @@ async fn ola_gives_kari_a_mandate_for_benefits_she_sees_only_that_and_he_sees_he
         "{p}"
     );
     assert_eq!(
-        access_log(&app, &ola_c).await.len(),
+        app.access_log(&ola_c).await.len(),
         1,
         "a refusal logs nothing"
     );
@@ -208,7 +117,7 @@ async fn mandate_input_is_checked_and_the_age_rule_is_configurable() {
     let teen_c = app.login(&teen).await;
     let body = json!({"to_pid": adult.as_str(), "to_surname": "Testesen", "scopes": ["all"], "actions": ["read"]});
     let p = problem(
-        post_as(&app, &teen_c, "/api/v1/me/mandates", &body).await,
+        app.post_as(&teen_c, "/api/v1/me/mandates", &body).await,
         403,
     )
     .await;
@@ -223,7 +132,7 @@ async fn mandate_input_is_checked_and_the_age_rule_is_configurable() {
     let adult_c = app.login(&adult).await;
     let bad = json!({"to_pid": teen.as_str(), "to_surname": "Testesen", "scopes": ["all"], "actions": ["read"]});
     let p = problem(
-        post_as(&app, &adult_c, "/api/v1/me/mandates", &bad).await,
+        app.post_as(&adult_c, "/api/v1/me/mandates", &bad).await,
         403,
     )
     .await;
@@ -233,39 +142,46 @@ async fn mandate_input_is_checked_and_the_age_rule_is_configurable() {
         .ends_with("/representative-too-young"));
     let bad = json!({"to_pid": person(5).as_str(), "to_surname": "Testesen", "scopes": ["Not A Scope"], "actions": ["read"]});
     let p = problem(
-        post_as(&app, &adult_c, "/api/v1/me/mandates", &bad).await,
+        app.post_as(&adult_c, "/api/v1/me/mandates", &bad).await,
         422,
     )
     .await;
     assert_eq!(p["pointer"], "/scopes/0");
     let bad = json!({"to_pid": person(5).as_str(), "to_surname": "Testesen", "scopes": ["tax"], "actions": ["sign"]});
     let p = problem(
-        post_as(&app, &adult_c, "/api/v1/me/mandates", &bad).await,
+        app.post_as(&adult_c, "/api/v1/me/mandates", &bad).await,
         422,
     )
     .await;
     assert_eq!(p["pointer"], "/actions/0");
     let bad = json!({"to_pid": person(5).as_str(), "to_surname": "Testesen", "scopes": ["tax"], "actions": ["read"], "valid_to": "2020-01-01"});
     let p = problem(
-        post_as(&app, &adult_c, "/api/v1/me/mandates", &bad).await,
+        app.post_as(&adult_c, "/api/v1/me/mandates", &bad).await,
         403,
     )
     .await;
     assert_eq!(p["pointer"], "/valid_to");
 
     // Denmark: from 15.
-    let dk = TestApp::spawn_with(|c| c.representation_rules = samlet_access::Rules::DENMARK).await;
+    let dk = TestApp::builder()
+        .config(|c| c.representation_rules = samlet_access::Rules::DENMARK)
+        .spawn()
+        .await;
     assert_eq!(dk.surname(&adult).await, "Testesen");
     let teen_c = dk.login(&teen).await;
-    let res = post_as(&dk, &teen_c, "/api/v1/me/mandates", &body).await;
+    let res = dk.post_as(&teen_c, "/api/v1/me/mandates", &body).await;
     assert_eq!(res.status(), 201);
 }
 
 #[tokio::test]
 async fn guardians_and_parents_are_registered_by_authorities_and_list_by_name() {
     let app = TestApp::spawn().await;
-    let fm = agency_with(&app, "97477278", "Statsforvalteren", "samlet:guardianship").await;
-    let folk = agency_with(&app, "97476107", "Folkeregisteret", "samlet:population").await;
+    let fm = app
+        .agency_with("97477278", "Statsforvalteren", "samlet:guardianship")
+        .await;
+    let folk = app
+        .agency_with("97476107", "Folkeregisteret", "samlet:population")
+        .await;
     let plain = app.agency("88964078", "NAV").await;
     let guardian = person(10);
     let wards: Vec<Pid> = (11..16).map(person).collect();
@@ -388,8 +304,10 @@ async fn share(app: &TestApp, a: &Agency, pid: &Pid, category: &str) -> reqwest:
 async fn oslo_reads_nav_data_only_while_the_consent_is_valid() {
     let app = TestApp::spawn().await;
     let ola = person(30);
-    let (nav, _skatt) = two_agencies_with_cases(&app, &ola).await;
-    let oslo = agency_with(&app, "95893542", "Oslo kommune", "samlet:share").await;
+    let (nav, _skatt) = app.two_agencies_with_cases(&ola).await;
+    let oslo = app
+        .agency_with("95893542", "Oslo kommune", "samlet:share")
+        .await;
     let valid_to = (Utc::now() + Duration::days(90)).date_naive().to_string();
     let res = app
         .post_json(&oslo, "/api/v1/consent-requests",
@@ -443,13 +361,13 @@ async fn oslo_reads_nav_data_only_while_the_consent_is_valid() {
         .await
         .expect("req");
     assert_eq!(res.status(), 415);
-    let res = post_as(
-        &app,
-        &ola_c,
-        &format!("/api/v1/me/consent-requests/{id}/approve"),
-        &json!({}),
-    )
-    .await;
+    let res = app
+        .post_as(
+            &ola_c,
+            &format!("/api/v1/me/consent-requests/{id}/approve"),
+            &json!({}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         res.json::<Value>().await.expect("json")["id"],
@@ -472,19 +390,21 @@ async fn oslo_reads_nav_data_only_while_the_consent_is_valid() {
         .as_str()
         .unwrap_or("")
         .ends_with("/category-not-covered"));
-    let log = access_log(&app, &ola_c).await;
+    let log = app.access_log(&ola_c).await;
     assert_eq!(log.len(), 1, "one allowed read, one entry: {log:?}");
     assert_eq!(log[0]["accessor"]["name"], "Oslo kommune");
     assert_eq!(log[0]["categories"], json!(["cases"]));
 
-    let res = delete_as(&app, &ola_c, &format!("/api/v1/me/consents/{id}")).await;
+    let res = app
+        .delete_as(&ola_c, &format!("/api/v1/me/consents/{id}"))
+        .await;
     assert_eq!(res.status(), 204);
     let p = problem(share(&app, &oslo, &ola, "cases").await, 403).await;
     assert!(p["type"]
         .as_str()
         .unwrap_or("")
         .ends_with("/consent-revoked"));
-    assert_eq!(access_log(&app, &ola_c).await.len(), 1);
+    assert_eq!(app.access_log(&ola_c).await.len(), 1);
 }
 
 #[tokio::test]
@@ -492,15 +412,15 @@ async fn a_caseworker_looks_up_mandates_and_consents_with_a_logged_reason() {
     let app = TestApp::spawn().await;
     let (ola, kari) = (person(6), person(7));
     let ola_c = app.login(&ola).await;
-    let res = post_as(
-        &app,
-        &ola_c,
+    let res = app.post_as(&ola_c,
         "/api/v1/me/mandates",
         &json!({"to_pid": kari.as_str(), "to_surname": app.surname(&kari).await, "scopes": ["tax"], "actions": ["read", "act"]}),
     )
     .await;
     assert_eq!(res.status(), 201);
-    let support = agency_with(&app, "97476107", "Skatteetaten", "samlet:support").await;
+    let support = app
+        .agency_with("97476107", "Skatteetaten", "samlet:support")
+        .await;
     let no_scope = app.agency("88964078", "NAV").await;
     let url = app.url(&format!("/api/v1/persons/{}/representation", ola.as_str()));
     let res = app
@@ -525,7 +445,7 @@ async fn a_caseworker_looks_up_mandates_and_consents_with_a_logged_reason() {
         .await
         .expect("req");
     problem(res, 400).await;
-    assert!(access_log(&app, &ola_c).await.is_empty());
+    assert!(app.access_log(&ola_c).await.is_empty());
     let res = app
         .http
         .get(&url)
@@ -538,7 +458,7 @@ async fn a_caseworker_looks_up_mandates_and_consents_with_a_logged_reason() {
     assert_eq!(res.status(), 200);
     let v: Value = res.json().await.expect("json");
     assert_eq!(v["given"][0]["to_pid"], kari.as_str());
-    let log = access_log(&app, &ola_c).await;
+    let log = app.access_log(&ola_c).await;
     assert_eq!(log.len(), 1);
     assert_eq!(log[0]["purpose"], "Brukerstøtte: innbygger ringte");
 }
@@ -554,12 +474,7 @@ async fn the_pages_give_and_revoke_a_mandate_and_answer_a_consent_without_javasc
         .text()
         .await
         .expect("html");
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("csrf")
-        .to_owned();
+    let csrf = csrf_in(&page);
     let surname = app.surname(&kari).await;
     let form = [
         ("csrf", csrf.as_str()),
@@ -659,7 +574,7 @@ proptest! {
                 let valid = |act_needed: bool| a != b && mandates.iter().any(|(f, t, _, r, act)| *f == a && *t == b && !r && (*act || !act_needed));
                 match op {
                     0 if a != b => {
-                        let res = post_as(&app, &cookies[a], "/api/v1/me/mandates",
+                        let res = app.post_as(&cookies[a], "/api/v1/me/mandates",
                             &json!({"to_pid": people[b].as_str(), "to_surname": app.surname(&people[b]).await, "scopes": ["all"], "actions": [if flag {"read"} else {"act"}]})).await;
                         assert_eq!(res.status(), 201);
                         let id = res.json::<Value>().await.expect("json")["id"].as_str().expect("id").to_owned();
@@ -668,12 +583,12 @@ proptest! {
                     1 if !mandates.is_empty() => {
                         let i = (a * 4 + b) % mandates.len();
                         let (from, _, id, revoked, _) = mandates[i].clone();
-                        let res = delete_as(&app, &cookies[from], &format!("/api/v1/me/mandates/{id}")).await;
+                        let res = app.delete_as(&cookies[from], &format!("/api/v1/me/mandates/{id}")).await;
                         assert_eq!(res.status(), if revoked { 409 } else { 204 });
                         mandates[i].3 = true;
                     }
                     3 => {
-                        let res = post_as(&app, &cookies[b],
+                        let res = app.post_as(&cookies[b],
                             &format!("/api/v1/represented/{}/messages/{}/M-{a}/read", people[a].as_str(), nav.org),
                             &json!({})).await;
                         if valid(true) {
@@ -695,7 +610,7 @@ proptest! {
                 }
             }
             for (i, c) in cookies.iter().enumerate() {
-                let entries = access_log(&app, c).await;
+                let entries = app.access_log(c).await;
                 assert_eq!(entries.len(), logged[i], "person {i}: one log entry per allowed read or act");
             }
         });
@@ -709,7 +624,7 @@ proptest! {
 async fn the_access_log_page_names_the_representative_never_their_number() {
     let app = TestApp::spawn().await;
     let (ola, kari) = (person(80), person(81));
-    two_agencies_with_cases(&app, &ola).await;
+    app.two_agencies_with_cases(&ola).await;
     let ola_c = app.login(&ola).await;
     let kari_c = app.login(&kari).await;
     // Stored directly (a citizen's mandate needs the name in the register),
@@ -780,7 +695,7 @@ async fn the_access_log_page_names_the_representative_never_their_number() {
     assert!(html.contains("Fuldmagt"), "the role in Danish");
     assert!(!html.contains(kari.as_str()));
     // The JSON API returns the entries as logged (the person's right of access).
-    let log = access_log(&app, &ola_c).await;
+    let log = app.access_log(&ola_c).await;
     assert_eq!(log[0]["accessor"]["org"], kari.as_str());
     // Ola's list of mandates given names Kari too.
     let html = app
@@ -793,21 +708,6 @@ async fn the_access_log_page_names_the_representative_never_their_number() {
     assert!(!html.contains(kari.as_str()));
 }
 
-/// The href of the first person on Kari's "acting for" page.
-pub(crate) async fn first_acting_for_link(app: &TestApp, cookie: &str) -> String {
-    let html = app
-        .get_as(cookie, "/me/acting-for")
-        .await
-        .text()
-        .await
-        .expect("html");
-    html.split("href=\"/me/acting-for/")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .map(|h| format!("/me/acting-for/{h}"))
-        .expect("a person link")
-}
-
 /// The acting-for address holds an opaque handle: no identity number in the
 /// address bar, the handle works only for its viewer, and an old address
 /// with a number redirects to the list without it. The page speaks Danish
@@ -816,13 +716,11 @@ pub(crate) async fn first_acting_for_link(app: &TestApp, cookie: &str) -> String
 async fn acting_for_addresses_hold_no_identity_number_and_pages_speak_danish() {
     let app = TestApp::spawn().await;
     let (ola, kari, stranger) = (person(82), person(83), person(84));
-    two_agencies_with_cases(&app, &ola).await;
+    app.two_agencies_with_cases(&ola).await;
     let ola_c = app.login(&ola).await;
     let kari_c = app.login(&kari).await;
     let stranger_c = app.login(&stranger).await;
-    let res = post_as(
-        &app,
-        &ola_c,
+    let res = app.post_as(&ola_c,
         "/api/v1/me/mandates",
         &json!({"to_pid": kari.as_str(), "to_surname": app.surname(&kari).await, "scopes": ["benefits"], "actions": ["read"]}),
     )
@@ -840,7 +738,7 @@ async fn acting_for_addresses_hold_no_identity_number_and_pages_speak_danish() {
         .await
         .expect("html");
     assert!(!list.contains(ola.as_str()), "no number on the list page");
-    let link = first_acting_for_link(&app, &kari_c).await;
+    let link = app.first_acting_for_link(&kari_c).await;
     assert!(!link.contains(ola.as_str()) && !link.contains(&ola.as_str()[..6]));
     let res = app.get_as(&kari_c, &link).await;
     assert_eq!(res.status(), 200);
@@ -868,7 +766,7 @@ async fn acting_for_addresses_hold_no_identity_number_and_pages_speak_danish() {
         Some("/me/acting-for")
     );
     // One view logged (Kari's), the refused ones none.
-    assert_eq!(access_log(&app, &ola_c).await.len(), 1);
+    assert_eq!(app.access_log(&ola_c).await.len(), 1);
 
     // In Danish: the list, the banner and, after Ola revokes, the refusal.
     let kari_da = format!("{kari_c}; samlet_lang=da");
@@ -888,7 +786,9 @@ async fn acting_for_addresses_hold_no_identity_number_and_pages_speak_danish() {
         .expect("html");
     assert!(html.contains("Du handler nu på vegne af"), "Danish banner");
     assert!(html.contains("Du ser kun det, fuldmagten dækker"));
-    let res = delete_as(&app, &ola_c, &format!("/api/v1/me/mandates/{mandate}")).await;
+    let res = app
+        .delete_as(&ola_c, &format!("/api/v1/me/mandates/{mandate}"))
+        .await;
     assert_eq!(res.status(), 204);
     let res = app.get_as(&kari_da, &link).await;
     assert_eq!(res.status(), 403);
@@ -924,7 +824,9 @@ async fn acting_for_addresses_hold_no_identity_number_and_pages_speak_danish() {
 #[tokio::test]
 async fn the_list_has_one_entry_per_person_with_every_basis() {
     let app = TestApp::spawn().await;
-    let fm = agency_with(&app, "97477278", "Statsforvalteren", "samlet:guardianship").await;
+    let fm = app
+        .agency_with("97477278", "Statsforvalteren", "samlet:guardianship")
+        .await;
     let guardian = person(100);
     let wards: Vec<Pid> = (101..104).map(person).collect();
     for (w, n) in wards.iter().zip(["Berit", "Arne", "Cecilie"]) {
@@ -941,9 +843,7 @@ async fn the_list_has_one_entry_per_person_with_every_basis() {
     // Arne also gives his guardian a mandate for tax, with acting.
     let arne = app.login(&wards[1]).await;
     for scopes in [json!(["tax"]), json!(["benefits"])] {
-        let res = post_as(
-            &app,
-            &arne,
+        let res = app.post_as(&arne,
             "/api/v1/me/mandates",
             &json!({"to_pid": guardian.as_str(), "to_surname": app.surname(&guardian).await, "scopes": scopes, "actions": ["act"]}),
         )

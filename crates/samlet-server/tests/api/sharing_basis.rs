@@ -374,7 +374,7 @@ async fn outside_its_days_for_another_purpose_or_by_another_reader_a_basis_gives
 
 #[tokio::test]
 async fn bases_work_the_same_on_postgres() {
-    let Some(app) = TestApp::spawn_postgres().await else {
+    let Some(app) = TestApp::builder().postgres().try_spawn().await else {
         return;
     };
     let w = world_on(app).await;

@@ -2,51 +2,29 @@
 //! agencies reading through the API, Kari reading her access log, and an
 //! auditor running the verify code while someone tampers with the rows.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-
 use chrono::Utc;
 use samlet_domain::{CaseStatus, Pid, ValidCase};
-use samlet_server::auth::token_hash;
 use samlet_server::transparency::audit::{audit, AuditOptions, AuditReport, AuditState};
-use samlet_server::{AppState, Config};
-use samlet_store::{conformance, Item, Store, TOKEN_DEV};
+use samlet_store::{conformance, Item};
 use serde_json::Value;
 use sqlx::{Connection, SqliteConnection};
 
+use crate::helpers::TestApp;
+
 struct Harness {
-    base: String,
-    db_url: String,
-    store: Arc<dyn Store>,
+    app: TestApp,
     nav_token: String,
     kari: Pid,
     ola: Pid,
-    _dir: tempfile::TempDir,
 }
 
 async fn start() -> Harness {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db_url = format!("sqlite://{}", dir.path().join("samlet.db").display());
-    start_on(db_url, dir).await
+    start_on(TestApp::spawn().await).await
 }
 
-async fn start_on(db_url: String, dir: tempfile::TempDir) -> Harness {
-    let store = samlet_store::connect(&db_url).await.expect("store");
-    let nav = store
-        .create_agency(&conformance::org("88964078"), "NAV")
-        .await
-        .expect("agency");
-    let nav_token = format!("samlet_dev_test_{}", rand::random::<u64>());
-    store
-        .insert_agency_token(
-            &token_hash(&nav_token),
-            nav.id,
-            TOKEN_DEV,
-            "samlet:write samlet:read",
-            None,
-        )
-        .await
-        .expect("token");
+/// NAV with a dev token, and a case of Kari's.
+async fn start_on(app: TestApp) -> Harness {
+    let nav = app.agency("88964078", "NAV").await;
     let kari = conformance::person(3);
     let ola = conformance::person(4);
     let case = Item::Case(ValidCase {
@@ -58,20 +36,12 @@ async fn start_on(db_url: String, dir: tempfile::TempDir) -> Harness {
         opened_at: Utc::now(),
         url: None,
     });
-    store.ingest(nav.id, vec![case]).await.expect("ingest");
-    let listen: SocketAddr = "127.0.0.1:0".parse().expect("addr");
-    let state = AppState::new(store.clone(), Config::dev(listen, db_url.clone()))
-        .await
-        .expect("state");
-    let (addr, _server) = samlet_server::spawn(state).await.expect("bound");
+    app.store.ingest(nav.id, vec![case]).await.expect("ingest");
     Harness {
-        base: format!("http://{addr}"),
-        db_url,
-        store,
-        nav_token,
+        app,
+        nav_token: nav.token,
         kari,
         ola,
-        _dir: dir,
     }
 }
 
@@ -79,7 +49,7 @@ impl Harness {
     /// NAV reads a person's overview with a purpose and legal basis.
     async fn nav_reads(&self, pid: &Pid) -> reqwest::Response {
         reqwest::Client::new()
-            .get(format!("{}/api/v1/persons/{pid}/overview", self.base))
+            .get(format!("{}/api/v1/persons/{pid}/overview", self.app.base))
             .bearer_auth(&self.nav_token)
             .header("Samlet-Purpose", "Behandle søknad om dagpenger")
             .header("Samlet-Legal-Basis", "Folketrygdloven kapittel 4")
@@ -112,7 +82,7 @@ impl Harness {
     async fn audit_with(&self, state: Option<&AuditState>, full: bool, sample: u32) -> AuditReport {
         audit(
             &reqwest::Client::new(),
-            &self.base,
+            &self.app.base,
             None,
             state,
             AuditOptions { full, sample },
@@ -124,7 +94,7 @@ impl Harness {
     /// The retention process, expiring everything logged so far.
     async fn expire_all(&self) -> samlet_server::transparency::log::Expired {
         samlet_server::transparency::log::expire(
-            self.store.as_ref(),
+            self.app.store.as_ref(),
             Utc::now() + chrono::Duration::seconds(1),
             Utc::now(),
         )
@@ -133,7 +103,7 @@ impl Harness {
     }
 
     async fn tamper(&self, sql: &str) {
-        let mut conn = SqliteConnection::connect(&self.db_url)
+        let mut conn = SqliteConnection::connect(&self.app.db_url)
             .await
             .expect("direct connection");
         for stmt in sql.split(';').filter(|s| !s.trim().is_empty()) {
@@ -142,21 +112,6 @@ impl Harness {
                 .await
                 .unwrap_or_else(|e| panic!("{stmt}: {e}"));
         }
-    }
-
-    async fn citizen(&self, pid: &Pid) -> reqwest::Client {
-        let c = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .expect("client");
-        let res = c
-            .post(format!("{}/auth/dev/login", self.base))
-            .form(&[("pid", pid.as_str())])
-            .send()
-            .await
-            .expect("login");
-        assert!(res.status().is_success(), "login: {}", res.status());
-        c
     }
 
     /// Six reads, then a first clean audit that pins the key and a state.
@@ -178,7 +133,7 @@ fn has(report: &AuditReport, needle: &str) -> bool {
 async fn an_agency_must_state_purpose_and_legal_basis_and_is_logged_first() {
     let h = start().await;
     let client = reqwest::Client::new();
-    let url = format!("{}/api/v1/persons/{}/overview", h.base, h.kari);
+    let url = format!("{}/api/v1/persons/{}/overview", h.app.base, h.kari);
     let res = client
         .get(&url)
         .bearer_auth(&h.nav_token)
@@ -206,32 +161,23 @@ async fn an_agency_must_state_purpose_and_legal_basis_and_is_logged_first() {
     let body: Value = res.json().await.expect("json");
     assert_eq!(body["pointer"], "/headers/samlet-legal-basis");
     assert_eq!(
-        h.store.log_size().await.expect("size"),
+        h.app.store.log_size().await.expect("size"),
         0,
         "refused reads are not data reads"
     );
 
     // A token without samlet:read is refused too.
-    let write_only = "samlet_dev_write_only";
     let nav = h
+        .app
         .store
         .agency_by_org(&conformance::org("88964078"))
         .await
         .expect("lookup")
         .expect("nav");
-    h.store
-        .insert_agency_token(
-            &token_hash(write_only),
-            nav.id,
-            TOKEN_DEV,
-            "samlet:write",
-            None,
-        )
-        .await
-        .expect("token");
+    let write_only = h.app.dev_token(nav.id, "samlet:write").await;
     let res = client
         .get(&url)
-        .bearer_auth(write_only)
+        .bearer_auth(&write_only)
         .header("Samlet-Purpose", "Kontroll")
         .header("Samlet-Legal-Basis", "Lov")
         .send()
@@ -244,7 +190,7 @@ async fn an_agency_must_state_purpose_and_legal_basis_and_is_logged_first() {
     let o: Value = res.json().await.expect("json");
     assert_eq!(o["cases"][0]["case_id"], "dp-1");
     assert_eq!(
-        h.store.log_size().await.expect("size"),
+        h.app.store.log_size().await.expect("size"),
         1,
         "the read was logged"
     );
@@ -254,9 +200,9 @@ async fn an_agency_must_state_purpose_and_legal_basis_and_is_logged_first() {
 async fn kari_sees_who_looked_at_her_data_each_entry_verified() {
     let h = start().await;
     h.six_reads().await;
-    let kari = h.citizen(&h.kari).await;
+    let kari = h.app.citizen(&h.kari).await;
     let page: Value = kari
-        .get(format!("{}/api/v1/me/access-log", h.base))
+        .get(format!("{}/api/v1/me/access-log", h.app.base))
         .send()
         .await
         .expect("get")
@@ -280,7 +226,10 @@ async fn kari_sees_who_looked_at_her_data_each_entry_verified() {
 
     // Filters and pages.
     let other: Value = kari
-        .get(format!("{}/api/v1/me/access-log?agency=974761076", h.base))
+        .get(format!(
+            "{}/api/v1/me/access-log?agency=974761076",
+            h.app.base
+        ))
         .send()
         .await
         .expect("get")
@@ -289,7 +238,7 @@ async fn kari_sees_who_looked_at_her_data_each_entry_verified() {
         .expect("json");
     assert_eq!(other["entries"].as_array().map(Vec::len), Some(0));
     let p1: Value = kari
-        .get(format!("{}/api/v1/me/access-log?per_page=2", h.base))
+        .get(format!("{}/api/v1/me/access-log?per_page=2", h.app.base))
         .send()
         .await
         .expect("get")
@@ -299,7 +248,10 @@ async fn kari_sees_who_looked_at_her_data_each_entry_verified() {
     assert_eq!(p1["entries"].as_array().map(Vec::len), Some(2));
     assert_eq!(p1["next_page"], 2);
     let future: Value = kari
-        .get(format!("{}/api/v1/me/access-log?from=2999-01-01", h.base))
+        .get(format!(
+            "{}/api/v1/me/access-log?from=2999-01-01",
+            h.app.base
+        ))
         .send()
         .await
         .expect("get")
@@ -308,7 +260,10 @@ async fn kari_sees_who_looked_at_her_data_each_entry_verified() {
         .expect("json");
     assert_eq!(future["entries"].as_array().map(Vec::len), Some(0));
     let bad = kari
-        .get(format!("{}/api/v1/me/access-log?from=yesterday", h.base))
+        .get(format!(
+            "{}/api/v1/me/access-log?from=yesterday",
+            h.app.base
+        ))
         .send()
         .await
         .expect("get");
@@ -316,7 +271,7 @@ async fn kari_sees_who_looked_at_her_data_each_entry_verified() {
 
     // The page, in bokmål and English.
     let html = kari
-        .get(format!("{}/me/access-log", h.base))
+        .get(format!("{}/me/access-log", h.app.base))
         .send()
         .await
         .expect("page")
@@ -326,7 +281,7 @@ async fn kari_sees_who_looked_at_her_data_each_entry_verified() {
     assert!(html.contains("Hvem har sett på dataene mine"));
     assert_eq!(html.matches("Bekreftet i den offentlige loggen").count(), 3);
     let en = kari
-        .get(format!("{}/me/access-log", h.base))
+        .get(format!("{}/me/access-log", h.app.base))
         .header("accept-language", "en")
         .send()
         .await
@@ -343,7 +298,7 @@ async fn kari_sees_who_looked_at_her_data_each_entry_verified() {
     )
     .await;
     let page: Value = kari
-        .get(format!("{}/api/v1/me/access-log", h.base))
+        .get(format!("{}/api/v1/me/access-log", h.app.base))
         .send()
         .await
         .expect("get")
@@ -366,7 +321,7 @@ async fn the_public_log_serves_checkpoints_and_proofs_without_personal_data() {
     h.six_reads().await;
     let c = reqwest::Client::new();
     let cp = c
-        .get(format!("{}/log/checkpoint", h.base))
+        .get(format!("{}/log/checkpoint", h.app.base))
         .send()
         .await
         .expect("cp")
@@ -376,7 +331,7 @@ async fn the_public_log_serves_checkpoints_and_proofs_without_personal_data() {
     assert!(cp.starts_with("samlet.example/log\n6\n"), "{cp}");
     assert!(cp.contains("\n— samlet.example/log "), "signed note: {cp}");
     let leaves = c
-        .get(format!("{}/log/leaves", h.base))
+        .get(format!("{}/log/leaves", h.app.base))
         .send()
         .await
         .expect("leaves")
@@ -385,7 +340,7 @@ async fn the_public_log_serves_checkpoints_and_proofs_without_personal_data() {
         .expect("text");
     assert!(!leaves.contains(h.kari.as_str()) && !leaves.contains("NAV"));
     let p: Value = c
-        .get(format!("{}/log/proof/inclusion?index=2&size=6", h.base))
+        .get(format!("{}/log/proof/inclusion?index=2&size=6", h.app.base))
         .send()
         .await
         .expect("inclusion")
@@ -394,7 +349,10 @@ async fn the_public_log_serves_checkpoints_and_proofs_without_personal_data() {
         .expect("json");
     assert_eq!(p["proof"].as_array().map(Vec::len), Some(3));
     let bad = c
-        .get(format!("{}/log/proof/inclusion?index=9&size=60", h.base))
+        .get(format!(
+            "{}/log/proof/inclusion?index=9&size=60",
+            h.app.base
+        ))
         .send()
         .await
         .expect("inclusion");
@@ -454,7 +412,7 @@ async fn retention_is_committed_to_the_log_and_audited() {
     assert_eq!(full.expire_before, 12);
 
     // The record is public: its leaf data says what expired.
-    let leaves: Value = reqwest::get(format!("{}/log/leaves?start=12", h.base))
+    let leaves: Value = reqwest::get(format!("{}/log/leaves?start=12", h.app.base))
         .await
         .expect("leaves")
         .json()
@@ -475,9 +433,9 @@ async fn retention_is_committed_to_the_log_and_audited() {
     let r = h.audit_new(&state, 4).await;
     assert!(r.ok(), "{:?}", r.problems);
     assert_eq!(r.leaves_checked, 6, "only the six new entries");
-    let kari = h.citizen(&h.kari).await;
+    let kari = h.app.citizen(&h.kari).await;
     let page: Value = kari
-        .get(format!("{}/api/v1/me/access-log", h.base))
+        .get(format!("{}/api/v1/me/access-log", h.app.base))
         .send()
         .await
         .expect("get")
@@ -513,9 +471,9 @@ async fn a_forged_tombstone_is_told_apart_from_retention() {
         "{:?}",
         full.problems
     );
-    let kari = h.citizen(&h.kari).await;
+    let kari = h.app.citizen(&h.kari).await;
     let page: Value = kari
-        .get(format!("{}/api/v1/me/access-log", h.base))
+        .get(format!("{}/api/v1/me/access-log", h.app.base))
         .send()
         .await
         .expect("get")
@@ -593,9 +551,9 @@ async fn an_auditor_catches_hidden_details_like_minlog() {
         r.problems
     );
     // The citizen's page warns too.
-    let ola = h.citizen(&h.ola).await;
+    let ola = h.app.citizen(&h.ola).await;
     let page: Value = ola
-        .get(format!("{}/api/v1/me/access-log", h.base))
+        .get(format!("{}/api/v1/me/access-log", h.app.base))
         .send()
         .await
         .expect("get")
@@ -604,7 +562,7 @@ async fn an_auditor_catches_hidden_details_like_minlog() {
         .expect("json");
     assert_eq!(page["missing_details"], 1);
     let html = ola
-        .get(format!("{}/me/access-log", h.base))
+        .get(format!("{}/me/access-log", h.app.base))
         .send()
         .await
         .expect("page")
@@ -713,10 +671,10 @@ async fn a_truncated_log_with_its_checkpoints_left_is_caught_and_not_re_signed()
 
 #[tokio::test]
 async fn the_log_works_on_postgres() {
-    let Some(url) = samlet_store::testing::fresh_postgres_database("tlog").await else {
+    let Some(app) = TestApp::builder().postgres().try_spawn().await else {
         return;
     };
-    let h = start_on(url, tempfile::tempdir().expect("tempdir")).await;
+    let h = start_on(app).await;
     let state = h.audited().await;
     h.six_reads().await;
     let r = h.audit_new(&state, 6).await;
@@ -727,13 +685,13 @@ async fn the_log_works_on_postgres() {
     let r = h.audit_new(&r.new_state.expect("state"), 6).await;
     assert!(r.ok(), "{:?}", r.problems);
     assert_eq!(r.expire_before, 12);
-    let tile = reqwest::get(format!("{}/log/tile/entries/000.p/13", h.base))
+    let tile = reqwest::get(format!("{}/log/tile/entries/000.p/13", h.app.base))
         .await
         .expect("bundle");
     assert_eq!(tile.status(), 200);
-    let kari = h.citizen(&h.kari).await;
+    let kari = h.app.citizen(&h.kari).await;
     let page: Value = kari
-        .get(format!("{}/api/v1/me/access-log", h.base))
+        .get(format!("{}/api/v1/me/access-log", h.app.base))
         .send()
         .await
         .expect("get")
@@ -744,7 +702,7 @@ async fn the_log_works_on_postgres() {
     assert!(entries.is_empty(), "all expired: {page}");
     h.six_reads().await;
     let page: Value = kari
-        .get(format!("{}/api/v1/me/access-log", h.base))
+        .get(format!("{}/api/v1/me/access-log", h.app.base))
         .send()
         .await
         .expect("get")
@@ -781,7 +739,7 @@ async fn the_log_is_served_as_tlog_tiles() {
     // 600 accesses straight through the server's appender (batched), then
     // a retention record: 601 leaves, 2 full level-0 tiles and one of 89.
     let signer = samlet_merkle::SignerKey::generate("samlet.example/log").expect("key");
-    let tlog = samlet_server::transparency::log::TransparencyLog::open(h.store.clone(), signer)
+    let tlog = samlet_server::transparency::log::TransparencyLog::open(h.app.store.clone(), signer)
         .await
         .expect("log");
     let mut tasks = Vec::new();
@@ -815,14 +773,14 @@ async fn the_log_is_served_as_tlog_tiles() {
         t.await.expect("task");
     }
     h.expire_all().await;
-    let cp = reqwest::get(format!("{}/log/checkpoint", h.base))
+    let cp = reqwest::get(format!("{}/log/checkpoint", h.app.base))
         .await
         .expect("cp")
         .text()
         .await
         .expect("text");
     assert!(cp.starts_with("samlet.example/log\n601\n"), "{cp}");
-    let b = |p: &str| format!("{}/log/{p}", h.base);
+    let b = |p: &str| format!("{}/log/{p}", h.app.base);
 
     // Level 0: leaf hashes; entry bundles hash to them (RFC 6962 leaves).
     let mut leaves = Vec::new();

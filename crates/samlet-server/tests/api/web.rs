@@ -4,16 +4,7 @@
 use reqwest::header::{COOKIE, LOCATION};
 use serde_json::json;
 
-use crate::helpers::{person, TestApp};
-
-fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html
-        .find(marker)
-        .map(|i| i + marker.len())
-        .expect("csrf field");
-    html[start..].split('"').next().expect("value").to_owned()
-}
+use crate::helpers::{csrf_in, person, TestApp};
 
 #[tokio::test]
 async fn the_overview_page_shows_everything_in_bokmal_and_english() {
@@ -93,7 +84,7 @@ async fn not_logged_in_goes_to_login_and_forms_need_the_csrf_token() {
     let p = person(32);
     let cookie = app.login(&p).await;
     let html = app.get_as(&cookie, "/me").await.text().await.expect("html");
-    let csrf = csrf_of(&html);
+    let csrf = csrf_in(&html);
 
     // Without the token: refused. With it: the calendar page shows a URL.
     let r = app
@@ -146,7 +137,7 @@ async fn opening_a_message_page_by_get_never_marks_it_read_only_the_post_does() 
     let me = app.get_as(&cookie, "/me").await.text().await.expect("html");
     let action = format!("/me/messages/{}/V%201/read", nav.org);
     assert!(me.contains(&format!("action=\"{action}\"")), "{me}");
-    let csrf = csrf_of(&me);
+    let csrf = csrf_in(&me);
     // A GET shows the message (twice, as a link preview would) and changes nothing.
     for _ in 0..2 {
         let r = app
@@ -193,7 +184,7 @@ async fn opening_a_message_page_by_get_never_marks_it_read_only_the_post_does() 
             .status(),
         404
     );
-    let other_csrf = csrf_of(&app.get_as(&other, "/me").await.text().await.expect("html"));
+    let other_csrf = csrf_in(&app.get_as(&other, "/me").await.text().await.expect("html"));
     let r = app
         .http
         .post(app.url(&action))
@@ -285,7 +276,7 @@ async fn operations_endpoints_answer() {
         "/api/v1/me/overview",
         "/oauth/token",
         "/api/v1/me/calendar-url",
-        // Representation: acting for someone (issue 4).
+        // Representation: acting for someone.
         "/api/v1/represented/{pid}/overview",
         "/api/v1/represented/{pid}/messages/{org}/{message_id}/read",
         "/api/v1/represented/{pid}/consent-requests",
