@@ -10,6 +10,7 @@ use samlet_domain::*;
 use crate::{Item, OverviewLimits, Rejection, Session, Store};
 
 pub mod foresight;
+pub mod replica;
 // Representation and consent (issue 4).
 pub mod representation;
 pub mod sharing;

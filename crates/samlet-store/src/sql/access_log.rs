@@ -144,7 +144,7 @@ macro_rules! impl_access_log_store {
         impl $crate::AccessLogStore for $ty {
             async fn log_size(&self) -> $crate::Result<u64> {
                 let (size,): (i64,) = sqlx::query_as("SELECT size FROM log_head WHERE id = 1")
-                    .fetch_one(&self.reader)
+                    .fetch_one(&self.fresh)
                     .await?;
                 $crate::sql::access_log::to_u64(size)
             }
@@ -187,7 +187,7 @@ macro_rules! impl_access_log_store {
                             .bind(i16::from(id.level))
                             .bind($crate::sql::access_log::to_i64(id.index)?);
                     }
-                    let row = q.fetch_one(&self.reader).await?;
+                    let row = q.fetch_one(&self.fresh).await?;
                     for i in 0..chunk.len() {
                         let h: Option<Vec<u8>> = row.try_get(i)?;
                         out.push(h.map(|h| $crate::sql::access_log::to_hash(&h)).transpose()?);
@@ -210,7 +210,7 @@ macro_rules! impl_access_log_store {
                 )
                 .bind(to_i64(start)?)
                 .bind(to_i64(end.min(i64::MAX as u64))?)
-                .fetch_all(&self.reader)
+                .fetch_all(&self.fresh)
                 .await?;
                 rows.into_iter()
                     .map(|(idx, hash, data, salt, body, tomb, retention, governance)| {
@@ -239,7 +239,7 @@ macro_rules! impl_access_log_store {
                 .bind(i16::from(level))
                 .bind(to_i64(start)?)
                 .bind(to_i64(end.min(i64::MAX as u64))?)
-                .fetch_all(&self.reader)
+                .fetch_all(&self.fresh)
                 .await?;
                 rows.into_iter()
                     .map(|(idx, hash)| Ok((to_u64(idx)?, to_hash(&hash)?)))
@@ -254,7 +254,7 @@ macro_rules! impl_access_log_store {
                 )
                 .bind(to_i64(start)?)
                 .bind(to_i64(end.min(i64::MAX as u64))?)
-                .fetch_one(&self.reader)
+                .fetch_one(&self.fresh)
                 .await?;
                 Ok($crate::DetailsCount { present: to_u64(present)?, tombstones: to_u64(tombstones)? })
             }
@@ -266,7 +266,7 @@ macro_rules! impl_access_log_store {
                 let (idx,): (Option<i64>,) =
                     sqlx::query_as("SELECT MIN(idx) FROM log_entries WHERE at >= $1")
                         .bind(at)
-                        .fetch_one(&self.reader)
+                        .fetch_one(&self.fresh)
                         .await?;
                 idx.map($crate::sql::access_log::to_u64).transpose()
             }
@@ -274,7 +274,7 @@ macro_rules! impl_access_log_store {
             async fn log_expired_before(&self) -> $crate::Result<u64> {
                 let (k,): (Option<i64>,) =
                     sqlx::query_as("SELECT MAX(expire_before) FROM log_retention")
-                        .fetch_one(&self.reader)
+                        .fetch_one(&self.fresh)
                         .await?;
                 $crate::sql::access_log::to_u64(k.unwrap_or(0))
             }
@@ -318,7 +318,7 @@ macro_rules! impl_access_log_store {
                      (SELECT COUNT(*) FROM log_tombstones t WHERE t.idx >= \
                      COALESCE((SELECT MAX(expire_before) FROM log_retention), 0))",
                 )
-                .fetch_one(&self.reader)
+                .fetch_one(&self.fresh)
                 .await?;
                 $crate::sql::access_log::to_u64(missing + uncovered)
             }
@@ -360,7 +360,7 @@ macro_rules! impl_access_log_store {
                 let row: Option<(i64, Vec<u8>, String)> = sqlx::query_as(
                     "SELECT size, root, signed FROM log_checkpoints ORDER BY size DESC LIMIT 1",
                 )
-                .fetch_optional(&self.reader)
+                .fetch_optional(&self.fresh)
                 .await?;
                 row.map(|(size, root, signed)| {
                     Ok($crate::StoredCheckpoint {

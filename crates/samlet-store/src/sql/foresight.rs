@@ -35,7 +35,7 @@ macro_rules! impl_foresight_store {
                     "SELECT id, join_code, title, spec, team_key_hash, created_at, closed_at, revealed_at, revealed_by FROM foresight_sessions WHERE id = $1",
                 )
                 .bind(id)
-                .fetch_optional(&self.reader)
+                .fetch_optional(&self.fresh)
                 .await?;
                 Ok(row.map($crate::sql::foresight::session))
             }
@@ -45,7 +45,7 @@ macro_rules! impl_foresight_store {
                     "SELECT id, join_code, title, spec, team_key_hash, created_at, closed_at, revealed_at, revealed_by FROM foresight_sessions WHERE join_code = $1",
                 )
                 .bind(join_code)
-                .fetch_optional(&self.reader)
+                .fetch_optional(&self.fresh)
                 .await?;
                 Ok(row.map($crate::sql::foresight::session))
             }
@@ -117,7 +117,7 @@ macro_rules! impl_foresight_store {
                     "SELECT session_id FROM foresight_participants WHERE token_hash = $1",
                 )
                 .bind(token_hash)
-                .fetch_optional(&self.reader)
+                .fetch_optional(&self.fresh)
                 .await?;
                 Ok(row.map(|(s,)| s))
             }
@@ -154,7 +154,7 @@ macro_rules! impl_foresight_store {
                     "SELECT ballot FROM foresight_ballots WHERE token_hash = $1",
                 )
                 .bind(token_hash)
-                .fetch_optional(&self.reader)
+                .fetch_optional(&self.fresh)
                 .await?;
                 Ok(row.map(|(b,)| b))
             }
@@ -175,7 +175,7 @@ macro_rules! impl_foresight_store {
                     "SELECT ballot FROM foresight_ballots WHERE session_id = $1 ORDER BY token_hash",
                 )
                 .bind(session_id)
-                .fetch_all(&self.reader)
+                .fetch_all(&self.fresh)
                 .await?;
                 Ok(rows.into_iter().map(|(b,)| b).collect())
             }
@@ -185,7 +185,7 @@ macro_rules! impl_foresight_store {
                     "SELECT token_hash, ballot FROM foresight_ballots WHERE session_id = $1 ORDER BY token_hash",
                 )
                 .bind(session_id)
-                .fetch_all(&self.reader)
+                .fetch_all(&self.fresh)
                 .await?)
             }
 
@@ -193,7 +193,7 @@ macro_rules! impl_foresight_store {
                 let rows: Vec<(String, String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
                     "SELECT kind, code, item, updated_at FROM foresight_library_items ORDER BY kind, code",
                 )
-                .fetch_all(&self.reader)
+                .fetch_all(&self.fresh)
                 .await?;
                 Ok(rows
                     .into_iter()

@@ -186,7 +186,7 @@ macro_rules! impl_journey_store {
                     "SELECT id, pid, journey_key, event_date, tasks, created_at, facts FROM journeys WHERE id = $1",
                 )
                 .bind(journey_id)
-                .fetch_optional(&self.reader)
+                .fetch_optional(&self.fresh)
                 .await?;
                 let Some((id, pid, journey_key, event_date, tasks_json, created_at, facts_json)) = row else {
                     return Ok(None);
@@ -195,7 +195,7 @@ macro_rules! impl_journey_store {
                     "SELECT task_id, done_by, done_at FROM journey_tasks_done WHERE journey_id = $1 ORDER BY done_at",
                 )
                 .bind(&id)
-                .fetch_all(&self.reader)
+                .fetch_all(&self.fresh)
                 .await?;
                 let done = done
                     .into_iter()
@@ -205,7 +205,7 @@ macro_rules! impl_journey_store {
                     "SELECT fact, value FROM journey_answers WHERE journey_id = $1",
                 )
                 .bind(&id)
-                .fetch_all(&self.reader)
+                .fetch_all(&self.fresh)
                 .await?;
                 let answers = answers.into_iter().collect();
                 Ok(Some($crate::StoredJourney { id, pid, journey_key, event_date, tasks_json, done, created_at, facts_json, answers }))
@@ -282,7 +282,7 @@ macro_rules! impl_journey_store {
                          FROM household_facts h JOIN agencies a ON a.id = h.agency_id WHERE h.kind = $1",
                     )
                     .bind(kind)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&self.fresh)
                     .await?;
                     out.extend(rows.into_iter().map(|(pid, relation, kind, event_date, household_json, source_org, event_id, created_at)| {
                         $crate::StoredHouseholdFacts { pid, relation, kind, event_date, household_json, source_org, event_id, created_at }
@@ -304,7 +304,7 @@ macro_rules! impl_journey_store {
                      FROM offers WHERE ruleset = $1 ORDER BY pid, period",
                 )
                 .bind(ruleset)
-                .fetch_all(&self.reader)
+                .fetch_all(&self.fresh)
                 .await?;
                 Ok(rows.into_iter().map($crate::sql::journeys::offer).collect())
             }

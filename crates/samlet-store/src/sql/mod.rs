@@ -192,7 +192,11 @@ macro_rules! impl_store {
             }
 
             async fn ping(&self) -> $crate::Result<()> {
+                // With a read replica either database can be down. `fresh`,
+                // not `writer`: SQLite's one writer connection may be busy
+                // with a long ingest, and readiness must not wait for it.
                 sqlx::query("SELECT 1").execute(&self.reader).await?;
+                sqlx::query("SELECT 1").execute(&self.fresh).await?;
                 Ok(())
             }
 
@@ -218,7 +222,7 @@ macro_rules! impl_store {
                 let row: Option<$crate::sql::AgencyRow> =
                     sqlx::query_as("SELECT id, org, name, client_id, jwks, scopes FROM agencies WHERE org = $1")
                         .bind(org.as_str())
-                        .fetch_optional(&self.reader)
+                        .fetch_optional(&self.fresh)
                         .await?;
                 row.map($crate::sql::agency).transpose()
             }
@@ -227,7 +231,7 @@ macro_rules! impl_store {
                 let row: Option<$crate::sql::AgencyRow> =
                     sqlx::query_as("SELECT id, org, name, client_id, jwks, scopes FROM agencies WHERE client_id = $1")
                         .bind(client_id)
-                        .fetch_optional(&self.reader)
+                        .fetch_optional(&self.fresh)
                         .await?;
                 row.map($crate::sql::agency).transpose()
             }
@@ -235,7 +239,7 @@ macro_rules! impl_store {
             async fn list_agencies(&self) -> $crate::Result<Vec<$crate::Agency>> {
                 let rows: Vec<$crate::sql::AgencyRow> =
                     sqlx::query_as("SELECT id, org, name, client_id, jwks, scopes FROM agencies ORDER BY name")
-                        .fetch_all(&self.reader)
+                        .fetch_all(&self.fresh)
                         .await?;
                 rows.into_iter().map($crate::sql::agency).collect()
             }
@@ -297,7 +301,7 @@ macro_rules! impl_store {
                 )
                 .bind(token_hash)
                 .bind(now)
-                .fetch_optional(&self.reader)
+                .fetch_optional(&self.fresh)
                 .await?;
                 row.map(|(id, org, name, client_id, jwks, granted, kind, scope)| {
                     let scopes = samlet_domain::ScopeSet::parse_lenient(&granted);
@@ -705,7 +709,7 @@ macro_rules! impl_store {
                 let row: Option<(String,)> =
                     sqlx::query_as("SELECT pid FROM calendar_feeds WHERE token_hash = $1 AND revoked_at IS NULL")
                         .bind(token_hash)
-                        .fetch_optional(&self.reader)
+                        .fetch_optional(&self.fresh)
                         .await?;
                 Ok(row.map(|r| r.0))
             }

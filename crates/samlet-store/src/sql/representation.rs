@@ -194,7 +194,7 @@ macro_rules! impl_representation_store {
                     $crate::sql::representation::REPRESENTATION_COLUMNS
                 );
                 let row: Option<$crate::sql::representation::RepresentationRow> =
-                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.reader).await?;
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.fresh).await?;
                 Ok(row.map($crate::sql::representation::representation))
             }
 
@@ -254,7 +254,7 @@ macro_rules! impl_representation_store {
                 let rows: Vec<$crate::sql::representation::RepresentationRow> = sqlx::query_as(&sql)
                     .bind(subject_pid)
                     .bind(representative_pid)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&self.fresh)
                     .await?;
                 Ok(rows.into_iter().map($crate::sql::representation::representation).collect())
             }
@@ -332,7 +332,7 @@ macro_rules! impl_representation_store {
             async fn consent(&self, id: &str) -> $crate::Result<Option<$crate::StoredConsent>> {
                 let sql = format!("SELECT {} FROM consents WHERE id = $1", $crate::sql::representation::CONSENT_COLUMNS);
                 let row: Option<$crate::sql::representation::ConsentRow> =
-                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.reader).await?;
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.fresh).await?;
                 Ok(row.map($crate::sql::representation::consent))
             }
 
@@ -358,7 +358,7 @@ macro_rules! impl_representation_store {
                 let rows: Vec<$crate::sql::representation::ConsentRow> = sqlx::query_as(&sql)
                     .bind(requester_org)
                     .bind(subject_pid)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&self.fresh)
                     .await?;
                 Ok(rows.into_iter().map($crate::sql::representation::consent).collect())
             }
@@ -419,7 +419,7 @@ macro_rules! impl_representation_store {
 
             async fn agency_areas(&self) -> $crate::Result<Vec<(String, Vec<String>)>> {
                 let rows: Vec<(String, String)> = sqlx::query_as("SELECT org, areas FROM agency_areas ORDER BY org")
-                    .fetch_all(&self.reader)
+                    .fetch_all(&self.fresh)
                     .await?;
                 Ok(rows
                     .into_iter()

@@ -107,7 +107,7 @@ macro_rules! impl_sharing_store {
                     $crate::sql::sharing::BASIS_COLUMNS
                 );
                 let row: Option<$crate::sql::sharing::BasisRow> =
-                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.writer).await?;
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.fresh).await?;
                 Ok(row.map($crate::sql::sharing::basis))
             }
 
@@ -134,7 +134,7 @@ macro_rules! impl_sharing_store {
                 let rows: Vec<$crate::sql::sharing::BasisRow> = sqlx::query_as(&sql)
                     .bind(reader_org)
                     .bind(holder_org)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&self.fresh)
                     .await?;
                 Ok(rows.into_iter().map($crate::sql::sharing::basis).collect())
             }
