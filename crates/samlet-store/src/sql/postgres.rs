@@ -76,30 +76,21 @@ impl PostgresStore {
         pid: &str,
         limits: crate::OverviewLimits,
     ) -> Result<OverviewRows> {
-        type Parts = (
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        );
-        let (cases, events, deadlines, benefits, counts, messages): Parts =
-            sqlx::query_as(ov::PG_OVERVIEW)
-                .bind(pid)
-                .bind(limits.messages)
-                .fetch_one(&self.reader)
-                .await?;
+        let parts: OverviewParts = sqlx::query_as(ov::PG_OVERVIEW)
+            .bind(pid)
+            .bind(limits.messages)
+            .fetch_one(&self.reader)
+            .await?;
         Ok(OverviewRows {
-            cases: json_rows(cases)?,
-            events: json_rows(events)?,
-            deadlines: json_rows(deadlines)?,
-            benefits: json_rows(benefits)?,
-            message_counts: match counts {
+            cases: json_rows(parts.cases)?,
+            events: json_rows(parts.events)?,
+            deadlines: json_rows(parts.deadlines)?,
+            benefits: json_rows(parts.benefits)?,
+            message_counts: match parts.counts {
                 Some(c) => serde_json::from_str(&c).map_err(json_error)?,
-                None => (0, 0),
+                None => ov::MessageCounts::default(),
             },
-            messages: json_rows(messages)?,
+            messages: json_rows(parts.messages)?,
         })
     }
 
@@ -122,18 +113,24 @@ impl PostgresStore {
         id_hash: &[u8],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<crate::Session>> {
-        let row: Option<(String, String, chrono::DateTime<chrono::Utc>)> =
-            sqlx::query_as(ov::SESSION)
-                .bind(id_hash)
-                .bind(now)
-                .fetch_optional(&self.fresh)
-                .await?;
-        Ok(row.map(|(pid, csrf, expires_at)| crate::Session {
-            pid,
-            csrf,
-            expires_at,
-        }))
+        Ok(sqlx::query_as(ov::SESSION)
+            .bind(id_hash)
+            .bind(now)
+            .fetch_optional(&self.fresh)
+            .await?
+            .map(|r: ov::SessionRow| r.into()))
     }
+}
+
+/// [`ov::PG_OVERVIEW`]'s one row: each part a JSON array of rows.
+#[derive(sqlx::FromRow)]
+struct OverviewParts {
+    cases: Option<String>,
+    events: Option<String>,
+    deadlines: Option<String>,
+    benefits: Option<String>,
+    counts: Option<String>,
+    messages: Option<String>,
 }
 
 /// One part of [`ov::PG_OVERVIEW`]: a JSON array of row arrays, or NULL for none.
@@ -188,6 +185,9 @@ mod tests {
             )]
         );
         assert!(json_rows::<(i64,)>(None).unwrap().is_empty());
+        // Named rows read from arrays by position, as PG_OVERVIEW writes them.
+        let counts: ov::MessageCounts = serde_json::from_str("[3, 1]").unwrap();
+        assert_eq!((counts.total, counts.unread), (3, 1));
         assert!(json_rows::<(i64,)>(Some(r#"[["x"]]"#.into())).is_err());
     }
 }

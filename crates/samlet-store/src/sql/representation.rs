@@ -9,52 +9,39 @@ pub(crate) const REPRESENTATION_COLUMNS: &str =
     "id, kind, subject_pid, subject_name, representative_pid, scopes, actions, \
      valid_from, valid_to, revoked_at, registered_by, reference, created_at";
 
-pub(crate) type RepresentationRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    String,
-    Option<String>,
-    DateTime<Utc>,
-);
+/// A row of [`REPRESENTATION_COLUMNS`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct RepresentationRow {
+    id: String,
+    kind: String,
+    subject_pid: String,
+    subject_name: Option<String>,
+    representative_pid: String,
+    scopes: String,
+    actions: String,
+    valid_from: DateTime<Utc>,
+    valid_to: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    registered_by: String,
+    reference: Option<String>,
+    created_at: DateTime<Utc>,
+}
 
 pub(crate) fn representation(r: RepresentationRow) -> StoredRepresentation {
-    let (
-        id,
-        kind,
-        subject_pid,
-        subject_name,
-        representative_pid,
-        scopes,
-        actions,
-        valid_from,
-        valid_to,
-        revoked_at,
-        registered_by,
-        reference,
-        created_at,
-    ) = r;
     StoredRepresentation {
-        id,
-        kind,
-        subject_pid,
-        subject_name,
-        representative_pid,
-        scopes: words(&scopes),
-        actions: words(&actions),
-        valid_from,
-        valid_to,
-        revoked_at,
-        registered_by,
-        reference,
-        created_at,
+        id: r.id,
+        kind: r.kind,
+        subject_pid: r.subject_pid,
+        subject_name: r.subject_name,
+        representative_pid: r.representative_pid,
+        scopes: words(&r.scopes),
+        actions: words(&r.actions),
+        valid_from: r.valid_from,
+        valid_to: r.valid_to,
+        revoked_at: r.revoked_at,
+        registered_by: r.registered_by,
+        reference: r.reference,
+        created_at: r.created_at,
     }
 }
 
@@ -62,53 +49,47 @@ pub(crate) const CONSENT_COLUMNS: &str =
     "id, subject_pid, requester_org, requester_name, from_org, from_name, categories, \
      purpose, valid_to, status, decided_at, revoked_at, created_at";
 
-pub(crate) type ConsentRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    DateTime<Utc>,
-    String,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    DateTime<Utc>,
-);
+/// A row of [`CONSENT_COLUMNS`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct ConsentRow {
+    id: String,
+    subject_pid: String,
+    requester_org: String,
+    requester_name: String,
+    from_org: String,
+    from_name: String,
+    categories: String,
+    purpose: String,
+    valid_to: DateTime<Utc>,
+    status: String,
+    decided_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
 
 pub(crate) fn consent(r: ConsentRow) -> StoredConsent {
-    let (
-        id,
-        subject_pid,
-        requester_org,
-        requester_name,
-        from_org,
-        from_name,
-        categories,
-        purpose,
-        valid_to,
-        status,
-        decided_at,
-        revoked_at,
-        created_at,
-    ) = r;
     StoredConsent {
-        id,
-        subject_pid,
-        requester_org,
-        requester_name,
-        from_org,
-        from_name,
-        categories: words(&categories),
-        purpose,
-        valid_to,
-        status,
-        decided_at,
-        revoked_at,
-        created_at,
+        id: r.id,
+        subject_pid: r.subject_pid,
+        requester_org: r.requester_org,
+        requester_name: r.requester_name,
+        from_org: r.from_org,
+        from_name: r.from_name,
+        categories: words(&r.categories),
+        purpose: r.purpose,
+        valid_to: r.valid_to,
+        status: r.status,
+        decided_at: r.decided_at,
+        revoked_at: r.revoked_at,
+        created_at: r.created_at,
     }
+}
+
+/// An agency's areas: `areas` space-separated.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AreasRow {
+    pub org: String,
+    pub areas: String,
 }
 
 macro_rules! impl_representation_store {
@@ -145,11 +126,10 @@ macro_rules! impl_representation_store {
             }
 
             async fn person_name(&self, pid: &str) -> $crate::Result<Option<String>> {
-                let row: Option<(String,)> = sqlx::query_as("SELECT name FROM person_names WHERE pid = $1")
+                Ok(sqlx::query_scalar("SELECT name FROM person_names WHERE pid = $1")
                     .bind(pid)
                     .fetch_optional(&self.reader)
-                    .await?;
-                Ok(row.map(|r| r.0))
+                    .await?)
             }
 
             async fn insert_representation(
@@ -158,11 +138,10 @@ macro_rules! impl_representation_store {
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<()> {
                 let mut tx = self.writer.begin().await?;
-                let name: Option<(String,)> = sqlx::query_as("SELECT name FROM person_names WHERE pid = $1")
+                let name: Option<String> = sqlx::query_scalar("SELECT name FROM person_names WHERE pid = $1")
                     .bind(&r.subject_pid)
                     .fetch_optional(&mut *tx)
                     .await?;
-                let name = name.map(|n| n.0);
                 let lc = name.as_deref().map(str::to_lowercase).unwrap_or_default();
                 sqlx::query(
                     "INSERT INTO representations (id, kind, subject_pid, subject_name, subject_name_lc, representative_pid, \
@@ -418,12 +397,13 @@ macro_rules! impl_representation_store {
             }
 
             async fn agency_areas(&self) -> $crate::Result<Vec<(String, Vec<String>)>> {
-                let rows: Vec<(String, String)> = sqlx::query_as("SELECT org, areas FROM agency_areas ORDER BY org")
-                    .fetch_all(&self.fresh)
-                    .await?;
+                let rows: Vec<$crate::sql::representation::AreasRow> =
+                    sqlx::query_as("SELECT org, areas FROM agency_areas ORDER BY org")
+                        .fetch_all(&self.fresh)
+                        .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(org, areas)| (org, $crate::representation::words(&areas)))
+                    .map(|r| (r.org, $crate::representation::words(&r.areas)))
                     .collect())
             }
         }
