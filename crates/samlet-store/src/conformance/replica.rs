@@ -173,11 +173,11 @@ pub async fn read_your_writes_with_a_lagging_reader(store: &dyn Store) {
     let ola = person(4);
     let mandate = NewRepresentation {
         id: "R-M1".into(),
-        kind: "mandate".into(),
+        kind: samlet_access::BasisKind::Mandate,
         subject_pid: pid.into(),
         representative_pid: ola.as_str().into(),
-        scopes: vec!["all".into()],
-        actions: vec!["read".into()],
+        scopes: vec![samlet_access::Scope::All],
+        actions: vec![samlet_access::Action::Read],
         valid_from: now - Duration::hours(1),
         valid_to: None,
         registered_by: "citizen".into(),

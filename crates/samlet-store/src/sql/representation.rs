@@ -2,8 +2,15 @@
 
 use chrono::{DateTime, Utc};
 
+use samlet_access::{Action, BasisKind, ConsentStatus, Scope};
+
 use crate::representation::words;
-use crate::{StoredConsent, StoredRepresentation};
+use crate::{StoreError, StoredConsent, StoredRepresentation};
+
+/// Space-separated words, as scopes and actions are stored.
+pub(crate) fn joined<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    words.into_iter().collect::<Vec<_>>().join(" ")
+}
 
 pub(crate) const REPRESENTATION_COLUMNS: &str =
     "id, kind, subject_pid, subject_name, representative_pid, scopes, actions, \
@@ -27,22 +34,32 @@ pub(crate) struct RepresentationRow {
     created_at: DateTime<Utc>,
 }
 
-pub(crate) fn representation(r: RepresentationRow) -> StoredRepresentation {
-    StoredRepresentation {
+pub(crate) fn representation(r: RepresentationRow) -> Result<StoredRepresentation, StoreError> {
+    let kind = BasisKind::parse(&r.kind)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown representation kind {:?}", r.kind)))?;
+    Ok(StoredRepresentation {
         id: r.id,
-        kind: r.kind,
+        kind,
         subject_pid: r.subject_pid,
         subject_name: r.subject_name,
         representative_pid: r.representative_pid,
-        scopes: words(&r.scopes),
-        actions: words(&r.actions),
+        scopes: r
+            .scopes
+            .split_whitespace()
+            .filter_map(|w| Scope::parse(w).ok())
+            .collect(),
+        actions: r
+            .actions
+            .split_whitespace()
+            .filter_map(Action::parse)
+            .collect(),
         valid_from: r.valid_from,
         valid_to: r.valid_to,
         revoked_at: r.revoked_at,
         registered_by: r.registered_by,
         reference: r.reference,
         created_at: r.created_at,
-    }
+    })
 }
 
 pub(crate) const CONSENT_COLUMNS: &str =
@@ -67,8 +84,10 @@ pub(crate) struct ConsentRow {
     created_at: DateTime<Utc>,
 }
 
-pub(crate) fn consent(r: ConsentRow) -> StoredConsent {
-    StoredConsent {
+pub(crate) fn consent(r: ConsentRow) -> Result<StoredConsent, StoreError> {
+    let status = ConsentStatus::parse(&r.status)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown consent status {:?}", r.status)))?;
+    Ok(StoredConsent {
         id: r.id,
         subject_pid: r.subject_pid,
         requester_org: r.requester_org,
@@ -78,11 +97,11 @@ pub(crate) fn consent(r: ConsentRow) -> StoredConsent {
         categories: words(&r.categories),
         purpose: r.purpose,
         valid_to: r.valid_to,
-        status: r.status,
+        status,
         decided_at: r.decided_at,
         revoked_at: r.revoked_at,
         created_at: r.created_at,
-    }
+    })
 }
 
 /// An agency's areas: `areas` space-separated.
@@ -149,13 +168,13 @@ macro_rules! impl_representation_store {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 )
                 .bind(&r.id)
-                .bind(&r.kind)
+                .bind(r.kind.as_str())
                 .bind(&r.subject_pid)
                 .bind(&name)
                 .bind(lc)
                 .bind(&r.representative_pid)
-                .bind(r.scopes.join(" "))
-                .bind(r.actions.join(" "))
+                .bind($crate::sql::representation::joined(r.scopes.iter().map(samlet_access::Scope::as_str)))
+                .bind($crate::sql::representation::joined(r.actions.iter().map(|a| a.as_str())))
                 .bind(r.valid_from)
                 .bind(r.valid_to)
                 .bind(&r.registered_by)
@@ -174,7 +193,7 @@ macro_rules! impl_representation_store {
                 );
                 let row: Option<$crate::sql::representation::RepresentationRow> =
                     sqlx::query_as(&sql).bind(id).fetch_optional(&self.fresh).await?;
-                Ok(row.map($crate::sql::representation::representation))
+                row.map($crate::sql::representation::representation).transpose()
             }
 
             async fn revoke_representation(
@@ -200,7 +219,7 @@ macro_rules! impl_representation_store {
                 );
                 let rows: Vec<$crate::sql::representation::RepresentationRow> =
                     sqlx::query_as(&sql).bind(subject_pid).fetch_all(&self.reader).await?;
-                Ok(rows.into_iter().map($crate::sql::representation::representation).collect())
+                rows.into_iter().map($crate::sql::representation::representation).collect()
             }
 
             async fn representations_of_representative(
@@ -217,7 +236,7 @@ macro_rules! impl_representation_store {
                     .bind(limit)
                     .fetch_all(&self.reader)
                     .await?;
-                Ok(rows.into_iter().map($crate::sql::representation::representation).collect())
+                rows.into_iter().map($crate::sql::representation::representation).collect()
             }
 
             async fn representations_between(
@@ -235,7 +254,7 @@ macro_rules! impl_representation_store {
                     .bind(representative_pid)
                     .fetch_all(&self.fresh)
                     .await?;
-                Ok(rows.into_iter().map($crate::sql::representation::representation).collect())
+                rows.into_iter().map($crate::sql::representation::representation).collect()
             }
 
             async fn represented_page(
@@ -279,7 +298,7 @@ macro_rules! impl_representation_store {
                     .bind(offset)
                     .fetch_all(&self.reader)
                     .await?;
-                Ok(rows.into_iter().map($crate::sql::representation::representation).collect())
+                rows.into_iter().map($crate::sql::representation::representation).collect()
             }
 
             async fn insert_consent_request(
@@ -312,7 +331,7 @@ macro_rules! impl_representation_store {
                 let sql = format!("SELECT {} FROM consents WHERE id = $1", $crate::sql::representation::CONSENT_COLUMNS);
                 let row: Option<$crate::sql::representation::ConsentRow> =
                     sqlx::query_as(&sql).bind(id).fetch_optional(&self.fresh).await?;
-                Ok(row.map($crate::sql::representation::consent))
+                row.map($crate::sql::representation::consent).transpose()
             }
 
             async fn consents_of_subject(&self, subject_pid: &str) -> $crate::Result<Vec<$crate::StoredConsent>> {
@@ -322,7 +341,7 @@ macro_rules! impl_representation_store {
                 );
                 let rows: Vec<$crate::sql::representation::ConsentRow> =
                     sqlx::query_as(&sql).bind(subject_pid).fetch_all(&self.reader).await?;
-                Ok(rows.into_iter().map($crate::sql::representation::consent).collect())
+                rows.into_iter().map($crate::sql::representation::consent).collect()
             }
 
             async fn consents_between(
@@ -339,7 +358,7 @@ macro_rules! impl_representation_store {
                     .bind(subject_pid)
                     .fetch_all(&self.fresh)
                     .await?;
-                Ok(rows.into_iter().map($crate::sql::representation::consent).collect())
+                rows.into_iter().map($crate::sql::representation::consent).collect()
             }
 
             async fn answer_consent(
@@ -350,8 +369,8 @@ macro_rules! impl_representation_store {
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<bool> {
                 let status = match answer {
-                    $crate::ConsentAnswer::Approve => "approved",
-                    $crate::ConsentAnswer::Decline => "declined",
+                    $crate::ConsentAnswer::Approve => samlet_access::ConsentStatus::Approved,
+                    $crate::ConsentAnswer::Decline => samlet_access::ConsentStatus::Declined,
                 };
                 let r = sqlx::query(
                     "UPDATE consents SET status = $3, decided_at = $4 \
@@ -359,7 +378,7 @@ macro_rules! impl_representation_store {
                 )
                 .bind(id)
                 .bind(subject_pid)
-                .bind(status)
+                .bind(status.as_str())
                 .bind(now)
                 .execute(&self.writer)
                 .await?;
