@@ -75,9 +75,46 @@ impl Default for OverviewLimits {
     }
 }
 
-/// Token kinds for agency bearer tokens.
-pub const TOKEN_DEV: &str = "dev";
-pub const TOKEN_ACCESS: &str = "access";
+/// What an agency bearer token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Made by `samlet demo` and tests; accepted only in dev mode.
+    Dev,
+    /// Issued by the token endpoint.
+    Access,
+}
+
+impl TokenKind {
+    /// The kind's column text.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Dev => "dev",
+            TokenKind::Access => "access",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "dev" => Some(TokenKind::Dev),
+            "access" => Some(TokenKind::Access),
+            _ => None,
+        }
+    }
+}
+
+/// Token kinds as [`Store::insert_agency_token`] takes them.
+pub const TOKEN_DEV: &str = TokenKind::Dev.as_str();
+pub const TOKEN_ACCESS: &str = TokenKind::Access.as_str();
+
+/// A bearer token that is valid now, with its agency.
+#[derive(Debug, Clone)]
+pub struct TokenGrant {
+    /// The agency, with the scopes it holds now.
+    pub agency: Agency,
+    pub kind: TokenKind,
+    /// What the token was issued for; the agency may hold less by now.
+    pub scopes: samlet_domain::ScopeSet,
+}
 
 #[async_trait]
 pub trait Store:
@@ -114,12 +151,12 @@ pub trait Store:
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<()>;
     /// The agency a bearer token belongs to (with the scopes it holds now),
-    /// with the token's kind and scope.
+    /// with the token's kind and scopes.
     async fn agency_for_token(
         &self,
         token_hash: &[u8],
         now: DateTime<Utc>,
-    ) -> Result<Option<(Agency, String, String)>>;
+    ) -> Result<Option<TokenGrant>>;
     /// Record a JWT id; false when it was seen before (a replay).
     async fn record_jti(
         &self,

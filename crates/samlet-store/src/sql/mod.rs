@@ -64,6 +64,15 @@ pub(crate) struct TokenRow {
     pub scope: String,
 }
 
+pub(crate) fn token_grant(r: TokenRow) -> Result<crate::TokenGrant, StoreError> {
+    Ok(crate::TokenGrant {
+        agency: agency(r.agency)?,
+        kind: crate::TokenKind::parse(&r.kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown token kind {:?}", r.kind)))?,
+        scopes: samlet_domain::ScopeSet::parse_lenient(&r.scope),
+    })
+}
+
 /// What ingest's pre-read knows of a case already stored.
 #[derive(sqlx::FromRow)]
 pub(crate) struct StoredCaseRow {
@@ -330,7 +339,7 @@ macro_rules! impl_store {
                 &self,
                 token_hash: &[u8],
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<Option<($crate::Agency, String, String)>> {
+            ) -> $crate::Result<Option<$crate::TokenGrant>> {
                 let row: Option<$crate::sql::TokenRow> = sqlx::query_as(
                     "SELECT a.id, a.org, a.name, a.client_id, a.jwks, a.scopes, t.kind, t.scope \
                      FROM agency_tokens t JOIN agencies a ON a.id = t.agency_id \
@@ -340,7 +349,7 @@ macro_rules! impl_store {
                 .bind(now)
                 .fetch_optional(&self.fresh)
                 .await?;
-                row.map(|r| Ok(($crate::sql::agency(r.agency)?, r.kind, r.scope)))
+                row.map($crate::sql::token_grant)
                 .transpose()
             }
 
