@@ -130,11 +130,14 @@ pub async fn run(a: AccessArgs) -> anyhow::Result<()> {
                 .insert_representation(
                     &NewRepresentation {
                         id: format!("bench-{n}"),
-                        kind: "mandate".into(),
+                        kind: samlet_access::BasisKind::Mandate,
                         subject_pid: bench_person(n).to_string(),
                         representative_pid: lawyer.to_string(),
-                        scopes: vec!["tax".into(), "benefits".into()],
-                        actions: vec!["read".into(), "act".into()],
+                        scopes: vec![
+                            samlet_access::Scope::Area("tax".into()),
+                            samlet_access::Scope::Area("benefits".into()),
+                        ],
+                        actions: vec![samlet_access::Action::Read, samlet_access::Action::Act],
                         valid_from: now - chrono::Duration::days(1),
                         valid_to: None,
                         registered_by: "citizen".into(),
@@ -286,7 +289,7 @@ cross-agency sharing basis check ({bases} bases, {} checks):",
         .representations_between(lawyer.as_str(), subjects[0].as_str())
         .await?
         .iter()
-        .filter_map(samlet_server::represent::policy_representation)
+        .map(samlet_server::represent::policy_representation)
         .collect();
     let t = Instant::now();
     let rounds = 1_000_000u32;

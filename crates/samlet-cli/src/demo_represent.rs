@@ -6,6 +6,7 @@
 
 use anyhow::Context;
 use chrono::{Duration, NaiveDate, Utc};
+use samlet_access::{Action, BasisKind, Scope};
 use samlet_domain::{OrgNumber, Pid};
 use samlet_store::{NewConsentRequest, NewRepresentation, Store};
 
@@ -37,26 +38,29 @@ fn pid_born(y: i32, m: u32, d: u32, salt: u32) -> anyhow::Result<Pid> {
 }
 
 fn rep(
-    kind: &str,
+    kind: BasisKind,
     subject: &Pid,
     to: &Pid,
     scopes: &[&str],
-    actions: &[&str],
+    actions: &[Action],
     valid_to: Option<chrono::DateTime<Utc>>,
     by: &str,
-) -> NewRepresentation {
-    NewRepresentation {
-        id: format!("demo-{kind}-{}", &subject.as_str()[..6]),
-        kind: kind.into(),
+) -> anyhow::Result<NewRepresentation> {
+    Ok(NewRepresentation {
+        id: format!("demo-{}-{}", kind.as_str(), &subject.as_str()[..6]),
+        kind,
         subject_pid: subject.to_string(),
         representative_pid: to.to_string(),
-        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-        actions: actions.iter().map(|s| (*s).to_owned()).collect(),
+        scopes: scopes
+            .iter()
+            .map(|s| Scope::parse(s))
+            .collect::<Result<_, _>>()?,
+        actions: actions.to_vec(),
         valid_from: Utc::now() - Duration::days(30),
         valid_to,
         registered_by: by.into(),
-        reference: (kind == "guardianship").then(|| "SFOV-2025/1182".to_owned()),
-    }
+        reference: (kind == BasisKind::Guardianship).then(|| "SFOV-2025/1182".to_owned()),
+    })
 }
 
 pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
@@ -84,14 +88,14 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
     store
         .insert_representation(
             &rep(
-                "mandate",
+                BasisKind::Mandate,
                 &ola,
                 &kari,
                 &["benefits"],
-                &["read"],
+                &[Action::Read],
                 Some(now + Duration::days(365)),
                 "citizen",
-            ),
+            )?,
             now,
         )
         .await?;
@@ -109,14 +113,14 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
         store
             .insert_representation(
                 &rep(
-                    "guardianship",
+                    BasisKind::Guardianship,
                     w,
                     &amir,
                     &["benefits", "health", "housing"],
-                    &["read", "act"],
+                    &[Action::Read, Action::Act],
                     None,
                     governor.org.as_str(),
-                ),
+                )?,
                 now,
             )
             .await?;
@@ -125,14 +129,14 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
     store
         .insert_representation(
             &rep(
-                "parental",
+                BasisKind::Parental,
                 &emma,
                 &kari,
                 &["all"],
-                &["read", "act"],
+                &[Action::Read, Action::Act],
                 until18,
                 "974761076",
-            ),
+            )?,
             now,
         )
         .await?;

@@ -120,6 +120,11 @@ struct ServeArgs {
     trusted_proxy_hops: usize,
     #[command(flatten)]
     db: DbArgs,
+    /// A read replica of --database-url (PostgreSQL) for the views that may lag a
+    /// moment (overview, messages, lists); writes, and the reads that must see them
+    /// (sessions, tokens, the transparency log), stay on --database-url.
+    #[arg(long, env = "SAMLET_DATABASE_READ_URL", hide_env_values = true, value_parser = secret_arg)]
+    database_read_url: Option<SecretString>,
     /// Dev mode: dev login, dev agency tokens and synthetic person ids. Only on a
     /// developer's machine: refused with a non-loopback --listen, a PostgreSQL
     /// --database-url or any OpenID Connect setting.
@@ -447,6 +452,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         log_signer,
         listen: args.listen,
         database_url: url.clone().into(),
+        database_read_url: args.database_read_url.clone(),
         dev: args.dev,
         public_url,
         secret: secret.into(),
@@ -484,9 +490,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    let store = samlet_store::connect(&url)
-        .await
-        .context("opening the database")?;
+    let read_url = args
+        .database_read_url
+        .as_ref()
+        .map(|u| u.expose_secret().to_owned());
+    let store =
+        samlet_store::connect_with(&samlet_store::ConnectOptions::new(url).read_url(read_url))
+            .await
+            .context("opening the database")?;
     let state = AppState::new(store, config).await?;
     if let Some(metrics) = metrics {
         let bound = metrics.local_addr()?;

@@ -17,7 +17,7 @@ use chrono::Utc;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use rand::RngCore;
 use samlet_domain::{Pid, Scope, ScopeSet};
-use samlet_store::{Agency, Session, TOKEN_DEV};
+use samlet_store::{Agency, Session, TokenKind};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -83,18 +83,21 @@ pub async fn agency_from_token(state: &AppState, token: &str) -> Result<AgencyAu
         .store
         .agency_for_token(&token_hash(token), Utc::now())
         .await?;
-    let Some((agency, kind, scope)) = found else {
+    let Some(grant) = found else {
         return Err(ApiError::unauthorized(
             "The access token is unknown or has expired.",
         ));
     };
-    if kind == TOKEN_DEV && !state.config.dev {
+    if grant.kind == TokenKind::Dev && !state.config.dev {
         return Err(ApiError::unauthorized(
             "Dev tokens are accepted only when the server runs with --dev.",
         ));
     }
-    let scopes = ScopeSet::parse_lenient(&scope).intersection(agency.scopes);
-    Ok(AgencyAuth { agency, scopes })
+    let scopes = grant.scopes.intersection(grant.agency.scopes);
+    Ok(AgencyAuth {
+        agency: grant.agency,
+        scopes,
+    })
 }
 
 impl FromRequestParts<AppState> for AgencyAuth {

@@ -60,6 +60,10 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Secret: a PostgreSQL URL can carry a password.
     pub database_url: SecretString,
+    /// A read replica of the database for the views that may lag a moment
+    /// (PostgreSQL); `None`: those read the database too. Secret like
+    /// `database_url`.
+    pub database_read_url: Option<SecretString>,
     /// Dev mode: dev login, dev agency tokens, synthetic person ids. Only
     /// on a developer's machine (see [`check_dev_mode`]).
     pub dev: bool,
@@ -160,6 +164,7 @@ impl Config {
             checkpoint_interval: Duration::from_secs(10),
             listen,
             database_url: database_url.into(),
+            database_read_url: None,
             dev: true,
             public_url: format!("http://{listen}"),
             secret: secret.into(),

@@ -10,6 +10,7 @@ use samlet_domain::*;
 use crate::{Item, OverviewLimits, Rejection, Session, Store};
 
 pub mod foresight;
+pub mod replica;
 // Representation and consent (issue 4).
 pub mod representation;
 pub mod sharing;
@@ -111,16 +112,19 @@ async fn agencies_are_unique_and_found(store: &dyn Store) {
         .insert_agency_token(b"scoped-token-hash", a.id, "access", "samlet:read", None)
         .await
         .expect("token");
-    let (agency, _, token_scope) = store
+    let grant = store
         .agency_for_token(b"scoped-token-hash", Utc::now())
         .await
         .expect("token lookup")
         .expect("token found");
     assert_eq!(
-        agency.scopes, granted,
+        grant.agency.scopes, granted,
         "the token's agency comes with what it holds now"
     );
-    assert_eq!(token_scope, "samlet:read");
+    assert_eq!(
+        grant.scopes,
+        ScopeSet::parse_list("samlet:read").expect("scope")
+    );
     assert!(store
         .set_agency_scopes(&nav, ScopeSet::NEW_AGENCY)
         .await
@@ -680,8 +684,8 @@ async fn agency_tokens_expire(store: &dyn Store) {
         .expect("insert");
     let live = store.agency_for_token(b"t-live", now).await.expect("get");
     assert_eq!(
-        live.map(|(a, k, _)| (a.id, k)),
-        Some((nav, "access".to_string()))
+        live.map(|g| (g.agency.id, g.kind)),
+        Some((nav, crate::TokenKind::Access))
     );
     assert!(store
         .agency_for_token(b"t-old", now)

@@ -15,7 +15,7 @@ fn at(day: u32) -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-fn entry(idx: u64, subject: &str, org: &str, day: u32) -> NewLogEntry {
+pub(crate) fn entry(idx: u64, subject: &str, org: &str, day: u32) -> NewLogEntry {
     NewLogEntry {
         idx,
         subject: subject.into(),
@@ -36,7 +36,7 @@ fn commitment(e: &NewLogEntry) -> Vec<u8> {
 }
 
 /// Appends `entries` to `tree` and the store in one batch.
-async fn append(
+pub(crate) async fn append(
     store: &dyn AccessLogStore,
     tree: &mut MerkleTree<MemoryStore>,
     entries: Vec<NewLogEntry>,

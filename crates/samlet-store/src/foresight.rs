@@ -87,7 +87,7 @@ pub enum BallotOutcome {
 }
 
 /// One of the strategy team's library edits (see migration 0007).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct LibraryItemRow {
     /// `driving_force`, `theme` or `trend`.
     pub kind: String,

@@ -38,7 +38,7 @@ pub struct NewHouseholdFacts {
 }
 
 /// Stored household facts, with where and when they came from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StoredHouseholdFacts {
     pub pid: String,
     pub relation: String,
@@ -86,7 +86,7 @@ pub struct NewOffer {
 }
 
 /// A task marked done.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, sqlx::FromRow)]
 pub struct TaskDone {
     pub task_id: String,
     /// `citizen` or the organisation number of the agency.

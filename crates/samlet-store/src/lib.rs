@@ -46,6 +46,8 @@ pub enum StoreError {
     AgencyExists(String),
     #[error("unsupported database URL \"{0}\": use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
+    #[error("a read URL (a read replica) needs PostgreSQL for both the database and the replica")]
+    ReadUrlNeedsPostgres,
     #[error("the join code {0} is already in use")]
     JoinCodeTaken(String),
     /// Another writer extended the transparency log first; reload and retry.
@@ -73,9 +75,46 @@ impl Default for OverviewLimits {
     }
 }
 
-/// Token kinds for agency bearer tokens.
-pub const TOKEN_DEV: &str = "dev";
-pub const TOKEN_ACCESS: &str = "access";
+/// What an agency bearer token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Made by `samlet demo` and tests; accepted only in dev mode.
+    Dev,
+    /// Issued by the token endpoint.
+    Access,
+}
+
+impl TokenKind {
+    /// The kind's column text.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Dev => "dev",
+            TokenKind::Access => "access",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "dev" => Some(TokenKind::Dev),
+            "access" => Some(TokenKind::Access),
+            _ => None,
+        }
+    }
+}
+
+/// Token kinds as [`Store::insert_agency_token`] takes them.
+pub const TOKEN_DEV: &str = TokenKind::Dev.as_str();
+pub const TOKEN_ACCESS: &str = TokenKind::Access.as_str();
+
+/// A bearer token that is valid now, with its agency.
+#[derive(Debug, Clone)]
+pub struct TokenGrant {
+    /// The agency, with the scopes it holds now.
+    pub agency: Agency,
+    pub kind: TokenKind,
+    /// What the token was issued for; the agency may hold less by now.
+    pub scopes: samlet_domain::ScopeSet,
+}
 
 #[async_trait]
 pub trait Store:
@@ -112,12 +151,12 @@ pub trait Store:
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<()>;
     /// The agency a bearer token belongs to (with the scopes it holds now),
-    /// with the token's kind and scope.
+    /// with the token's kind and scopes.
     async fn agency_for_token(
         &self,
         token_hash: &[u8],
         now: DateTime<Utc>,
-    ) -> Result<Option<(Agency, String, String)>>;
+    ) -> Result<Option<TokenGrant>>;
     /// Record a JWT id; false when it was seen before (a replay).
     async fn record_jti(
         &self,
@@ -173,13 +212,94 @@ pub trait Store:
 
 /// Open the store a URL names (`sqlite://…` or `postgres://…`) and migrate it.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    connect_with(&ConnectOptions::new(url)).await
+}
+
+/// Where the store's data is: the database, and optionally a read replica
+/// of it for the views that tolerate a moment's lag (PostgreSQL only).
+#[derive(Clone)]
+pub struct ConnectOptions {
+    url: String,
+    read_url: Option<String>,
+}
+
+impl ConnectOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            read_url: None,
+        }
+    }
+
+    /// Read the lag-tolerant views from this replica of the database.
+    pub fn read_url(mut self, read_url: Option<String>) -> Self {
+        self.read_url = read_url;
+        self
+    }
+}
+
+/// URLs can carry passwords: only the schemes are shown.
+impl std::fmt::Debug for ConnectOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scheme = |u: &str| u.split(':').next().unwrap_or("").to_owned();
+        f.debug_struct("ConnectOptions")
+            .field("url", &scheme(&self.url))
+            .field("read_url", &self.read_url.as_deref().map(scheme))
+            .finish()
+    }
+}
+
+/// Open the store the options name and migrate it.
+pub async fn connect_with(opts: &ConnectOptions) -> Result<Arc<dyn Store>> {
+    let url = opts.url.as_str();
+    let postgres = |u: &str| u.starts_with("postgres:") || u.starts_with("postgresql:");
+    if let Some(read) = opts.read_url.as_deref() {
+        if !postgres(url) || !postgres(read) {
+            return Err(StoreError::ReadUrlNeedsPostgres);
+        }
+    }
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::open(url).await?))
-    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Ok(Arc::new(PostgresStore::open(url).await?))
+    } else if postgres(url) {
+        Ok(Arc::new(
+            PostgresStore::open_with(url, opts.read_url.as_deref()).await?,
+        ))
     } else {
         Err(StoreError::UnsupportedUrl(
             url.split('@').next_back().unwrap_or("").to_owned(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_read_replica_is_for_postgres_only() {
+        let opts = ConnectOptions::new("sqlite://unused.db")
+            .read_url(Some("postgres://replica/samlet".into()));
+        assert!(matches!(
+            connect_with(&opts).await,
+            Err(StoreError::ReadUrlNeedsPostgres)
+        ));
+        let opts = ConnectOptions::new("postgres://u:secret@primary/samlet")
+            .read_url(Some("sqlite://replica.db".into()));
+        assert!(matches!(
+            connect_with(&opts).await,
+            Err(StoreError::ReadUrlNeedsPostgres)
+        ));
+    }
+
+    #[test]
+    fn options_never_show_a_password() {
+        let opts = ConnectOptions::new("postgres://u:secret@primary/samlet")
+            .read_url(Some("postgres://u:hidden@replica/samlet".into()));
+        let shown = format!("{opts:?}");
+        assert!(
+            !shown.contains("secret") && !shown.contains("hidden"),
+            "{shown}"
+        );
+        assert!(shown.contains("postgres"), "{shown}");
     }
 }

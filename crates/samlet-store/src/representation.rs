@@ -7,6 +7,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use samlet_access::{Action, BasisKind, ConsentStatus, Scope};
 use serde::Serialize;
 
 use crate::Result;
@@ -15,13 +16,12 @@ use crate::Result;
 #[derive(Debug, Clone)]
 pub struct NewRepresentation {
     pub id: String,
-    /// `mandate`, `guardianship` or `parental`.
-    pub kind: String,
+    pub kind: BasisKind,
     /// The represented person.
     pub subject_pid: String,
     pub representative_pid: String,
-    pub scopes: Vec<String>,
-    pub actions: Vec<String>,
+    pub scopes: Vec<Scope>,
+    pub actions: Vec<Action>,
     pub valid_from: DateTime<Utc>,
     pub valid_to: Option<DateTime<Utc>>,
     /// `citizen` or the registering agency's organisation number.
@@ -34,12 +34,15 @@ pub struct NewRepresentation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredRepresentation {
     pub id: String,
-    pub kind: String,
+    pub kind: BasisKind,
     pub subject_pid: String,
     pub subject_name: Option<String>,
     pub representative_pid: String,
-    pub scopes: Vec<String>,
-    pub actions: Vec<String>,
+    /// Scopes the store no longer knows (an area since removed) are left
+    /// out: a representation never covers more than it did.
+    #[serde(serialize_with = "scope_words")]
+    pub scopes: Vec<Scope>,
+    pub actions: Vec<Action>,
     pub valid_from: DateTime<Utc>,
     pub valid_to: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -77,11 +80,15 @@ pub struct StoredConsent {
     pub categories: Vec<String>,
     pub purpose: String,
     pub valid_to: DateTime<Utc>,
-    /// `pending`, `approved` or `declined`.
-    pub status: String,
+    pub status: ConsentStatus,
     pub decided_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+}
+
+/// Scopes as their words (`all`, `health`, a service id), as they are stored.
+fn scope_words<S: serde::Serializer>(scopes: &[Scope], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(scopes.iter().map(Scope::as_str))
 }
 
 /// How a consent request is answered.

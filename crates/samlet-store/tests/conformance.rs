@@ -37,3 +37,21 @@ async fn postgres_passes_the_conformance_suite() {
     let store = PostgresStore::open(&url).await.expect("open postgres");
     conformance::run_all(&store).await;
 }
+
+/// A replica that never catches up: an empty database with the schema.
+#[tokio::test]
+async fn postgres_reads_its_own_writes_with_a_lagging_replica() {
+    let Some(primary) = samlet_store::testing::fresh_postgres_database("primary").await else {
+        return;
+    };
+    let Some(replica) = samlet_store::testing::fresh_postgres_database("replica").await else {
+        return;
+    };
+    PostgresStore::open(&replica)
+        .await
+        .expect("migrate the replica");
+    let store = PostgresStore::open_with(&primary, Some(&replica))
+        .await
+        .expect("open postgres with a replica");
+    conformance::replica::read_your_writes_with_a_lagging_reader(&store).await;
+}

@@ -314,7 +314,7 @@ pub async fn read_scope(
     if !consents.is_empty() {
         let facts: Vec<_> = consents
             .iter()
-            .filter_map(crate::represent::policy_consent)
+            .map(crate::represent::policy_consent)
             .collect();
         for category in samlet_access::CATEGORIES {
             let d = samlet_access::decide(

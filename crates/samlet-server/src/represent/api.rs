@@ -13,7 +13,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
-use samlet_access::{Action, Basis, Decision, Facts, Person, Request, Scope, CATEGORIES};
+use samlet_access::{
+    Action, Basis, BasisKind, ConsentStatus, Decision, Facts, Person, Request, Scope, CATEGORIES,
+};
 use samlet_domain::{OrgNumber, Pid};
 use samlet_store::{
     ConsentAnswer, NewConsentRequest, NewRepresentation, Overview, OverviewLimits, StoredConsent,
@@ -80,13 +82,13 @@ pub fn representation_view(r: &StoredRepresentation, now: DateTime<Utc>) -> Repr
     };
     RepresentationView {
         id: r.id.clone(),
-        kind: r.kind.clone(),
+        kind: r.kind.as_str().to_owned(),
         from_pid: r.subject_pid.clone(),
         from_name: r.subject_name.clone(),
         to_pid: r.representative_pid.clone(),
         to_name: None,
-        scopes: r.scopes.clone(),
-        actions: r.actions.clone(),
+        scopes: r.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+        actions: r.actions.iter().map(|a| a.as_str().to_owned()).collect(),
         valid_from: r.valid_from,
         valid_to: r.valid_to,
         revoked_at: r.revoked_at,
@@ -120,10 +122,10 @@ pub struct ConsentView {
 pub fn consent_view(c: &StoredConsent, now: DateTime<Utc>) -> ConsentView {
     let state = if c.revoked_at.is_some_and(|t| t <= now) {
         "revoked".to_owned()
-    } else if c.valid_to <= now && c.status != "declined" {
+    } else if c.valid_to <= now && c.status != ConsentStatus::Declined {
         "expired".to_owned()
     } else {
-        c.status.clone()
+        c.status.as_str().to_owned()
     };
     ConsentView {
         id: c.id.clone(),
@@ -295,11 +297,11 @@ pub async fn give_mandate(
     check_person(state, citizen, &to, &body.to_surname).await?;
     let new = NewRepresentation {
         id: new_id("m_"),
-        kind: "mandate".into(),
+        kind: BasisKind::Mandate,
         subject_pid: citizen.pid.to_string(),
         representative_pid: to.to_string(),
-        scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
-        actions: actions.iter().map(|a| a.as_str().to_owned()).collect(),
+        scopes,
+        actions,
         valid_from,
         valid_to,
         registered_by: "citizen".into(),
@@ -449,7 +451,7 @@ pub async fn end_mandate(state: &AppState, citizen: &Citizen, id: &str) -> ApiRe
             r.subject_pid == citizen.pid.as_str() || r.representative_pid == citizen.pid.as_str()
         })
         .ok_or_else(|| ApiError::not_found("You have no mandate with this id."))?;
-    if r.kind != "mandate" {
+    if r.kind != BasisKind::Mandate {
         return Err(ApiError::forbidden(
             "A guardianship or parental authority is ended by the authority that registered it.",
         ));
@@ -526,7 +528,7 @@ fn represented_person(
 ) -> Option<RepresentedPerson> {
     let first = rows.first()?;
     let facts: Vec<samlet_access::Representation> =
-        rows.iter().filter_map(policy_representation).collect();
+        rows.iter().map(policy_representation).collect();
     let Decision::Allow(Basis::Represent { ids, kinds, scopes }) = samlet_access::decide(
         &Facts {
             representations: &facts,
@@ -548,7 +550,10 @@ fn represented_person(
         .map(|r| representation_view(r, now))
         .collect();
     let mut actions: Vec<String> = vec![Action::Read.as_str().into()];
-    if bases.iter().any(|b| b.actions.iter().any(|a| a == "act")) {
+    if bases
+        .iter()
+        .any(|b| b.actions.iter().any(|a| a == Action::Act.as_str()))
+    {
         actions.push(Action::Act.as_str().into());
     }
     let valid_to = if bases.iter().any(|b| b.valid_to.is_none()) {
@@ -737,11 +742,11 @@ pub async fn post_guardianship(
         .insert_representation(
             &NewRepresentation {
                 id: id.clone(),
-                kind: "guardianship".into(),
+                kind: BasisKind::Guardianship,
                 subject_pid: ward.to_string(),
                 representative_pid: guardian.to_string(),
-                scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
-                actions: actions.iter().map(|a| a.as_str().to_owned()).collect(),
+                scopes,
+                actions,
                 valid_from: body.valid_from.as_ref().map(When::at).unwrap_or(now),
                 valid_to: body.valid_to.as_ref().map(When::end),
                 registered_by: auth.agency.org.to_string(),
@@ -768,7 +773,7 @@ pub async fn delete_guardianship(
         .store
         .representation(&id)
         .await?
-        .filter(|r| r.kind == "guardianship" && r.registered_by == org);
+        .filter(|r| r.kind == BasisKind::Guardianship && r.registered_by == org);
     if found.is_none() || !state.store.revoke_representation(&id, Utc::now()).await? {
         return Err(ApiError::not_found(
             "No active guardianship with this id registered by your agency.",
@@ -821,11 +826,11 @@ pub async fn post_parental(
         .insert_representation(
             &NewRepresentation {
                 id: id.clone(),
-                kind: "parental".into(),
+                kind: BasisKind::Parental,
                 subject_pid: child.to_string(),
                 representative_pid: parent.to_string(),
-                scopes: vec!["all".into()],
-                actions: vec!["read".into(), "act".into()],
+                scopes: vec![Scope::All],
+                actions: vec![Action::Read, Action::Act],
                 valid_from: now,
                 valid_to: Some(end),
                 registered_by: auth.agency.org.to_string(),
@@ -1121,7 +1126,7 @@ pub async fn get_share(
     }
     let org = auth.agency.org.to_string();
     let rows = state.store.consents_between(&org, pid.as_str()).await?;
-    let facts: Vec<_> = rows.iter().filter_map(policy_consent).collect();
+    let facts: Vec<_> = rows.iter().map(policy_consent).collect();
     let decision = samlet_access::decide(
         &Facts {
             representations: &[],

@@ -23,8 +23,8 @@ use std::collections::HashMap;
 use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use samlet_access::{
-    Action, Basis, BasisKind, Consent, ConsentStatus, Decision, DenyReason, Facts, Representation,
-    Request, Scope, ScopeSet,
+    Action, Basis, BasisKind, Consent, Decision, DenyReason, Facts, Representation, Request,
+    ScopeSet,
 };
 use samlet_domain::Pid;
 use samlet_store::{Overview, OverviewLimits, StoredConsent, StoredRepresentation};
@@ -113,40 +113,35 @@ pub fn denied(reason: &DenyReason) -> ApiError {
     ApiError::denied(reason.clone())
 }
 
-/// A stored representation as the policy sees it. Fails closed: an unknown
-/// kind drops the row, an unknown scope or action is left out.
-pub fn policy_representation(r: &StoredRepresentation) -> Option<Representation> {
-    Some(Representation {
+/// A stored representation as the policy sees it.
+pub fn policy_representation(r: &StoredRepresentation) -> Representation {
+    Representation {
         id: r.id.clone(),
-        kind: BasisKind::parse(&r.kind)?,
+        kind: r.kind,
         subject: r.subject_pid.clone(),
         representative: r.representative_pid.clone(),
-        scopes: r
-            .scopes
-            .iter()
-            .filter_map(|s| Scope::parse(s).ok())
-            .collect(),
-        actions: r.actions.iter().filter_map(|a| Action::parse(a)).collect(),
+        scopes: r.scopes.clone(),
+        actions: r.actions.clone(),
         valid_from: r.valid_from,
         valid_to: r.valid_to,
         revoked_at: r.revoked_at,
         subject_birth: Pid::from_trusted(&r.subject_pid)
             .ok()
             .map(|p| p.birth_date()),
-    })
+    }
 }
 
-pub fn policy_consent(c: &StoredConsent) -> Option<Consent> {
-    Some(Consent {
+pub fn policy_consent(c: &StoredConsent) -> Consent {
+    Consent {
         id: c.id.clone(),
         subject: c.subject_pid.clone(),
         requester_org: c.requester_org.clone(),
         from_org: c.from_org.clone(),
         categories: c.categories.clone(),
-        status: ConsentStatus::parse(&c.status)?,
+        status: c.status,
         valid_to: c.valid_to,
         revoked_at: c.revoked_at,
-    })
+    }
 }
 
 /// What a representative's view is allowed on.
@@ -203,7 +198,7 @@ async fn decide_represent(
         .store
         .representations_between(representative.as_str(), subject.as_str())
         .await?;
-    let facts: Vec<Representation> = rows.iter().filter_map(policy_representation).collect();
+    let facts: Vec<Representation> = rows.iter().map(policy_representation).collect();
     match samlet_access::decide(
         &Facts {
             representations: &facts,
@@ -433,6 +428,7 @@ pub fn parental_end(child: &Pid, state: &AppState) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use samlet_access::Scope;
     use samlet_store::{AgencyRef, BenefitView, CaseView};
 
     fn case(org: &str, id: &str, service: Option<&str>) -> CaseView {

@@ -499,7 +499,13 @@ async fn the_pages_give_and_revoke_a_mandate_and_answer_a_consent_without_javasc
         .representations_of_subject(ola.as_str())
         .await
         .expect("rows");
-    assert_eq!(given[0].scopes, vec!["health", "tax"]);
+    assert_eq!(
+        given[0].scopes,
+        vec![
+            samlet_access::Scope::Area("health".into()),
+            samlet_access::Scope::Area("tax".into())
+        ]
+    );
     // Without the CSRF token: refused.
     let res = app
         .http
@@ -633,11 +639,11 @@ async fn the_access_log_page_names_the_representative_never_their_number() {
         .insert_representation(
             &samlet_store::NewRepresentation {
                 id: "m_no_name".into(),
-                kind: "mandate".into(),
+                kind: samlet_access::BasisKind::Mandate,
                 subject_pid: ola.to_string(),
                 representative_pid: kari.to_string(),
-                scopes: vec!["benefits".into()],
-                actions: vec!["read".into()],
+                scopes: vec![samlet_access::Scope::Area("benefits".into())],
+                actions: vec![samlet_access::Action::Read],
                 valid_from: Utc::now() - Duration::minutes(1),
                 valid_to: None,
                 registered_by: "citizen".into(),

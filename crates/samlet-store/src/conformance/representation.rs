@@ -3,6 +3,7 @@
 //! their person only.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use samlet_access::{Action, BasisKind, ConsentStatus, Scope};
 
 use crate::{ConsentAnswer, NewConsentRequest, NewRepresentation, Store};
 
@@ -15,11 +16,11 @@ fn t0() -> DateTime<Utc> {
 fn mandate(id: &str, subject: &str, rep: &str) -> NewRepresentation {
     NewRepresentation {
         id: id.into(),
-        kind: "mandate".into(),
+        kind: BasisKind::Mandate,
         subject_pid: subject.into(),
         representative_pid: rep.into(),
-        scopes: vec!["benefits".into(), "tax".into()],
-        actions: vec!["read".into()],
+        scopes: vec![Scope::Area("benefits".into()), Scope::Area("tax".into())],
+        actions: vec![Action::Read],
         valid_from: t0(),
         valid_to: Some(t0() + Duration::days(30)),
         registered_by: "citizen".into(),
@@ -45,8 +46,12 @@ async fn mandates_round_trip_and_revoke_once(store: &dyn Store) {
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_else(|| panic!("the mandate is found by id"));
-    assert_eq!(got.scopes, vec!["benefits", "tax"]);
-    assert_eq!(got.actions, vec!["read"]);
+    assert_eq!(
+        got.scopes,
+        vec![Scope::Area("benefits".into()), Scope::Area("tax".into())]
+    );
+    assert_eq!(got.actions, vec![Action::Read]);
+    assert_eq!(got.kind, BasisKind::Mandate);
     assert_eq!(got.valid_to, m.valid_to);
     assert_eq!(got.revoked_at, None);
     let given = store
@@ -106,7 +111,7 @@ async fn the_representative_list_is_by_name_searchable_and_paged(store: &dyn Sto
         .unwrap_or_else(|e| panic!("{e}"));
     for (i, (pid, _)) in names.iter().enumerate() {
         let mut r = mandate(&format!("g-{i}"), pid, "guardian-1");
-        r.kind = "guardianship".into();
+        r.kind = BasisKind::Guardianship;
         r.valid_to = None;
         store
             .insert_representation(&r, t0())
@@ -225,7 +230,7 @@ async fn consent_requests_are_answered_once_by_their_person(store: &dyn Store) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(mine.len(), 2);
-    assert!(mine.iter().all(|c| c.status == "pending"));
+    assert!(mine.iter().all(|c| c.status == ConsentStatus::Pending));
     let now = t0() + Duration::hours(1);
     assert!(
         !store
@@ -265,7 +270,7 @@ async fn consent_requests_are_answered_once_by_their_person(store: &dyn Store) {
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_else(|| panic!("the consent keeps its request's id"));
-    assert_eq!(c1.status, "approved");
+    assert_eq!(c1.status, ConsentStatus::Approved);
     assert_eq!(c1.revoked_at, Some(now));
     assert_eq!(c1.categories, vec!["benefits", "cases"]);
     let between = store

@@ -40,6 +40,52 @@ pub(crate) fn open_bounds() -> (DateTime<Utc>, DateTime<Utc>) {
     (lo, hi)
 }
 
+/// A leaf with whatever details of it are kept.
+#[derive(sqlx::FromRow)]
+pub(crate) struct LeafRow {
+    pub idx: i64,
+    pub hash: Vec<u8>,
+    pub data: Option<Vec<u8>>,
+    pub salt: Option<Vec<u8>>,
+    pub body: Option<String>,
+    pub tombstone: Option<i64>,
+    pub retention: Option<i64>,
+    pub governance: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct NodeRow {
+    pub idx: i64,
+    pub hash: Vec<u8>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct EntryRow {
+    pub idx: i64,
+    pub salt: Vec<u8>,
+    pub body: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CheckpointRow {
+    pub size: i64,
+    pub root: Vec<u8>,
+    pub signed: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct DetailsCountRow {
+    pub present: i64,
+    pub tombstones: i64,
+}
+
+/// Leaves with no details, and tombstones not covered by a retention record.
+#[derive(sqlx::FromRow)]
+pub(crate) struct MissingRow {
+    pub missing: i64,
+    pub uncovered: i64,
+}
+
 /// Nodes read per statement by `log_nodes` (a proof needs about 2·log2(n)).
 pub(crate) const NODES_PER_QUERY: usize = 256;
 
@@ -70,8 +116,8 @@ macro_rules! impl_access_log_store {
             batch: &$crate::LogAppend,
         ) -> $crate::Result<()> {
             use $crate::sql::access_log::{to_i64, ENTRY_CHUNK, NODE_CHUNK};
-            let (size,): (i64,) =
-                sqlx::query_as(concat!("SELECT size FROM log_head WHERE id = 1", $for_update))
+            let size: i64 =
+                sqlx::query_scalar(concat!("SELECT size FROM log_head WHERE id = 1", $for_update))
                     .fetch_one(&mut **tx)
                     .await?;
             if size != to_i64(batch.old_size)? {
@@ -143,8 +189,8 @@ macro_rules! impl_access_log_store {
         #[async_trait::async_trait]
         impl $crate::AccessLogStore for $ty {
             async fn log_size(&self) -> $crate::Result<u64> {
-                let (size,): (i64,) = sqlx::query_as("SELECT size FROM log_head WHERE id = 1")
-                    .fetch_one(&self.reader)
+                let size: i64 = sqlx::query_scalar("SELECT size FROM log_head WHERE id = 1")
+                    .fetch_one(&self.fresh)
                     .await?;
                 $crate::sql::access_log::to_u64(size)
             }
@@ -187,7 +233,7 @@ macro_rules! impl_access_log_store {
                             .bind(i16::from(id.level))
                             .bind($crate::sql::access_log::to_i64(id.index)?);
                     }
-                    let row = q.fetch_one(&self.reader).await?;
+                    let row = q.fetch_one(&self.fresh).await?;
                     for i in 0..chunk.len() {
                         let h: Option<Vec<u8>> = row.try_get(i)?;
                         out.push(h.map(|h| $crate::sql::access_log::to_hash(&h)).transpose()?);
@@ -198,9 +244,9 @@ macro_rules! impl_access_log_store {
 
             async fn log_leaves(&self, start: u64, end: u64) -> $crate::Result<Vec<$crate::LeafRecord>> {
                 use $crate::sql::access_log::{to_hash, to_i64, to_u64};
-                type Row = (i64, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, Option<String>, Option<i64>, Option<i64>, Option<i64>);
-                let rows: Vec<Row> = sqlx::query_as(
-                    "SELECT n.idx, n.hash, d.data, e.salt, e.body, t.idx, r.idx, g.idx FROM log_nodes n \
+                let rows: Vec<$crate::sql::access_log::LeafRow> = sqlx::query_as(
+                    "SELECT n.idx, n.hash, d.data, e.salt, e.body, t.idx AS tombstone, r.idx AS retention, \
+                     g.idx AS governance FROM log_nodes n \
                      LEFT JOIN log_leaf_data d ON d.idx = n.idx \
                      LEFT JOIN log_entries e ON e.idx = n.idx \
                      LEFT JOIN log_tombstones t ON t.idx = n.idx \
@@ -210,18 +256,18 @@ macro_rules! impl_access_log_store {
                 )
                 .bind(to_i64(start)?)
                 .bind(to_i64(end.min(i64::MAX as u64))?)
-                .fetch_all(&self.reader)
+                .fetch_all(&self.fresh)
                 .await?;
                 rows.into_iter()
-                    .map(|(idx, hash, data, salt, body, tomb, retention, governance)| {
-                        let details = match (salt, body, tomb, retention, governance) {
+                    .map(|r| {
+                        let details = match (r.salt, r.body, r.tombstone, r.retention, r.governance) {
                             (Some(salt), Some(body), _, _, _) => $crate::LeafDetails::Present { salt, body },
                             (_, _, Some(_), _, _) => $crate::LeafDetails::Tombstone,
                             (_, _, _, Some(_), _) => $crate::LeafDetails::Retention,
                             (_, _, _, _, Some(_)) => $crate::LeafDetails::Governance,
                             _ => $crate::LeafDetails::Missing,
                         };
-                        Ok($crate::LeafRecord { idx: to_u64(idx)?, leaf_hash: to_hash(&hash)?, data, details })
+                        Ok($crate::LeafRecord { idx: to_u64(r.idx)?, leaf_hash: to_hash(&r.hash)?, data: r.data, details })
                     })
                     .collect()
             }
@@ -233,48 +279,48 @@ macro_rules! impl_access_log_store {
                 end: u64,
             ) -> $crate::Result<Vec<(u64, samlet_merkle::Hash)>> {
                 use $crate::sql::access_log::{to_hash, to_i64, to_u64};
-                let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+                let rows: Vec<$crate::sql::access_log::NodeRow> = sqlx::query_as(
                     "SELECT idx, hash FROM log_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx",
                 )
                 .bind(i16::from(level))
                 .bind(to_i64(start)?)
                 .bind(to_i64(end.min(i64::MAX as u64))?)
-                .fetch_all(&self.reader)
+                .fetch_all(&self.fresh)
                 .await?;
                 rows.into_iter()
-                    .map(|(idx, hash)| Ok((to_u64(idx)?, to_hash(&hash)?)))
+                    .map(|r| Ok((to_u64(r.idx)?, to_hash(&r.hash)?)))
                     .collect()
             }
 
             async fn log_details_count(&self, start: u64, end: u64) -> $crate::Result<$crate::DetailsCount> {
                 use $crate::sql::access_log::{to_i64, to_u64};
-                let (present, tombstones): (i64, i64) = sqlx::query_as(
-                    "SELECT (SELECT COUNT(*) FROM log_entries WHERE idx >= $1 AND idx < $2), \
-                            (SELECT COUNT(*) FROM log_tombstones WHERE idx >= $1 AND idx < $2)",
+                let c: $crate::sql::access_log::DetailsCountRow = sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM log_entries WHERE idx >= $1 AND idx < $2) AS present, \
+                            (SELECT COUNT(*) FROM log_tombstones WHERE idx >= $1 AND idx < $2) AS tombstones",
                 )
                 .bind(to_i64(start)?)
                 .bind(to_i64(end.min(i64::MAX as u64))?)
-                .fetch_one(&self.reader)
+                .fetch_one(&self.fresh)
                 .await?;
-                Ok($crate::DetailsCount { present: to_u64(present)?, tombstones: to_u64(tombstones)? })
+                Ok($crate::DetailsCount { present: to_u64(c.present)?, tombstones: to_u64(c.tombstones)? })
             }
 
             async fn log_first_entry_since(
                 &self,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<Option<u64>> {
-                let (idx,): (Option<i64>,) =
-                    sqlx::query_as("SELECT MIN(idx) FROM log_entries WHERE at >= $1")
+                let idx: Option<i64> =
+                    sqlx::query_scalar("SELECT MIN(idx) FROM log_entries WHERE at >= $1")
                         .bind(at)
-                        .fetch_one(&self.reader)
+                        .fetch_one(&self.fresh)
                         .await?;
                 idx.map($crate::sql::access_log::to_u64).transpose()
             }
 
             async fn log_expired_before(&self) -> $crate::Result<u64> {
-                let (k,): (Option<i64>,) =
-                    sqlx::query_as("SELECT MAX(expire_before) FROM log_retention")
-                        .fetch_one(&self.reader)
+                let k: Option<i64> =
+                    sqlx::query_scalar("SELECT MAX(expire_before) FROM log_retention")
+                        .fetch_one(&self.fresh)
                         .await?;
                 $crate::sql::access_log::to_u64(k.unwrap_or(0))
             }
@@ -288,7 +334,7 @@ macro_rules! impl_access_log_store {
                 let (lo, hi) = $crate::sql::access_log::open_bounds();
                 let from = f.from.unwrap_or(lo);
                 let to = f.to.unwrap_or(hi);
-                let rows: Vec<(i64, Vec<u8>, String)> = sqlx::query_as(
+                let rows: Vec<$crate::sql::access_log::EntryRow> = sqlx::query_as(
                     "SELECT idx, salt, body FROM log_entries WHERE subject = $1 \
                      AND ($2 = '' OR agency_org = $2) AND at >= $3 AND at < $4 \
                      ORDER BY idx DESC LIMIT $5 OFFSET $6",
@@ -302,25 +348,25 @@ macro_rules! impl_access_log_store {
                 .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter()
-                    .map(|(idx, salt, body)| {
-                        Ok($crate::StoredLogEntry { idx: $crate::sql::access_log::to_u64(idx)?, salt, body })
+                    .map(|r| {
+                        Ok($crate::StoredLogEntry { idx: $crate::sql::access_log::to_u64(r.idx)?, salt: r.salt, body: r.body })
                     })
                     .collect()
             }
 
             async fn log_missing_details(&self) -> $crate::Result<u64> {
-                let (missing, uncovered): (i64, i64) = sqlx::query_as(
+                let c: $crate::sql::access_log::MissingRow = sqlx::query_as(
                     "SELECT (SELECT COUNT(*) FROM log_nodes n WHERE n.level = 0 \
                      AND NOT EXISTS (SELECT 1 FROM log_entries e WHERE e.idx = n.idx) \
                      AND NOT EXISTS (SELECT 1 FROM log_tombstones t WHERE t.idx = n.idx) \
                      AND NOT EXISTS (SELECT 1 FROM log_retention r WHERE r.idx = n.idx) \
-                     AND NOT EXISTS (SELECT 1 FROM log_governance g WHERE g.idx = n.idx)), \
+                     AND NOT EXISTS (SELECT 1 FROM log_governance g WHERE g.idx = n.idx)) AS missing, \
                      (SELECT COUNT(*) FROM log_tombstones t WHERE t.idx >= \
-                     COALESCE((SELECT MAX(expire_before) FROM log_retention), 0))",
+                     COALESCE((SELECT MAX(expire_before) FROM log_retention), 0)) AS uncovered",
                 )
-                .fetch_one(&self.reader)
+                .fetch_one(&self.fresh)
                 .await?;
-                $crate::sql::access_log::to_u64(missing + uncovered)
+                $crate::sql::access_log::to_u64(c.missing + c.uncovered)
             }
 
             async fn log_expire(
@@ -357,16 +403,16 @@ macro_rules! impl_access_log_store {
             }
 
             async fn log_latest_checkpoint(&self) -> $crate::Result<Option<$crate::StoredCheckpoint>> {
-                let row: Option<(i64, Vec<u8>, String)> = sqlx::query_as(
+                let row: Option<$crate::sql::access_log::CheckpointRow> = sqlx::query_as(
                     "SELECT size, root, signed FROM log_checkpoints ORDER BY size DESC LIMIT 1",
                 )
-                .fetch_optional(&self.reader)
+                .fetch_optional(&self.fresh)
                 .await?;
-                row.map(|(size, root, signed)| {
+                row.map(|r| {
                     Ok($crate::StoredCheckpoint {
-                        size: $crate::sql::access_log::to_u64(size)?,
-                        root: $crate::sql::access_log::to_hash(&root)?,
-                        signed,
+                        size: $crate::sql::access_log::to_u64(r.size)?,
+                        root: $crate::sql::access_log::to_hash(&r.root)?,
+                        signed: r.signed,
                     })
                 })
                 .transpose()

@@ -35,7 +35,7 @@ macro_rules! impl_foresight_store {
                     "SELECT id, join_code, title, spec, team_key_hash, created_at, closed_at, revealed_at, revealed_by FROM foresight_sessions WHERE id = $1",
                 )
                 .bind(id)
-                .fetch_optional(&self.reader)
+                .fetch_optional(&self.fresh)
                 .await?;
                 Ok(row.map($crate::sql::foresight::session))
             }
@@ -45,7 +45,7 @@ macro_rules! impl_foresight_store {
                     "SELECT id, join_code, title, spec, team_key_hash, created_at, closed_at, revealed_at, revealed_by FROM foresight_sessions WHERE join_code = $1",
                 )
                 .bind(join_code)
-                .fetch_optional(&self.reader)
+                .fetch_optional(&self.fresh)
                 .await?;
                 Ok(row.map($crate::sql::foresight::session))
             }
@@ -93,7 +93,7 @@ macro_rules! impl_foresight_store {
                 if r.rows_affected() == 1 {
                     return Ok($crate::RevealOutcome::Revealed);
                 }
-                let known: Option<(String,)> = sqlx::query_as("SELECT id FROM foresight_sessions WHERE id = $1")
+                let known: Option<String> = sqlx::query_scalar("SELECT id FROM foresight_sessions WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&self.writer)
                     .await?;
@@ -113,13 +113,12 @@ macro_rules! impl_foresight_store {
             }
 
             async fn foresight_participant_session(&self, token_hash: &[u8]) -> $crate::Result<Option<String>> {
-                let row: Option<(String,)> = sqlx::query_as(
+                Ok(sqlx::query_scalar(
                     "SELECT session_id FROM foresight_participants WHERE token_hash = $1",
                 )
                 .bind(token_hash)
-                .fetch_optional(&self.reader)
-                .await?;
-                Ok(row.map(|(s,)| s))
+                .fetch_optional(&self.fresh)
+                .await?)
             }
 
             async fn submit_foresight_ballot(&self, token_hash: &[u8], ballot: &str) -> $crate::Result<$crate::BallotOutcome> {
@@ -140,7 +139,7 @@ macro_rules! impl_foresight_store {
                 if r.rows_affected() >= 1 {
                     return Ok($crate::BallotOutcome::Stored);
                 }
-                let known: Option<(String,)> = sqlx::query_as(
+                let known: Option<String> = sqlx::query_scalar(
                     "SELECT session_id FROM foresight_participants WHERE token_hash = $1",
                 )
                 .bind(token_hash)
@@ -150,55 +149,50 @@ macro_rules! impl_foresight_store {
             }
 
             async fn foresight_ballot(&self, token_hash: &[u8]) -> $crate::Result<Option<String>> {
-                let row: Option<(String,)> = sqlx::query_as(
+                Ok(sqlx::query_scalar(
                     "SELECT ballot FROM foresight_ballots WHERE token_hash = $1",
                 )
                 .bind(token_hash)
-                .fetch_optional(&self.reader)
-                .await?;
-                Ok(row.map(|(b,)| b))
+                .fetch_optional(&self.fresh)
+                .await?)
             }
 
             async fn foresight_counts(&self, session_id: &str) -> $crate::Result<$crate::ForesightCounts> {
-                let (joined, voted): (i64, i64) = sqlx::query_as(
-                    "SELECT (SELECT COUNT(*) FROM foresight_participants WHERE session_id = $1), \
-                            (SELECT COUNT(*) FROM foresight_ballots WHERE session_id = $1)",
+                let c: $crate::sql::foresight::CountsRow = sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM foresight_participants WHERE session_id = $1) AS joined, \
+                            (SELECT COUNT(*) FROM foresight_ballots WHERE session_id = $1) AS voted",
                 )
                 .bind(session_id)
                 .fetch_one(&self.reader)
                 .await?;
-                Ok($crate::ForesightCounts { joined: joined.max(0) as u64, voted: voted.max(0) as u64 })
+                Ok($crate::ForesightCounts { joined: c.joined.max(0) as u64, voted: c.voted.max(0) as u64 })
             }
 
             async fn foresight_ballots(&self, session_id: &str) -> $crate::Result<Vec<String>> {
-                let rows: Vec<(String,)> = sqlx::query_as(
+                Ok(sqlx::query_scalar(
                     "SELECT ballot FROM foresight_ballots WHERE session_id = $1 ORDER BY token_hash",
                 )
                 .bind(session_id)
-                .fetch_all(&self.reader)
-                .await?;
-                Ok(rows.into_iter().map(|(b,)| b).collect())
-            }
-
-            async fn foresight_ballots_keyed(&self, session_id: &str) -> $crate::Result<Vec<(Vec<u8>, String)>> {
-                Ok(sqlx::query_as(
-                    "SELECT token_hash, ballot FROM foresight_ballots WHERE session_id = $1 ORDER BY token_hash",
-                )
-                .bind(session_id)
-                .fetch_all(&self.reader)
+                .fetch_all(&self.fresh)
                 .await?)
             }
 
+            async fn foresight_ballots_keyed(&self, session_id: &str) -> $crate::Result<Vec<(Vec<u8>, String)>> {
+                let rows: Vec<$crate::sql::foresight::KeyedBallotRow> = sqlx::query_as(
+                    "SELECT token_hash, ballot FROM foresight_ballots WHERE session_id = $1 ORDER BY token_hash",
+                )
+                .bind(session_id)
+                .fetch_all(&self.fresh)
+                .await?;
+                Ok(rows.into_iter().map(|r| (r.token_hash, r.ballot)).collect())
+            }
+
             async fn foresight_library_items(&self) -> $crate::Result<Vec<$crate::LibraryItemRow>> {
-                let rows: Vec<(String, String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+                Ok(sqlx::query_as(
                     "SELECT kind, code, item, updated_at FROM foresight_library_items ORDER BY kind, code",
                 )
-                .fetch_all(&self.reader)
-                .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(kind, code, item, updated_at)| $crate::LibraryItemRow { kind, code, item, updated_at })
-                    .collect())
+                .fetch_all(&self.fresh)
+                .await?)
             }
 
             async fn put_foresight_library_item(
@@ -235,39 +229,44 @@ macro_rules! impl_foresight_store {
 
 pub(crate) use impl_foresight_store;
 
-pub(crate) type SessionRow = (
-    String,
-    String,
-    String,
-    String,
-    Vec<u8>,
-    chrono::DateTime<chrono::Utc>,
-    Option<chrono::DateTime<chrono::Utc>>,
-    Option<chrono::DateTime<chrono::Utc>>,
-    Option<String>,
-);
+/// A row of a foresight session.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SessionRow {
+    id: String,
+    join_code: String,
+    title: String,
+    spec: String,
+    team_key_hash: Vec<u8>,
+    created_at: chrono::DateTime<chrono::Utc>,
+    closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    revealed_at: Option<chrono::DateTime<chrono::Utc>>,
+    revealed_by: Option<String>,
+}
 
 pub(crate) fn session(r: SessionRow) -> crate::ForesightSession {
-    let (
-        id,
-        join_code,
-        title,
-        spec,
-        team_key_hash,
-        created_at,
-        closed_at,
-        revealed_at,
-        revealed_by,
-    ) = r;
     crate::ForesightSession {
-        id,
-        join_code,
-        title,
-        spec,
-        team_key_hash,
-        created_at,
-        closed_at,
-        revealed_at,
-        revealed_by,
+        id: r.id,
+        join_code: r.join_code,
+        title: r.title,
+        spec: r.spec,
+        team_key_hash: r.team_key_hash,
+        created_at: r.created_at,
+        closed_at: r.closed_at,
+        revealed_at: r.revealed_at,
+        revealed_by: r.revealed_by,
     }
+}
+
+/// How many joined a session and how many of them voted.
+#[derive(sqlx::FromRow)]
+pub(crate) struct CountsRow {
+    pub joined: i64,
+    pub voted: i64,
+}
+
+/// A ballot with the token that cast it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct KeyedBallotRow {
+    pub token_hash: Vec<u8>,
+    pub ballot: String,
 }

@@ -1,41 +1,94 @@
 //! The SQL of [`crate::JourneyStore`], written once for both backends.
 
-/// `SELECT pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url, title_nb,
-/// title_en, unit, reason, created_at FROM offers` as a row.
-pub(crate) type OfferRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    chrono::DateTime<chrono::Utc>,
-);
+/// A row of [`OFFER_COLUMNS`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct OfferRow {
+    pid: String,
+    ruleset: String,
+    period: String,
+    amount: String,
+    explanation_nb: String,
+    explanation_en: String,
+    apply_url: Option<String>,
+    title_nb: String,
+    title_en: String,
+    unit: String,
+    reason: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub(crate) const OFFER_COLUMNS: &str =
+    "pid, ruleset, period, amount, explanation_nb, explanation_en, \
+     apply_url, title_nb, title_en, unit, reason, created_at";
 
 pub(crate) fn offer(r: OfferRow) -> crate::StoredOffer {
-    let (pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url) =
-        (r.0, r.1, r.2, r.3, r.4, r.5, r.6);
     crate::StoredOffer {
         offer: crate::NewOffer {
-            pid,
-            ruleset,
-            period,
-            amount,
-            explanation_nb,
-            explanation_en,
-            apply_url,
-            title_nb: r.7,
-            title_en: r.8,
-            unit: r.9,
-            reason: r.10,
+            pid: r.pid,
+            ruleset: r.ruleset,
+            period: r.period,
+            amount: r.amount,
+            explanation_nb: r.explanation_nb,
+            explanation_en: r.explanation_en,
+            apply_url: r.apply_url,
+            title_nb: r.title_nb,
+            title_en: r.title_en,
+            unit: r.unit,
+            reason: r.reason,
         },
-        created_at: r.11,
+        created_at: r.created_at,
     }
+}
+
+/// A row of [`JOURNEY_COLUMNS`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct JourneyRow {
+    pub id: String,
+    pid: String,
+    journey_key: String,
+    event_date: chrono::NaiveDate,
+    tasks: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+    facts: Option<String>,
+}
+
+pub(crate) const JOURNEY_COLUMNS: &str =
+    "id, pid, journey_key, event_date, tasks, created_at, facts";
+
+impl JourneyRow {
+    pub(crate) fn with(
+        self,
+        done: Vec<crate::TaskDone>,
+        answers: std::collections::BTreeMap<String, String>,
+    ) -> crate::StoredJourney {
+        crate::StoredJourney {
+            id: self.id,
+            pid: self.pid,
+            journey_key: self.journey_key,
+            event_date: self.event_date,
+            tasks_json: self.tasks,
+            done,
+            created_at: self.created_at,
+            facts_json: self.facts,
+            answers,
+        }
+    }
+}
+
+/// A task marked done, with its journey.
+#[derive(sqlx::FromRow)]
+pub(crate) struct TaskDoneRow {
+    pub journey_id: String,
+    #[sqlx(flatten)]
+    pub done: crate::TaskDone,
+}
+
+/// An answer to one of a journey's questions.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AnswerRow {
+    pub journey_id: String,
+    pub fact: String,
+    pub value: String,
 }
 
 /// Inserts one offer unless the person already has one for the rule set and period; evaluates
@@ -142,21 +195,22 @@ macro_rules! impl_journey_store {
             }
 
             async fn journeys_for(&self, pid: &str) -> $crate::Result<Vec<$crate::StoredJourney>> {
-                let rows: Vec<(String, String, String, chrono::NaiveDate, String, chrono::DateTime<chrono::Utc>, Option<String>)> = sqlx::query_as(
-                    "SELECT id, pid, journey_key, event_date, tasks, created_at, facts FROM journeys \
-                     WHERE pid = $1 ORDER BY event_date DESC, created_at DESC, id LIMIT 100",
-                )
+                let sql = format!(
+                    "SELECT {} FROM journeys WHERE pid = $1 ORDER BY event_date DESC, created_at DESC, id LIMIT 100",
+                    $crate::sql::journeys::JOURNEY_COLUMNS
+                );
+                let rows: Vec<$crate::sql::journeys::JourneyRow> = sqlx::query_as(&sql)
                 .bind(pid)
                 .fetch_all(&self.reader)
                 .await?;
-                let done: Vec<(String, String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+                let done: Vec<$crate::sql::journeys::TaskDoneRow> = sqlx::query_as(
                     "SELECT d.journey_id, d.task_id, d.done_by, d.done_at FROM journey_tasks_done d \
                      JOIN journeys j ON j.id = d.journey_id WHERE j.pid = $1 ORDER BY d.done_at",
                 )
                 .bind(pid)
                 .fetch_all(&self.reader)
                 .await?;
-                let answers: Vec<(String, String, String)> = sqlx::query_as(
+                let answers: Vec<$crate::sql::journeys::AnswerRow> = sqlx::query_as(
                     "SELECT a.journey_id, a.fact, a.value FROM journey_answers a \
                      JOIN journeys j ON j.id = a.journey_id WHERE j.pid = $1",
                 )
@@ -165,50 +219,45 @@ macro_rules! impl_journey_store {
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(id, pid, journey_key, event_date, tasks_json, created_at, facts_json)| {
+                    .map(|j| {
                         let done = done
                             .iter()
-                            .filter(|d| d.0 == id)
-                            .map(|d| $crate::TaskDone { task_id: d.1.clone(), done_by: d.2.clone(), done_at: d.3 })
+                            .filter(|d| d.journey_id == j.id)
+                            .map(|d| d.done.clone())
                             .collect();
                         let answers = answers
                             .iter()
-                            .filter(|a| a.0 == id)
-                            .map(|a| (a.1.clone(), a.2.clone()))
+                            .filter(|a| a.journey_id == j.id)
+                            .map(|a| (a.fact.clone(), a.value.clone()))
                             .collect();
-                        $crate::StoredJourney { id, pid, journey_key, event_date, tasks_json, done, created_at, facts_json, answers }
+                        j.with(done, answers)
                     })
                     .collect())
             }
 
             async fn journey(&self, journey_id: &str) -> $crate::Result<Option<$crate::StoredJourney>> {
-                let row: Option<(String, String, String, chrono::NaiveDate, String, chrono::DateTime<chrono::Utc>, Option<String>)> = sqlx::query_as(
-                    "SELECT id, pid, journey_key, event_date, tasks, created_at, facts FROM journeys WHERE id = $1",
-                )
-                .bind(journey_id)
-                .fetch_optional(&self.reader)
-                .await?;
-                let Some((id, pid, journey_key, event_date, tasks_json, created_at, facts_json)) = row else {
+                let sql = format!("SELECT {} FROM journeys WHERE id = $1", $crate::sql::journeys::JOURNEY_COLUMNS);
+                let row: Option<$crate::sql::journeys::JourneyRow> = sqlx::query_as(&sql)
+                    .bind(journey_id)
+                    .fetch_optional(&self.fresh)
+                    .await?;
+                let Some(row) = row else {
                     return Ok(None);
                 };
-                let done: Vec<(String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+                let done: Vec<$crate::TaskDone> = sqlx::query_as(
                     "SELECT task_id, done_by, done_at FROM journey_tasks_done WHERE journey_id = $1 ORDER BY done_at",
                 )
-                .bind(&id)
-                .fetch_all(&self.reader)
+                .bind(journey_id)
+                .fetch_all(&self.fresh)
                 .await?;
-                let done = done
-                    .into_iter()
-                    .map(|(task_id, done_by, done_at)| $crate::TaskDone { task_id, done_by, done_at })
-                    .collect();
-                let answers: Vec<(String, String)> = sqlx::query_as(
-                    "SELECT fact, value FROM journey_answers WHERE journey_id = $1",
+                let answers: Vec<$crate::sql::journeys::AnswerRow> = sqlx::query_as(
+                    "SELECT journey_id, fact, value FROM journey_answers WHERE journey_id = $1",
                 )
-                .bind(&id)
-                .fetch_all(&self.reader)
+                .bind(journey_id)
+                .fetch_all(&self.fresh)
                 .await?;
-                let answers = answers.into_iter().collect();
-                Ok(Some($crate::StoredJourney { id, pid, journey_key, event_date, tasks_json, done, created_at, facts_json, answers }))
+                let answers = answers.into_iter().map(|a| (a.fact, a.value)).collect();
+                Ok(Some(row.with(done, answers)))
             }
 
             async fn set_task_done(
@@ -232,10 +281,11 @@ macro_rules! impl_journey_store {
             }
 
             async fn offers_for(&self, pid: &str) -> $crate::Result<Vec<$crate::StoredOffer>> {
-                let rows: Vec<$crate::sql::journeys::OfferRow> = sqlx::query_as(
-                    "SELECT pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url, title_nb, title_en, unit, reason, created_at \
-                     FROM offers WHERE pid = $1 ORDER BY created_at DESC, id DESC LIMIT 50",
-                )
+                let sql = format!(
+                    "SELECT {} FROM offers WHERE pid = $1 ORDER BY created_at DESC, id DESC LIMIT 50",
+                    $crate::sql::journeys::OFFER_COLUMNS
+                );
+                let rows: Vec<$crate::sql::journeys::OfferRow> = sqlx::query_as(&sql)
                 .bind(pid)
                 .fetch_all(&self.reader)
                 .await?;
@@ -277,16 +327,15 @@ macro_rules! impl_journey_store {
             async fn household_facts(&self, kinds: &[String]) -> $crate::Result<Vec<$crate::StoredHouseholdFacts>> {
                 let mut out: Vec<$crate::StoredHouseholdFacts> = Vec::new();
                 for kind in kinds {
-                    let rows: Vec<(String, String, String, chrono::NaiveDate, String, String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
-                        "SELECT h.pid, h.relation, h.kind, h.event_date, h.household, a.org, h.event_id, h.created_at \
+                    let rows: Vec<$crate::StoredHouseholdFacts> = sqlx::query_as(
+                        "SELECT h.pid, h.relation, h.kind, h.event_date, h.household AS household_json, a.org AS source_org, \
+                         h.event_id, h.created_at \
                          FROM household_facts h JOIN agencies a ON a.id = h.agency_id WHERE h.kind = $1",
                     )
                     .bind(kind)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&self.fresh)
                     .await?;
-                    out.extend(rows.into_iter().map(|(pid, relation, kind, event_date, household_json, source_org, event_id, created_at)| {
-                        $crate::StoredHouseholdFacts { pid, relation, kind, event_date, household_json, source_org, event_id, created_at }
-                    }));
+                    out.extend(rows);
                 }
                 // The newest per person: a later event (a second birth) supersedes an earlier one.
                 out.sort_by(|a, b| {
@@ -299,12 +348,13 @@ macro_rules! impl_journey_store {
             }
 
             async fn offers_for_ruleset(&self, ruleset: &str) -> $crate::Result<Vec<$crate::StoredOffer>> {
-                let rows: Vec<$crate::sql::journeys::OfferRow> = sqlx::query_as(
-                    "SELECT pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url, title_nb, title_en, unit, reason, created_at \
-                     FROM offers WHERE ruleset = $1 ORDER BY pid, period",
-                )
+                let sql = format!(
+                    "SELECT {} FROM offers WHERE ruleset = $1 ORDER BY pid, period",
+                    $crate::sql::journeys::OFFER_COLUMNS
+                );
+                let rows: Vec<$crate::sql::journeys::OfferRow> = sqlx::query_as(&sql)
                 .bind(ruleset)
-                .fetch_all(&self.reader)
+                .fetch_all(&self.fresh)
                 .await?;
                 Ok(rows.into_iter().map($crate::sql::journeys::offer).collect())
             }

@@ -30,20 +30,66 @@ pub(crate) fn org(s: &str) -> Result<OrgNumber, StoreError> {
     OrgNumber::parse(s).map_err(|e| StoreError::Corrupt(format!("organisation number: {e}")))
 }
 
-/// `SELECT id, org, name, client_id, jwks, scopes FROM agencies` as a row.
-pub(crate) type AgencyRow = (i64, String, String, Option<String>, Option<String>, String);
+/// The columns of [`AgencyRow`].
+pub(crate) const AGENCY_COLUMNS: &str = "id, org, name, client_id, jwks, scopes";
 
-pub(crate) fn agency(
-    (id, org_no, name, client_id, jwks, scopes): AgencyRow,
-) -> Result<crate::Agency, StoreError> {
+/// A row of `agencies`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AgencyRow {
+    id: i64,
+    org: String,
+    name: String,
+    client_id: Option<String>,
+    jwks: Option<String>,
+    scopes: String,
+}
+
+pub(crate) fn agency(r: AgencyRow) -> Result<crate::Agency, StoreError> {
     Ok(crate::Agency {
-        id,
-        org: org(&org_no)?,
-        name,
-        client_id,
-        jwks,
-        scopes: samlet_domain::ScopeSet::parse_lenient(&scopes),
+        id: r.id,
+        org: org(&r.org)?,
+        name: r.name,
+        client_id: r.client_id,
+        jwks: r.jwks,
+        scopes: samlet_domain::ScopeSet::parse_lenient(&r.scopes),
     })
+}
+
+/// An agency bearer token with its agency.
+#[derive(sqlx::FromRow)]
+pub(crate) struct TokenRow {
+    #[sqlx(flatten)]
+    pub agency: AgencyRow,
+    pub kind: String,
+    pub scope: String,
+}
+
+pub(crate) fn token_grant(r: TokenRow) -> Result<crate::TokenGrant, StoreError> {
+    Ok(crate::TokenGrant {
+        agency: agency(r.agency)?,
+        kind: crate::TokenKind::parse(&r.kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown token kind {:?}", r.kind)))?,
+        scopes: samlet_domain::ScopeSet::parse_lenient(&r.scope),
+    })
+}
+
+/// What ingest's pre-read knows of a case already stored.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredCaseRow {
+    pub case_id: String,
+    pub pid: String,
+    pub status: String,
+}
+
+/// One message with its body.
+#[derive(sqlx::FromRow)]
+pub(crate) struct MessageBodyRow {
+    pub agency_id: i64,
+    pub subject: String,
+    pub body: String,
+    pub sent_at: chrono::DateTime<chrono::Utc>,
+    pub read_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub name: String,
 }
 
 pub(crate) fn agency_ref(org: String, name: String) -> AgencyRef {
@@ -192,13 +238,17 @@ macro_rules! impl_store {
             }
 
             async fn ping(&self) -> $crate::Result<()> {
+                // With a read replica either database can be down. `fresh`,
+                // not `writer`: SQLite's one writer connection may be busy
+                // with a long ingest, and readiness must not wait for it.
                 sqlx::query("SELECT 1").execute(&self.reader).await?;
+                sqlx::query("SELECT 1").execute(&self.fresh).await?;
                 Ok(())
             }
 
             async fn create_agency(&self, org: &samlet_domain::OrgNumber, name: &str) -> $crate::Result<$crate::Agency> {
                 let now = chrono::Utc::now();
-                let res: Result<(i64,), sqlx::Error> = sqlx::query_as(
+                let res: Result<i64, sqlx::Error> = sqlx::query_scalar(
                     "INSERT INTO agencies (org, name, created_at, scopes) VALUES ($1, $2, $3, $4) RETURNING id",
                 )
                 .bind(org.as_str())
@@ -208,7 +258,7 @@ macro_rules! impl_store {
                 .fetch_one(&self.writer)
                 .await;
                 match res {
-                    Ok((id,)) => Ok($crate::Agency { id, org: org.clone(), name: name.to_owned(), client_id: None, jwks: None, scopes: samlet_domain::ScopeSet::NEW_AGENCY }),
+                    Ok(id) => Ok($crate::Agency { id, org: org.clone(), name: name.to_owned(), client_id: None, jwks: None, scopes: samlet_domain::ScopeSet::NEW_AGENCY }),
                     Err(e) if $crate::sql::is_unique_violation(&e) => Err($crate::StoreError::AgencyExists(org.to_string())),
                     Err(e) => Err(e.into()),
                 }
@@ -216,26 +266,26 @@ macro_rules! impl_store {
 
             async fn agency_by_org(&self, org: &samlet_domain::OrgNumber) -> $crate::Result<Option<$crate::Agency>> {
                 let row: Option<$crate::sql::AgencyRow> =
-                    sqlx::query_as("SELECT id, org, name, client_id, jwks, scopes FROM agencies WHERE org = $1")
+                    sqlx::query_as(&format!("SELECT {} FROM agencies WHERE org = $1", $crate::sql::AGENCY_COLUMNS))
                         .bind(org.as_str())
-                        .fetch_optional(&self.reader)
+                        .fetch_optional(&self.fresh)
                         .await?;
                 row.map($crate::sql::agency).transpose()
             }
 
             async fn agency_by_client_id(&self, client_id: &str) -> $crate::Result<Option<$crate::Agency>> {
                 let row: Option<$crate::sql::AgencyRow> =
-                    sqlx::query_as("SELECT id, org, name, client_id, jwks, scopes FROM agencies WHERE client_id = $1")
+                    sqlx::query_as(&format!("SELECT {} FROM agencies WHERE client_id = $1", $crate::sql::AGENCY_COLUMNS))
                         .bind(client_id)
-                        .fetch_optional(&self.reader)
+                        .fetch_optional(&self.fresh)
                         .await?;
                 row.map($crate::sql::agency).transpose()
             }
 
             async fn list_agencies(&self) -> $crate::Result<Vec<$crate::Agency>> {
                 let rows: Vec<$crate::sql::AgencyRow> =
-                    sqlx::query_as("SELECT id, org, name, client_id, jwks, scopes FROM agencies ORDER BY name")
-                        .fetch_all(&self.reader)
+                    sqlx::query_as(&format!("SELECT {} FROM agencies ORDER BY name", $crate::sql::AGENCY_COLUMNS))
+                        .fetch_all(&self.fresh)
                         .await?;
                 rows.into_iter().map($crate::sql::agency).collect()
             }
@@ -289,20 +339,17 @@ macro_rules! impl_store {
                 &self,
                 token_hash: &[u8],
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<Option<($crate::Agency, String, String)>> {
-                let row: Option<(i64, String, String, Option<String>, Option<String>, String, String, String)> = sqlx::query_as(
+            ) -> $crate::Result<Option<$crate::TokenGrant>> {
+                let row: Option<$crate::sql::TokenRow> = sqlx::query_as(
                     "SELECT a.id, a.org, a.name, a.client_id, a.jwks, a.scopes, t.kind, t.scope \
                      FROM agency_tokens t JOIN agencies a ON a.id = t.agency_id \
                      WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)",
                 )
                 .bind(token_hash)
                 .bind(now)
-                .fetch_optional(&self.reader)
+                .fetch_optional(&self.fresh)
                 .await?;
-                row.map(|(id, org, name, client_id, jwks, granted, kind, scope)| {
-                    let scopes = samlet_domain::ScopeSet::parse_lenient(&granted);
-                    Ok(($crate::Agency { id, org: $crate::sql::org(&org)?, name, client_id, jwks, scopes }, kind, scope))
-                })
+                row.map($crate::sql::token_grant)
                 .transpose()
             }
 
@@ -348,12 +395,12 @@ macro_rules! impl_store {
                                 p.param(1),
                                 (0..cases.len()).map(|k| p.param(k + 2)).collect::<Vec<_>>().join(", ")
                             );
-                            let mut q = sqlx::query_as::<_, (String, String, String)>(&sql).bind(agency_id);
+                            let mut q = sqlx::query_as::<_, $crate::sql::StoredCaseRow>(&sql).bind(agency_id);
                             for c in &cases {
                                 q = q.bind(&c.case_id);
                             }
                             let existing: std::collections::HashMap<String, (String, String)> =
-                                q.fetch_all(&mut *tx).await?.into_iter().map(|(id, pid, st)| (id, (pid, st))).collect();
+                                q.fetch_all(&mut *tx).await?.into_iter().map(|r| (r.case_id, (r.pid, r.status))).collect();
                             // The pre-read decides which status events a case
                             // brings; the guard on the upsert itself decides
                             // ownership, because on PostgreSQL another transaction
@@ -376,7 +423,7 @@ macro_rules! impl_store {
                                      WHERE cases.pid = excluded.pid RETURNING case_id",
                                     values_clause(p, accepted.len(), 7, 1, 1)
                                 );
-                                let mut q = sqlx::query_as::<_, (String,)>(&sql);
+                                let mut q = sqlx::query_scalar::<_, String>(&sql);
                                 if p == Placeholders::Numbered {
                                     q = q.bind(agency_id).bind(now);
                                 }
@@ -389,7 +436,7 @@ macro_rules! impl_store {
                                         q = q.bind(now);
                                     }
                                 }
-                                let stored: std::collections::HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0).collect();
+                                let stored: std::collections::HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().collect();
                                 for (k, c) in &accepted {
                                     if !stored.contains(&c.case_id) {
                                         verdicts[*k] = Err(Rejection::OtherPerson(c.case_id.clone()));
@@ -424,15 +471,15 @@ macro_rules! impl_store {
                         Run::Status => {
                             for (k, item) in slice.iter().enumerate() {
                                 let Item::Status(s) = item else { continue };
-                                let existing: Option<(String,)> =
-                                    sqlx::query_as("SELECT pid FROM cases WHERE agency_id = $1 AND case_id = $2")
+                                let existing: Option<String> =
+                                    sqlx::query_scalar("SELECT pid FROM cases WHERE agency_id = $1 AND case_id = $2")
                                         .bind(agency_id)
                                         .bind(&s.case_id)
                                         .fetch_optional(&mut *tx)
                                         .await?;
                                 match existing {
                                     None => verdicts[k] = Err(Rejection::UnknownCase(s.case_id.clone())),
-                                    Some((pid,)) if pid != s.pid.as_str() => verdicts[k] = Err(Rejection::OtherPerson(s.case_id.clone())),
+                                    Some(pid) if pid != s.pid.as_str() => verdicts[k] = Err(Rejection::OtherPerson(s.case_id.clone())),
                                     Some(_) => {
                                         sqlx::query(
                                             "INSERT INTO case_events (agency_id, case_id, status, at, note) VALUES ($1, $2, $3, $4, $5) \
@@ -469,7 +516,7 @@ macro_rules! impl_store {
                                  WHERE deadlines.pid = excluded.pid RETURNING deadline_id",
                                 values_clause(p, slice.len(), 7, 1, 1)
                             );
-                            let mut q = sqlx::query_as::<_, (String,)>(&sql);
+                            let mut q = sqlx::query_scalar::<_, String>(&sql);
                             if p == Placeholders::Numbered {
                                 q = q.bind(agency_id).bind(now);
                             }
@@ -484,7 +531,7 @@ macro_rules! impl_store {
                                     }
                                 }
                             }
-                            let stored: std::collections::HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0).collect();
+                            let stored: std::collections::HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().collect();
                             for (k, item) in slice.iter().enumerate() {
                                 if let Item::Deadline(d) = item {
                                     if !stored.contains(&d.deadline_id) {
@@ -501,7 +548,7 @@ macro_rules! impl_store {
                                  WHERE benefits.pid = excluded.pid RETURNING benefit_id",
                                 values_clause(p, slice.len(), 6, 1, 1)
                             );
-                            let mut q = sqlx::query_as::<_, (String,)>(&sql);
+                            let mut q = sqlx::query_scalar::<_, String>(&sql);
                             if p == Placeholders::Numbered {
                                 q = q.bind(agency_id).bind(now);
                             }
@@ -516,7 +563,7 @@ macro_rules! impl_store {
                                     }
                                 }
                             }
-                            let stored: std::collections::HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0).collect();
+                            let stored: std::collections::HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().collect();
                             for (k, item) in slice.iter().enumerate() {
                                 if let Item::Benefit(b) = item {
                                     if !stored.contains(&b.benefit_id) {
@@ -533,7 +580,7 @@ macro_rules! impl_store {
                                  WHERE messages.pid = excluded.pid RETURNING message_id",
                                 values_clause(p, slice.len(), 4, 1, 1)
                             );
-                            let mut q = sqlx::query_as::<_, (String,)>(&sql);
+                            let mut q = sqlx::query_scalar::<_, String>(&sql);
                             if p == Placeholders::Numbered {
                                 q = q.bind(agency_id).bind(now);
                             }
@@ -548,7 +595,7 @@ macro_rules! impl_store {
                                     }
                                 }
                             }
-                            let stored: std::collections::HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0).collect();
+                            let stored: std::collections::HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().collect();
                             for (k, item) in slice.iter().enumerate() {
                                 if let Item::Message(m) = item {
                                     if !stored.contains(&m.message_id) {
@@ -585,7 +632,7 @@ macro_rules! impl_store {
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<Option<$crate::MessageView>> {
                 let mut tx = self.writer.begin().await?;
-                let row: Option<(i64, String, String, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>, String)> =
+                let row: Option<$crate::sql::MessageBodyRow> =
                     sqlx::query_as(
                         "SELECT m.agency_id, m.subject, m.body, m.sent_at, m.read_at, a.name \
                          FROM messages m JOIN agencies a ON a.id = m.agency_id \
@@ -596,15 +643,15 @@ macro_rules! impl_store {
                     .bind(message_id)
                     .fetch_optional(&mut *tx)
                     .await?;
-                let Some((agency_id, subject, body, sent_at, read_at, name)) = row else {
+                let Some(m) = row else {
                     return Ok(None);
                 };
-                let read_at = match read_at {
+                let read_at = match m.read_at {
                     Some(t) => t,
                     None => {
                         sqlx::query("UPDATE messages SET read_at = $1 WHERE agency_id = $2 AND message_id = $3")
                             .bind(now)
-                            .bind(agency_id)
+                            .bind(m.agency_id)
                             .bind(message_id)
                             .execute(&mut *tx)
                             .await?;
@@ -613,11 +660,11 @@ macro_rules! impl_store {
                 };
                 tx.commit().await?;
                 Ok(Some($crate::MessageView {
-                    agency: $crate::sql::agency_ref(org.to_owned(), name),
+                    agency: $crate::sql::agency_ref(org.to_owned(), m.name),
                     message_id: message_id.to_owned(),
-                    subject,
-                    body: Some(body),
-                    sent_at,
+                    subject: m.subject,
+                    body: Some(m.body),
+                    sent_at: m.sent_at,
                     read: true,
                     read_at: Some(read_at),
                 }))
@@ -629,9 +676,9 @@ macro_rules! impl_store {
                 org: &str,
                 message_id: &str,
             ) -> $crate::Result<Option<$crate::MessageView>> {
-                let row: Option<(String, String, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>, String)> =
+                let row: Option<$crate::sql::MessageBodyRow> =
                     sqlx::query_as(
-                        "SELECT m.subject, m.body, m.sent_at, m.read_at, a.name \
+                        "SELECT m.agency_id, m.subject, m.body, m.sent_at, m.read_at, a.name \
                          FROM messages m JOIN agencies a ON a.id = m.agency_id \
                          WHERE m.pid = $1 AND a.org = $2 AND m.message_id = $3",
                     )
@@ -640,14 +687,14 @@ macro_rules! impl_store {
                     .bind(message_id)
                     .fetch_optional(&self.reader)
                     .await?;
-                Ok(row.map(|(subject, body, sent_at, read_at, name)| $crate::MessageView {
-                    agency: $crate::sql::agency_ref(org.to_owned(), name),
+                Ok(row.map(|m| $crate::MessageView {
+                    agency: $crate::sql::agency_ref(org.to_owned(), m.name),
                     message_id: message_id.to_owned(),
-                    subject,
-                    body: Some(body),
-                    sent_at,
-                    read: read_at.is_some(),
-                    read_at,
+                    subject: m.subject,
+                    body: Some(m.body),
+                    sent_at: m.sent_at,
+                    read: m.read_at.is_some(),
+                    read_at: m.read_at,
                 }))
             }
 
@@ -660,7 +707,7 @@ macro_rules! impl_store {
             ) -> $crate::Result<bool> {
                 // One statement: the first reading time stays, and a message
                 // of another person is neither found nor touched.
-                let found: Option<(String,)> = sqlx::query_as(
+                let found: Option<String> = sqlx::query_scalar(
                     "UPDATE messages SET read_at = COALESCE(read_at, $4) \
                      WHERE pid = $1 AND message_id = $3 \
                        AND agency_id = (SELECT id FROM agencies WHERE org = $2) \
@@ -702,12 +749,10 @@ macro_rules! impl_store {
             }
 
             async fn pid_for_calendar_token(&self, token_hash: &[u8]) -> $crate::Result<Option<String>> {
-                let row: Option<(String,)> =
-                    sqlx::query_as("SELECT pid FROM calendar_feeds WHERE token_hash = $1 AND revoked_at IS NULL")
-                        .bind(token_hash)
-                        .fetch_optional(&self.reader)
-                        .await?;
-                Ok(row.map(|r| r.0))
+                Ok(sqlx::query_scalar("SELECT pid FROM calendar_feeds WHERE token_hash = $1 AND revoked_at IS NULL")
+                    .bind(token_hash)
+                    .fetch_optional(&self.fresh)
+                    .await?)
             }
 
             async fn create_session(&self, id_hash: &[u8], s: &$crate::Session) -> $crate::Result<()> {

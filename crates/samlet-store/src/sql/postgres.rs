@@ -1,5 +1,26 @@
 //! The production backend. Replicas of the server share one PostgreSQL, so
 //! all state (sessions, tokens, replay protection) lives here, not in memory.
+//!
+//! **Two pools.** The writer pool connects to the primary. The reader pool
+//! connects to `read_url` when one is given (a streaming replica, which may
+//! lag behind by a moment), else to the primary as well, so that a burst of
+//! page views cannot take the connections writes need. Which pool a method
+//! uses is decided by one rule:
+//!
+//! - **reader**: what a person looks at and may see a moment late: the
+//!   overview (also an agency's filtered one), messages, journeys and offers,
+//!   the person's own log entries, lists of mandates, consents and bases,
+//!   foresight lists and counts.
+//! - **writer** (`fresh`): everything that writes, and every read whose
+//!   answer must include the latest commit: sessions, agency and token
+//!   look-ups, calendar tokens and anything else used to authorise a request
+//!   (right after a login or grant), the read inside a write flow (a journey
+//!   before its answer, a consent before its decision, ingest's pre-read,
+//!   the offers re-run), and the transparency log's tree, which the append
+//!   path extends and proofs must agree with.
+//!
+//! `conformance::read_your_writes_with_a_lagging_reader` holds this rule to
+//! account with a reader that sees nothing at all.
 
 use std::time::Duration;
 
@@ -10,26 +31,40 @@ use crate::Result;
 
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
+    /// May lag behind `writer` (a read replica).
     pub(crate) reader: PgPool,
     pub(crate) writer: PgPool,
+    /// Reads that must see every commit: the writer's pool.
+    pub(crate) fresh: PgPool,
 }
 
 impl PostgresStore {
     /// Connect and migrate, e.g. `postgres://samlet@localhost/samlet`.
     pub async fn open(url: &str) -> Result<Self> {
+        Self::open_with(url, None).await
+    }
+
+    /// Connect and migrate the primary at `url`; read the lag-tolerant
+    /// views from `read_url` (a replica of it) when given. The replica is
+    /// not migrated: it follows the primary.
+    pub async fn open_with(url: &str, read_url: Option<&str>) -> Result<Self> {
+        // Connections per pool; a server holds two pools.
         let max = std::env::var("SAMLET_DB_POOL")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(32);
-        let pool = PgPoolOptions::new()
-            .max_connections(max)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
-            .await?;
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            .unwrap_or(16);
+        let pool = || {
+            PgPoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(Duration::from_secs(10))
+        };
+        let writer = pool().connect(url).await?;
+        sqlx::migrate!("./migrations/postgres").run(&writer).await?;
+        let reader = pool().connect(read_url.unwrap_or(url)).await?;
         Ok(Self {
-            reader: pool.clone(),
-            writer: pool,
+            reader,
+            fresh: writer.clone(),
+            writer,
         })
     }
 }
@@ -41,30 +76,21 @@ impl PostgresStore {
         pid: &str,
         limits: crate::OverviewLimits,
     ) -> Result<OverviewRows> {
-        type Parts = (
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        );
-        let (cases, events, deadlines, benefits, counts, messages): Parts =
-            sqlx::query_as(ov::PG_OVERVIEW)
-                .bind(pid)
-                .bind(limits.messages)
-                .fetch_one(&self.reader)
-                .await?;
+        let parts: OverviewParts = sqlx::query_as(ov::PG_OVERVIEW)
+            .bind(pid)
+            .bind(limits.messages)
+            .fetch_one(&self.reader)
+            .await?;
         Ok(OverviewRows {
-            cases: json_rows(cases)?,
-            events: json_rows(events)?,
-            deadlines: json_rows(deadlines)?,
-            benefits: json_rows(benefits)?,
-            message_counts: match counts {
+            cases: json_rows(parts.cases)?,
+            events: json_rows(parts.events)?,
+            deadlines: json_rows(parts.deadlines)?,
+            benefits: json_rows(parts.benefits)?,
+            message_counts: match parts.counts {
                 Some(c) => serde_json::from_str(&c).map_err(json_error)?,
-                None => (0, 0),
+                None => ov::MessageCounts::default(),
             },
-            messages: json_rows(messages)?,
+            messages: json_rows(parts.messages)?,
         })
     }
 
@@ -87,18 +113,24 @@ impl PostgresStore {
         id_hash: &[u8],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<crate::Session>> {
-        let row: Option<(String, String, chrono::DateTime<chrono::Utc>)> =
-            sqlx::query_as(ov::SESSION)
-                .bind(id_hash)
-                .bind(now)
-                .fetch_optional(&self.reader)
-                .await?;
-        Ok(row.map(|(pid, csrf, expires_at)| crate::Session {
-            pid,
-            csrf,
-            expires_at,
-        }))
+        Ok(sqlx::query_as(ov::SESSION)
+            .bind(id_hash)
+            .bind(now)
+            .fetch_optional(&self.fresh)
+            .await?
+            .map(|r: ov::SessionRow| r.into()))
     }
+}
+
+/// [`ov::PG_OVERVIEW`]'s one row: each part a JSON array of rows.
+#[derive(sqlx::FromRow)]
+struct OverviewParts {
+    cases: Option<String>,
+    events: Option<String>,
+    deadlines: Option<String>,
+    benefits: Option<String>,
+    counts: Option<String>,
+    messages: Option<String>,
 }
 
 /// One part of [`ov::PG_OVERVIEW`]: a JSON array of row arrays, or NULL for none.
@@ -153,6 +185,9 @@ mod tests {
             )]
         );
         assert!(json_rows::<(i64,)>(None).unwrap().is_empty());
+        // Named rows read from arrays by position, as PG_OVERVIEW writes them.
+        let counts: ov::MessageCounts = serde_json::from_str("[3, 1]").unwrap();
+        assert_eq!((counts.total, counts.unread), (3, 1));
         assert!(json_rows::<(i64,)>(Some(r#"[["x"]]"#.into())).is_err());
     }
 }

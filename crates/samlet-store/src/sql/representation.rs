@@ -2,113 +2,113 @@
 
 use chrono::{DateTime, Utc};
 
+use samlet_access::{Action, BasisKind, ConsentStatus, Scope};
+
 use crate::representation::words;
-use crate::{StoredConsent, StoredRepresentation};
+use crate::{StoreError, StoredConsent, StoredRepresentation};
+
+/// Space-separated words, as scopes and actions are stored.
+pub(crate) fn joined<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    words.into_iter().collect::<Vec<_>>().join(" ")
+}
 
 pub(crate) const REPRESENTATION_COLUMNS: &str =
     "id, kind, subject_pid, subject_name, representative_pid, scopes, actions, \
      valid_from, valid_to, revoked_at, registered_by, reference, created_at";
 
-pub(crate) type RepresentationRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    String,
-    Option<String>,
-    DateTime<Utc>,
-);
+/// A row of [`REPRESENTATION_COLUMNS`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct RepresentationRow {
+    id: String,
+    kind: String,
+    subject_pid: String,
+    subject_name: Option<String>,
+    representative_pid: String,
+    scopes: String,
+    actions: String,
+    valid_from: DateTime<Utc>,
+    valid_to: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    registered_by: String,
+    reference: Option<String>,
+    created_at: DateTime<Utc>,
+}
 
-pub(crate) fn representation(r: RepresentationRow) -> StoredRepresentation {
-    let (
-        id,
+pub(crate) fn representation(r: RepresentationRow) -> Result<StoredRepresentation, StoreError> {
+    let kind = BasisKind::parse(&r.kind)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown representation kind {:?}", r.kind)))?;
+    Ok(StoredRepresentation {
+        id: r.id,
         kind,
-        subject_pid,
-        subject_name,
-        representative_pid,
-        scopes,
-        actions,
-        valid_from,
-        valid_to,
-        revoked_at,
-        registered_by,
-        reference,
-        created_at,
-    ) = r;
-    StoredRepresentation {
-        id,
-        kind,
-        subject_pid,
-        subject_name,
-        representative_pid,
-        scopes: words(&scopes),
-        actions: words(&actions),
-        valid_from,
-        valid_to,
-        revoked_at,
-        registered_by,
-        reference,
-        created_at,
-    }
+        subject_pid: r.subject_pid,
+        subject_name: r.subject_name,
+        representative_pid: r.representative_pid,
+        scopes: r
+            .scopes
+            .split_whitespace()
+            .filter_map(|w| Scope::parse(w).ok())
+            .collect(),
+        actions: r
+            .actions
+            .split_whitespace()
+            .filter_map(Action::parse)
+            .collect(),
+        valid_from: r.valid_from,
+        valid_to: r.valid_to,
+        revoked_at: r.revoked_at,
+        registered_by: r.registered_by,
+        reference: r.reference,
+        created_at: r.created_at,
+    })
 }
 
 pub(crate) const CONSENT_COLUMNS: &str =
     "id, subject_pid, requester_org, requester_name, from_org, from_name, categories, \
      purpose, valid_to, status, decided_at, revoked_at, created_at";
 
-pub(crate) type ConsentRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    DateTime<Utc>,
-    String,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    DateTime<Utc>,
-);
+/// A row of [`CONSENT_COLUMNS`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct ConsentRow {
+    id: String,
+    subject_pid: String,
+    requester_org: String,
+    requester_name: String,
+    from_org: String,
+    from_name: String,
+    categories: String,
+    purpose: String,
+    valid_to: DateTime<Utc>,
+    status: String,
+    decided_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
 
-pub(crate) fn consent(r: ConsentRow) -> StoredConsent {
-    let (
-        id,
-        subject_pid,
-        requester_org,
-        requester_name,
-        from_org,
-        from_name,
-        categories,
-        purpose,
-        valid_to,
+pub(crate) fn consent(r: ConsentRow) -> Result<StoredConsent, StoreError> {
+    let status = ConsentStatus::parse(&r.status)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown consent status {:?}", r.status)))?;
+    Ok(StoredConsent {
+        id: r.id,
+        subject_pid: r.subject_pid,
+        requester_org: r.requester_org,
+        requester_name: r.requester_name,
+        from_org: r.from_org,
+        from_name: r.from_name,
+        categories: words(&r.categories),
+        purpose: r.purpose,
+        valid_to: r.valid_to,
         status,
-        decided_at,
-        revoked_at,
-        created_at,
-    ) = r;
-    StoredConsent {
-        id,
-        subject_pid,
-        requester_org,
-        requester_name,
-        from_org,
-        from_name,
-        categories: words(&categories),
-        purpose,
-        valid_to,
-        status,
-        decided_at,
-        revoked_at,
-        created_at,
-    }
+        decided_at: r.decided_at,
+        revoked_at: r.revoked_at,
+        created_at: r.created_at,
+    })
+}
+
+/// An agency's areas: `areas` space-separated.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AreasRow {
+    pub org: String,
+    pub areas: String,
 }
 
 macro_rules! impl_representation_store {
@@ -145,11 +145,10 @@ macro_rules! impl_representation_store {
             }
 
             async fn person_name(&self, pid: &str) -> $crate::Result<Option<String>> {
-                let row: Option<(String,)> = sqlx::query_as("SELECT name FROM person_names WHERE pid = $1")
+                Ok(sqlx::query_scalar("SELECT name FROM person_names WHERE pid = $1")
                     .bind(pid)
                     .fetch_optional(&self.reader)
-                    .await?;
-                Ok(row.map(|r| r.0))
+                    .await?)
             }
 
             async fn insert_representation(
@@ -158,11 +157,10 @@ macro_rules! impl_representation_store {
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<()> {
                 let mut tx = self.writer.begin().await?;
-                let name: Option<(String,)> = sqlx::query_as("SELECT name FROM person_names WHERE pid = $1")
+                let name: Option<String> = sqlx::query_scalar("SELECT name FROM person_names WHERE pid = $1")
                     .bind(&r.subject_pid)
                     .fetch_optional(&mut *tx)
                     .await?;
-                let name = name.map(|n| n.0);
                 let lc = name.as_deref().map(str::to_lowercase).unwrap_or_default();
                 sqlx::query(
                     "INSERT INTO representations (id, kind, subject_pid, subject_name, subject_name_lc, representative_pid, \
@@ -170,13 +168,13 @@ macro_rules! impl_representation_store {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 )
                 .bind(&r.id)
-                .bind(&r.kind)
+                .bind(r.kind.as_str())
                 .bind(&r.subject_pid)
                 .bind(&name)
                 .bind(lc)
                 .bind(&r.representative_pid)
-                .bind(r.scopes.join(" "))
-                .bind(r.actions.join(" "))
+                .bind($crate::sql::representation::joined(r.scopes.iter().map(samlet_access::Scope::as_str)))
+                .bind($crate::sql::representation::joined(r.actions.iter().map(|a| a.as_str())))
                 .bind(r.valid_from)
                 .bind(r.valid_to)
                 .bind(&r.registered_by)
@@ -194,8 +192,8 @@ macro_rules! impl_representation_store {
                     $crate::sql::representation::REPRESENTATION_COLUMNS
                 );
                 let row: Option<$crate::sql::representation::RepresentationRow> =
-                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.reader).await?;
-                Ok(row.map($crate::sql::representation::representation))
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.fresh).await?;
+                row.map($crate::sql::representation::representation).transpose()
             }
 
             async fn revoke_representation(
@@ -221,7 +219,7 @@ macro_rules! impl_representation_store {
                 );
                 let rows: Vec<$crate::sql::representation::RepresentationRow> =
                     sqlx::query_as(&sql).bind(subject_pid).fetch_all(&self.reader).await?;
-                Ok(rows.into_iter().map($crate::sql::representation::representation).collect())
+                rows.into_iter().map($crate::sql::representation::representation).collect()
             }
 
             async fn representations_of_representative(
@@ -238,7 +236,7 @@ macro_rules! impl_representation_store {
                     .bind(limit)
                     .fetch_all(&self.reader)
                     .await?;
-                Ok(rows.into_iter().map($crate::sql::representation::representation).collect())
+                rows.into_iter().map($crate::sql::representation::representation).collect()
             }
 
             async fn representations_between(
@@ -254,9 +252,9 @@ macro_rules! impl_representation_store {
                 let rows: Vec<$crate::sql::representation::RepresentationRow> = sqlx::query_as(&sql)
                     .bind(subject_pid)
                     .bind(representative_pid)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&self.fresh)
                     .await?;
-                Ok(rows.into_iter().map($crate::sql::representation::representation).collect())
+                rows.into_iter().map($crate::sql::representation::representation).collect()
             }
 
             async fn represented_page(
@@ -300,7 +298,7 @@ macro_rules! impl_representation_store {
                     .bind(offset)
                     .fetch_all(&self.reader)
                     .await?;
-                Ok(rows.into_iter().map($crate::sql::representation::representation).collect())
+                rows.into_iter().map($crate::sql::representation::representation).collect()
             }
 
             async fn insert_consent_request(
@@ -332,8 +330,8 @@ macro_rules! impl_representation_store {
             async fn consent(&self, id: &str) -> $crate::Result<Option<$crate::StoredConsent>> {
                 let sql = format!("SELECT {} FROM consents WHERE id = $1", $crate::sql::representation::CONSENT_COLUMNS);
                 let row: Option<$crate::sql::representation::ConsentRow> =
-                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.reader).await?;
-                Ok(row.map($crate::sql::representation::consent))
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.fresh).await?;
+                row.map($crate::sql::representation::consent).transpose()
             }
 
             async fn consents_of_subject(&self, subject_pid: &str) -> $crate::Result<Vec<$crate::StoredConsent>> {
@@ -343,7 +341,7 @@ macro_rules! impl_representation_store {
                 );
                 let rows: Vec<$crate::sql::representation::ConsentRow> =
                     sqlx::query_as(&sql).bind(subject_pid).fetch_all(&self.reader).await?;
-                Ok(rows.into_iter().map($crate::sql::representation::consent).collect())
+                rows.into_iter().map($crate::sql::representation::consent).collect()
             }
 
             async fn consents_between(
@@ -358,9 +356,9 @@ macro_rules! impl_representation_store {
                 let rows: Vec<$crate::sql::representation::ConsentRow> = sqlx::query_as(&sql)
                     .bind(requester_org)
                     .bind(subject_pid)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&self.fresh)
                     .await?;
-                Ok(rows.into_iter().map($crate::sql::representation::consent).collect())
+                rows.into_iter().map($crate::sql::representation::consent).collect()
             }
 
             async fn answer_consent(
@@ -371,8 +369,8 @@ macro_rules! impl_representation_store {
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<bool> {
                 let status = match answer {
-                    $crate::ConsentAnswer::Approve => "approved",
-                    $crate::ConsentAnswer::Decline => "declined",
+                    $crate::ConsentAnswer::Approve => samlet_access::ConsentStatus::Approved,
+                    $crate::ConsentAnswer::Decline => samlet_access::ConsentStatus::Declined,
                 };
                 let r = sqlx::query(
                     "UPDATE consents SET status = $3, decided_at = $4 \
@@ -380,7 +378,7 @@ macro_rules! impl_representation_store {
                 )
                 .bind(id)
                 .bind(subject_pid)
-                .bind(status)
+                .bind(status.as_str())
                 .bind(now)
                 .execute(&self.writer)
                 .await?;
@@ -418,12 +416,13 @@ macro_rules! impl_representation_store {
             }
 
             async fn agency_areas(&self) -> $crate::Result<Vec<(String, Vec<String>)>> {
-                let rows: Vec<(String, String)> = sqlx::query_as("SELECT org, areas FROM agency_areas ORDER BY org")
-                    .fetch_all(&self.reader)
-                    .await?;
+                let rows: Vec<$crate::sql::representation::AreasRow> =
+                    sqlx::query_as("SELECT org, areas FROM agency_areas ORDER BY org")
+                        .fetch_all(&self.fresh)
+                        .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(org, areas)| (org, $crate::representation::words(&areas)))
+                    .map(|r| (r.org, $crate::representation::words(&r.areas)))
                     .collect())
             }
         }

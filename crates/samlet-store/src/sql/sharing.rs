@@ -8,58 +8,43 @@ pub(crate) const BASIS_COLUMNS: &str =
     "id, reader_org, holder_org, category, purpose, legal_basis, legal_ref, valid_from, valid_to, \
      created_at, created_by, accepted_at, accepted_by, revoked_at, revoked_by";
 
-pub(crate) type BasisRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    NaiveDate,
-    Option<NaiveDate>,
-    DateTime<Utc>,
-    String,
-    Option<DateTime<Utc>>,
-    Option<String>,
-    Option<DateTime<Utc>>,
-    Option<String>,
-);
+/// A row of [`BASIS_COLUMNS`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct BasisRow {
+    id: String,
+    reader_org: String,
+    holder_org: String,
+    category: String,
+    purpose: String,
+    legal_basis: String,
+    legal_ref: Option<String>,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    created_at: DateTime<Utc>,
+    created_by: String,
+    accepted_at: Option<DateTime<Utc>>,
+    accepted_by: Option<String>,
+    revoked_at: Option<DateTime<Utc>>,
+    revoked_by: Option<String>,
+}
 
 pub(crate) fn basis(r: BasisRow) -> StoredSharingBasis {
-    let (
-        id,
-        reader_org,
-        holder_org,
-        category,
-        purpose,
-        legal_basis,
-        legal_ref,
-        valid_from,
-        valid_to,
-        created_at,
-        created_by,
-        accepted_at,
-        accepted_by,
-        revoked_at,
-        revoked_by,
-    ) = r;
     StoredSharingBasis {
-        id,
-        reader_org,
-        holder_org,
-        category,
-        purpose,
-        legal_basis,
-        legal_ref,
-        valid_from,
-        valid_to,
-        created_at,
-        created_by,
-        accepted_at,
-        accepted_by,
-        revoked_at,
-        revoked_by,
+        id: r.id,
+        reader_org: r.reader_org,
+        holder_org: r.holder_org,
+        category: r.category,
+        purpose: r.purpose,
+        legal_basis: r.legal_basis,
+        legal_ref: r.legal_ref,
+        valid_from: r.valid_from,
+        valid_to: r.valid_to,
+        created_at: r.created_at,
+        created_by: r.created_by,
+        accepted_at: r.accepted_at,
+        accepted_by: r.accepted_by,
+        revoked_at: r.revoked_at,
+        revoked_by: r.revoked_by,
     }
 }
 
@@ -107,7 +92,7 @@ macro_rules! impl_sharing_store {
                     $crate::sql::sharing::BASIS_COLUMNS
                 );
                 let row: Option<$crate::sql::sharing::BasisRow> =
-                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.writer).await?;
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.fresh).await?;
                 Ok(row.map($crate::sql::sharing::basis))
             }
 
@@ -134,7 +119,7 @@ macro_rules! impl_sharing_store {
                 let rows: Vec<$crate::sql::sharing::BasisRow> = sqlx::query_as(&sql)
                     .bind(reader_org)
                     .bind(holder_org)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&self.fresh)
                     .await?;
                 Ok(rows.into_iter().map($crate::sql::sharing::basis).collect())
             }
@@ -229,12 +214,12 @@ macro_rules! impl_sharing_store {
                     }
                     let mut d: Vec<ov::DeadlineRow> = q.fetch_all(&mut *tx).await?;
                     // The citizen overview's order, the same on both backends.
-                    d.sort_by(|a, b| (a.2, a.3, &a.1).cmp(&(b.2, b.3, &b.1)));
+                    d.sort_by(|a, b| (a.due_date, a.due_at, &a.title).cmp(&(b.due_date, b.due_at, &b.title)));
                     rows.deadlines = d;
                 }
                 if !filter.benefits.is_empty() {
                     let sql = format!(
-                        "SELECT b.benefit_id, b.name, b.amount_minor, b.currency, b.next_payment, a.org, a.name \
+                        "SELECT b.benefit_id, b.name, b.amount_minor, b.currency, b.next_payment, a.org, a.name AS agency_name \
                          FROM benefits b JOIN agencies a ON a.id = b.agency_id WHERE b.pid = $1 AND a.org IN ({}) \
                          ORDER BY b.name",
                         org_list(filter.benefits.len())
@@ -248,11 +233,11 @@ macro_rules! impl_sharing_store {
                 if !filter.messages.is_empty() {
                     let n = filter.messages.len();
                     let sql = format!(
-                        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN m.read_at IS NULL THEN 1 ELSE 0 END), 0) \
+                        "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN m.read_at IS NULL THEN 1 ELSE 0 END), 0) AS unread \
                          FROM messages m JOIN agencies a ON a.id = m.agency_id WHERE m.pid = $1 AND a.org IN ({})",
                         org_list(n)
                     );
-                    let mut q = sqlx::query_as::<_, (i64, i64)>(&sql).bind(pid);
+                    let mut q = sqlx::query_as::<_, ov::MessageCounts>(&sql).bind(pid);
                     for o in &filter.messages {
                         q = q.bind(o);
                     }

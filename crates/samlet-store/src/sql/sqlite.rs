@@ -19,6 +19,10 @@ use crate::Result;
 pub struct SqliteStore {
     pub(crate) reader: SqlitePool,
     pub(crate) writer: SqlitePool,
+    /// Reads that must see every commit. WAL readers of the one file do,
+    /// so this is the reader pool, and the one writer connection stays free
+    /// for writes.
+    pub(crate) fresh: SqlitePool,
     /// The hot reads (overview, messages, sessions); see `sqlite_read`.
     pub(crate) hot: Arc<ReadPool>,
     pub(crate) sessions: Arc<SessionCache>,
@@ -52,6 +56,7 @@ impl SqliteStore {
             .connect_with(opts.pragma("mmap_size", "1073741824"))
             .await?;
         Ok(Self {
+            fresh: reader.clone(),
             reader,
             writer,
             hot,

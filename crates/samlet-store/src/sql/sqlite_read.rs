@@ -134,24 +134,30 @@ impl ReadPool {
             let cases: Vec<ov::CaseRow> =
                 rows(tx, ov::SQLITE_CASES, [&pid as &dyn rusqlite::ToSql], |r| {
                     let (org, name) = names.get(tx, r.get(0)?)?;
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        time(r, 6)?,
-                        time(r, 7)?,
+                    Ok(ov::CaseRow {
+                        agency_id: r.get(0)?,
+                        case_id: r.get(1)?,
+                        title: r.get(2)?,
+                        status: r.get(3)?,
+                        service: r.get(4)?,
+                        url: r.get(5)?,
+                        opened_at: time(r, 6)?,
+                        updated_at: time(r, 7)?,
                         org,
                         name,
-                    ))
+                    })
                 })?;
             let events = if cases.is_empty() {
                 Vec::new()
             } else {
                 rows(tx, ov::EVENTS, [&pid as &dyn rusqlite::ToSql], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, time(r, 3)?, r.get(4)?))
+                    Ok(ov::EventRow {
+                        agency_id: r.get(0)?,
+                        case_id: r.get(1)?,
+                        status: r.get(2)?,
+                        at: time(r, 3)?,
+                        note: r.get(4)?,
+                    })
                 })?
             };
             let deadlines: Vec<ov::DeadlineRow> = rows(
@@ -160,16 +166,16 @@ impl ReadPool {
                 [&pid as &dyn rusqlite::ToSql],
                 |r| {
                     let (org, name) = names.get(tx, r.get(6)?)?;
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        date(r, 2)?,
-                        opt_time(r, 3)?,
-                        r.get(4)?,
-                        r.get(5)?,
+                    Ok(ov::DeadlineRow {
+                        deadline_id: r.get(0)?,
+                        title: r.get(1)?,
+                        due_date: date(r, 2)?,
+                        due_at: opt_time(r, 3)?,
+                        case_id: r.get(4)?,
+                        url: r.get(5)?,
                         org,
                         name,
-                    ))
+                    })
                 },
             )?;
             let benefits: Vec<ov::BenefitRow> = rows(
@@ -177,33 +183,43 @@ impl ReadPool {
                 ov::SQLITE_BENEFITS,
                 [&pid as &dyn rusqlite::ToSql],
                 |r| {
-                    let (org, name) = names.get(tx, r.get(5)?)?;
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        opt_date(r, 4)?,
+                    let (org, agency_name) = names.get(tx, r.get(5)?)?;
+                    Ok(ov::BenefitRow {
+                        benefit_id: r.get(0)?,
+                        name: r.get(1)?,
+                        amount_minor: r.get(2)?,
+                        currency: r.get(3)?,
+                        next_payment: opt_date(r, 4)?,
                         org,
-                        name,
-                    ))
+                        agency_name,
+                    })
                 },
             )?;
             // The orders of CASES, DEADLINES and BENEFITS (stable sorts; a
             // missing due time sorts first, as in SQLite).
             let (mut cases, mut deadlines, mut benefits) = (cases, deadlines, benefits);
-            cases.sort_by_key(|c| std::cmp::Reverse(c.7));
-            deadlines.sort_by(|a, b| (a.2, a.3, &a.1).cmp(&(b.2, b.3, &b.1)));
-            benefits.sort_by(|a, b| a.1.cmp(&b.1));
+            cases.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
+            deadlines.sort_by(|a, b| {
+                (a.due_date, a.due_at, &a.title).cmp(&(b.due_date, b.due_at, &b.title))
+            });
+            benefits.sort_by(|a, b| a.name.cmp(&b.name));
             let messages = message_rows(tx, names, &pid, 0, limits.messages)?;
             // A short first page holds every message: count them from it
             // rather than reading the same rows a second time.
             let message_counts = if (messages.len() as i64) < limits.messages {
-                let unread = messages.iter().filter(|m| m.3.is_none()).count();
-                (messages.len() as i64, unread as i64)
+                let unread = messages.iter().filter(|m| m.read_at.is_none()).count();
+                ov::MessageCounts {
+                    total: messages.len() as i64,
+                    unread: unread as i64,
+                }
             } else {
                 tx.prepare_cached(ov::MESSAGE_COUNTS)?
-                    .query_row([&pid], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .query_row([&pid], |r| {
+                        Ok(ov::MessageCounts {
+                            total: r.get(0)?,
+                            unread: r.get(1)?,
+                        })
+                    })?
             };
             Ok(OverviewRows {
                 cases,
@@ -331,14 +347,14 @@ fn message_rows(
         rusqlite::params![pid, limit, offset],
         |r| {
             let (org, name) = names.get(tx, r.get(4)?)?;
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                time(r, 2)?,
-                opt_time(r, 3)?,
+            Ok(ov::MessageRow {
+                message_id: r.get(0)?,
+                subject: r.get(1)?,
+                sent_at: time(r, 2)?,
+                read_at: opt_time(r, 3)?,
                 org,
                 name,
-            ))
+            })
         },
     )
 }
