@@ -71,6 +71,9 @@ SAMLET_SESSION="$(curl -fsS -o /dev/null -c - --data "pid=$PID" "$SAMLET_URL/aut
 [[ -n "$SAMLET_SESSION" ]] || { echo "contract test: dev login gave no session cookie" >&2; exit 1; }
 export SAMLET_SESSION
 
+# One worker: the generator's threads trip over CPython 3.11's parser
+# (hypothesis describing a filter: "AST constructor recursion depth
+# mismatch"), an error of the tool, not of the server.
 start=$(date +%s)
 status=0
 PYTHONPATH="$HERE" SCHEMATHESIS_HOOKS=contract_hooks \
@@ -78,7 +81,7 @@ PYTHONPATH="$HERE" SCHEMATHESIS_HOOKS=contract_hooks \
   --checks all \
   --max-examples "${SAMLET_CONTRACT_EXAMPLES:-25}" \
   --seed "${SAMLET_CONTRACT_SEED:-1}" \
-  --workers 2 \
+  --workers 1 \
   --report junit --report-dir "$TARGET/contract-report" \
   "$@" "$SAMLET_URL/api/openapi.json" || status=$?
 echo "contract test: $(( $(date +%s) - start ))s, report in $TARGET/contract-report/"
