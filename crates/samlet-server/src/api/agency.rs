@@ -25,6 +25,7 @@ use samlet_domain::Scope;
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Receipt {
     /// case, status, deadline, benefit or message.
+    #[schema(schema_with = crate::openapi::enums::item_kind)]
     pub kind: String,
     /// The agency's id of the item.
     pub id: String,
@@ -151,6 +152,7 @@ pub struct LineResult {
     /// 1-based line number in the upload.
     pub line: usize,
     /// "accepted" or "rejected".
+    #[schema(schema_with = crate::openapi::enums::line_status)]
     pub status: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -341,10 +343,10 @@ pub struct WhoAmI {
     pub org: String,
     pub name: String,
     /// What this token may do: its scopes that the agency still holds.
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = samlet_domain::scope::scope_set_schema)]
     pub scopes: samlet_domain::ScopeSet,
     /// Everything the operator has granted the agency.
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = samlet_domain::scope::scope_set_schema)]
     pub granted: samlet_domain::ScopeSet,
 }
 
