@@ -17,6 +17,85 @@ const MAX_NOTE: usize = 2_000;
 /// Message bodies are letters, not attachments.
 pub const MAX_BODY: usize = 256 * 1024;
 
+/// The OpenAPI schema of a case status: a string, one of [`CaseStatus::ALL`].
+fn case_status() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(CaseStatus::ALL.iter().map(|c| c.as_str())))
+        .build()
+}
+
+/// A calendar date as the validators accept it (`%Y-%m-%d`), for the
+/// OpenAPI schemas: `format` alone is only an annotation in JSON Schema
+/// 2020-12, so clients and test generators also get the pattern. 29
+/// February is left out, as a regular expression cannot tell leap years.
+pub const DATE_PATTERN: &str = "^[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))$";
+
+/// An RFC 3339 time as the validators accept it, for the OpenAPI schemas.
+pub const DATE_TIME_PATTERN: &str = "^[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$";
+
+fn string_schema(
+    format: utoipa::openapi::KnownFormat,
+    pattern: &str,
+    nullable: bool,
+) -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::SchemaType;
+    use utoipa::openapi::{ObjectBuilder, SchemaFormat, Type};
+    let ty = if nullable {
+        SchemaType::from_iter([Type::String, Type::Null])
+    } else {
+        SchemaType::new(Type::String)
+    };
+    ObjectBuilder::new()
+        .schema_type(ty)
+        .format(Some(SchemaFormat::KnownFormat(format)))
+        .pattern(Some(pattern))
+        .build()
+}
+
+/// OpenAPI schemas of dates and times sent as strings.
+pub mod schema {
+    use utoipa::openapi::{KnownFormat, Object, OneOfBuilder, Schema};
+
+    use super::{string_schema, DATE_PATTERN, DATE_TIME_PATTERN};
+
+    pub fn date() -> Object {
+        string_schema(KnownFormat::Date, DATE_PATTERN, false)
+    }
+    pub fn opt_date() -> Object {
+        string_schema(KnownFormat::Date, DATE_PATTERN, true)
+    }
+    pub fn date_time() -> Object {
+        string_schema(KnownFormat::DateTime, DATE_TIME_PATTERN, false)
+    }
+    pub fn opt_date_time() -> Object {
+        string_schema(KnownFormat::DateTime, DATE_TIME_PATTERN, true)
+    }
+    /// A date, or a date and time (a deadline, a mandate's start or end).
+    pub fn date_or_time() -> Schema {
+        OneOfBuilder::new()
+            .item(date())
+            .item(date_time())
+            .description(Some("YYYY-MM-DD, or an RFC 3339 time"))
+            .build()
+            .into()
+    }
+    /// [`date_or_time`], or null.
+    pub fn opt_date_or_time() -> Schema {
+        OneOfBuilder::new()
+            .item(date())
+            .item(date_time())
+            .item(
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::Type::Null)
+                    .build(),
+            )
+            .description(Some("YYYY-MM-DD, or an RFC 3339 time"))
+            .build()
+            .into()
+    }
+}
+
 /// Where a case stands. Agencies map their own workflow onto these so the
 /// citizen reads one vocabulary across the public sector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -80,7 +159,7 @@ fn pid_field(s: &str, policy: PidPolicy) -> Result<Pid, FieldError> {
 }
 
 fn id_field(s: &str, pointer: &str) -> Result<String, FieldError> {
-    if s.is_empty() || s.len() > MAX_ID {
+    if s.is_empty() || s.chars().count() > MAX_ID {
         return Err(FieldError::new(
             pointer,
             format!("an id is 1 to {MAX_ID} characters"),
@@ -100,7 +179,8 @@ fn text_field(s: &str, pointer: &str, max: usize) -> Result<String, FieldError> 
     if t.is_empty() {
         return Err(FieldError::new(pointer, "must not be empty"));
     }
-    if t.chars().count() > max {
+    // Counted before trimming, as the published schema's maxLength counts.
+    if s.chars().count() > max {
         return Err(FieldError::new(
             pointer,
             format!("at most {max} characters"),
@@ -177,17 +257,28 @@ impl Due {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct CaseInput {
     /// The person's fødselsnummer or D-nummer.
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub pid: String,
     /// The agency's own id for the case; re-sending it updates the case.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^/\x00-\x1F\x7F-\x9F]+$"
+    )]
     pub case_id: String,
+    #[schema(max_length = 500, pattern = r"\S")]
     pub title: String,
     /// One of received, in_progress, awaiting_citizen, decided, appealed, closed, withdrawn.
+    #[schema(schema_with = case_status)]
     pub status: String,
     /// The service the case belongs to, e.g. "dagpenger".
+    #[schema(max_length = 200, pattern = r"\S")]
     pub service: Option<String>,
     /// RFC 3339; defaults to the time it was received.
+    #[schema(schema_with = schema::opt_date_time)]
     pub opened_at: Option<String>,
     /// An https link to the case in the agency's own service.
+    #[schema(max_length = 2000, pattern = r"^https://\S+$")]
     pub url: Option<String>,
 }
 
@@ -223,13 +314,22 @@ impl CaseInput {
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct StatusInput {
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub pid: String,
     /// Taken from the path in `POST /api/v1/cases/{case_id}/status`; required in bulk.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^/\x00-\x1F\x7F-\x9F]+$"
+    )]
     pub case_id: Option<String>,
+    #[schema(schema_with = case_status)]
     pub status: String,
     /// RFC 3339 time of the status change. The same (status, at) twice is stored once.
+    #[schema(schema_with = schema::date_time)]
     pub at: String,
+    #[schema(max_length = 2000, pattern = r"\S")]
     pub note: Option<String>,
 }
 
@@ -271,12 +371,26 @@ impl StatusInput {
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct DeadlineInput {
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub pid: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^/\x00-\x1F\x7F-\x9F]+$"
+    )]
     pub deadline_id: String,
+    #[schema(max_length = 500, pattern = r"\S")]
     pub title: String,
     /// YYYY-MM-DD or RFC 3339.
+    #[schema(schema_with = schema::date_or_time)]
     pub due: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^/\x00-\x1F\x7F-\x9F]+$"
+    )]
     pub case_id: Option<String>,
+    #[schema(max_length = 2000, pattern = r"^https://\S+$")]
     pub url: Option<String>,
 }
 
@@ -309,14 +423,24 @@ impl DeadlineInput {
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct BenefitInput {
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub pid: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^/\x00-\x1F\x7F-\x9F]+$"
+    )]
     pub benefit_id: String,
+    #[schema(max_length = 500, pattern = r"\S")]
     pub name: String,
     /// A decimal string, e.g. "1766.00". Never a float.
+    #[schema(pattern = r"^-?[0-9]{1,16}(\.[0-9]{1,2})?$", example = "1766.00")]
     pub amount: String,
     /// ISO 4217, e.g. NOK.
+    #[schema(pattern = r"^[A-Z]{3}$", example = "NOK")]
     pub currency: String,
     /// YYYY-MM-DD.
+    #[schema(schema_with = schema::opt_date)]
     pub next_payment: Option<String>,
 }
 
@@ -351,10 +475,18 @@ impl BenefitInput {
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct MessageInput {
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub pid: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^/\x00-\x1F\x7F-\x9F]+$"
+    )]
     pub message_id: String,
+    #[schema(max_length = 500, pattern = r"\S")]
     pub subject: String,
     /// Plain text. Never logged.
+    #[schema(pattern = r"\S")]
     pub body: String,
 }
 

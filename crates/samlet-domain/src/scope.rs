@@ -60,6 +60,20 @@ impl Scope {
     }
 }
 
+/// The OpenAPI schema of a [`ScopeSet`] as it is serialised: the scope
+/// strings, each one of [`Scope::ALL`].
+pub fn scope_set_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(Scope::ALL.iter().map(|s| s.as_str()))),
+        )
+        .unique_items(true)
+        .build()
+}
+
 impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

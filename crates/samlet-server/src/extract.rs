@@ -307,6 +307,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// [`ApiJson`] read inside a handler, for handlers that check credentials
+/// before they read the body: a request without them is a 401 whatever its
+/// body, as the document says.
+pub async fn json_body<T: DeserializeOwned>(req: Request) -> ApiResult<T> {
+    ApiJson::<T>::from_request(req, &())
+        .await
+        .map(|ApiJson(v)| v)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;

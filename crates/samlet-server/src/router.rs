@@ -6,70 +6,62 @@ use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::extract::{limit_body, BODY_LIMIT, BULK_BODY_LIMIT, ITEM_BODY_LIMIT};
 use crate::transparency::http as tlog;
 use crate::{api, auth, calendar, foresight, middleware, oidc, openapi, web, AppState};
 
 pub fn router(state: AppState) -> Router {
+    let (app, _) = routes();
+    layers(app.fallback(web::not_found)).with_state(state)
+}
+
+/// Every route, and the OpenAPI operations of those that have one: a
+/// handler's `#[utoipa::path]` is both its route and its documentation.
+pub(crate) fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     // Body limits by what a route needs: one pushed item (a message body
     // can be 256 KiB), the bulk upload, and small forms and JSON elsewhere.
-    let items = Router::new()
-        .route("/api/v1/cases", post(api::agency::post_case))
-        .route(
-            "/api/v1/cases/{case_id}/status",
-            post(api::agency::post_status),
-        )
-        .route("/api/v1/deadlines", post(api::agency::post_deadline))
-        .route("/api/v1/benefits", post(api::agency::post_benefit))
-        .route("/api/v1/messages", post(api::agency::post_message))
-        .route("/api/v1/events", post(api::journeys::post_event))
-        .route(
-            "/api/v1/journeys/{journey_id}/tasks/{task_id}/done",
-            post(api::journeys::agency_done),
-        );
-    let bulk = Router::new().route("/api/v1/bulk", post(api::agency::post_bulk));
-    let agency = Router::new()
-        .route("/api/v1/agency", get(api::agency::whoami))
-        .route("/api/v1/persons/{pid}/overview", get(tlog::person_overview))
-        .route("/oauth/token", post(api::token::token));
-    let me = Router::new()
-        .route("/api/v1/me/overview", get(api::me::overview))
-        .route("/api/v1/me/messages", get(api::me::messages))
-        .route(
-            "/api/v1/me/messages/{org}/{message_id}",
-            get(api::me::open_message),
-        )
-        .route(
-            "/api/v1/me/messages/{org}/{message_id}/read",
-            post(api::me::mark_message_read),
-        )
-        .route(
-            "/api/v1/me/calendar-url",
-            post(api::me::create_calendar_url).delete(api::me::revoke_calendar_url),
-        )
+    let items = OpenApiRouter::new()
+        .routes(routes!(api::agency::post_case))
+        .routes(routes!(api::agency::post_status))
+        .routes(routes!(api::agency::post_deadline))
+        .routes(routes!(api::agency::post_benefit))
+        .routes(routes!(api::agency::post_message))
+        .routes(routes!(api::journeys::post_event))
+        .routes(routes!(api::journeys::agency_done));
+    let bulk = OpenApiRouter::new().routes(routes!(api::agency::post_bulk));
+    let agency = OpenApiRouter::new()
+        .routes(routes!(api::agency::whoami))
+        .routes(routes!(tlog::person_overview))
+        .routes(routes!(api::token::token));
+    let me = OpenApiRouter::new()
+        .routes(routes!(api::me::overview))
+        .routes(routes!(api::me::messages))
+        .routes(routes!(api::me::open_message))
+        .routes(routes!(api::me::mark_message_read))
+        .routes(routes!(
+            api::me::create_calendar_url,
+            api::me::revoke_calendar_url
+        ))
         .route("/calendar/{file}", get(calendar::calendar_feed))
-        .route("/api/v1/me/journeys", get(api::journeys::me_journeys))
-        .route(
-            "/api/v1/me/journeys/{journey_id}/tasks/{task_id}/done",
-            post(api::journeys::citizen_done),
-        )
-        .route("/api/v1/me/access-log", get(tlog::me_access_log))
+        .routes(routes!(api::journeys::me_journeys))
+        .routes(routes!(api::journeys::citizen_done))
+        .routes(routes!(tlog::me_access_log))
         // Life events: the citizen answers questions no register can (api::journeys).
-        .route(
-            "/api/v1/me/journeys/{journey_id}/answers",
-            post(api::journeys::citizen_answers),
-        );
+        .routes(routes!(api::journeys::citizen_answers));
     // The public transparency log: hashes and signatures only.
-    let log = Router::new()
-        .route("/log/checkpoint", get(tlog::checkpoint))
-        .route("/log/key", get(tlog::key))
-        .route("/log/proof/inclusion", get(tlog::inclusion))
-        .route("/log/proof/consistency", get(tlog::consistency))
-        .route("/log/leaves", get(tlog::leaves))
-        // transparency (issue 3): tlog-tiles and the auditor's details count
+    let log = OpenApiRouter::new()
+        .routes(routes!(tlog::checkpoint))
+        .routes(routes!(tlog::key))
+        .routes(routes!(tlog::inclusion))
+        .routes(routes!(tlog::consistency))
+        .routes(routes!(tlog::leaves))
+        // A wildcard segment has no OpenAPI form: documented in openapi.rs.
         .route("/log/tile/{*path}", get(tlog::tile))
-        .route("/log/details-count", get(tlog::details_count));
+        .routes(routes!(tlog::details_count));
     let web = Router::new()
         .route("/", get(web::landing))
         .route("/login", get(web::login_page))
@@ -98,41 +90,43 @@ pub fn router(state: AppState) -> Router {
             "/me/journeys/{journey_id}/answers",
             post(web::journey_answers),
         );
-    let ops = Router::new()
-        .route("/health", get(api::ops::health))
-        .route("/ready", get(api::ops::ready))
+    let ops = OpenApiRouter::new()
+        .routes(routes!(api::ops::health))
+        .routes(routes!(api::ops::ready))
         .route("/api/openapi.json", get(openapi::serve));
     // Public: explaining a published rule for a household the caller sends (see api::rules).
-    let rules = Router::new()
-        .route("/api/v1/rules", get(api::rules::list))
-        .route("/api/v1/rules/{ruleset}/inputs", get(api::rules::inputs))
-        .route(
-            "/api/v1/rules/{ruleset}/explain",
-            post(api::rules::post_explain),
-        )
+    let rules = OpenApiRouter::new()
+        .routes(routes!(api::rules::list))
+        .routes(routes!(api::rules::inputs))
+        .routes(routes!(api::rules::post_explain))
         .route("/rules/{ruleset}", get(web::rules_page));
 
-    let small = Router::new()
+    let small = OpenApiRouter::new()
         .merge(agency)
         .merge(me)
-        .merge(web)
+        .merge(web.into())
         .merge(ops)
         .merge(foresight::api_routes())
-        .merge(foresight::page_routes())
+        .merge(foresight::page_routes().into())
         .merge(rules)
         .merge(log)
-        // foresight (issue 6): the team's library pages and API
+        // foresight: the team's library pages and API
         .merge(foresight::team_routes())
-        // Representation and consent (issue 4).
+        // Representation and consent.
         .merge(crate::represent::routes())
         // Registered sharing bases between agencies.
         .merge(api::sharing::routes());
+    let mut doc = openapi::ApiDoc::openapi();
+    let mut limited = |group: OpenApiRouter<AppState>, limit: usize| {
+        let (router, paths) = group.split_for_parts();
+        doc.merge(paths);
+        limit_body(router, limit)
+    };
     let app = Router::new()
-        .merge(limit_body(small, BODY_LIMIT))
-        .merge(limit_body(items, ITEM_BODY_LIMIT))
-        .merge(limit_body(bulk, BULK_BODY_LIMIT))
-        .fallback(web::not_found);
-    layers(app).with_state(state)
+        .merge(limited(small, BODY_LIMIT))
+        .merge(limited(items, ITEM_BODY_LIMIT))
+        .merge(limited(bulk, BULK_BODY_LIMIT));
+    (app, doc)
 }
 
 /// The layers around every route, outermost first: a request id (a

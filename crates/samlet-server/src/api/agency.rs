@@ -25,6 +25,7 @@ use samlet_domain::Scope;
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Receipt {
     /// case, status, deadline, benefit or message.
+    #[schema(schema_with = crate::openapi::enums::item_kind)]
     pub kind: String,
     /// The agency's id of the item.
     pub id: String,
@@ -58,6 +59,11 @@ async fn store_one(
     }
 }
 
+/// Push a case.
+///
+/// Creates or updates one of the agency's cases for a person; re-sending the same `case_id`
+/// updates it. The person must exist under the server's identity-number policy. Needs the
+/// `samlet:write` scope.
 #[utoipa::path(post, path = "/api/v1/cases", tag = "agency", request_body = CaseInput,
     security(("agency_token" = [])),
     responses((status = 200, body = Receipt), (status = 401, body = crate::problem::Problem), (status = 409, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
@@ -71,10 +77,14 @@ pub async fn post_case(
     store_one(&state, &auth, "case", id, Item::Case(v)).await
 }
 
+/// Change a case's status.
+///
+/// Sets the status of a case this agency pushed before; the change is kept in the case's history.
+/// Needs the `samlet:write` scope.
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/status", tag = "agency", request_body = StatusInput,
     params(("case_id" = String, Path, description = "The agency's case id")),
     security(("agency_token" = [])),
-    responses((status = 200, body = Receipt), (status = 404, description = "No such case from this agency", body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+    responses((status = 200, body = Receipt), (status = 409, description = "The id already belongs to another person", body = crate::problem::Problem), (status = 404, description = "No such case from this agency", body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
 pub async fn post_status(
     State(state): State<AppState>,
     auth: AgencyAuth,
@@ -85,9 +95,13 @@ pub async fn post_status(
     store_one(&state, &auth, "status", case_id, Item::Status(v)).await
 }
 
+/// Push a deadline.
+///
+/// Creates or updates a deadline the person must meet (re-sending the same `deadline_id` updates
+/// it). Needs the `samlet:write` scope.
 #[utoipa::path(post, path = "/api/v1/deadlines", tag = "agency", request_body = DeadlineInput,
     security(("agency_token" = [])),
-    responses((status = 200, body = Receipt), (status = 422, body = crate::problem::Problem)))]
+    responses((status = 200, body = Receipt), (status = 409, description = "The id already belongs to another person", body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
 pub async fn post_deadline(
     State(state): State<AppState>,
     auth: AgencyAuth,
@@ -98,9 +112,13 @@ pub async fn post_deadline(
     store_one(&state, &auth, "deadline", id, Item::Deadline(v)).await
 }
 
+/// Push a benefit.
+///
+/// Creates or updates a benefit the person receives or has applied for, with amounts as money
+/// strings. Needs the `samlet:write` scope.
 #[utoipa::path(post, path = "/api/v1/benefits", tag = "agency", request_body = BenefitInput,
     security(("agency_token" = [])),
-    responses((status = 200, body = Receipt), (status = 422, body = crate::problem::Problem)))]
+    responses((status = 200, body = Receipt), (status = 409, description = "The id already belongs to another person", body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
 pub async fn post_benefit(
     State(state): State<AppState>,
     auth: AgencyAuth,
@@ -111,9 +129,13 @@ pub async fn post_benefit(
     store_one(&state, &auth, "benefit", id, Item::Benefit(v)).await
 }
 
+/// Push a message.
+///
+/// Delivers a message to the person's inbox; re-sending the same `message_id` updates it without
+/// making it unread. Needs the `samlet:write` scope.
 #[utoipa::path(post, path = "/api/v1/messages", tag = "agency", request_body = MessageInput,
     security(("agency_token" = [])),
-    responses((status = 200, body = Receipt), (status = 422, body = crate::problem::Problem)))]
+    responses((status = 200, body = Receipt), (status = 409, description = "The id already belongs to another person", body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
 pub async fn post_message(
     State(state): State<AppState>,
     auth: AgencyAuth,
@@ -130,6 +152,7 @@ pub struct LineResult {
     /// 1-based line number in the upload.
     pub line: usize,
     /// "accepted" or "rejected".
+    #[schema(schema_with = crate::openapi::enums::line_status)]
     pub status: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -227,6 +250,8 @@ pub(crate) fn parse_line(
     item.map(|(id, item)| (kind, id, item)).map_err(|e| (k, e))
 }
 
+/// Push many items at once.
+///
 /// `POST /api/v1/bulk`: NDJSON, one item per line with a `kind`.
 ///
 /// Every line gets a verdict. Valid lines are stored in one transaction
@@ -318,13 +343,17 @@ pub struct WhoAmI {
     pub org: String,
     pub name: String,
     /// What this token may do: its scopes that the agency still holds.
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = samlet_domain::scope::scope_set_schema)]
     pub scopes: samlet_domain::ScopeSet,
     /// Everything the operator has granted the agency.
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = samlet_domain::scope::scope_set_schema)]
     pub granted: samlet_domain::ScopeSet,
 }
 
+/// Who the token belongs to.
+///
+/// The calling agency's organisation number and name, the scopes of this token and the roles the
+/// agency is granted.
 #[utoipa::path(get, path = "/api/v1/agency", tag = "agency", security(("agency_token" = [])),
     responses((status = 200, body = WhoAmI), (status = 401, body = crate::problem::Problem)))]
 pub async fn whoami(auth: AgencyAuth) -> Json<WhoAmI> {

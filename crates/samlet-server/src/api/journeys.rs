@@ -22,6 +22,7 @@ use samlet_domain::Scope;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Related {
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub pid: String,
     /// How they relate to the subject: `spouse`, `parent`, `child`, …
     pub relation: String,
@@ -36,13 +37,15 @@ pub struct Related {
 #[serde(deny_unknown_fields)]
 pub struct EventInput {
     /// The agency's id of the event: reporting it again changes nothing.
+    #[schema(max_length = 200, pattern = r"\S")]
     pub event_id: String,
     /// The person the event is about (the deceased, the new-born child, the person moving).
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub pid: String,
     /// `death`, `birth`, `move`, `business-start`, …
     pub kind: String,
     /// The date of the event, YYYY-MM-DD.
-    #[schema(value_type = String, example = "2026-03-03")]
+    #[schema(schema_with = samlet_domain::items::schema::date, example = "2026-03-03")]
     pub date: NaiveDate,
     #[serde(default)]
     pub related: Vec<Related>,
@@ -55,7 +58,7 @@ pub struct EventInput {
     /// funeral grant after a death, deceased_birth_date, deceased_assets and spouse_assets. It is
     /// kept per person of the event so a changed rule set can be evaluated for them again.
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub household: Option<serde_json::Value>,
 }
 
@@ -122,6 +125,11 @@ fn offers_for_event(
     out
 }
 
+/// Report a life event.
+///
+/// A register reports an event in a person's life (a birth, a move, a death, a business started);
+/// Samlet starts the journeys that follow from it. Re-sending the same `event_id` changes nothing.
+/// Needs the `samlet:write` scope.
 #[utoipa::path(post, path = "/api/v1/events", tag = "agency", request_body = EventInput,
     security(("agency_token" = [])),
     responses((status = 200, body = EventReceipt), (status = 401, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
@@ -140,10 +148,19 @@ pub async fn record_event(
     agency_id: i64,
     e: EventInput,
 ) -> ApiResult<EventReceipt> {
-    if e.event_id.trim().is_empty() || e.event_id.len() > 200 {
+    if e.event_id.trim().is_empty() || e.event_id.chars().count() > 200 {
         return Err(ApiError::invalid(
             "/event_id",
             "Give the event an id of 1 to 200 characters.",
+        ));
+    }
+    if e.household
+        .as_ref()
+        .is_some_and(|h| !h.is_object() && !h.is_null())
+    {
+        return Err(ApiError::invalid(
+            "/household",
+            "The household is an object in the rules-as-code format.",
         ));
     }
     let subject = pid(state, &e.pid, "/pid")?;
@@ -370,6 +387,10 @@ pub async fn my_journeys(state: &AppState, c: &Citizen) -> ApiResult<MyJourneys>
     Ok(MyJourneys { journeys, offers })
 }
 
+/// My journeys and offers.
+///
+/// The logged-in person's life-event journeys with their tasks, and the offers they may be
+/// entitled to.
 #[utoipa::path(get, path = "/api/v1/me/journeys", tag = "citizen",
     security(("session_cookie" = [])),
     responses((status = 200, body = MyJourneys), (status = 401, body = crate::problem::Problem)))]
@@ -449,6 +470,9 @@ pub async fn mark_done(
     })
 }
 
+/// An agency marks a task done.
+///
+/// The agency that owns a journey task reports it done; other agencies' tasks are refused.
 #[utoipa::path(post, path = "/api/v1/journeys/{journey_id}/tasks/{task_id}/done", tag = "agency",
     params(("journey_id" = String, Path), ("task_id" = String, Path)),
     security(("agency_token" = [])),
@@ -463,9 +487,14 @@ pub async fn agency_done(
         .map(Json)
 }
 
+/// Mark one of my tasks done.
+///
+/// The logged-in person marks a task of theirs done that they do themselves (not one an agency
+/// does).
 #[utoipa::path(post, path = "/api/v1/me/journeys/{journey_id}/tasks/{task_id}/done", tag = "citizen",
     params(("journey_id" = String, Path), ("task_id" = String, Path)),
     security(("session_cookie" = [])),
+    request_body(content = serde_json::Value, content_type = "application/json", description = "Any JSON, e.g. `{}`: the JSON content type is what keeps cross-site forms out"),
     responses((status = 200, body = DoneReceipt), (status = 403, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem)))]
 pub async fn citizen_done(
     State(state): State<AppState>,
@@ -567,6 +596,10 @@ pub async fn answer(
     view(state, j)
 }
 
+/// Answer a journey's questions.
+///
+/// The logged-in person answers the questions no register can, and the journey's tasks and offers
+/// follow from the answers.
 #[utoipa::path(post, path = "/api/v1/me/journeys/{journey_id}/answers", tag = "citizen",
     params(("journey_id" = String, Path)),
     request_body = AnswersInput,

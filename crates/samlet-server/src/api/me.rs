@@ -13,6 +13,10 @@ use crate::extract::{bounded, ApiJson, ApiQuery, MAX_PAGE};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 
+/// My overview.
+///
+/// Everything the public sector has going on with the logged-in person: cases, deadlines, benefits
+/// and unread messages.
 #[utoipa::path(get, path = "/api/v1/me/overview", tag = "citizen",
     security(("session_cookie" = [])),
     responses((status = 200, body = Overview), (status = 401, body = crate::problem::Problem)))]
@@ -28,10 +32,13 @@ pub async fn overview(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1-based page number.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u32>,
     /// Items per page, at most 100.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
 }
 
@@ -44,6 +51,9 @@ pub struct MessagePage {
     pub next_page: Option<u32>,
 }
 
+/// My messages, a page at a time.
+///
+/// The logged-in person's messages, newest first; `next_page` is present when there are more.
 #[utoipa::path(get, path = "/api/v1/me/messages", tag = "citizen", params(PageQuery),
     security(("session_cookie" = [])),
     responses((status = 200, body = MessagePage), (status = 401, body = crate::problem::Problem)))]
@@ -81,8 +91,11 @@ pub async fn message_page(
     Ok((messages, next_page))
 }
 
+/// Open one of my messages.
+///
+/// The message with its body. Reading does not mark it read; `POST …/read` does.
 #[utoipa::path(get, path = "/api/v1/me/messages/{org}/{message_id}", tag = "citizen",
-    params(("org" = String, Path, description = "The sending agency's organisation number"), ("message_id" = String, Path)),
+    params(("org" = String, Path, description = "The sending agency's organisation number", pattern = r"^[0-9]{9}$"), ("message_id" = String, Path)),
     security(("session_cookie" = [])),
     responses((status = 200, description = "The message with its body, as it is: reading does not mark it read (POST …/read does)", body = MessageView), (status = 404, body = crate::problem::Problem)))]
 pub async fn open_message(
@@ -98,14 +111,12 @@ pub async fn open_message(
         .ok_or_else(|| ApiError::not_found("You have no such message."))
 }
 
-/// Optional body of `POST /api/v1/me/messages/{org}/{message_id}/read`.
-#[derive(Deserialize, ToSchema, Default)]
-pub struct MarkReadRequest {}
-
+/// Mark a message read.
+///
 /// Mark a message read (the first time is kept) and return it.
 #[utoipa::path(post, path = "/api/v1/me/messages/{org}/{message_id}/read", tag = "citizen",
-    params(("org" = String, Path, description = "The sending agency's organisation number"), ("message_id" = String, Path)),
-    request_body(content = MarkReadRequest, content_type = "application/json"),
+    params(("org" = String, Path, description = "The sending agency's organisation number", pattern = r"^[0-9]{9}$"), ("message_id" = String, Path)),
+    request_body(content = serde_json::Value, content_type = "application/json", description = "Any JSON, e.g. `{}`: the JSON content type is what keeps cross-site forms out"),
     security(("session_cookie" = [])),
     responses((status = 200, description = "The message, now marked read", body = MessageView), (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem), (status = 415, description = "Content-Type must be application/json", body = crate::problem::Problem)))]
 pub async fn mark_message_read(
@@ -159,9 +170,11 @@ pub async fn new_calendar_url(
     ))
 }
 
+/// Create my calendar URL.
+///
 /// Create or renew the private calendar URL; the previous one stops working.
 #[utoipa::path(post, path = "/api/v1/me/calendar-url", tag = "citizen",
-    request_body(content = CalendarRequest, content_type = "application/json"),
+    request_body(content = serde_json::Value, content_type = "application/json", description = "Any JSON, e.g. `{}`: the JSON content type is what keeps cross-site forms out"),
     security(("session_cookie" = [])),
     responses((status = 200, body = CalendarUrl), (status = 401, body = crate::problem::Problem), (status = 415, description = "Content-Type must be application/json", body = crate::problem::Problem)))]
 pub async fn create_calendar_url(
@@ -175,7 +188,9 @@ pub async fn create_calendar_url(
     }))
 }
 
-/// Revoke the calendar URL.
+/// Revoke my calendar URL.
+///
+/// The private calendar URL stops working at once; a new one can be created.
 #[utoipa::path(delete, path = "/api/v1/me/calendar-url", tag = "citizen",
     security(("session_cookie" = [])),
     responses((status = 204, description = "Revoked"), (status = 401, body = crate::problem::Problem)))]

@@ -9,15 +9,19 @@ use serde_json::json;
 
 use crate::AppState;
 
-/// Liveness: the process answers. Cheap on purpose (the benchmark baseline).
+/// Liveness.
+///
+/// The process answers. Cheap on purpose (the benchmark baseline).
 #[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, description = "Alive")))]
 pub async fn health() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers.
+/// Readiness.
+///
+/// The database answers; 503 while it does not.
 #[utoipa::path(get, path = "/ready", tag = "operations",
-    responses((status = 200, description = "Ready"), (status = 503, description = "Database unavailable")))]
+    responses((status = 200, description = "Ready", body = Object), (status = 503, description = "Database unavailable", body = Object)))]
 pub async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     match state.store.ping().await {
         Ok(()) => (

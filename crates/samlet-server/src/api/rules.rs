@@ -19,7 +19,7 @@ use crate::AppState;
 #[serde(deny_unknown_fields)]
 pub struct ExplainRequest {
     /// The month, `YYYY-MM`.
-    #[schema(example = "2024-09")]
+    #[schema(example = "2024-09", pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub period: String,
     /// `{"id": "h1", "members": [{"id": "Kari", "role": "parent", "birth_date": "1984-04-12", "annual_income": 500000}]}`:
     /// any key other than `id`/`members` is an input the rule set declares.
@@ -27,6 +27,7 @@ pub struct ExplainRequest {
     pub household: serde_json::Value,
     /// `nb` (default) or `en`.
     #[serde(default)]
+    #[schema(pattern = r"^(?:[Nn][Bb]|[Nn][Oo]|[Nn][Bb]-[Nn][Oo]|[Dd][Aa]|[Ee][Nn].*)$")]
     pub lang: Option<String>,
 }
 
@@ -104,6 +105,10 @@ pub fn explain(
     })
 }
 
+/// Explain a rule for a household.
+///
+/// Evaluates a published rule set for the household the caller sends, for a period, and returns
+/// the outcome with every step of the reasoning. Nothing is stored.
 #[utoipa::path(post, path = "/api/v1/rules/{ruleset}/explain", tag = "rules",
     request_body = ExplainRequest,
     params(("ruleset" = String, Path, description = "Rule set id, e.g. child-benefit")),
@@ -119,6 +124,9 @@ pub async fn post_explain(
     explain(&state, &ruleset, &req.period, req.household, lang).map(Json)
 }
 
+/// The published rule sets.
+///
+/// Every rule set this server publishes, with its id and name.
 #[utoipa::path(get, path = "/api/v1/rules", tag = "rules",
     responses((status = 200, body = [RuleSetInfo])))]
 pub async fn list(State(state): State<AppState>) -> Json<Vec<RuleSetInfo>> {
@@ -135,6 +143,9 @@ pub async fn list(State(state): State<AppState>) -> Json<Vec<RuleSetInfo>> {
     )
 }
 
+/// What a rule set needs to know.
+///
+/// Every input each rule of the set needs and where it comes from.
 #[utoipa::path(get, path = "/api/v1/rules/{ruleset}/inputs", tag = "rules",
     params(("ruleset" = String, Path, description = "Rule set id")),
     responses((status = 200, description = "Every input each rule needs and its source", body = Object),

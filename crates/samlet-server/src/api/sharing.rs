@@ -6,13 +6,14 @@
 //! (`samlet_access::decide_basis`, applied by the agency overview read).
 
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use samlet_access::{BasisRequest, Decision, SharingBasis};
 use samlet_store::{OverviewFilter, StoredSharingBasis};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::AgencyAuth;
 use crate::problem::{ApiError, ApiResult};
@@ -20,11 +21,11 @@ use crate::transparency::entry::{SharedFrom, SharedUnder};
 use crate::AppState;
 use samlet_domain::Scope;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/sharing-bases", get(list))
-        .route("/api/v1/sharing-bases/{id}/accept", post(accept))
-        .route("/api/v1/sharing-bases/{id}/revoke", post(revoke))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(accept))
+        .routes(routes!(revoke))
 }
 
 /// A registered sharing basis: the reader may read `category` held by the
@@ -48,6 +49,7 @@ pub struct SharingBasisView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_to: Option<NaiveDate>,
     /// `pending` (waiting for the holder), `accepted` or `revoked`.
+    #[schema(schema_with = crate::openapi::enums::basis_status)]
     pub status: String,
     pub created_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,6 +91,8 @@ pub struct SharingBasisList {
     pub bases: Vec<SharingBasisView>,
 }
 
+/// Sharing bases.
+///
 /// The sharing bases where the calling agency is reader or holder.
 #[utoipa::path(get, path = "/api/v1/sharing-bases", tag = "agency",
     security(("agency_token" = [])),
@@ -123,6 +127,8 @@ async fn holders_basis(
     }
 }
 
+/// Accept a sharing basis.
+///
 /// The holder accepts a basis the operator registered: from then on, within
 /// its days, the reader may read the category under it. Logged in the
 /// transparency log.
@@ -162,6 +168,8 @@ pub async fn accept(
     Ok(Json(b.into()))
 }
 
+/// Revoke a sharing basis.
+///
 /// The holder revokes a basis: reads under it stop at once. Logged in the
 /// transparency log.
 #[utoipa::path(post, path = "/api/v1/sharing-bases/{id}/revoke", tag = "agency",

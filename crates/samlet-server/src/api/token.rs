@@ -33,6 +33,7 @@ pub const ACCESS_TOKEN_SECONDS: i64 = 600;
 #[derive(Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// `urn:ietf:params:oauth:grant-type:jwt-bearer`
+    #[schema(example = "urn:ietf:params:oauth:grant-type:jwt-bearer")]
     pub grant_type: String,
     /// The signed JWT.
     pub assertion: Option<String>,
@@ -60,23 +61,35 @@ struct Claims {
 
 /// RFC 6749 §5.2 error, with the problem-details fields beside it so both
 /// OAuth libraries and people reading it get what they need.
+#[derive(Serialize, ToSchema)]
+pub struct OAuthError {
+    #[schema(example = "invalid_grant")]
+    pub error: &'static str,
+    pub error_description: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: &'static str,
+    pub status: u16,
+    pub detail: String,
+}
+
 fn oauth_error(status: StatusCode, code: &'static str, description: impl Into<String>) -> Response {
     let description = description.into();
-    let body = serde_json::json!({
-        "error": code,
-        "error_description": description,
-        "type": format!("https://samlet.dev/problems/oauth-{code}"),
-        "title": "The token request was refused",
-        "status": status.as_u16(),
-        "detail": description,
-    });
+    let body = OAuthError {
+        error: code,
+        error_description: description.clone(),
+        kind: format!("https://samlet.dev/problems/oauth-{code}"),
+        title: "The token request was refused",
+        status: status.as_u16(),
+        detail: description,
+    };
     (
         status,
         [
             (header::CONTENT_TYPE, "application/json"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        body.to_string(),
+        serde_json::to_string(&body).unwrap_or_default(),
     )
         .into_response()
 }
@@ -88,13 +101,18 @@ fn peek_issuer(jwt: &str) -> Option<String> {
     v.get("iss")?.as_str().map(str::to_owned)
 }
 
+/// Get an access token.
+///
+/// OAuth 2.0 token endpoint for agencies: the JWT-bearer grant (RFC 7523) with an assertion signed
+/// by the agency's registered key. OAuth errors are RFC 6749 JSON; rate limits are problem
+/// details.
 #[utoipa::path(
     post, path = "/oauth/token", tag = "agency",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "An access token", body = TokenResponse),
-        (status = 400, description = "invalid_request, unsupported_grant_type, invalid_grant or invalid_scope"),
-        (status = 401, description = "invalid_client: unknown client id or no registered key"),
+        (status = 400, description = "invalid_request, unsupported_grant_type, invalid_grant or invalid_scope", body = OAuthError),
+        (status = 401, description = "invalid_client: unknown client id or no registered key", body = OAuthError),
         (status = 429, description = "Too many token requests from this address; see Retry-After", body = crate::problem::Problem),
     )
 )]

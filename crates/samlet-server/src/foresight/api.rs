@@ -3,38 +3,38 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use samlet_foresight::{BallotInput, Library};
 use samlet_store::{BallotOutcome, JoinOutcome, RevealOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{
     bearer, load, load_by_code, require_agency_scope, require_team, team_actor, Created,
     SessionFile,
 };
 use crate::auth::{random_token, token_hash};
-use crate::extract::ApiJson;
+use crate::extract::{json_body, ApiJson};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/foresight/library", get(library))
-        .route("/api/v1/foresight/sessions", post(create))
-        .route("/api/v1/foresight/sessions/{id}", get(session))
-        .route("/api/v1/foresight/sessions/{id}/close", post(close))
-        .route("/api/v1/foresight/sessions/{id}/reveal", post(reveal))
-        .route("/api/v1/foresight/sessions/{id}/results", get(results))
-        .route(
-            "/api/v1/foresight/sessions/{id}/report.pdf",
-            get(report_pdf),
-        )
-        .route("/api/v1/foresight/join", post(join))
-        .route("/api/v1/foresight/ballots", post(ballot))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(library))
+        .routes(routes!(create))
+        .routes(routes!(session))
+        .routes(routes!(close))
+        .routes(routes!(reveal))
+        .routes(routes!(results))
+        .routes(routes!(report_pdf))
+        .routes(routes!(join))
+        .routes(routes!(ballot))
 }
 
+/// The foresight library.
+///
 /// The driving forces and trends, in bokmål and English: the seeded library
 /// (17 driving forces, 14 trends in 3 themes) with the team's edits; retired
 /// items carry `"retired": true`.
@@ -46,6 +46,8 @@ pub async fn library(State(state): State<AppState>) -> ApiResult<Json<Library>> 
         .map(Json)
 }
 
+/// Create a foresight session.
+///
 /// Create a session (agency token with the `samlet:foresight` scope; the CLI
 /// `samlet foresight session create` does the same without a server).
 #[utoipa::path(post, path = "/api/v1/foresight/sessions", tag = "foresight", request_body = SessionFile,
@@ -82,6 +84,10 @@ pub struct SessionStatus {
     pub revealed_by: Option<String>,
 }
 
+/// A foresight session's status.
+///
+/// Whether the session is open, how many have joined and given ballots, and whether results are
+/// revealed. For the team key or an agency with the foresight scope.
 #[utoipa::path(get, path = "/api/v1/foresight/sessions/{id}", tag = "foresight",
     params(("id" = String, Path)), security(("team_key" = []), ("agency_token" = [])),
     responses((status = 200, body = SessionStatus), (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem)))]
@@ -110,6 +116,8 @@ pub(crate) async fn status_of(state: &AppState, s: &super::Loaded) -> ApiResult<
     })
 }
 
+/// Reveal results early.
+///
 /// Reveal the results of an open session to the team before closing (from 5
 /// ballots; recorded with who and when; they stay visible).
 #[utoipa::path(post, path = "/api/v1/foresight/sessions/{id}/reveal", tag = "foresight",
@@ -171,6 +179,8 @@ pub(crate) async fn reveal_session(
     }
 }
 
+/// Close a foresight session.
+///
 /// Close the session: ballots can no longer be given or changed.
 #[utoipa::path(post, path = "/api/v1/foresight/sessions/{id}/close", tag = "foresight",
     params(("id" = String, Path)), security(("team_key" = []), ("agency_token" = [])),
@@ -205,6 +215,8 @@ pub struct ResultsView {
     pub results: Option<samlet_foresight::Results>,
 }
 
+/// A foresight session's results.
+///
 /// Results: exact means, gaps, blind spot, theme averages and segments
 /// (groups under 5 ballots hidden together, without label). While the
 /// session is open and not revealed, only the counts of joined and voted.
@@ -234,6 +246,8 @@ pub async fn results(
     }))
 }
 
+/// The report as a PDF.
+///
 /// The report as a PDF (A4; the blind-spot matrix and gap ranking as vector
 /// drawings), in bokmål or English by `Accept-Language`.
 #[utoipa::path(get, path = "/api/v1/foresight/sessions/{id}/report.pdf", tag = "foresight",
@@ -277,6 +291,8 @@ pub struct Joined {
     pub questions: super::Questions,
 }
 
+/// Join a foresight session.
+///
 /// Join a session by its code. Nothing about the device or address is stored.
 #[utoipa::path(post, path = "/api/v1/foresight/join", tag = "foresight", request_body = JoinRequest,
     responses((status = 200, body = Joined), (status = 404, body = crate::problem::Problem), (status = 409, description = "The session is closed", body = crate::problem::Problem), (status = 422, body = crate::problem::Problem),
@@ -342,6 +358,8 @@ pub struct BallotReceipt {
     pub ratings: usize,
 }
 
+/// Give a ballot.
+///
 /// Give or replace a ballot. Body: `{"participant": {"role"?, "experience_years"?}, "ratings": [{"trend", "importance", "preparedness"}]}`.
 #[utoipa::path(post, path = "/api/v1/foresight/ballots", tag = "foresight",
     security(("participant_token" = [])),
@@ -350,7 +368,7 @@ pub struct BallotReceipt {
 pub async fn ballot(
     State(state): State<AppState>,
     headers: HeaderMap,
-    ApiJson(input): ApiJson<BallotInput>,
+    req: axum::extract::Request,
 ) -> ApiResult<Json<BallotReceipt>> {
     let token = bearer(&headers).ok_or_else(|| {
         ApiError::unauthorized("Send the participant token from POST /api/v1/foresight/join as `Authorization: Bearer …`.")
@@ -363,6 +381,7 @@ pub async fn ballot(
         .ok_or_else(|| {
             ApiError::unauthorized("The participant token is unknown; join the session first.")
         })?;
+    let input: BallotInput = json_body(req).await?;
     let s = load(state.store.as_ref(), &session_id).await?;
     if !s.row.is_open() {
         return Err(closed_error());

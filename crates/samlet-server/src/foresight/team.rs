@@ -17,8 +17,8 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post, put};
-use axum::{Form, Json, Router};
+use axum::routing::{get, post};
+use axum::{Form, Json};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use minijinja::{context, Value};
 use samlet_foresight::{
@@ -27,12 +27,14 @@ use samlet_foresight::{
 use samlet_store::Store;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{
     bearer, check_form_token, form_token, require_agency_scope, Created, SessionFile, TrendEntry,
     FORM_COOKIE,
 };
-use crate::extract::ApiJson;
+use crate::extract::json_body;
 use crate::i18n::Lang;
 use crate::i18n::PageLang;
 use crate::problem::{ApiError, ApiResult};
@@ -43,20 +45,11 @@ use crate::AppState;
 pub const LIBRARY_COOKIE: &str = "samlet_fteam";
 const TEAM_BASE: &str = "/foresight/team";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/v1/foresight/library/driving-forces/{code}",
-            put(put_force).delete(delete_force),
-        )
-        .route(
-            "/api/v1/foresight/library/themes/{code}",
-            put(put_theme).delete(delete_theme),
-        )
-        .route(
-            "/api/v1/foresight/library/trends/{code}",
-            put(put_trend).delete(delete_trend),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(put_force, delete_force))
+        .routes(routes!(put_theme, delete_theme))
+        .routes(routes!(put_trend, delete_trend))
         .route("/foresight/team", get(team_page))
         .route("/foresight/team/login", post(login))
         .route("/foresight/team/logout", post(logout))
@@ -156,6 +149,8 @@ fn path_matches(path_code: &str, body_code: &str) -> ApiResult<()> {
     }
 }
 
+/// Add or change a driving force.
+///
 /// Add or replace a driving force; `"retired": true` retires it.
 #[utoipa::path(put, path = "/api/v1/foresight/library/driving-forces/{code}", tag = "foresight",
     params(("code" = String, Path, description = "Category prefix and number, e.g. P4")),
@@ -166,14 +161,17 @@ pub async fn put_force(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(code): Path<String>,
-    ApiJson(f): ApiJson<DrivingForce>,
+    req: axum::extract::Request,
 ) -> ApiResult<Json<DrivingForce>> {
     require_library_team(&state, &headers).await?;
+    let f: DrivingForce = json_body(req).await?;
     path_matches(&code, &f.code)?;
     save_edit(state.store.as_ref(), LibraryEdit::DrivingForce(f.clone())).await?;
     Ok(Json(f))
 }
 
+/// Add or change a theme.
+///
 /// Add or replace a theme.
 #[utoipa::path(put, path = "/api/v1/foresight/library/themes/{code}", tag = "foresight",
     params(("code" = String, Path)),
@@ -184,14 +182,17 @@ pub async fn put_theme(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(code): Path<String>,
-    ApiJson(t): ApiJson<Theme>,
+    req: axum::extract::Request,
 ) -> ApiResult<Json<Theme>> {
     require_library_team(&state, &headers).await?;
+    let t: Theme = json_body(req).await?;
     path_matches(&code, &t.code)?;
     save_edit(state.store.as_ref(), LibraryEdit::Theme(t.clone())).await?;
     Ok(Json(t))
 }
 
+/// Add or change a trend.
+///
 /// Add or replace a trend; `"retired": true` retires it (no longer offered
 /// for new sessions; sessions that rated it keep their own copy).
 #[utoipa::path(put, path = "/api/v1/foresight/library/trends/{code}", tag = "foresight",
@@ -203,14 +204,17 @@ pub async fn put_trend(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(code): Path<String>,
-    ApiJson(t): ApiJson<Trend>,
+    req: axum::extract::Request,
 ) -> ApiResult<Json<Trend>> {
     require_library_team(&state, &headers).await?;
+    let t: Trend = json_body(req).await?;
     path_matches(&code, &t.code)?;
     save_edit(state.store.as_ref(), LibraryEdit::Trend(t.clone())).await?;
     Ok(Json(t))
 }
 
+/// Undo the team's edit of a driving force.
+///
 /// Remove the team's edit of a driving force (seeded: back to default; added: gone).
 #[utoipa::path(delete, path = "/api/v1/foresight/library/driving-forces/{code}", tag = "foresight",
     params(("code" = String, Path)), security(("agency_token" = [])),
@@ -225,6 +229,8 @@ pub async fn delete_force(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Undo the team's edit of a theme.
+///
 /// Remove the team's edit of a theme (refused while an added theme has trends).
 #[utoipa::path(delete, path = "/api/v1/foresight/library/themes/{code}", tag = "foresight",
     params(("code" = String, Path)), security(("agency_token" = [])),
@@ -239,6 +245,8 @@ pub async fn delete_theme(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Undo the team's edit of a trend.
+///
 /// Remove the team's edit of a trend (seeded: back to default; added: gone).
 #[utoipa::path(delete, path = "/api/v1/foresight/library/trends/{code}", tag = "foresight",
     params(("code" = String, Path)), security(("agency_token" = [])),

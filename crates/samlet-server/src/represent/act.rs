@@ -159,14 +159,16 @@ pub async fn pending_consent_requests(
         .collect())
 }
 
+/// Open a message for someone I act for.
+///
 /// Open a message for the person you act for: it is marked read, as if they
 /// opened it. Needs a basis that allows acting and covers the sending
 /// agency's area; logged in the person's access log first.
 #[utoipa::path(post, path = "/api/v1/represented/{pid}/messages/{org}/{message_id}/read", tag = "representation",
-    params(("pid" = String, Path, description = "The represented person's identity number"),
-        ("org" = String, Path, description = "The sending agency's organisation number"),
+    params(("pid" = String, Path, description = "The represented person's identity number", pattern = r"^[0-9]{11}$"),
+        ("org" = String, Path, description = "The sending agency's organisation number", pattern = r"^[0-9]{9}$"),
         ("message_id" = String, Path, description = "The agency's id of the message")),
-    request_body(content = Object, description = "An empty JSON object", content_type = "application/json"),
+    request_body(content = serde_json::Value, content_type = "application/json", description = "Any JSON, e.g. `{}`: the JSON content type is what keeps cross-site forms out"),
     security(("session_cookie" = [])),
     responses((status = 200, description = "The message with its body; it is now marked read", body = MessageView),
         (status = 401, body = crate::problem::Problem),
@@ -186,10 +188,12 @@ pub async fn post_message_read(
     ))
 }
 
+/// Consent requests of someone I act for.
+///
 /// The pending consent requests of the person you act for, within your
 /// scope (by the areas of the agency holding the data); logged.
 #[utoipa::path(get, path = "/api/v1/represented/{pid}/consent-requests", tag = "representation",
-    params(("pid" = String, Path, description = "The represented person's identity number")),
+    params(("pid" = String, Path, description = "The represented person's identity number", pattern = r"^[0-9]{11}$")),
     security(("session_cookie" = [])),
     responses((status = 200, body = Vec<ConsentView>), (status = 401, body = crate::problem::Problem),
         (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
@@ -205,12 +209,14 @@ pub async fn get_consent_requests(
     ))
 }
 
+/// Approve a consent request for someone I act for.
+///
 /// Approve a consent request for the person you act for. Needs a basis that
 /// allows acting and covers the area of the agency holding the data; logged
 /// in the person's access log first.
 #[utoipa::path(post, path = "/api/v1/represented/{pid}/consent-requests/{id}/approve", tag = "representation",
-    params(("pid" = String, Path, description = "The represented person's identity number"), ("id" = String, Path)),
-    request_body(content = Object, description = "An empty JSON object", content_type = "application/json"),
+    params(("pid" = String, Path, description = "The represented person's identity number", pattern = r"^[0-9]{11}$"), ("id" = String, Path)),
+    request_body(content = serde_json::Value, content_type = "application/json", description = "Any JSON, e.g. `{}`: the JSON content type is what keeps cross-site forms out"),
     security(("session_cookie" = [])),
     responses((status = 200, body = ConsentView), (status = 401, body = crate::problem::Problem),
         (status = 403, description = "Refused by the policy: `action-not-granted`, `out-of-scope`, `no-basis` …", body = crate::problem::Problem),
@@ -237,10 +243,12 @@ pub async fn post_consent_approve(
     ))
 }
 
+/// Decline a consent request for someone I act for.
+///
 /// Decline a consent request for the person you act for (same rules as approving).
 #[utoipa::path(post, path = "/api/v1/represented/{pid}/consent-requests/{id}/decline", tag = "representation",
-    params(("pid" = String, Path, description = "The represented person's identity number"), ("id" = String, Path)),
-    request_body(content = Object, description = "An empty JSON object", content_type = "application/json"),
+    params(("pid" = String, Path, description = "The represented person's identity number", pattern = r"^[0-9]{11}$"), ("id" = String, Path)),
+    request_body(content = serde_json::Value, content_type = "application/json", description = "Any JSON, e.g. `{}`: the JSON content type is what keeps cross-site forms out"),
     security(("session_cookie" = [])),
     responses((status = 200, body = ConsentView), (status = 401, body = crate::problem::Problem),
         (status = 403, description = "Refused by the policy: `action-not-granted`, `out-of-scope`, `no-basis` …", body = crate::problem::Problem),

@@ -63,6 +63,7 @@ pub struct RepresentationView {
     pub valid_to: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
     /// `active`, `not_yet_valid`, `expired` or `revoked`.
+    #[schema(schema_with = crate::openapi::enums::representation_state)]
     pub state: String,
     /// `citizen` or the registering agency's organisation number.
     pub registered_by: String,
@@ -180,7 +181,7 @@ fn parse_actions(v: &[String], pointer: &str) -> ApiResult<Vec<Action>> {
 }
 
 /// A date (`2026-12-31`, the start of that day) or a timestamp.
-#[derive(Deserialize, ToSchema, Debug, Clone)]
+#[derive(Deserialize, Debug, Clone)]
 #[serde(untagged)]
 pub enum When {
     At(DateTime<Utc>),
@@ -216,6 +217,7 @@ impl When {
 #[derive(Deserialize, ToSchema, Debug)]
 pub struct NewMandate {
     /// The representative's identity number (an adult).
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub to_pid: String,
     /// The representative's surname, as in the population register (case and
     /// accents do not matter). A number and surname that do not belong
@@ -227,13 +229,15 @@ pub struct NewMandate {
     /// `read` (see) and/or `act` (which includes seeing).
     pub actions: Vec<String>,
     /// Default: now.
-    #[schema(value_type = Option<String>, example = "2026-12-01")]
+    #[schema(schema_with = samlet_domain::items::schema::opt_date_or_time)]
     pub valid_from: Option<When>,
     /// Default: until revoked. A day means up to and including that day.
-    #[schema(value_type = Option<String>, example = "2027-12-31")]
+    #[schema(schema_with = samlet_domain::items::schema::opt_date_or_time)]
     pub valid_to: Option<When>,
 }
 
+/// Give a power of attorney.
+///
 /// Give a power of attorney. The giver must be of age (18 in Norway, 15 in
 /// Denmark; configurable), the representative an adult.
 #[utoipa::path(post, path = "/api/v1/me/mandates", tag = "representation", request_body = NewMandate,
@@ -429,6 +433,8 @@ pub async fn my_mandates(state: &AppState, citizen: &Citizen) -> ApiResult<MyMan
     })
 }
 
+/// My mandates.
+///
 /// Mandates I have given and received.
 #[utoipa::path(get, path = "/api/v1/me/mandates", tag = "representation",
     security(("session_cookie" = [])),
@@ -463,6 +469,8 @@ pub async fn end_mandate(state: &AppState, citizen: &Citizen, id: &str) -> ApiRe
     Ok(())
 }
 
+/// Revoke a mandate.
+///
 /// Revoke a mandate (effective at once).
 #[utoipa::path(delete, path = "/api/v1/me/mandates/{id}", tag = "representation",
     params(("id" = String, Path, description = "The mandate's id")),
@@ -481,12 +489,15 @@ pub async fn delete_mandate(
 // ---------- the representative's side ----------
 
 #[derive(Deserialize, IntoParams, Debug, Default)]
+#[into_params(parameter_in = Query)]
 pub struct RepresentedQuery {
     /// Part of the name, or the start of the identity number.
     pub q: Option<String>,
     /// 1-based page number.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u32>,
     /// People per page, at most 50.
+    #[param(minimum = 1, maximum = 50)]
     pub per_page: Option<u32>,
 }
 
@@ -610,6 +621,8 @@ pub async fn represented_page(
     })
 }
 
+/// The people I act for.
+///
 /// The people I act for (power of attorney, guardianship, parental authority), by name.
 #[utoipa::path(get, path = "/api/v1/represented", tag = "representation", params(RepresentedQuery),
     security(("session_cookie" = [])),
@@ -637,11 +650,13 @@ pub struct RepresentedOverview {
     pub overview: Overview,
 }
 
+/// The overview of someone I act for.
+///
 /// A person's overview as their representative sees it: within the scope
 /// of the valid bases only, and logged as "X on behalf of Y" (the person
 /// sees it in their access log) before any data is read.
 #[utoipa::path(get, path = "/api/v1/represented/{pid}/overview", tag = "representation",
-    params(("pid" = String, Path, description = "The represented person's identity number")),
+    params(("pid" = String, Path, description = "The represented person's identity number", pattern = r"^[0-9]{11}$")),
     security(("session_cookie" = [])),
     responses((status = 200, body = RepresentedOverview), (status = 401, body = crate::problem::Problem),
         (status = 403, description = "No valid basis; the reason code is in `type`", body = crate::problem::Problem),
@@ -673,7 +688,9 @@ pub async fn get_represented_overview(
 
 #[derive(Deserialize, ToSchema, Debug)]
 pub struct NewGuardianship {
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub guardian_pid: String,
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub ward_pid: String,
     /// The ward's name, for the guardian's list.
     pub ward_name: Option<String>,
@@ -683,9 +700,9 @@ pub struct NewGuardianship {
     /// Default `["read", "act"]`.
     #[serde(default)]
     pub actions: Vec<String>,
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = samlet_domain::items::schema::opt_date_or_time)]
     pub valid_from: Option<When>,
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = samlet_domain::items::schema::opt_date_or_time)]
     pub valid_to: Option<When>,
     /// The county governor's decision reference.
     pub reference: Option<String>,
@@ -704,6 +721,8 @@ fn defaulted(v: &[String], default: &[&str]) -> Vec<String> {
     }
 }
 
+/// Register a guardianship.
+///
 /// Register a guardianship (the county governor's role; scope `samlet:guardianship`).
 #[utoipa::path(post, path = "/api/v1/guardianships", tag = "representation", request_body = NewGuardianship,
     security(("agency_token" = [])),
@@ -758,6 +777,8 @@ pub async fn post_guardianship(
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
+/// End a guardianship.
+///
 /// End a guardianship this authority registered.
 #[utoipa::path(delete, path = "/api/v1/guardianships/{id}", tag = "representation",
     params(("id" = String, Path)), security(("agency_token" = [])),
@@ -784,12 +805,16 @@ pub async fn delete_guardianship(
 
 #[derive(Deserialize, ToSchema, Debug)]
 pub struct NewParental {
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub parent_pid: String,
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub child_pid: String,
     pub child_name: Option<String>,
     pub parent_name: Option<String>,
 }
 
+/// Register parental authority.
+///
 /// A parent's authority over a minor, from the population register (scope
 /// `samlet:population`). It covers everything and ends on the child's 18th birthday.
 #[utoipa::path(post, path = "/api/v1/population/parental", tag = "representation", request_body = NewParental,
@@ -844,10 +869,13 @@ pub async fn post_parental(
 
 #[derive(Deserialize, ToSchema, Debug)]
 pub struct PersonName {
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub pid: String,
     pub name: String,
 }
 
+/// Register names.
+///
 /// Names from the population register, for representatives' lists (scope `samlet:population`).
 #[utoipa::path(post, path = "/api/v1/population/names", tag = "representation", request_body = Vec<PersonName>,
     security(("agency_token" = [])),
@@ -879,18 +907,22 @@ pub async fn post_names(
 #[derive(Deserialize, ToSchema, Debug)]
 pub struct NewConsent {
     /// The person asked.
+    #[schema(pattern = r"^[0-9]{11}$", example = "01010750160")]
     pub pid: String,
     /// The agency holding the data (organisation number, registered in Samlet).
+    #[schema(pattern = r"^[0-9]{9}$", example = "974761076")]
     pub from_org: String,
     /// `cases`, `deadlines`, `benefits`, `messages`.
     pub categories: Vec<String>,
     /// Why, in plain language: shown to the person as written.
     pub purpose: String,
     /// Until when the consent would hold. A day means up to and including that day.
-    #[schema(value_type = String, example = "2027-06-30")]
+    #[schema(schema_with = samlet_domain::items::schema::date_or_time)]
     pub valid_to: When,
 }
 
+/// Ask a person for consent.
+///
 /// Ask a person for consent to receive data another agency holds (scope `samlet:share`).
 #[utoipa::path(post, path = "/api/v1/consent-requests", tag = "consent", request_body = NewConsent,
     security(("agency_token" = [])),
@@ -977,6 +1009,8 @@ pub async fn my_consents(state: &AppState, citizen: &Citizen) -> ApiResult<Vec<C
         .collect())
 }
 
+/// My consent requests.
+///
 /// My consent requests and consents, newest first.
 #[utoipa::path(get, path = "/api/v1/me/consent-requests", tag = "consent",
     security(("session_cookie" = [])),
@@ -1015,9 +1049,12 @@ pub async fn answer(
     Ok(consent_view(&c, now))
 }
 
+/// Approve a consent request.
+///
 /// Approve a consent request; the consent keeps the request's id.
 #[utoipa::path(post, path = "/api/v1/me/consent-requests/{id}/approve", tag = "consent",
     params(("id" = String, Path)), security(("session_cookie" = [])),
+    request_body(content = serde_json::Value, content_type = "application/json", description = "Any JSON, e.g. `{}`: the JSON content type is what keeps cross-site forms out"),
     responses((status = 200, body = ConsentView), (status = 404, body = crate::problem::Problem), (status = 409, body = crate::problem::Problem)))]
 pub async fn approve(
     State(state): State<AppState>,
@@ -1031,8 +1068,11 @@ pub async fn approve(
 }
 
 /// Decline a consent request.
+///
+/// Decline a consent request.
 #[utoipa::path(post, path = "/api/v1/me/consent-requests/{id}/decline", tag = "consent",
     params(("id" = String, Path)), security(("session_cookie" = [])),
+    request_body(content = serde_json::Value, content_type = "application/json", description = "Any JSON, e.g. `{}`: the JSON content type is what keeps cross-site forms out"),
     responses((status = 200, body = ConsentView), (status = 404, body = crate::problem::Problem), (status = 409, body = crate::problem::Problem)))]
 pub async fn decline(
     State(state): State<AppState>,
@@ -1059,6 +1099,8 @@ pub async fn revoke(state: &AppState, citizen: &Citizen, id: &str) -> ApiResult<
     Ok(())
 }
 
+/// Revoke a consent.
+///
 /// Revoke a consent (effective at once).
 #[utoipa::path(delete, path = "/api/v1/me/consents/{id}", tag = "consent",
     params(("id" = String, Path, description = "The consent's id (the request's id)")),
@@ -1093,11 +1135,13 @@ fn accessor(auth: &AgencyAuth, headers: &HeaderMap) -> ApiResult<Accessor> {
     })
 }
 
+/// Read data shared under consent.
+///
 /// Read data shared under the person's consent (scope `samlet:share`), with
 /// `Samlet-Purpose` and `Samlet-Legal-Basis`. Refused (403, with the reason)
 /// before approval, after expiry or revocation; logged before any data is read.
 #[utoipa::path(get, path = "/api/v1/share/{pid}/{category}", tag = "consent",
-    params(("pid" = String, Path), ("category" = String, Path, description = "cases, deadlines, benefits or messages"),
+    params(("pid" = String, Path, description = "The person's identity number", pattern = r"^[0-9]{11}$"), ("category" = String, Path, description = "cases, deadlines, benefits or messages"),
         ("Samlet-Purpose" = String, Header, description = "Why the data is needed"),
         ("Samlet-Legal-Basis" = String, Header, description = "The legal basis, e.g. consent")),
     security(("agency_token" = [])),
@@ -1193,14 +1237,16 @@ pub struct SupportView {
     pub consents: Vec<ConsentView>,
 }
 
+/// A person's mandates and consents, for a caseworker.
+///
 /// Which mandates and consents a person has, for a caseworker helping them
 /// (scope `samlet:support`; purpose and legal basis required; access-logged first).
 #[utoipa::path(get, path = "/api/v1/persons/{pid}/representation", tag = "agency",
-    params(("pid" = String, Path),
-        ("Samlet-Purpose" = String, Header, description = "Why the lookup is needed"),
-        ("Samlet-Legal-Basis" = String, Header, description = "The legal basis")),
+    params(("pid" = String, Path, description = "The person's identity number", pattern = r"^[0-9]{11}$"),
+        ("Samlet-Purpose" = String, Header, description = "Why the lookup is needed", pattern = r"\S", max_length = 500),
+        ("Samlet-Legal-Basis" = String, Header, description = "The legal basis", pattern = r"\S", max_length = 500)),
     security(("agency_token" = [])),
-    responses((status = 200, body = SupportView), (status = 400, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem)))]
+    responses((status = 200, body = SupportView), (status = 400, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem), (status = 422, description = "Not an identity number", body = crate::problem::Problem)))]
 pub async fn get_support(
     State(state): State<AppState>,
     auth: AgencyAuth,

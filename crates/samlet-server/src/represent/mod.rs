@@ -33,62 +33,31 @@ use crate::problem::{ApiError, ApiResult};
 use crate::transparency::entry::{AccessEntry, Accessor};
 use crate::AppState;
 
-/// Every route of this module (listed in `router.rs` as one merge).
-pub fn routes() -> axum::Router<AppState> {
-    use axum::routing::{delete, get, post};
-    axum::Router::new()
-        .route(
-            "/api/v1/me/mandates",
-            post(api::post_mandate).get(api::get_mandates),
-        )
-        .route("/api/v1/me/mandates/{id}", delete(api::delete_mandate))
-        .route("/api/v1/represented", get(api::get_represented))
-        .route(
-            "/api/v1/represented/{pid}/overview",
-            get(api::get_represented_overview),
-        )
-        .route(
-            "/api/v1/represented/{pid}/messages/{org}/{message_id}/read",
-            post(act::post_message_read),
-        )
-        .route(
-            "/api/v1/represented/{pid}/consent-requests",
-            get(act::get_consent_requests),
-        )
-        .route(
-            "/api/v1/represented/{pid}/consent-requests/{id}/approve",
-            post(act::post_consent_approve),
-        )
-        .route(
-            "/api/v1/represented/{pid}/consent-requests/{id}/decline",
-            post(act::post_consent_decline),
-        )
-        .route("/api/v1/guardianships", post(api::post_guardianship))
-        .route(
-            "/api/v1/guardianships/{id}",
-            delete(api::delete_guardianship),
-        )
-        .route("/api/v1/population/parental", post(api::post_parental))
-        .route("/api/v1/population/names", post(api::post_names))
-        .route("/api/v1/consent-requests", post(api::post_consent_request))
-        .route(
-            "/api/v1/me/consent-requests",
-            get(api::get_consent_requests),
-        )
-        .route(
-            "/api/v1/me/consent-requests/{id}/approve",
-            post(api::approve),
-        )
-        .route(
-            "/api/v1/me/consent-requests/{id}/decline",
-            post(api::decline),
-        )
-        .route("/api/v1/me/consents/{id}", delete(api::delete_consent))
-        .route("/api/v1/share/{pid}/{category}", get(api::get_share))
-        .route(
-            "/api/v1/persons/{pid}/representation",
-            get(api::get_support),
-        )
+/// Every route of this module (listed in `router.rs` as one merge), the
+/// API's with their OpenAPI operations.
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use axum::routing::{get, post};
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(api::post_mandate, api::get_mandates))
+        .routes(routes!(api::delete_mandate))
+        .routes(routes!(api::get_represented))
+        .routes(routes!(api::get_represented_overview))
+        .routes(routes!(act::post_message_read))
+        .routes(routes!(act::get_consent_requests))
+        .routes(routes!(act::post_consent_approve))
+        .routes(routes!(act::post_consent_decline))
+        .routes(routes!(api::post_guardianship))
+        .routes(routes!(api::delete_guardianship))
+        .routes(routes!(api::post_parental))
+        .routes(routes!(api::post_names))
+        .routes(routes!(api::post_consent_request))
+        .routes(routes!(api::get_consent_requests))
+        .routes(routes!(api::approve))
+        .routes(routes!(api::decline))
+        .routes(routes!(api::delete_consent))
+        .routes(routes!(api::get_share))
+        .routes(routes!(api::get_support))
         .route(
             "/me/mandates",
             get(pages::mandates_page).post(pages::give_mandate_form),

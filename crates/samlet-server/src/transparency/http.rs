@@ -63,6 +63,8 @@ fn text(body: String) -> Response {
         .into_response()
 }
 
+/// The log's latest checkpoint.
+///
 /// The latest signed checkpoint (C2SP tlog-checkpoint, Ed25519 signed note).
 #[utoipa::path(get, path = "/log/checkpoint", tag = "transparency",
     responses((status = 200, description = "origin, size and base64 root hash, then the signature lines", content_type = "text/plain", body = String)))]
@@ -71,6 +73,8 @@ pub async fn checkpoint(State(state): State<AppState>) -> ApiResult<Response> {
     Ok(text(cp.signed))
 }
 
+/// The log's verifier key.
+///
 /// The verifier key of the log, in signed-note `vkey` form (name+id+key).
 #[utoipa::path(get, path = "/log/key", tag = "transparency",
     responses((status = 200, description = "e.g. samlet.example/log+1a2b3c4d+AbC…", content_type = "text/plain", body = String)))]
@@ -79,10 +83,13 @@ pub async fn key(State(state): State<AppState>) -> Response {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct InclusionQuery {
     /// Leaf index.
+    #[param(maximum = 9_223_372_036_854_775_807_u64)]
     pub index: u64,
     /// Tree size of a signed checkpoint.
+    #[param(maximum = 9_223_372_036_854_775_807_u64)]
     pub size: u64,
 }
 
@@ -96,6 +103,10 @@ pub struct InclusionProof {
     pub proof: Vec<String>,
 }
 
+/// An inclusion proof.
+///
+/// Proves that the leaf at `index` is in the tree of `size` leaves (RFC 9162 §2.1.3), against a
+/// checkpoint the caller has.
 #[utoipa::path(get, path = "/log/proof/inclusion", tag = "transparency", params(InclusionQuery),
     responses((status = 200, body = InclusionProof), (status = 400, body = crate::problem::Problem)))]
 pub async fn inclusion(
@@ -147,8 +158,13 @@ fn beyond_tree(stored: u64, name: &str) -> ApiError {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ConsistencyQuery {
+    /// Size of the older tree.
+    #[param(maximum = 9_223_372_036_854_775_807_u64)]
     pub from: u64,
+    /// Size of the newer tree.
+    #[param(maximum = 9_223_372_036_854_775_807_u64)]
     pub to: u64,
 }
 
@@ -160,6 +176,10 @@ pub struct ConsistencyProof {
     pub proof: Vec<String>,
 }
 
+/// A consistency proof.
+///
+/// Proves that the tree of `from` leaves is a prefix of the tree of `to` leaves (RFC 9162 §2.1.4):
+/// the log only grew.
 #[utoipa::path(get, path = "/log/proof/consistency", tag = "transparency", params(ConsistencyQuery),
     responses((status = 200, body = ConsistencyProof), (status = 400, body = crate::problem::Problem)))]
 pub async fn consistency(
@@ -181,9 +201,13 @@ pub async fn consistency(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LeavesQuery {
+    /// The first leaf index.
+    #[param(maximum = 9_223_372_036_854_775_807_u64)]
     pub start: Option<u64>,
     /// At most 1000.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
 }
 
@@ -215,6 +239,10 @@ pub struct LeavesPage {
     pub leaves: Vec<PublicLeaf>,
 }
 
+/// The log's leaves, a page at a time.
+///
+/// Public leaves (hashes and what kind of access each records, no personal data) from `start`, at
+/// most `limit` of them.
 #[utoipa::path(get, path = "/log/leaves", tag = "transparency", params(LeavesQuery),
     responses((status = 200, body = LeavesPage)))]
 pub async fn leaves(
@@ -278,6 +306,7 @@ fn leaf_data(r: &samlet_store::LeafRecord) -> Option<Vec<u8>> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DetailsCountQuery {
     pub start: u64,
     pub end: u64,
@@ -295,6 +324,10 @@ pub struct DetailsCountView {
     pub tombstones: u64,
 }
 
+/// How many leaves still have details.
+///
+/// For the auditor: of the leaves in `[start, end)`, how many still have their details stored and
+/// how many are tombstones after retention.
 #[utoipa::path(get, path = "/log/details-count", tag = "transparency", params(DetailsCountQuery),
     responses((status = 200, body = DetailsCountView)))]
 pub async fn details_count(
@@ -344,6 +377,8 @@ fn no_tile(detail: String) -> ApiError {
     .at("/path")
 }
 
+/// A tile of the log.
+///
 /// The log as C2SP tlog-tiles (https://c2sp.org/tlog-tiles), so Go tooling
 /// can read it: `tile/<L>/<N>[.p/<W>]` holds 32-byte hashes of tree level
 /// 8·L; `tile/entries/<N>[.p/<W>]` the leaf data of leaves 256·N.., each
@@ -455,6 +490,8 @@ pub struct AgencyOverview {
     pub overview: Overview,
 }
 
+/// A person's overview, for an agency.
+///
 /// A person's overview, for an agency. Requires scope `samlet:read` and the
 /// headers `Samlet-Purpose` and `Samlet-Legal-Basis`; the access is written
 /// to the transparency log before the data is read. The caller gets its own
@@ -464,14 +501,14 @@ pub struct AgencyOverview {
 /// Without one the answer is the caller's own items, `scope: own-items`
 /// (also in the `Samlet-Scope` response header), never an error.
 #[utoipa::path(get, path = "/api/v1/persons/{pid}/overview", tag = "agency",
-    params(("pid" = String, Path, description = "The person's identity number"),
-        ("Samlet-Purpose" = String, Header, description = "Why the data is needed; under a sharing basis, the basis's purpose"),
-        ("Samlet-Legal-Basis" = String, Header, description = "The legal basis (behandlingsgrunnlag)"),
-        ("Samlet-Legal-Basis-Ref" = Option<String>, Header, description = "Reference, e.g. a law and section"),
-        ("Samlet-Basis" = Option<String>, Header, description = "Registered sharing basis ids (comma-separated, at most 8) to read other agencies' items under"),
-        ("Samlet-Accessor-System" = Option<String>, Header, description = "The agency system making the request"),
-        ("Samlet-Accessor-Role" = Option<String>, Header, description = "The caseworker role"),
-        ("Samlet-On-Behalf-Of" = Option<String>, Header, description = "When acting as a representative: for whom")),
+    params(("pid" = String, Path, description = "The person's identity number", pattern = r"^[0-9]{11}$"),
+        ("Samlet-Purpose" = String, Header, description = "Why the data is needed; under a sharing basis, the basis's purpose", pattern = r"\S", max_length = 500),
+        ("Samlet-Legal-Basis" = String, Header, description = "The legal basis (behandlingsgrunnlag)", pattern = r"\S", max_length = 500),
+        ("Samlet-Legal-Basis-Ref" = Option<String>, Header, description = "Reference, e.g. a law and section", max_length = 500),
+        ("Samlet-Basis" = Option<String>, Header, description = "Registered sharing basis ids (comma-separated, at most 8) to read other agencies' items under", pattern = r"^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,7}$"),
+        ("Samlet-Accessor-System" = Option<String>, Header, description = "The agency system making the request", max_length = 500),
+        ("Samlet-Accessor-Role" = Option<String>, Header, description = "The caseworker role", max_length = 500),
+        ("Samlet-On-Behalf-Of" = Option<String>, Header, description = "When acting as a representative: for whom", max_length = 500)),
     security(("agency_token" = [])),
     responses((status = 200, body = AgencyOverview, headers(("Samlet-Scope" = String, description = "own-items or shared"))),
         (status = 400, description = "Purpose or legal basis missing, or a malformed Samlet-Basis", body = crate::problem::Problem),
@@ -546,17 +583,30 @@ pub async fn person_overview(
 }
 
 #[derive(Deserialize, IntoParams, Default, Debug)]
+#[into_params(parameter_in = Query)]
 pub struct AccessLogQuery {
     /// Only this agency (organisation number).
     pub agency: Option<String>,
     /// From this day (YYYY-MM-DD), inclusive.
+    #[param(schema_with = day_or_empty)]
     pub from: Option<String>,
     /// To this day (YYYY-MM-DD), inclusive.
+    #[param(schema_with = day_or_empty)]
     pub to: Option<String>,
     /// 1-based page number.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u32>,
     /// Entries per page, at most 100.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
+}
+
+/// A day, or empty as an unfilled form field sends it (no limit).
+fn day_or_empty() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .pattern(Some(format!("^$|{}", samlet_domain::items::DATE_PATTERN)))
+        .build()
 }
 
 /// One access as the citizen sees it.
@@ -710,6 +760,8 @@ pub async fn access_log_page(
     })
 }
 
+/// Who has looked at my data.
+///
 /// Who has looked at my data: every access by anyone but the person.
 #[utoipa::path(get, path = "/api/v1/me/access-log", tag = "citizen", params(AccessLogQuery),
     security(("session_cookie" = [])),
