@@ -12,7 +12,6 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,19 +39,6 @@ export function chromiumBin() {
 
 /** WCAG 2.1 A/AA, the level public-sector sites in Norway must meet. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-/** Ask the OS for a free loopback port. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -89,24 +75,24 @@ export function parseDemoPersons(stdout) {
 export async function startSamlet({ extraArgs = [], env = {}, timeoutMs = 30_000 } = {}) {
   const bin = samletBin();
   let lastError;
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    const port = await freePort();
+  for (let attempt = 1; attempt <= 2; attempt++) {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'samlet-browser-'));
     try {
-      return await startOnce(bin, port, dataDir, extraArgs, env, timeoutMs);
+      return await startOnce(bin, dataDir, extraArgs, env, timeoutMs);
     } catch (e) {
       lastError = e;
       await rm(dataDir, { recursive: true, force: true });
-      // A port race or a slow start: try again on another port.
+      // A slow start on a loaded machine: try once more.
     }
   }
   throw lastError;
 }
 
-async function startOnce(bin, port, dataDir, extraArgs, env, timeoutMs) {
+async function startOnce(bin, dataDir, extraArgs, env, timeoutMs) {
+  // Port 0: the server binds once and prints the port it got (no probe-and-drop race).
   const proc = spawn(
     bin,
-    ['demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...extraArgs],
+    ['demo', '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...extraArgs],
     { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -131,7 +117,8 @@ async function startOnce(bin, port, dataDir, extraArgs, env, timeoutMs) {
   };
 
   const deadline = Date.now() + timeoutMs;
-  const healthUrl = `http://127.0.0.1:${port}/health`;
+  let port = null;
+  let healthUrl = '(port not printed yet)';
   for (;;) {
     if (exited) {
       await rm(dataDir, { recursive: true, force: true });
@@ -142,6 +129,12 @@ async function startOnce(bin, port, dataDir, extraArgs, env, timeoutMs) {
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`samlet demo did not answer ${healthUrl} within ${timeoutMs} ms\n${output()}`);
+    }
+    if (port === null) {
+      const m = /Open https?:\/\/[^\s/:]+:(\d+)\//.exec(stdout);
+      if (!m) { await sleep(100); continue; }
+      port = Number(m[1]);
+      healthUrl = `http://127.0.0.1:${port}/health`;
     }
     try {
       const r = await fetch(healthUrl, { signal: AbortSignal.timeout(1_000) });

@@ -38,23 +38,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free loopback port; a start that loses the port to another process is retried.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-for attempt in 1 2 3; do
-  PORT="$(free_port)"
-  "$SAMLET_BIN" demo --listen "127.0.0.1:$PORT" --data-dir "$DATA" >"$DATA/server.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 300); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
-    if curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && grep -qE '^\s+\S.*\s{2,}[0-9]{11}\s*$' "$DATA/server.log"; then
-      break 2
-    fi
-    sleep 0.1
-  done
-  kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
-  [[ $attempt -lt 3 ]] || { echo "contract test: samlet demo did not start" >&2; cat "$DATA/server.log" >&2; exit 1; }
+# Port 0: the server binds once and prints the port it got.
+"$SAMLET_BIN" demo --listen 127.0.0.1:0 --data-dir "$DATA" >"$DATA/server.log" 2>&1 &
+SERVER_PID=$!
+PORT=""
+for _ in $(seq 1 600); do
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  [[ -n "$PORT" ]] || PORT="$(grep -oE 'Open https?://[^ /:]+:[0-9]+/' "$DATA/server.log" | grep -oE '[0-9]+/$' | tr -d / || true)"
+  if [[ -n "$PORT" ]] && curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 \
+     && grep -qE '^\s+\S.*\s{2,}[0-9]{11}\s*$' "$DATA/server.log"; then
+    break
+  fi
+  sleep 0.1
 done
+if [[ -z "$PORT" ]] || ! curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then
+  echo "contract test: samlet demo did not start" >&2; cat "$DATA/server.log" >&2; exit 1
+fi
 export SAMLET_URL="http://127.0.0.1:$PORT"
 
 # The agency: NAV's dev token (the demo writes them to dev-tokens.json); NAV

@@ -110,11 +110,17 @@ pub async fn run(listen: SocketAddr, data_dir: &Path) -> anyhow::Result<()> {
         let tokens = seed(store.as_ref()).await?;
         std::fs::write(&tokens_file, serde_json::to_string_pretty(&tokens)?)?;
     }
-    let public_url = format!("http://localhost:{}", listen.port());
-    let config = Config {
-        public_url: public_url.clone(),
+    // Bound before the state is built and handed over: with port 0 the
+    // printed URL (and the links the server makes) name the port it got.
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    let mut config = Config {
+        public_url: format!("http://localhost:{}", listen.port()),
         ..Config::dev(listen, url)
     };
+    config.listening_at(listener.local_addr()?);
+    let public_url = config.public_url.clone();
     let state = AppState::new(store, config).await?;
     if fresh {
         seed_life_events(&state).await?;
@@ -132,19 +138,17 @@ pub async fn run(listen: SocketAddr, data_dir: &Path) -> anyhow::Result<()> {
         *w = persons.clone();
     }
     let tokens = std::fs::read_to_string(&tokens_file).unwrap_or_default();
-    samlet_server::serve(state, move |_| {
-        println!("\nSamlet demo is running. Open {public_url}/ in your browser.\n");
-        println!("Log in as one of these synthetic persons (dev login):");
-        for p in &persons {
-            println!("  {:<15} {}", p.name, p.pid);
-        }
-        println!(
-            "\nAgency API dev tokens are in {} :\n{tokens}",
-            tokens_file.display()
-        );
-        println!("OpenAPI: {public_url}/api/openapi.json   Stop with Ctrl-C.");
-    })
-    .await
+    println!("\nSamlet demo is running. Open {public_url}/ in your browser.\n");
+    println!("Log in as one of these synthetic persons (dev login):");
+    for p in &persons {
+        println!("  {:<15} {}", p.name, p.pid);
+    }
+    println!(
+        "\nAgency API dev tokens are in {} :\n{tokens}",
+        tokens_file.display()
+    );
+    println!("OpenAPI: {public_url}/api/openapi.json   Stop with Ctrl-C.");
+    samlet_server::serve_on(listener, state).await
 }
 
 fn money(s: &str) -> anyhow::Result<Money> {
@@ -329,7 +333,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<serde_json::Value> {
             n - ok
         );
     }
-    // Representation and consent (issue 4).
+    // Representation and consent.
     crate::demo_represent::seed(store).await?;
     Ok(serde_json::Value::Object(tokens))
 }
