@@ -1,4 +1,4 @@
-// Browser tests for representation and consent (issue 4): acting for someone within a mandate's
+// Browser tests for representation and consent: acting for someone within a mandate's
 // scope (seeing, and acting: answering a consent request and opening a message for a child),
 // the guardian's searchable list, giving and revoking a mandate without JavaScript, answering a
 // consent request in plain language, and the pages in bokmål, English and Danish. Run with tests/browser/run.sh (see README.md).

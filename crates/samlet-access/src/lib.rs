@@ -1,4 +1,4 @@
-//! Representation and consent (issue 4): **the one authorization policy**.
+//! Representation and consent: **the one authorization policy**.
 //!
 //! Every path that lets someone other than the person reach the person's data
 //! asks [`decide`]: a representative's view of a person's overview and list

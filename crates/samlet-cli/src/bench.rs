@@ -26,7 +26,7 @@ pub enum BenchCommand {
     Foresight(crate::bench_foresight::ForesightArgs),
     /// Transparency log: durable appends/s (against raw SHA-256) and proof latency.
     Log(crate::bench_log::LogArgs),
-    // Representation and consent (issue 4).
+    // Representation and consent.
     /// Representation: authorization decision cost and the "people I act for" list with 10,000
     /// represented persons, against a store read and /health.
     Access(crate::bench_access::AccessArgs),

@@ -1,4 +1,4 @@
-//! `samlet bench access`: the cost of representation on the hot path (issue 4).
+//! `samlet bench access`: the cost of representation on the hot path.
 //!
 //! One representative (a lawyer, say) acts for N persons (10,000 by default).
 //! Measured in one run, each against its own yardstick:

@@ -1,4 +1,4 @@
-//! Demo data for representation and consent (issue 4): Kari holds Ola's power of attorney for
+//! Demo data for representation and consent: Kari holds Ola's power of attorney for
 //! benefits, Amir is guardian for five wards (registered by the county governor), Kari has
 //! parental authority over Emma (17, so it ends on her 18th birthday), and Oslo kommune asks
 //! Amir for consent to receive NAV data for "one plan", and Emma for her Lånekassen cases

@@ -20,7 +20,7 @@ mod bench;
 mod bench_foresight;
 mod bench_log;
 mod demo;
-// Representation and consent (issue 4).
+// Representation and consent.
 mod agency_areas;
 mod basis;
 mod bench_access;
@@ -29,7 +29,7 @@ mod foresight;
 mod journeys;
 mod log;
 mod rules;
-// Life events, second step (issue 5).
+// Life events, second step.
 mod offers;
 
 #[derive(Parser)]
@@ -73,7 +73,7 @@ enum Command {
     /// The transparency log: verify it over HTTP, run retention.
     #[command(subcommand)]
     Log(log::LogCommand),
-    // Life events, second step (issue 5): offers after a rule change (offers.rs).
+    // Life events, second step: offers after a rule change (offers.rs).
     /// Proactive offers: evaluate a changed rule set again and offer to the newly entitled.
     #[command(subcommand)]
     Offers(offers::OffersCommand),

@@ -1,4 +1,4 @@
-//! **API Boundary**: life events (module 2) as coherent journeys.
+//! **API Boundary**: life events as coherent journeys.
 //!
 //! A catalogue directory holds `agencies.yaml` (who owns tasks), `facts.yaml` (the data items
 //! conditions may use, in the rules-as-code input format, each naming its source) and one file

@@ -1,4 +1,4 @@
-//! Proactive offers (module 2): the offer rows an event or a rule change makes, and the re-run
+//! Proactive offers: the offer rows an event or a rule change makes, and the re-run
 //! that evaluates a changed rule set again for every household Samlet holds.
 //!
 //! The re-run reads only what events delivered (the `household_facts` the store keeps per

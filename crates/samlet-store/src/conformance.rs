@@ -11,7 +11,7 @@ use crate::{Item, OverviewLimits, Rejection, Session, Store};
 
 pub mod foresight;
 pub mod replica;
-// Representation and consent (issue 4).
+// Representation and consent.
 pub mod representation;
 pub mod sharing;
 
@@ -64,7 +64,7 @@ pub async fn run_all(store: &dyn Store) {
     agency_tokens_expire(store).await;
     verdicts_follow_the_input_order(store).await;
     crate::conformance::foresight::run_all(store).await;
-    // Representation and consent (issue 4).
+    // Representation and consent.
     crate::conformance::representation::run_all(store).await;
     case_status_changes_stay_with_their_person(store).await;
     crate::conformance::sharing::run_all(store).await;

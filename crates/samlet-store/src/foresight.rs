@@ -1,4 +1,4 @@
-//! Storage for foresight evaluations (module 8): sessions, participants who
+//! Storage for foresight evaluations: sessions, participants who
 //! joined by code, and their anonymous ballots.
 //!
 //! The store treats a session's spec and each ballot as opaque JSON text:

@@ -1,4 +1,4 @@
-//! Life events, personal journeys and proactive offers (module 2): the storage side.
+//! Life events, personal journeys and proactive offers: the storage side.
 //!
 //! The store keeps what was planned for a person as an opaque JSON snapshot (the catalogue may
 //! change later; a person keeps the checklist they were given) plus which tasks are done.

@@ -22,7 +22,7 @@ mod journeys;
 mod model;
 mod sql;
 pub mod testing;
-// Representation and consent (issue 4).
+// Representation and consent.
 mod representation;
 mod sharing;
 
@@ -121,7 +121,7 @@ pub trait Store:
     AccessLogStore
     + ForesightStore
     + JourneyStore
-    // Representation and consent (issue 4).
+    // Representation and consent.
     + RepresentationStore
     + SharingStore
     + Send

@@ -1,4 +1,4 @@
-//! Representation and consent (issue 4): the storage side.
+//! Representation and consent: the storage side.
 //!
 //! The store keeps facts only; whether a fact lets anyone read anything is
 //! decided by `samlet_access::decide` above the store. The one exception is

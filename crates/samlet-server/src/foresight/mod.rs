@@ -1,4 +1,4 @@
-//! Foresight (module 8) in the server: evaluation sessions built from the
+//! Foresight in the server: evaluation sessions built from the
 //! trend library, participants who join by a short code and vote
 //! anonymously from their phones, and the team's presenter screen, results
 //! and report. The analysis itself is the pure `samlet-foresight` crate.

@@ -1,4 +1,4 @@
-//! Representation and consent (issue 4; see `docs/representation.md`).
+//! Representation and consent (see `docs/representation.md`).
 //!
 //! - [`api`]: the JSON API (mandates, the representative's list and views,
 //!   guardianships and parental relations from authorities, consent requests,

@@ -1,4 +1,4 @@
-//! The transparency log (issue 3): every access to a person's data by
+//! The transparency log: every access to a person's data by
 //! anyone but that person is appended to a tamper-evident Merkle log before
 //! the data is returned.
 //!

@@ -13,7 +13,7 @@ pub(crate) mod journeys;
 pub(crate) mod overview;
 pub mod postgres;
 pub mod sqlite;
-// Representation and consent (issue 4).
+// Representation and consent.
 pub(crate) mod representation;
 pub(crate) mod sharing;
 mod sqlite_read;

@@ -156,7 +156,7 @@ crate::sql::impl_store!(PostgresStore, "postgres");
 crate::sql::foresight::impl_foresight_store!(PostgresStore);
 crate::sql::journeys::impl_journey_store!(PostgresStore);
 crate::sql::access_log::impl_access_log_store!(PostgresStore, sqlx::Postgres, " FOR UPDATE");
-// Representation and consent (issue 4).
+// Representation and consent.
 crate::sql::representation::impl_representation_store!(PostgresStore);
 crate::sql::sharing::impl_sharing_store!(PostgresStore);
 

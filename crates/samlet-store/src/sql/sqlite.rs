@@ -109,6 +109,6 @@ crate::sql::impl_store!(SqliteStore, "sqlite");
 crate::sql::foresight::impl_foresight_store!(SqliteStore);
 crate::sql::journeys::impl_journey_store!(SqliteStore);
 crate::sql::access_log::impl_access_log_store!(SqliteStore, sqlx::Sqlite, "");
-// Representation and consent (issue 4).
+// Representation and consent.
 crate::sql::representation::impl_representation_store!(SqliteStore);
 crate::sql::sharing::impl_sharing_store!(SqliteStore);
