@@ -6,12 +6,17 @@
 //! (`after`) and optional conditions, compiled with `samlet-rules` so a condition that names an
 //! unknown fact is rejected when the catalogue is loaded, with file, line and column.
 //!
+//! Every text is a Fluent message id; the messages are in `locales/<lang>/*.ftl` beside the
+//! YAML, one directory per language Samlet speaks, and a catalogue that lacks a message in any
+//! language does not load (see `docs/translating.md`).
+//!
 //! The format is described in `docs/life-events.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{Months, NaiveDate};
+use samlet_i18n::{Content, Lang};
 use samlet_rules::yaml::{Node, NodeKind, Reader, Source};
 use samlet_rules::{ErrorKind, Household, Label, LoadError, Period, RuleSet, Value};
 use serde::{Deserialize, Serialize};
@@ -26,27 +31,46 @@ pub use shipped::shipped_catalogue;
 #[error(transparent)]
 pub struct CatalogueError(#[from] pub LoadError);
 
-/// Bokmål and English text.
+/// A text of the catalogue: its Fluent message id and the message rendered in every language,
+/// serialised as `{ "id": …, "nb": …, "nn": …, "en": …, "da": … }`. Rendered when the catalogue
+/// is loaded, so a plan stored with its texts can still be shown if the catalogue changes.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Deserialize)]
 pub struct Text {
-    pub nb: String,
-    pub en: String,
+    /// The message id (empty for a text stored before texts had ids).
+    #[serde(default)]
+    pub id: String,
+    #[serde(flatten)]
+    pub texts: BTreeMap<Lang, String>,
 }
 
 impl Text {
-    /// The text in `lang` (`"en"` gives English, anything else bokmål).
-    pub fn get(&self, lang: &str) -> &str {
-        if lang == "en" {
-            &self.en
-        } else {
-            &self.nb
+    /// The text in `lang`. A loaded catalogue has every language; only a plan stored before a
+    /// language was added can lack one, and then shows the first language it has.
+    pub fn get(&self, lang: Lang) -> &str {
+        self.texts
+            .get(&lang)
+            .or_else(|| self.texts.values().next())
+            .map_or(self.id.as_str(), String::as_str)
+    }
+
+    /// Message `id` of `content`, in every language it has.
+    pub fn from_content(content: &Content, id: &str) -> Text {
+        Text {
+            id: id.to_owned(),
+            texts: Lang::ALL
+                .iter()
+                .filter_map(|l| Some((*l, content.format(*l, id, None)?)))
+                .collect(),
         }
     }
 }
 
 impl From<Label> for Text {
     fn from(l: Label) -> Self {
-        Text { nb: l.nb, en: l.en }
+        Text {
+            id: String::new(),
+            texts: [(Lang::Nb, l.nb), (Lang::En, l.en)].into_iter().collect(),
+        }
     }
 }
 
@@ -332,27 +356,68 @@ const TASK_KEYS: &[&str] = &[
     "reference",
 ];
 
-pub(crate) fn text(r: &Reader, n: &Node, what: &str) -> Result<Text, LoadError> {
-    match &n.kind {
-        NodeKind::Map(_) => {
-            let f = r.fields(n, what, &["nb", "en"], &["nb", "en"])?;
-            let get = |k| -> Result<String, LoadError> {
-                Ok(r.str(f.get(k).unwrap_or(n), what)?.to_owned())
-            };
-            Ok(Text {
-                nb: get("nb")?,
-                en: get("en")?,
-            })
+/// The catalogue's messages, and the ids its YAML refers to (checked once all files are read,
+/// so a translator sees every missing message at once).
+pub(crate) struct Messages {
+    content: Content,
+    used: Vec<String>,
+}
+
+impl Messages {
+    /// `text` of a YAML node: a message id such as `moving-title`.
+    pub(crate) fn text(&mut self, r: &Reader, n: &Node, what: &str) -> Result<Text, LoadError> {
+        match &n.kind {
+            NodeKind::Scalar(..) => {
+                let id = r.str(n, what)?;
+                self.used.push(id.to_owned());
+                Ok(Text::from_content(&self.content, id))
+            }
+            _ => Err(r.err(
+                n,
+                ErrorKind::Structure,
+                format!(
+                    "expected a message id for {what} (its texts go in locales/<lang>/*.ftl), found {}",
+                    n.describe()
+                ),
+            )),
         }
-        _ => Err(r.err(
-            n,
-            ErrorKind::Structure,
-            format!(
-                "expected {{ nb: …, en: … }} for {what}, found {}",
-                n.describe()
-            ),
-        )),
     }
+}
+
+/// The catalogue's `locales/<lang>/*.ftl` files among `files`, as a content catalogue.
+fn messages(dir: &Path, files: &[Source]) -> Result<Messages, LoadError> {
+    let mut sources = Vec::new();
+    for s in files.iter().filter(|s| is_ftl(&s.path)) {
+        let code = s
+            .path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|c| c.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let lang = Lang::ALL
+            .into_iter()
+            .find(|l| l.code() == code)
+            .ok_or_else(|| LoadError::Invalid {
+                path: s.path.clone(),
+                message: format!(
+                    "`{code}` is not a language Samlet speaks (locales/<lang>/ is one of nb, nn, en, da)"
+                ),
+            })?;
+        let name = s.path.file_name().map(|f| f.to_string_lossy().into_owned());
+        sources.push((lang, name.unwrap_or_default(), s.text.as_str()));
+    }
+    let content = Content::new(sources).map_err(|e| LoadError::Invalid {
+        path: dir.join("locales"),
+        message: e.to_string(),
+    })?;
+    Ok(Messages {
+        content,
+        used: Vec::new(),
+    })
+}
+
+fn is_ftl(p: &Path) -> bool {
+    p.extension().is_some_and(|x| x == "ftl")
 }
 
 pub(crate) fn strings<'n>(
@@ -387,15 +452,37 @@ pub fn load_catalogue(dir: impl AsRef<Path>) -> Result<Catalogue, CatalogueError
             files.push(Source::read(p)?);
         }
     }
+    let locales = dir.join("locales");
+    if locales.is_dir() {
+        let io = |source| LoadError::Io {
+            path: locales.clone(),
+            source,
+        };
+        for e in std::fs::read_dir(&locales).map_err(io)? {
+            let lang_dir = e.map_err(io)?.path();
+            if !lang_dir.is_dir() {
+                continue;
+            }
+            for f in std::fs::read_dir(&lang_dir).map_err(io)? {
+                let p = f.map_err(io)?.path();
+                if is_ftl(&p) {
+                    files.push(Source::read(p)?);
+                }
+            }
+        }
+    }
     load_catalogue_from(dir, files)
 }
 
-/// Loads a catalogue from in-memory files (the shipped catalogue is embedded in the binary).
+/// Loads a catalogue from in-memory files (the shipped catalogue is embedded in the binary):
+/// its YAML and its `locales/<lang>/*.ftl` messages.
 pub fn load_catalogue_from(
     dir: &Path,
     mut files: Vec<Source>,
 ) -> Result<Catalogue, CatalogueError> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut msgs = messages(dir, &files)?;
+    files.retain(|s| !is_ftl(&s.path));
     let name_is = |s: &Source, n: &str| s.path.file_name().is_some_and(|f| f == n);
     let missing = |n: &str| LoadError::Invalid {
         path: dir.join(n),
@@ -438,7 +525,7 @@ pub fn load_catalogue_from(
             Agency {
                 key,
                 org,
-                name: text(&r, f.get("name").unwrap_or(v), "`name`")?,
+                name: msgs.text(&r, f.get("name").unwrap_or(v), "`name`")?,
                 url,
             },
         );
@@ -452,7 +539,7 @@ pub fn load_catalogue_from(
     .map_err(CatalogueError)?;
 
     let offers = match files.iter().find(|s| name_is(s, "offers.yaml")) {
-        Some(src) => offers::load_offers(src, &agencies)?,
+        Some(src) => offers::load_offers(src, &agencies, &mut msgs)?,
         None => Vec::new(),
     };
 
@@ -460,7 +547,7 @@ pub fn load_catalogue_from(
     for src in files.iter().filter(|s| {
         !name_is(s, "agencies.yaml") && !name_is(s, "facts.yaml") && !name_is(s, "offers.yaml")
     }) {
-        let j = load_journey(dir, src, facts_src, &agencies)?;
+        let j = load_journey(dir, src, facts_src, &agencies, &mut msgs)?;
         if let Some(prev) = journeys.iter().find(|p| p.id == j.id) {
             return Err(CatalogueError(LoadError::Invalid {
                 path: src.path.clone(),
@@ -473,6 +560,12 @@ pub fn load_catalogue_from(
         }
         journeys.push(j);
     }
+    msgs.content
+        .check(msgs.used.iter().map(String::as_str))
+        .map_err(|e| LoadError::Invalid {
+            path: dir.join("locales"),
+            message: e.to_string(),
+        })?;
     Ok(Catalogue {
         agencies,
         journeys,
@@ -485,6 +578,7 @@ fn load_journey(
     src: &Source,
     facts: &Source,
     agencies: &BTreeMap<String, Agency>,
+    msgs: &mut Messages,
 ) -> Result<Journey, CatalogueError> {
     let r = Reader { src };
     let root = parse(src)?;
@@ -513,10 +607,10 @@ fn load_journey(
             )
             .into());
     }
-    let title = text(&r, f.get("title").unwrap_or(jn), "`title`")?;
+    let title = msgs.text(&r, f.get("title").unwrap_or(jn), "`title`")?;
     let description = f
         .get("description")
-        .map(|n| text(&r, n, "`description`"))
+        .map(|n| msgs.text(&r, n, "`description`"))
         .transpose()?;
     let triggers = strings(&r, f.get("triggers").unwrap_or(jn), "`triggers`")?
         .into_iter()
@@ -621,10 +715,10 @@ fn load_journey(
         };
         tasks.push(Task {
             id: tid,
-            title: text(&r, f.get("title").unwrap_or(tn), "`title`")?,
+            title: msgs.text(&r, f.get("title").unwrap_or(tn), "`title`")?,
             description: f
                 .get("description")
-                .map(|n| text(&r, n, "`description`"))
+                .map(|n| msgs.text(&r, n, "`description`"))
                 .transpose()?,
             agency,
             due,

@@ -12,7 +12,7 @@ use samlet_rules::yaml::{Node, Reader, Source};
 use samlet_rules::{Decimal, ErrorKind, Household, Lang, LoadError, Period, RuleSet};
 use serde::Serialize;
 
-use crate::{strings, text, Agency, CatalogueError, Text};
+use crate::{strings, Agency, CatalogueError, Messages, Text};
 
 /// Which month an event's offer is evaluated for.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -147,6 +147,7 @@ const OFFER_KEYS: &[&str] = &[
 pub(crate) fn load_offers(
     src: &Source,
     agencies: &BTreeMap<String, Agency>,
+    msgs: &mut Messages,
 ) -> Result<Vec<OfferSpec>, CatalogueError> {
     let r = Reader { src };
     let Some(root) = src.parse()? else {
@@ -231,7 +232,7 @@ pub(crate) fn load_offers(
             for_relations,
             period,
             unit,
-            title: text(&r, get("title"), "`title`")?,
+            title: msgs.text(&r, get("title"), "`title`")?,
             agency,
             apply,
             reference: f
