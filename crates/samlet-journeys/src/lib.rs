@@ -16,9 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{Months, NaiveDate};
-use samlet_i18n::{Content, Lang};
+use samlet_i18n::Content;
 use samlet_rules::yaml::{Node, NodeKind, Reader, Source};
-use samlet_rules::{ErrorKind, Household, Label, LoadError, Period, RuleSet, Value};
+use samlet_rules::{is_ftl, ErrorKind, Household, Label, LoadError, Period, RuleSet, Value};
 use serde::{Deserialize, Serialize};
 
 mod offers;
@@ -34,45 +34,7 @@ pub struct CatalogueError(#[from] pub LoadError);
 /// A text of the catalogue: its Fluent message id and the message rendered in every language,
 /// serialised as `{ "id": …, "nb": …, "nn": …, "en": …, "da": … }`. Rendered when the catalogue
 /// is loaded, so a plan stored with its texts can still be shown if the catalogue changes.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, Deserialize)]
-pub struct Text {
-    /// The message id (empty for a text stored before texts had ids).
-    #[serde(default)]
-    pub id: String,
-    #[serde(flatten)]
-    pub texts: BTreeMap<Lang, String>,
-}
-
-impl Text {
-    /// The text in `lang`. A loaded catalogue has every language; only a plan stored before a
-    /// language was added can lack one, and then shows the first language it has.
-    pub fn get(&self, lang: Lang) -> &str {
-        self.texts
-            .get(&lang)
-            .or_else(|| self.texts.values().next())
-            .map_or(self.id.as_str(), String::as_str)
-    }
-
-    /// Message `id` of `content`, in every language it has.
-    pub fn from_content(content: &Content, id: &str) -> Text {
-        Text {
-            id: id.to_owned(),
-            texts: Lang::ALL
-                .iter()
-                .filter_map(|l| Some((*l, content.format(*l, id, None)?)))
-                .collect(),
-        }
-    }
-}
-
-impl From<Label> for Text {
-    fn from(l: Label) -> Self {
-        Text {
-            id: String::new(),
-            texts: [(Lang::Nb, l.nb), (Lang::En, l.en)].into_iter().collect(),
-        }
-    }
-}
+pub type Text = Label;
 
 /// An agency that owns tasks.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -280,7 +242,7 @@ impl Journey {
             .filter(|i| i.source.is_none() && !i.used_by.is_empty())
             .map(|i| Question {
                 fact: i.id,
-                label: i.label.into(),
+                label: i.label,
                 ty: i.ty.name().to_owned(),
                 reference: i.reference,
             })
@@ -370,7 +332,7 @@ impl Messages {
             NodeKind::Scalar(..) => {
                 let id = r.str(n, what)?;
                 self.used.push(id.to_owned());
-                Ok(Text::from_content(&self.content, id))
+                Ok(Label::from_content(&self.content, id))
             }
             _ => Err(r.err(
                 n,
@@ -382,42 +344,6 @@ impl Messages {
             )),
         }
     }
-}
-
-/// The catalogue's `locales/<lang>/*.ftl` files among `files`, as a content catalogue.
-fn messages(dir: &Path, files: &[Source]) -> Result<Messages, LoadError> {
-    let mut sources = Vec::new();
-    for s in files.iter().filter(|s| is_ftl(&s.path)) {
-        let code = s
-            .path
-            .parent()
-            .and_then(Path::file_name)
-            .map(|c| c.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let lang = Lang::ALL
-            .into_iter()
-            .find(|l| l.code() == code)
-            .ok_or_else(|| LoadError::Invalid {
-                path: s.path.clone(),
-                message: format!(
-                    "`{code}` is not a language Samlet speaks (locales/<lang>/ is one of nb, nn, en, da)"
-                ),
-            })?;
-        let name = s.path.file_name().map(|f| f.to_string_lossy().into_owned());
-        sources.push((lang, name.unwrap_or_default(), s.text.as_str()));
-    }
-    let content = Content::new(sources).map_err(|e| LoadError::Invalid {
-        path: dir.join("locales"),
-        message: e.to_string(),
-    })?;
-    Ok(Messages {
-        content,
-        used: Vec::new(),
-    })
-}
-
-fn is_ftl(p: &Path) -> bool {
-    p.extension().is_some_and(|x| x == "ftl")
 }
 
 pub(crate) fn strings<'n>(
@@ -452,25 +378,7 @@ pub fn load_catalogue(dir: impl AsRef<Path>) -> Result<Catalogue, CatalogueError
             files.push(Source::read(p)?);
         }
     }
-    let locales = dir.join("locales");
-    if locales.is_dir() {
-        let io = |source| LoadError::Io {
-            path: locales.clone(),
-            source,
-        };
-        for e in std::fs::read_dir(&locales).map_err(io)? {
-            let lang_dir = e.map_err(io)?.path();
-            if !lang_dir.is_dir() {
-                continue;
-            }
-            for f in std::fs::read_dir(&lang_dir).map_err(io)? {
-                let p = f.map_err(io)?.path();
-                if is_ftl(&p) {
-                    files.push(Source::read(p)?);
-                }
-            }
-        }
-    }
+    files.extend(samlet_rules::read_locales(dir)?);
     load_catalogue_from(dir, files)
 }
 
@@ -481,7 +389,16 @@ pub fn load_catalogue_from(
     mut files: Vec<Source>,
 ) -> Result<Catalogue, CatalogueError> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut msgs = messages(dir, &files)?;
+    let mut msgs = Messages {
+        content: samlet_rules::load_messages(dir, &files)?,
+        used: Vec::new(),
+    };
+    // The facts' labels are messages too: the rule-set loader reads them from the same files.
+    let ftl: Vec<(PathBuf, String)> = files
+        .iter()
+        .filter(|s| is_ftl(&s.path))
+        .map(|s| (s.path.clone(), s.text.clone()))
+        .collect();
     files.retain(|s| !is_ftl(&s.path));
     let name_is = |s: &Source, n: &str| s.path.file_name().is_some_and(|f| f == n);
     let missing = |n: &str| LoadError::Invalid {
@@ -532,11 +449,9 @@ pub fn load_catalogue_from(
     }
 
     // Facts must be a valid input file on their own.
-    samlet_rules::load_rule_set_from_files(
-        dir,
-        &[(facts_src.path.clone(), facts_src.text.clone())],
-    )
-    .map_err(CatalogueError)?;
+    let mut facts_files = vec![(facts_src.path.clone(), facts_src.text.clone())];
+    facts_files.extend(ftl.iter().cloned());
+    samlet_rules::load_rule_set_from_files(dir, &facts_files).map_err(CatalogueError)?;
 
     let offers = match files.iter().find(|s| name_is(s, "offers.yaml")) {
         Some(src) => offers::load_offers(src, &agencies, &mut msgs)?,
@@ -547,7 +462,7 @@ pub fn load_catalogue_from(
     for src in files.iter().filter(|s| {
         !name_is(s, "agencies.yaml") && !name_is(s, "facts.yaml") && !name_is(s, "offers.yaml")
     }) {
-        let j = load_journey(dir, src, facts_src, &agencies, &mut msgs)?;
+        let j = load_journey(dir, src, facts_src, &ftl, &agencies, &mut msgs)?;
         if let Some(prev) = journeys.iter().find(|p| p.id == j.id) {
             return Err(CatalogueError(LoadError::Invalid {
                 path: src.path.clone(),
@@ -560,12 +475,7 @@ pub fn load_catalogue_from(
         }
         journeys.push(j);
     }
-    msgs.content
-        .check(msgs.used.iter().map(String::as_str))
-        .map_err(|e| LoadError::Invalid {
-            path: dir.join("locales"),
-            message: e.to_string(),
-        })?;
+    samlet_rules::check_messages(dir, &msgs.content, msgs.used.iter().map(String::as_str))?;
     Ok(Catalogue {
         agencies,
         journeys,
@@ -577,6 +487,7 @@ fn load_journey(
     dir: &Path,
     src: &Source,
     facts: &Source,
+    ftl: &[(PathBuf, String)],
     agencies: &BTreeMap<String, Agency>,
     msgs: &mut Messages,
 ) -> Result<Journey, CatalogueError> {
@@ -763,7 +674,7 @@ fn load_journey(
             .into());
     }
 
-    let conditions = compile_conditions(dir, src, facts, &id, &cond_nodes)?;
+    let conditions = compile_conditions(dir, src, facts, ftl, &id, &cond_nodes)?;
     Ok(Journey {
         id,
         audience,
@@ -813,6 +724,7 @@ fn compile_conditions(
     dir: &Path,
     src: &Source,
     facts: &Source,
+    ftl: &[(PathBuf, String)],
     id: &str,
     conds: &[(usize, &Node)],
 ) -> Result<Option<RuleSet>, CatalogueError> {
@@ -839,10 +751,11 @@ fn compile_conditions(
         yaml.push('\n');
     }
     let gen_path = dir.join(format!(".{id}.conditions.yaml"));
-    let files = vec![
+    let mut files = vec![
         (facts.path.clone(), facts.text.clone()),
         (gen_path.clone(), yaml),
     ];
+    files.extend(ftl.iter().cloned());
     samlet_rules::load_rule_set_from_files(dir, &files)
         .map(Some)
         .map_err(|e| match e {

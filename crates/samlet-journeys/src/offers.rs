@@ -114,17 +114,13 @@ impl OfferSpec {
 impl Offered {
     /// Starts the explanation with why the offer comes now: the rules changed.
     pub fn because_rules_changed(mut self) -> Self {
-        let d = self.rules_from;
-        self.explanation_nb = format!(
-            "Fordi reglene ble endret fra {}, kan du nå ha rett til mer enn før.\n\n{}",
-            samlet_rules::format_date(&d, Lang::Nb),
-            self.explanation_nb
-        );
-        self.explanation_en = format!(
-            "Because the rules changed from {}, you may now be entitled to more than before.\n\n{}",
-            samlet_rules::format_date(&d, Lang::En),
-            self.explanation_en
-        );
+        let why = |lang: Lang| {
+            lang.msg("offer-rules-changed")
+                .text("date", lang.date(self.rules_from))
+                .to_string()
+        };
+        self.explanation_nb = format!("{}\n\n{}", why(Lang::Nb), self.explanation_nb);
+        self.explanation_en = format!("{}\n\n{}", why(Lang::En), self.explanation_en);
         self
     }
 }

@@ -20,16 +20,32 @@ const FILES: &[(&str, &str)] = &[
     ),
     ("offers.yaml", include_str!("../journeys/offers.yaml")),
     (
+        "locales/nb/facts.ftl",
+        include_str!("../journeys/locales/nb/facts.ftl"),
+    ),
+    (
         "locales/nb/journeys.ftl",
         include_str!("../journeys/locales/nb/journeys.ftl"),
+    ),
+    (
+        "locales/nn/facts.ftl",
+        include_str!("../journeys/locales/nn/facts.ftl"),
     ),
     (
         "locales/nn/journeys.ftl",
         include_str!("../journeys/locales/nn/journeys.ftl"),
     ),
     (
+        "locales/en/facts.ftl",
+        include_str!("../journeys/locales/en/facts.ftl"),
+    ),
+    (
         "locales/en/journeys.ftl",
         include_str!("../journeys/locales/en/journeys.ftl"),
+    ),
+    (
+        "locales/da/facts.ftl",
+        include_str!("../journeys/locales/da/facts.ftl"),
     ),
     (
         "locales/da/journeys.ftl",

@@ -121,7 +121,7 @@ fn events_start_the_right_journeys_for_the_right_people() {
 const AGENCIES: &str = "agencies:\n  nav:\n    org: \"889640782\"\n    name: agency-nav\n";
 const FACTS: &str = "sources:\n  F:\n    label: F\n    authoritative: true\ninputs:\n  relation:\n    entity: household\n    type: text\n    source: F\n";
 
-const MESSAGES: &str = "agency-nav = NAV\nj-title = J\na-title = A\nb-title = B\n";
+const MESSAGES: &str = "agency-nav = NAV\nj-title = J\na-title = A\nb-title = B\nF = F\n";
 
 fn load_with(journey: &str) -> String {
     load_with_messages(journey, |_| MESSAGES.to_owned())
@@ -250,7 +250,7 @@ fn a_catalogue_missing_a_translation_does_not_load_and_names_it() {
         "{HEAD}  - id: a\n    title: a-title\n    agency: nav\n    completed_by: citizen\n"
     );
     let e = load_with_messages(&j, |l| match l {
-        Lang::Nn | Lang::Da => "agency-nav = NAV\nj-title = J\n".to_owned(),
+        Lang::Nn | Lang::Da => "agency-nav = NAV\nj-title = J\nF = F\n".to_owned(),
         _ => MESSAGES.to_owned(),
     });
     assert!(e.starts_with("cat/locales:"), "{e}");

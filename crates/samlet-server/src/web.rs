@@ -582,18 +582,12 @@ pub async fn rules_page(
             lang,
         ));
     }
-    let rules_lang = match lang {
-        Lang::En => samlet_rules::Lang::En,
-        _ => samlet_rules::Lang::Nb,
-    };
     let (mut result, mut error, mut trace_json) = (None, None, None);
     if let (Some(period), Some(household)) = (&q.period, &q.household) {
         let parsed = serde_json::from_str::<serde_json::Value>(household).map_err(|e| {
             ApiError::invalid("/household", format!("{}: {e}", lang.t("rules_not_json")))
         });
-        match parsed
-            .and_then(|h| crate::api::rules::explain(&state, &ruleset, period, h, rules_lang))
-        {
+        match parsed.and_then(|h| crate::api::rules::explain(&state, &ruleset, period, h, lang)) {
             Ok(r) => {
                 trace_json = serde_json::to_string_pretty(&r.trace).ok();
                 result = Some(r);
