@@ -27,9 +27,9 @@ pub enum JourneysCommand {
         /// Facts the platform knows, as JSON, e.g. '{"relation":"spouse","children_under_18":2}'.
         #[arg(long, default_value = "{}")]
         facts: String,
-        /// nb or en.
+        /// nb, nn, en or da.
         #[arg(long, default_value = "nb")]
-        lang: String,
+        lang: samlet_i18n::Lang,
         #[arg(long)]
         json: bool,
     },
@@ -53,7 +53,7 @@ pub fn run(cmd: JourneysCommand) -> anyhow::Result<()> {
                     j.audience,
                     j.tasks.len(),
                     j.triggers.join(", "),
-                    j.title.nb
+                    j.title.get(samlet_i18n::Lang::Nb)
                 );
             }
             let rules = samlet_rules::shipped_rule_sets().map_err(|e| anyhow!("{e}"))?;
@@ -64,7 +64,7 @@ pub fn run(cmd: JourneysCommand) -> anyhow::Result<()> {
                     o.ruleset,
                     o.triggers.join(", "),
                     o.for_relations.join(", "),
-                    o.title.nb
+                    o.title.get(samlet_i18n::Lang::Nb)
                 );
             }
             let problems =
@@ -99,18 +99,18 @@ pub fn run(cmd: JourneysCommand) -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&plan)?);
                 return Ok(());
             }
-            println!("{} — {date}", j.title.get(&lang));
+            println!("{} — {date}", j.title.get(lang));
             for t in plan {
                 let due = t.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
                 let who = match t.completed_by {
-                    CompletedBy::Agency => t.agency.name.get(&lang).to_owned(),
-                    CompletedBy::Citizen => if lang == "en" { "you" } else { "deg" }.to_owned(),
+                    CompletedBy::Agency => t.agency.name.get(lang).to_owned(),
+                    CompletedBy::Citizen => lang.t("journey-plan-you").to_owned(),
                 };
                 let maybe = if t.certain { "" } else { " (?)" };
                 println!(
                     "[ ] {due}  {}{maybe}  — {} ({who})",
-                    t.title.get(&lang),
-                    t.agency.name.get(&lang)
+                    t.title.get(lang),
+                    t.agency.name.get(lang)
                 );
             }
             Ok(())

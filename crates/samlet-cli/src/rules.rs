@@ -35,8 +35,9 @@ pub enum RulesCommand {
         /// The month, YYYY-MM.
         #[arg(long)]
         period: String,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
+        /// nb, nn, en or da.
+        #[arg(long, default_value = "nb")]
+        lang: Lang,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
@@ -63,21 +64,6 @@ pub enum RulesCommand {
         #[arg(long)]
         json: bool,
     },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum LangArg {
-    Nb,
-    En,
-}
-
-impl From<LangArg> for Lang {
-    fn from(l: LangArg) -> Lang {
-        match l {
-            LangArg::Nb => Lang::Nb,
-            LangArg::En => Lang::En,
-        }
-    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -142,13 +128,13 @@ pub fn run(cmd: RulesCommand) -> anyhow::Result<i32> {
                 .with_context(|| format!("{origin} is not a household in JSON"))?;
             let ev = rs.evaluate(&h, period(&p)?).map_err(|e| anyhow!("{e}"))?;
             match format {
-                Format::Text => print!("{}", ev.explanation(lang.into())),
+                Format::Text => print!("{}", ev.explanation(lang)),
                 Format::Json => {
                     let out = serde_json::json!({
                         "ruleset": rs.id(),
                         "period": p,
                         "outputs": ev.outputs,
-                        "explanation": ev.explanation(lang.into()),
+                        "explanation": ev.explanation(lang),
                         "trace": ev.trace,
                     });
                     println!("{}", serde_json::to_string_pretty(&out)?);

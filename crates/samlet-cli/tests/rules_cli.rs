@@ -99,6 +99,12 @@ fn explain_tells_kari_why_in_bokmal_and_english_and_json() {
         "rules", "explain", "--json", KARI, "--period", "2024-09", "--lang", "en",
     ]);
     assert!(text(&en).contains("Child benefit"), "{}", text(&en));
+    for (lang, want) in [("nn", "gjeld frå"), ("da", "Børnetilskud")] {
+        let o = samlet(&[
+            "rules", "explain", "--json", KARI, "--period", "2024-09", "--lang", lang,
+        ]);
+        assert!(text(&o).contains(want), "{lang}: {}", text(&o));
+    }
 
     let js = samlet(&[
         "rules", "explain", "--json", KARI, "--period", "2024-09", "--format", "json",

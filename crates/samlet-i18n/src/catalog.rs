@@ -24,29 +24,47 @@ fn langid(lang: Lang) -> LanguageIdentifier {
     lang.code().parse().unwrap_or_default()
 }
 
-/// Problems found while building a language's bundle: a parse error or a
-/// message defined twice. Empty for a shipped build (a test checks).
-pub(crate) fn build(lang: Lang) -> (Catalog, Vec<String>) {
-    let mut problems = Vec::new();
+/// An empty bundle with Samlet's settings, shared by the embedded catalogue
+/// and run-time [`crate::Content`].
+pub(crate) fn new_bundle(lang: Lang) -> FluentBundle<FluentResource> {
     let mut bundle = FluentBundle::new_concurrent(vec![langid(lang)]);
     // Pages are HTML and the calendar is text: Unicode isolation marks
     // around arguments would show up as stray characters in both.
     bundle.set_use_isolating(false);
     bundle.set_formatter(Some(crate::format::fluent_formatter(lang)));
+    bundle
+}
+
+/// Adds one `.ftl` source to a bundle; parse errors and messages defined
+/// twice are pushed to `problems`, prefixed with `name`.
+pub(crate) fn add_source(
+    bundle: &mut FluentBundle<FluentResource>,
+    name: &str,
+    src: &str,
+    problems: &mut Vec<String>,
+) {
+    let res = match FluentResource::try_new(src.to_owned()) {
+        Ok(r) => r,
+        Err((r, errs)) => {
+            problems.extend(errs.iter().map(|e| format!("{name}: {e:?}")));
+            r
+        }
+    };
+    if let Err(errs) = bundle.add_resource(res) {
+        problems.extend(errs.iter().map(|e| format!("{name}: {e:?}")));
+    }
+}
+
+/// Problems found while building a language's bundle: a parse error or a
+/// message defined twice. Empty for a shipped build (a test checks).
+pub(crate) fn build(lang: Lang) -> (Catalog, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut bundle = new_bundle(lang);
     for (code, file, src) in SOURCES {
         if *code != lang.code() {
             continue;
         }
-        let res = match FluentResource::try_new((*src).to_owned()) {
-            Ok(r) => r,
-            Err((r, errs)) => {
-                problems.extend(errs.iter().map(|e| format!("{code}/{file}: {e:?}")));
-                r
-            }
-        };
-        if let Err(errs) = bundle.add_resource(res) {
-            problems.extend(errs.iter().map(|e| format!("{code}/{file}: {e:?}")));
-        }
+        add_source(&mut bundle, &format!("{code}/{file}"), src, &mut problems);
     }
     let mut plain = BTreeMap::new();
     for id in message_ids(lang) {

@@ -14,12 +14,14 @@
 //! Pure: no I/O. The `.ftl` files are embedded at build time.
 
 mod catalog;
+mod content;
 mod format;
 mod negotiate;
 
 use std::fmt;
 
 pub use catalog::{Args, Msg};
+pub use content::{Content, ContentError};
 pub use fluent_bundle::FluentValue;
 
 /// A language Samlet speaks. Norwegian state bodies must offer bokmål and

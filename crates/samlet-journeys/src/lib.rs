@@ -6,14 +6,19 @@
 //! (`after`) and optional conditions, compiled with `samlet-rules` so a condition that names an
 //! unknown fact is rejected when the catalogue is loaded, with file, line and column.
 //!
+//! Every text is a Fluent message id; the messages are in `locales/<lang>/*.ftl` beside the
+//! YAML, one directory per language Samlet speaks, and a catalogue that lacks a message in any
+//! language does not load (see `docs/translating.md`).
+//!
 //! The format is described in `docs/life-events.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{Months, NaiveDate};
+use samlet_i18n::Content;
 use samlet_rules::yaml::{Node, NodeKind, Reader, Source};
-use samlet_rules::{ErrorKind, Household, Label, LoadError, Period, RuleSet, Value};
+use samlet_rules::{is_ftl, ErrorKind, Household, Label, LoadError, Period, RuleSet, Value};
 use serde::{Deserialize, Serialize};
 
 mod offers;
@@ -26,29 +31,10 @@ pub use shipped::shipped_catalogue;
 #[error(transparent)]
 pub struct CatalogueError(#[from] pub LoadError);
 
-/// Bokmål and English text.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, Deserialize)]
-pub struct Text {
-    pub nb: String,
-    pub en: String,
-}
-
-impl Text {
-    /// The text in `lang` (`"en"` gives English, anything else bokmål).
-    pub fn get(&self, lang: &str) -> &str {
-        if lang == "en" {
-            &self.en
-        } else {
-            &self.nb
-        }
-    }
-}
-
-impl From<Label> for Text {
-    fn from(l: Label) -> Self {
-        Text { nb: l.nb, en: l.en }
-    }
-}
+/// A text of the catalogue: its Fluent message id and the message rendered in every language,
+/// serialised as `{ "id": …, "nb": …, "nn": …, "en": …, "da": … }`. Rendered when the catalogue
+/// is loaded, so a plan stored with its texts can still be shown if the catalogue changes.
+pub type Text = Label;
 
 /// An agency that owns tasks.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -256,7 +242,7 @@ impl Journey {
             .filter(|i| i.source.is_none() && !i.used_by.is_empty())
             .map(|i| Question {
                 fact: i.id,
-                label: i.label.into(),
+                label: i.label,
                 ty: i.ty.name().to_owned(),
                 reference: i.reference,
             })
@@ -332,26 +318,31 @@ const TASK_KEYS: &[&str] = &[
     "reference",
 ];
 
-pub(crate) fn text(r: &Reader, n: &Node, what: &str) -> Result<Text, LoadError> {
-    match &n.kind {
-        NodeKind::Map(_) => {
-            let f = r.fields(n, what, &["nb", "en"], &["nb", "en"])?;
-            let get = |k| -> Result<String, LoadError> {
-                Ok(r.str(f.get(k).unwrap_or(n), what)?.to_owned())
-            };
-            Ok(Text {
-                nb: get("nb")?,
-                en: get("en")?,
-            })
+/// The catalogue's messages, and the ids its YAML refers to (checked once all files are read,
+/// so a translator sees every missing message at once).
+pub(crate) struct Messages {
+    content: Content,
+    used: Vec<String>,
+}
+
+impl Messages {
+    /// `text` of a YAML node: a message id such as `moving-title`.
+    pub(crate) fn text(&mut self, r: &Reader, n: &Node, what: &str) -> Result<Text, LoadError> {
+        match &n.kind {
+            NodeKind::Scalar(..) => {
+                let id = r.str(n, what)?;
+                self.used.push(id.to_owned());
+                Ok(Label::from_content(&self.content, id))
+            }
+            _ => Err(r.err(
+                n,
+                ErrorKind::Structure,
+                format!(
+                    "expected a message id for {what} (its texts go in locales/<lang>/*.ftl), found {}",
+                    n.describe()
+                ),
+            )),
         }
-        _ => Err(r.err(
-            n,
-            ErrorKind::Structure,
-            format!(
-                "expected {{ nb: …, en: … }} for {what}, found {}",
-                n.describe()
-            ),
-        )),
     }
 }
 
@@ -387,15 +378,28 @@ pub fn load_catalogue(dir: impl AsRef<Path>) -> Result<Catalogue, CatalogueError
             files.push(Source::read(p)?);
         }
     }
+    files.extend(samlet_rules::read_locales(dir)?);
     load_catalogue_from(dir, files)
 }
 
-/// Loads a catalogue from in-memory files (the shipped catalogue is embedded in the binary).
+/// Loads a catalogue from in-memory files (the shipped catalogue is embedded in the binary):
+/// its YAML and its `locales/<lang>/*.ftl` messages.
 pub fn load_catalogue_from(
     dir: &Path,
     mut files: Vec<Source>,
 ) -> Result<Catalogue, CatalogueError> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut msgs = Messages {
+        content: samlet_rules::load_messages(dir, &files)?,
+        used: Vec::new(),
+    };
+    // The facts' labels are messages too: the rule-set loader reads them from the same files.
+    let ftl: Vec<(PathBuf, String)> = files
+        .iter()
+        .filter(|s| is_ftl(&s.path))
+        .map(|s| (s.path.clone(), s.text.clone()))
+        .collect();
+    files.retain(|s| !is_ftl(&s.path));
     let name_is = |s: &Source, n: &str| s.path.file_name().is_some_and(|f| f == n);
     let missing = |n: &str| LoadError::Invalid {
         path: dir.join(n),
@@ -438,21 +442,19 @@ pub fn load_catalogue_from(
             Agency {
                 key,
                 org,
-                name: text(&r, f.get("name").unwrap_or(v), "`name`")?,
+                name: msgs.text(&r, f.get("name").unwrap_or(v), "`name`")?,
                 url,
             },
         );
     }
 
     // Facts must be a valid input file on their own.
-    samlet_rules::load_rule_set_from_files(
-        dir,
-        &[(facts_src.path.clone(), facts_src.text.clone())],
-    )
-    .map_err(CatalogueError)?;
+    let mut facts_files = vec![(facts_src.path.clone(), facts_src.text.clone())];
+    facts_files.extend(ftl.iter().cloned());
+    samlet_rules::load_rule_set_from_files(dir, &facts_files).map_err(CatalogueError)?;
 
     let offers = match files.iter().find(|s| name_is(s, "offers.yaml")) {
-        Some(src) => offers::load_offers(src, &agencies)?,
+        Some(src) => offers::load_offers(src, &agencies, &mut msgs)?,
         None => Vec::new(),
     };
 
@@ -460,7 +462,7 @@ pub fn load_catalogue_from(
     for src in files.iter().filter(|s| {
         !name_is(s, "agencies.yaml") && !name_is(s, "facts.yaml") && !name_is(s, "offers.yaml")
     }) {
-        let j = load_journey(dir, src, facts_src, &agencies)?;
+        let j = load_journey(dir, src, facts_src, &ftl, &agencies, &mut msgs)?;
         if let Some(prev) = journeys.iter().find(|p| p.id == j.id) {
             return Err(CatalogueError(LoadError::Invalid {
                 path: src.path.clone(),
@@ -473,6 +475,7 @@ pub fn load_catalogue_from(
         }
         journeys.push(j);
     }
+    samlet_rules::check_messages(dir, &msgs.content, msgs.used.iter().map(String::as_str))?;
     Ok(Catalogue {
         agencies,
         journeys,
@@ -484,7 +487,9 @@ fn load_journey(
     dir: &Path,
     src: &Source,
     facts: &Source,
+    ftl: &[(PathBuf, String)],
     agencies: &BTreeMap<String, Agency>,
+    msgs: &mut Messages,
 ) -> Result<Journey, CatalogueError> {
     let r = Reader { src };
     let root = parse(src)?;
@@ -513,10 +518,10 @@ fn load_journey(
             )
             .into());
     }
-    let title = text(&r, f.get("title").unwrap_or(jn), "`title`")?;
+    let title = msgs.text(&r, f.get("title").unwrap_or(jn), "`title`")?;
     let description = f
         .get("description")
-        .map(|n| text(&r, n, "`description`"))
+        .map(|n| msgs.text(&r, n, "`description`"))
         .transpose()?;
     let triggers = strings(&r, f.get("triggers").unwrap_or(jn), "`triggers`")?
         .into_iter()
@@ -621,10 +626,10 @@ fn load_journey(
         };
         tasks.push(Task {
             id: tid,
-            title: text(&r, f.get("title").unwrap_or(tn), "`title`")?,
+            title: msgs.text(&r, f.get("title").unwrap_or(tn), "`title`")?,
             description: f
                 .get("description")
-                .map(|n| text(&r, n, "`description`"))
+                .map(|n| msgs.text(&r, n, "`description`"))
                 .transpose()?,
             agency,
             due,
@@ -669,7 +674,7 @@ fn load_journey(
             .into());
     }
 
-    let conditions = compile_conditions(dir, src, facts, &id, &cond_nodes)?;
+    let conditions = compile_conditions(dir, src, facts, ftl, &id, &cond_nodes)?;
     Ok(Journey {
         id,
         audience,
@@ -719,6 +724,7 @@ fn compile_conditions(
     dir: &Path,
     src: &Source,
     facts: &Source,
+    ftl: &[(PathBuf, String)],
     id: &str,
     conds: &[(usize, &Node)],
 ) -> Result<Option<RuleSet>, CatalogueError> {
@@ -745,10 +751,11 @@ fn compile_conditions(
         yaml.push('\n');
     }
     let gen_path = dir.join(format!(".{id}.conditions.yaml"));
-    let files = vec![
+    let mut files = vec![
         (facts.path.clone(), facts.text.clone()),
         (gen_path.clone(), yaml),
     ];
+    files.extend(ftl.iter().cloned());
     samlet_rules::load_rule_set_from_files(dir, &files)
         .map(Some)
         .map_err(|e| match e {

@@ -12,7 +12,7 @@ use samlet_rules::yaml::{Node, Reader, Source};
 use samlet_rules::{Decimal, ErrorKind, Household, Lang, LoadError, Period, RuleSet};
 use serde::Serialize;
 
-use crate::{strings, text, Agency, CatalogueError, Text};
+use crate::{strings, Agency, CatalogueError, Messages, Text};
 
 /// Which month an event's offer is evaluated for.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -114,17 +114,13 @@ impl OfferSpec {
 impl Offered {
     /// Starts the explanation with why the offer comes now: the rules changed.
     pub fn because_rules_changed(mut self) -> Self {
-        let d = self.rules_from;
-        self.explanation_nb = format!(
-            "Fordi reglene ble endret fra {}, kan du nå ha rett til mer enn før.\n\n{}",
-            samlet_rules::format_date(&d, Lang::Nb),
-            self.explanation_nb
-        );
-        self.explanation_en = format!(
-            "Because the rules changed from {}, you may now be entitled to more than before.\n\n{}",
-            samlet_rules::format_date(&d, Lang::En),
-            self.explanation_en
-        );
+        let why = |lang: Lang| {
+            lang.msg("offer-rules-changed")
+                .text("date", lang.date(self.rules_from))
+                .to_string()
+        };
+        self.explanation_nb = format!("{}\n\n{}", why(Lang::Nb), self.explanation_nb);
+        self.explanation_en = format!("{}\n\n{}", why(Lang::En), self.explanation_en);
         self
     }
 }
@@ -147,6 +143,7 @@ const OFFER_KEYS: &[&str] = &[
 pub(crate) fn load_offers(
     src: &Source,
     agencies: &BTreeMap<String, Agency>,
+    msgs: &mut Messages,
 ) -> Result<Vec<OfferSpec>, CatalogueError> {
     let r = Reader { src };
     let Some(root) = src.parse()? else {
@@ -231,7 +228,7 @@ pub(crate) fn load_offers(
             for_relations,
             period,
             unit,
-            title: text(&r, get("title"), "`title`")?,
+            title: msgs.text(&r, get("title"), "`title`")?,
             agency,
             apply,
             reference: f

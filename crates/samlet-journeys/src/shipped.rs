@@ -20,6 +20,38 @@ const FILES: &[(&str, &str)] = &[
     ),
     ("offers.yaml", include_str!("../journeys/offers.yaml")),
     (
+        "locales/nb/facts.ftl",
+        include_str!("../journeys/locales/nb/facts.ftl"),
+    ),
+    (
+        "locales/nb/journeys.ftl",
+        include_str!("../journeys/locales/nb/journeys.ftl"),
+    ),
+    (
+        "locales/nn/facts.ftl",
+        include_str!("../journeys/locales/nn/facts.ftl"),
+    ),
+    (
+        "locales/nn/journeys.ftl",
+        include_str!("../journeys/locales/nn/journeys.ftl"),
+    ),
+    (
+        "locales/en/facts.ftl",
+        include_str!("../journeys/locales/en/facts.ftl"),
+    ),
+    (
+        "locales/en/journeys.ftl",
+        include_str!("../journeys/locales/en/journeys.ftl"),
+    ),
+    (
+        "locales/da/facts.ftl",
+        include_str!("../journeys/locales/da/facts.ftl"),
+    ),
+    (
+        "locales/da/journeys.ftl",
+        include_str!("../journeys/locales/da/journeys.ftl"),
+    ),
+    (
         "starting-a-restaurant.yaml",
         include_str!("../journeys/starting-a-restaurant.yaml"),
     ),
@@ -42,9 +74,23 @@ pub fn shipped_catalogue() -> Result<Catalogue, CatalogueError> {
 mod tests {
     #[test]
     fn every_file_on_disk_is_embedded() {
-        let n = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/journeys"))
-            .map(|d| d.filter_map(|e| e.ok()).count())
-            .unwrap_or(0);
-        assert_eq!(n, super::FILES.len());
+        fn count(dir: &std::path::Path) -> usize {
+            std::fs::read_dir(dir)
+                .map(|d| {
+                    d.filter_map(|e| e.ok())
+                        .map(|e| {
+                            let p = e.path();
+                            if p.is_dir() {
+                                count(&p)
+                            } else {
+                                1
+                            }
+                        })
+                        .sum()
+                })
+                .unwrap_or(0)
+        }
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/journeys"));
+        assert_eq!(count(dir), super::FILES.len());
     }
 }

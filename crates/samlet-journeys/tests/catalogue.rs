@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
+use samlet_i18n::Lang;
 use samlet_journeys::{load_catalogue_from, shipped_catalogue, Catalogue, CompletedBy, Facts};
 use samlet_rules::yaml::Source;
 use samlet_rules::Value;
@@ -117,13 +118,25 @@ fn events_start_the_right_journeys_for_the_right_people() {
 
 // ---- An analyst's mistakes are reported with file, line and column. ----
 
-const AGENCIES: &str =
-    "agencies:\n  nav:\n    org: \"889640782\"\n    name: { nb: NAV, en: NAV }\n";
+const AGENCIES: &str = "agencies:\n  nav:\n    org: \"889640782\"\n    name: agency-nav\n";
 const FACTS: &str = "sources:\n  F:\n    label: F\n    authoritative: true\ninputs:\n  relation:\n    entity: household\n    type: text\n    source: F\n";
 
+const MESSAGES: &str = "agency-nav = NAV\nj-title = J\na-title = A\nb-title = B\nF = F\n";
+
 fn load_with(journey: &str) -> String {
+    load_with_messages(journey, |_| MESSAGES.to_owned())
+}
+
+fn load_with_messages(journey: &str, ftl: impl Fn(Lang) -> String) -> String {
     let dir = Path::new("cat");
-    let files = vec![
+    let mut files: Vec<Source> = Lang::ALL
+        .iter()
+        .map(|l| Source {
+            path: dir.join(format!("locales/{}/j.ftl", l.code())),
+            text: ftl(*l),
+        })
+        .collect();
+    files.extend([
         Source {
             path: dir.join("agencies.yaml"),
             text: AGENCIES.into(),
@@ -136,24 +149,25 @@ fn load_with(journey: &str) -> String {
             path: dir.join("j.yaml"),
             text: journey.into(),
         },
-    ];
+    ]);
     match load_catalogue_from(dir, files) {
         Ok(_) => "loaded".into(),
         Err(e) => e.to_string(),
     }
 }
 
-const HEAD: &str = "journey:\n  id: j\n  audience: citizen\n  title: { nb: J, en: J }\n  triggers: [death]\ntasks:\n";
+const HEAD: &str =
+    "journey:\n  id: j\n  audience: citizen\n  title: j-title\n  triggers: [death]\ntasks:\n";
 
 #[test]
 fn a_valid_journey_loads() {
-    let j = format!("{HEAD}  - id: a\n    title: {{ nb: A, en: A }}\n    agency: nav\n    condition: relation = \"spouse\"\n    completed_by: citizen\n");
+    let j = format!("{HEAD}  - id: a\n    title: a-title\n    agency: nav\n    condition: relation = \"spouse\"\n    completed_by: citizen\n");
     assert_eq!(load_with(&j), "loaded");
 }
 
 #[test]
 fn an_unknown_fact_in_a_condition_points_into_the_journey_file() {
-    let j = format!("{HEAD}  - id: a\n    title: {{ nb: A, en: A }}\n    agency: nav\n    condition: relation = \"spouse\" and shoe_size > 40\n    completed_by: citizen\n");
+    let j = format!("{HEAD}  - id: a\n    title: a-title\n    agency: nav\n    condition: relation = \"spouse\" and shoe_size > 40\n    completed_by: citizen\n");
     let e = load_with(&j);
     // Line 10 of j.yaml; `shoe_size` starts at column 40.
     assert!(e.starts_with("cat/j.yaml:10:40:"), "{e}");
@@ -162,7 +176,9 @@ fn an_unknown_fact_in_a_condition_points_into_the_journey_file() {
 
 #[test]
 fn an_unknown_agency_is_rejected() {
-    let j = format!("{HEAD}  - id: a\n    title: {{ nb: A, en: A }}\n    agency: nsa\n    completed_by: citizen\n");
+    let j = format!(
+        "{HEAD}  - id: a\n    title: a-title\n    agency: nsa\n    completed_by: citizen\n"
+    );
     let e = load_with(&j);
     assert!(e.starts_with("cat/j.yaml:9:13:"), "{e}");
     assert!(e.contains("unknown agency `nsa`"), "{e}");
@@ -170,21 +186,95 @@ fn an_unknown_agency_is_rejected() {
 
 #[test]
 fn order_must_name_real_tasks_and_not_go_in_circles() {
-    let j = format!("{HEAD}  - id: a\n    title: {{ nb: A, en: A }}\n    agency: nav\n    after: [b]\n    completed_by: citizen\n");
+    let j = format!("{HEAD}  - id: a\n    title: a-title\n    agency: nav\n    after: [b]\n    completed_by: citizen\n");
     assert!(
         load_with(&j).contains("comes after `b`"),
         "{}",
         load_with(&j)
     );
-    let j = format!("{HEAD}  - id: a\n    title: {{ nb: A, en: A }}\n    agency: nav\n    after: [b]\n    completed_by: citizen\n  - id: b\n    title: {{ nb: B, en: B }}\n    agency: nav\n    after: [a]\n    completed_by: citizen\n");
+    let j = format!("{HEAD}  - id: a\n    title: a-title\n    agency: nav\n    after: [b]\n    completed_by: citizen\n  - id: b\n    title: b-title\n    agency: nav\n    after: [a]\n    completed_by: citizen\n");
     assert!(load_with(&j).contains("circular"), "{}", load_with(&j));
 }
 
 #[test]
 fn deadlines_and_completers_are_checked() {
-    let j = format!("{HEAD}  - id: a\n    title: {{ nb: A, en: A }}\n    agency: nav\n    due: 14 days\n    completed_by: citizen\n");
+    let j = format!("{HEAD}  - id: a\n    title: a-title\n    agency: nav\n    due: 14 days\n    completed_by: citizen\n");
     let e = load_with(&j);
     assert!(e.contains(":10:10:") && e.contains("P14D"), "{e}");
-    let j = format!("{HEAD}  - id: a\n    title: {{ nb: A, en: A }}\n    agency: nav\n    completed_by: the neighbour\n");
+    let j = format!(
+        "{HEAD}  - id: a\n    title: a-title\n    agency: nav\n    completed_by: the neighbour\n"
+    );
     assert!(load_with(&j).contains("`completed_by` is `agency` or `citizen`"));
+}
+
+// ---- Every text in every language, from the catalogue's Fluent files. ----
+
+#[test]
+fn the_shipped_journeys_read_in_nynorsk_and_danish() {
+    let c = catalogue();
+    let j = c.journey("moving").unwrap_or_else(|| panic!());
+    assert_eq!(j.title.id, "moving-title");
+    assert_eq!(j.title.get(Lang::Nb), "Flytte");
+    assert_eq!(j.title.get(Lang::En), "Moving");
+    assert_eq!(j.title.get(Lang::Da), "Flytning");
+    let gp = j
+        .tasks
+        .iter()
+        .find(|t| t.id == "new-gp")
+        .unwrap_or_else(|| panic!());
+    assert_eq!(gp.title.get(Lang::Nn), "Vel ny fastlege");
+    assert_eq!(gp.title.get(Lang::Da), "Vælg ny fast læge");
+    let nav = c.agencies.get("nav").unwrap_or_else(|| panic!());
+    assert!(nav.name.get(Lang::Da).contains("velfærd"), "{:?}", nav.name);
+    let offer = c
+        .offers
+        .iter()
+        .find(|o| o.id == "funeral-grant-after-death");
+    assert_eq!(
+        offer.map(|o| o.title.get(Lang::Da)),
+        Some("begravelseshjælp")
+    );
+    // Every text of every journey is there in every language, and differs from the id.
+    for j in &c.journeys {
+        for t in std::iter::once(&j.title).chain(j.tasks.iter().map(|t| &t.title)) {
+            for l in Lang::ALL {
+                assert!(!t.get(l).is_empty() && t.get(l) != t.id, "{} in {l}", t.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_catalogue_missing_a_translation_does_not_load_and_names_it() {
+    let j = format!(
+        "{HEAD}  - id: a\n    title: a-title\n    agency: nav\n    completed_by: citizen\n"
+    );
+    let e = load_with_messages(&j, |l| match l {
+        Lang::Nn | Lang::Da => "agency-nav = NAV\nj-title = J\nF = F\n".to_owned(),
+        _ => MESSAGES.to_owned(),
+    });
+    assert!(e.starts_with("cat/locales:"), "{e}");
+    assert!(e.contains("`a-title` in nn, da"), "{e}");
+    // A text written in the YAML itself, the old way, is pointed at.
+    let old = HEAD.replace("title: j-title", "title: { nb: J, en: J }");
+    let e = load_with(&format!(
+        "{old}  - id: a\n    title: a-title\n    agency: nav\n    completed_by: citizen\n"
+    ));
+    assert!(e.contains("expected a message id for `title`"), "{e}");
+}
+
+#[test]
+fn a_language_directory_samlet_does_not_speak_is_an_error() {
+    let dir = Path::new("cat");
+    let e = load_catalogue_from(
+        dir,
+        vec![Source {
+            path: dir.join("locales/xx/j.ftl"),
+            text: MESSAGES.into(),
+        }],
+    )
+    .map(|_| ())
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("`xx` is not a language"), "{e}");
 }

@@ -1,4 +1,4 @@
-//! Citizen-readable explanations in bokmål and English, rendered from the trace alone so that a
+//! Citizen-readable explanations in every language Samlet speaks, rendered from the trace alone so that a
 //! stored trace can be re-explained later without the rule files.
 
 use std::fmt::Write;
@@ -7,6 +7,7 @@ use crate::eval::{Evaluation, Trace};
 use crate::model::RuleKind;
 use crate::value::{format_date, format_period, format_value, Lang, Value};
 
+/// The explanation's own words, from the one localisation (`content.ftl`).
 struct Words {
     result: &'static str,
     how: &'static str,
@@ -26,43 +27,28 @@ struct Words {
     note: &'static str,
 }
 
-const NB: Words = Words {
-    result: "Resultat",
-    how: "Slik er resultatet kommet fram til (vilkår og beregninger, med hjemmel):",
-    held: "oppfylt",
-    not_held: "ikke oppfylt",
-    per_member: "for hver person i husstanden",
-    params: "Satser og grenser som er brukt:",
-    valid_from: "gjelder fra",
-    tables: "Tabelloppslag:",
-    gives: "gir",
-    row: "raden",
-    and_more: "og oppover",
-    data: "Opplysninger som er brukt:",
-    from_source: "hentet fra",
-    no_source: "ingen autoritativ kilde – opplyst av deg eller saksbehandler",
-    household: "husstand",
-    note: "Merk",
-};
-
-const EN: Words = Words {
-    result: "Result",
-    how: "How the result was reached (conditions and calculations, with legal basis):",
-    held: "held",
-    not_held: "did not hold",
-    per_member: "for each member of the household",
-    params: "Rates and limits used:",
-    valid_from: "in force from",
-    tables: "Table look-ups:",
-    gives: "gives",
-    row: "row",
-    and_more: "and above",
-    data: "Information used:",
-    from_source: "from",
-    no_source: "no authoritative source – provided by you or a caseworker",
-    household: "household",
-    note: "Note",
-};
+impl Words {
+    fn of(lang: Lang) -> Words {
+        Words {
+            result: lang.t("rules-result"),
+            how: lang.t("rules-how"),
+            held: lang.t("rules-held"),
+            not_held: lang.t("rules-not-held"),
+            per_member: lang.t("rules-per-member"),
+            params: lang.t("rules-params"),
+            valid_from: lang.t("rules-valid-from"),
+            tables: lang.t("rules-tables"),
+            gives: lang.t("rules-gives"),
+            row: lang.t("rules-row"),
+            and_more: lang.t("rules-and-more"),
+            data: lang.t("rules-data"),
+            from_source: lang.t("rules-from-source"),
+            no_source: lang.t("rules-no-source"),
+            household: lang.t("rules-household"),
+            note: lang.t("rules-note"),
+        }
+    }
+}
 
 fn fmt_opt_num(v: &Option<Value>, lang: Lang) -> String {
     match v {
@@ -73,10 +59,7 @@ fn fmt_opt_num(v: &Option<Value>, lang: Lang) -> String {
 
 /// Renders a trace as text.
 pub fn explain_trace(t: &Trace, lang: Lang) -> String {
-    let w = match lang {
-        Lang::Nb => &NB,
-        Lang::En => &EN,
-    };
+    let w = &Words::of(lang);
     let mut out = String::new();
     let hh = if t.household.is_empty() {
         String::new()

@@ -1,7 +1,8 @@
 //! # samlet-rules — rules as code for Samlet
 //!
 //! Eligibility and benefit rules written by policy analysts as plain YAML files, then
-//! **tested** with YAML cases, **explained** to citizens (bokmål and English) with the
+//! **tested** with YAML cases, **explained** to citizens (in bokmål, nynorsk, English and
+//! Danish, from Fluent messages in `locales/<lang>/*.ftl` beside the YAML) with the
 //! conditions, rates, data and paragraphs used, **checked for automation** (does an
 //! authoritative source supply every input a rule needs?), and **run over a population** from
 //! CSV on all cores.
@@ -11,16 +12,17 @@
 //! A rule set is a directory. Every `*.yaml` file directly inside it may hold any of the
 //! top-level sections `ruleset`, `sources`, `inputs`, `parameters`, `tables`, `rules`; test
 //! cases live in `tests/*.yaml`. Every parameter, table and rule carries a `reference` to the
-//! paragraph it implements, and every input names its `source` (or `none`).
+//! paragraph it implements, and every input names its `source` (or `none`). Names, labels and
+//! explanations are message ids; a rule set missing a message in any language does not load.
 //!
 //! ```yaml
 //! ruleset:
 //!   id: child-benefit
-//!   name: { nb: Barnetrygd, en: Child benefit }
+//!   name: child-benefit-name
 //!   period: month
 //!   main_output: child_benefit
 //! sources:
-//!   Folkeregisteret: { authoritative: true, label: { nb: Folkeregisteret, en: the National Population Register } }
+//!   Folkeregisteret: { authoritative: true, label: child-benefit-source-folkeregisteret }
 //! inputs:
 //!   birth_date: { entity: person, type: date, source: Folkeregisteret }
 //!   role:       { entity: person, type: text, source: Folkeregisteret }
@@ -109,7 +111,9 @@ pub use eval::{
     TraceParameter, TraceRule, TraceTable,
 };
 pub use explain::explain_trace;
-pub use load::{load_rule_set, load_rule_set_from_files};
+pub use load::{
+    check_messages, is_ftl, load_messages, load_rule_set, load_rule_set_from_files, read_locales,
+};
 pub use model::{Entity, RuleKind, RuleSet};
 pub use population::{
     generate_population, load_population, run_population, Population, PopulationError,

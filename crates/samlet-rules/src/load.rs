@@ -1,11 +1,13 @@
 //! Loading a rule-set directory: YAML structure, names, expression syntax, types and cycles are
 //! all checked here so that nothing fails for a structural reason while deciding a case.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use samlet_i18n::{Content, Lang};
 
 use crate::error::{ErrorKind, LoadError};
 use crate::expr::{self, BinOp, Expr, ExprKind, Span, KEYWORDS};
@@ -13,8 +15,8 @@ use crate::model::*;
 use crate::value::{parse_date, parse_decimal, Base, Label, Value, ValueType};
 use crate::yaml::{Node, NodeKind, Reader, Source};
 
-/// Loads and checks every `*.yaml`/`*.yml` file directly inside `dir` (the `tests/` folder is
-/// not read here; see [`RuleSet::run_tests`]).
+/// Loads and checks every `*.yaml`/`*.yml` file directly inside `dir` and its messages in
+/// `locales/<lang>/*.ftl` (the `tests/` folder is not read here; see [`RuleSet::run_tests`]).
 pub fn load_rule_set(dir: impl AsRef<Path>) -> Result<RuleSet, LoadError> {
     let dir = dir.as_ref();
     let entries = std::fs::read_dir(dir).map_err(|source| LoadError::Io {
@@ -40,14 +42,93 @@ pub fn load_rule_set(dir: impl AsRef<Path>) -> Result<RuleSet, LoadError> {
             message: "no rule files (*.yaml) found in this directory".into(),
         });
     }
-    let sources = files
+    let mut sources = files
         .into_iter()
         .map(Source::read)
         .collect::<Result<Vec<_>, _>>()?;
+    sources.extend(read_locales(dir)?);
     load_sources(dir, &sources)
 }
 
-/// Loads a rule set from in-memory files (used by tests and tools that keep rules elsewhere).
+/// Every `locales/<lang>/*.ftl` file under `dir` (none if there is no `locales` directory).
+pub fn read_locales(dir: &Path) -> Result<Vec<Source>, LoadError> {
+    let locales = dir.join("locales");
+    let mut out = Vec::new();
+    if !locales.is_dir() {
+        return Ok(out);
+    }
+    let io = |source| LoadError::Io {
+        path: locales.clone(),
+        source,
+    };
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&locales)
+        .map_err(io)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(io)?;
+    dirs.sort();
+    for lang_dir in dirs.into_iter().filter(|d| d.is_dir()) {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&lang_dir)
+            .map_err(io)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .map_err(io)?;
+        files.sort();
+        for f in files.into_iter().filter(|f| is_ftl(f)) {
+            out.push(Source::read(f)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a file is a Fluent message file (`*.ftl`).
+pub fn is_ftl(p: &Path) -> bool {
+    p.extension().is_some_and(|x| x == "ftl")
+}
+
+/// The content catalogue built from the `locales/<lang>/*.ftl` files among `files`. A directory
+/// named for a language Samlet does not speak is an error, not silently skipped.
+pub fn load_messages(dir: &Path, files: &[Source]) -> Result<Content, LoadError> {
+    let mut sources = Vec::new();
+    for s in files.iter().filter(|s| is_ftl(&s.path)) {
+        let code = s
+            .path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|c| c.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let lang = Lang::ALL
+            .into_iter()
+            .find(|l| l.code() == code)
+            .ok_or_else(|| LoadError::Invalid {
+                path: s.path.clone(),
+                message: format!(
+                    "`{code}` is not a language Samlet speaks (locales/<lang>/ is one of nb, nn, en, da)"
+                ),
+            })?;
+        let name = s.path.file_name().map(|f| f.to_string_lossy().into_owned());
+        sources.push((lang, name.unwrap_or_default(), s.text.as_str()));
+    }
+    Content::new(sources).map_err(|e| LoadError::Invalid {
+        path: dir.join("locales"),
+        message: e.to_string(),
+    })
+}
+
+/// Checks that every message id in `used` is in every language of `content`.
+pub fn check_messages<'a>(
+    dir: &Path,
+    content: &Content,
+    used: impl IntoIterator<Item = &'a str>,
+) -> Result<(), LoadError> {
+    content.check(used).map_err(|e| LoadError::Invalid {
+        path: dir.join("locales"),
+        message: e.to_string(),
+    })
+}
+
+/// Loads a rule set from in-memory files (used by tests and tools that keep rules elsewhere):
+/// YAML, and messages as `locales/<lang>/*.ftl` paths.
 pub fn load_rule_set_from_files(
     dir: impl AsRef<Path>,
     files: &[(PathBuf, String)],
@@ -90,23 +171,32 @@ enum Sym {
     Rule(usize),
 }
 
-fn label(r: &Reader, node: Option<&Node>, default: &str) -> Result<Label, LoadError> {
+/// The rule set's messages and the ids its YAML uses (checked once every file is read, so a
+/// translator sees every missing message at once).
+struct Messages {
+    content: Content,
+    used: RefCell<Vec<String>>,
+}
+
+/// A label: a message id, or the item's own name when it has none.
+fn label(m: &Messages, r: &Reader, node: Option<&Node>, default: &str) -> Result<Label, LoadError> {
     let Some(n) = node else {
-        return Ok(Label::both(default));
+        return Ok(Label::literal(default));
     };
     match &n.kind {
-        NodeKind::Map(_) => {
-            let f = r.fields(n, "a label", &["nb", "en"], &["nb", "en"])?;
-            Ok(Label {
-                nb: r
-                    .str(f.get("nb").unwrap_or(n), "the bokmål text")?
-                    .to_string(),
-                en: r
-                    .str(f.get("en").unwrap_or(n), "the English text")?
-                    .to_string(),
-            })
+        NodeKind::Scalar(..) => {
+            let id = r.str(n, "a label")?;
+            m.used.borrow_mut().push(id.to_owned());
+            Ok(Label::from_content(&m.content, id))
         }
-        _ => Ok(Label::both(r.str(n, "a label")?)),
+        _ => Err(r.err(
+            n,
+            ErrorKind::Structure,
+            format!(
+                "expected a message id for a label (its texts go in locales/<lang>/*.ftl), found {}",
+                n.describe()
+            ),
+        )),
     }
 }
 
@@ -161,6 +251,12 @@ fn typed_value(r: &Reader, n: &Node, ty: ValueType, what: &str) -> Result<Value,
 }
 
 fn load_sources(dir: &Path, files: &[Source]) -> Result<RuleSet, LoadError> {
+    let msgs = Messages {
+        content: load_messages(dir, files)?,
+        used: RefCell::new(Vec::new()),
+    };
+    let files: Vec<Source> = files.iter().filter(|s| !is_ftl(&s.path)).cloned().collect();
+    let files = &files[..];
     let mut roots = Vec::new();
     for src in files {
         roots.push(src.parse()?);
@@ -243,7 +339,7 @@ fn load_sources(dir: &Path, files: &[Source]) -> Result<RuleSet, LoadError> {
                 )?;
                 sources.push(SourceDef {
                     id: id.clone(),
-                    label: label(&r, f.get("label"), &id)?,
+                    label: label(&msgs, &r, f.get("label"), &id)?,
                     authoritative: r
                         .bool(f.get("authoritative").unwrap_or(v), "`authoritative`")?,
                     quality: f
@@ -286,7 +382,7 @@ fn load_sources(dir: &Path, files: &[Source]) -> Result<RuleSet, LoadError> {
                 };
                 inputs.push(InputDef {
                     id: id.clone(),
-                    label: label(&r, f.get("label"), &id)?,
+                    label: label(&msgs, &r, f.get("label"), &id)?,
                     entity,
                     ty: value_type(&r, f.get("type").unwrap_or(v))?,
                     source: None,
@@ -327,7 +423,7 @@ fn load_sources(dir: &Path, files: &[Source]) -> Result<RuleSet, LoadError> {
                 values.sort_by_key(|(d, _)| *d);
                 params.push(ParamDef {
                     id: id.clone(),
-                    label: label(&r, f.get("label"), &id)?,
+                    label: label(&msgs, &r, f.get("label"), &id)?,
                     ty,
                     reference: r
                         .str(f.get("reference").unwrap_or(v), "`reference`")?
@@ -415,7 +511,7 @@ fn load_sources(dir: &Path, files: &[Source]) -> Result<RuleSet, LoadError> {
                 }
                 tables.push(TableDef {
                     id: id.clone(),
-                    label: label(&r, f.get("label"), &id)?,
+                    label: label(&msgs, &r, f.get("label"), &id)?,
                     ty,
                     reference: r
                         .str(f.get("reference").unwrap_or(v), "`reference`")?
@@ -498,10 +594,10 @@ fn load_sources(dir: &Path, files: &[Source]) -> Result<RuleSet, LoadError> {
                         .get("type")
                         .map(|t| value_type(&r, t).map(|vt| (vt, t)))
                         .transpose()?,
-                    label: label(&r, f.get("label"), &id)?,
+                    label: label(&msgs, &r, f.get("label"), &id)?,
                     explain: f
                         .get("explain")
-                        .map(|e| label(&r, Some(e), ""))
+                        .map(|e| label(&msgs, &r, Some(e), ""))
                         .transpose()?,
                     reference: r
                         .str(f.get("reference").unwrap_or(v), "`reference`")?
@@ -694,7 +790,7 @@ fn load_sources(dir: &Path, files: &[Source]) -> Result<RuleSet, LoadError> {
         .to_string();
     let mut meta = Meta {
         id: default_id.clone(),
-        name: Label::both(&default_id),
+        name: Label::literal(&default_id),
         description: None,
         note: None,
         main_output: None,
@@ -712,12 +808,15 @@ fn load_sources(dir: &Path, files: &[Source]) -> Result<RuleSet, LoadError> {
         if let Some(n) = f.get("id") {
             meta.id = r.str(n, "`id`")?.to_string();
         }
-        meta.name = label(&r, f.get("name"), &meta.id)?;
+        meta.name = label(&msgs, &r, f.get("name"), &meta.id)?;
         meta.description = f
             .get("description")
-            .map(|n| label(&r, Some(n), ""))
+            .map(|n| label(&msgs, &r, Some(n), ""))
             .transpose()?;
-        meta.note = f.get("note").map(|n| label(&r, Some(n), "")).transpose()?;
+        meta.note = f
+            .get("note")
+            .map(|n| label(&msgs, &r, Some(n), ""))
+            .transpose()?;
         if let Some(n) = f.get("period") {
             let s = r.str(n, "`period`")?;
             if s != "month" {
@@ -745,6 +844,11 @@ fn load_sources(dir: &Path, files: &[Source]) -> Result<RuleSet, LoadError> {
         }
     }
 
+    check_messages(
+        dir,
+        &msgs.content,
+        msgs.used.borrow().iter().map(String::as_str),
+    )?;
     Ok(RuleSet {
         dir: dir.to_path_buf(),
         meta,

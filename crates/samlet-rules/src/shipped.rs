@@ -26,6 +26,22 @@ const SHIPPED: &[(&str, &[(&str, &str)])] = &[
                 "ruleset.yaml",
                 include_str!("../rules/child-benefit/ruleset.yaml"),
             ),
+            (
+                "locales/nb/child-benefit.ftl",
+                include_str!("../rules/child-benefit/locales/nb/child-benefit.ftl"),
+            ),
+            (
+                "locales/nn/child-benefit.ftl",
+                include_str!("../rules/child-benefit/locales/nn/child-benefit.ftl"),
+            ),
+            (
+                "locales/en/child-benefit.ftl",
+                include_str!("../rules/child-benefit/locales/en/child-benefit.ftl"),
+            ),
+            (
+                "locales/da/child-benefit.ftl",
+                include_str!("../rules/child-benefit/locales/da/child-benefit.ftl"),
+            ),
         ],
     ),
     // Offered after a death (life events): see journeys/offers.yaml in samlet-journeys.
@@ -47,6 +63,22 @@ const SHIPPED: &[(&str, &[(&str, &str)])] = &[
             (
                 "ruleset.yaml",
                 include_str!("../rules/funeral-grant/ruleset.yaml"),
+            ),
+            (
+                "locales/nb/funeral-grant.ftl",
+                include_str!("../rules/funeral-grant/locales/nb/funeral-grant.ftl"),
+            ),
+            (
+                "locales/nn/funeral-grant.ftl",
+                include_str!("../rules/funeral-grant/locales/nn/funeral-grant.ftl"),
+            ),
+            (
+                "locales/en/funeral-grant.ftl",
+                include_str!("../rules/funeral-grant/locales/en/funeral-grant.ftl"),
+            ),
+            (
+                "locales/da/funeral-grant.ftl",
+                include_str!("../rules/funeral-grant/locales/da/funeral-grant.ftl"),
             ),
         ],
     ),
@@ -80,16 +112,19 @@ mod tests {
         assert_eq!(shipped.len(), SHIPPED.len());
         for (rs, (id, files)) in shipped.iter().zip(SHIPPED) {
             assert_eq!(rs.id(), *id);
-            // Every YAML file in the directory must be embedded, or the binary would drift.
-            let dir = format!("{}/rules/{id}", env!("CARGO_MANIFEST_DIR"));
-            let on_disk = std::fs::read_dir(dir)
+            // Every YAML and message file in the directory must be embedded, or the binary would
+            // drift.
+            let dir =
+                std::path::PathBuf::from(format!("{}/rules/{id}", env!("CARGO_MANIFEST_DIR")));
+            let yaml = std::fs::read_dir(&dir)
                 .map(|d| {
                     d.filter_map(|e| e.ok())
                         .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
                         .count()
                 })
                 .unwrap_or(0);
-            assert_eq!(on_disk, files.len(), "{id}");
+            let ftl = crate::read_locales(&dir).map(|v| v.len()).unwrap_or(0);
+            assert_eq!(yaml + ftl, files.len(), "{id}");
             // And the shipped test cases pass.
             let report = rs.run_default_tests();
             assert!(

@@ -2,6 +2,7 @@
 //!
 //! Numbers are `rust_decimal::Decimal` throughout: money must never pass through floats.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -337,137 +338,71 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
-/// Language of an explanation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// Norwegian bokmål.
-    Nb,
-    /// English.
-    En,
-}
+pub use samlet_i18n::Lang;
 
-/// A text in bokmål and English.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+/// A text a person reads: a Fluent message id of the rule set (`locales/<lang>/*.ftl` beside
+/// its YAML) and the message rendered in every language when the rule set was loaded, so that a
+/// stored trace can be explained again without the rule files. Serialised as
+/// `{ "id": …, "nb": …, "nn": …, "en": …, "da": … }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Label {
-    /// Bokmål.
-    pub nb: String,
-    /// English.
-    pub en: String,
+    /// The message id; empty for a name shown as written (a rule without a label).
+    #[serde(default)]
+    pub id: String,
+    /// The text in each language, rendered from the message.
+    #[serde(flatten)]
+    pub texts: BTreeMap<Lang, String>,
 }
 
 impl Label {
-    /// Same text in both languages (used when a file gives only one).
-    pub fn both(s: &str) -> Label {
+    /// The same text in every language: a name shown as written, for an item without a label.
+    pub fn literal(s: &str) -> Label {
         Label {
-            nb: s.to_string(),
-            en: s.to_string(),
+            id: String::new(),
+            texts: Lang::ALL.iter().map(|l| (*l, s.to_owned())).collect(),
         }
     }
 
-    /// Text in a language.
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Nb => &self.nb,
-            Lang::En => &self.en,
+    /// Message `id` of `content` in every language that has it. An `explain` message's
+    /// `$value` is left as the `{value}` slot that the explanation fills in.
+    pub fn from_content(content: &samlet_i18n::Content, id: &str) -> Label {
+        let mut args = samlet_i18n::Args::new();
+        args.set("value", "{value}");
+        Label {
+            id: id.to_owned(),
+            texts: Lang::ALL
+                .iter()
+                .filter_map(|l| Some((*l, content.format(*l, id, Some(&args))?)))
+                .collect(),
         }
+    }
+
+    /// The text in `lang`. A loaded rule set has every language (it does not load otherwise);
+    /// only a label stored before a language was added lacks one, and shows the first it has.
+    pub fn get(&self, lang: Lang) -> &str {
+        self.texts
+            .get(&lang)
+            .or_else(|| self.texts.values().next())
+            .map_or(self.id.as_str(), String::as_str)
     }
 }
 
-const MONTHS_NB: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// "september 2024" / "September 2024".
 pub fn format_period(p: &Period, lang: Lang) -> String {
-    let i = p.start.month0() as usize;
-    let names = match lang {
-        Lang::Nb => &MONTHS_NB,
-        Lang::En => &MONTHS_EN,
-    };
-    format!(
-        "{} {}",
-        names.get(i).copied().unwrap_or("?"),
-        p.start.year()
-    )
+    lang.msg("month-year")
+        .text("month", lang.t(&format!("month-{}", p.start.month())))
+        .text("year", p.start.year().to_string())
+        .to_string()
 }
 
 /// "1. september 2024" / "1 September 2024".
 pub fn format_date(d: &NaiveDate, lang: Lang) -> String {
-    let i = d.month0() as usize;
-    match lang {
-        Lang::Nb => format!(
-            "{}. {} {}",
-            d.day(),
-            MONTHS_NB.get(i).copied().unwrap_or("?"),
-            d.year()
-        ),
-        Lang::En => format!(
-            "{} {} {}",
-            d.day(),
-            MONTHS_EN.get(i).copied().unwrap_or("?"),
-            d.year()
-        ),
-    }
-}
-
-fn group_thousands(int_part: &str, sep: &str) -> String {
-    let (sign, digits) = match int_part.strip_prefix('-') {
-        Some(d) => ("-", d),
-        None => ("", int_part),
-    };
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push_str(sep);
-        }
-        out.push(c);
-    }
-    format!("{sign}{out}")
+    lang.date(*d)
 }
 
 /// Formats a number in the language's convention: "1 766,5" / "1,766.5".
 pub fn format_number(d: Decimal, lang: Lang) -> String {
-    let s = d.normalize().to_string();
-    let (int_part, frac) = match s.split_once('.') {
-        Some((i, f)) => (i.to_string(), Some(f.to_string())),
-        None => (s.clone(), None),
-    };
-    let (sep, dec) = match lang {
-        Lang::Nb => (" ", ","),
-        Lang::En => (",", "."),
-    };
-    let mut out = group_thousands(&int_part, sep);
-    if let Some(f) = frac {
-        out.push_str(dec);
-        out.push_str(&f);
-    }
-    out
+    lang.decimal(&d.normalize().to_string())
 }
 
 /// Formats a value for a citizen, using the declared type when known.
@@ -479,25 +414,15 @@ pub fn format_value(v: &Value, ty: Option<ValueType>, lang: Lang) -> String {
             } else {
                 d.round_dp(2)
             };
-            match lang {
-                Lang::Nb => format!("{} kr", format_number(d, lang)),
-                Lang::En => format!("NOK {}", format_number(d, lang)),
-            }
+            lang.money(&d.normalize().to_string(), "NOK")
         }
-        (Value::Number(d), Some(ValueType::Rate)) => {
-            let pct = d * Decimal::from(100);
-            match lang {
-                Lang::Nb => format!("{} %", format_number(pct, lang)),
-                Lang::En => format!("{}%", format_number(pct, lang)),
-            }
-        }
+        (Value::Number(d), Some(ValueType::Rate)) => lang
+            .msg("rules-percent")
+            .text("value", format_number(d * Decimal::from(100), lang))
+            .to_string(),
         (Value::Number(d), _) => format_number(*d, lang),
-        (Value::Bool(b), _) => match (lang, b) {
-            (Lang::Nb, true) => "ja".into(),
-            (Lang::Nb, false) => "nei".into(),
-            (Lang::En, true) => "yes".into(),
-            (Lang::En, false) => "no".into(),
-        },
+        (Value::Bool(true), _) => lang.t("rules-yes").to_owned(),
+        (Value::Bool(false), _) => lang.t("rules-no").to_owned(),
         (Value::Date(d), _) => format_date(d, lang),
         (Value::Text(t), _) => t.to_string(),
     }
@@ -523,12 +448,22 @@ mod tests {
         assert_eq!(parse_decimal("10%"), Some(Decimal::new(1, 1)));
         assert_eq!(
             format_number(Decimal::from(1_234_567), Lang::Nb),
-            "1 234 567"
+            "1\u{a0}234\u{a0}567"
         );
-        assert_eq!(format_number(Decimal::new(-12345, 1), Lang::En), "-1,234.5");
+        assert_eq!(format_number(Decimal::new(-12345, 1), Lang::En), "−1,234.5");
         assert_eq!(
             format_value(&Value::int(1766), Some(ValueType::Money), Lang::Nb),
-            "1 766 kr"
+            "1\u{a0}766\u{a0}kr"
+        );
+        assert_eq!(
+            format_value(&Value::int(1766), Some(ValueType::Money), Lang::Da),
+            "1.766\u{a0}norske kr."
+        );
+        assert_eq!(format_value(&Value::Bool(true), None, Lang::Nn), "ja");
+        assert_eq!(format_value(&Value::Bool(false), None, Lang::Da), "nej");
+        assert_eq!(
+            format_period(&Period::parse("2024-09").unwrap(), Lang::Nn),
+            "september 2024"
         );
         assert_eq!(
             format_value(
@@ -538,6 +473,23 @@ mod tests {
             ),
             "10%"
         );
+    }
+
+    #[test]
+    fn labels_keep_every_language_and_read_texts_stored_before_ids() {
+        let content = samlet_i18n::Content::new(
+            Lang::ALL
+                .iter()
+                .map(|l| (*l, "x.ftl", format!("x = {{ $value }} in {}\n", l.code()))),
+        )
+        .unwrap();
+        let l = Label::from_content(&content, "x");
+        assert_eq!(l.get(Lang::Nn), "{value} in nn");
+        let json = serde_json::to_value(&l).unwrap();
+        assert_eq!(json["id"], "x");
+        assert_eq!(json["da"], "{value} in da");
+        let old: Label = serde_json::from_str(r#"{"nb":"Flytte","en":"Moving"}"#).unwrap();
+        assert_eq!((old.get(Lang::En), old.get(Lang::Nn)), ("Moving", "Flytte"));
     }
 
     #[test]

@@ -78,20 +78,47 @@ fn explanation_in_both_languages() {
     let ev = rs.evaluate(&h, Period::parse("2024-09").unwrap()).unwrap();
     assert_eq!(ev.get("child_benefit"), Some(&Value::int(4964)));
     let nb = ev.explanation(Lang::Nb);
-    assert!(nb.contains("Barnetrygd per måned: 4 964 kr"), "{nb}");
+    assert!(
+        nb.contains("Barnetrygd per måned: 4\u{a0}964\u{a0}kr"),
+        "{nb}"
+    );
     assert!(nb.contains("Husstanden har 3 barn under 18 år."), "{nb}");
     assert!(
-        nb.contains("1 766 kr (gjelder fra 1. september 2024) [barnetrygdloven § 10]"),
+        nb.contains("1\u{a0}766\u{a0}kr (gjelder fra 1. september 2024) [barnetrygdloven § 10]"),
         "{nb}"
     );
     assert!(nb.contains("hentet fra Folkeregisteret"), "{nb}");
     assert!(nb.contains("oppdiktet"), "{nb}");
     let en = ev.explanation(Lang::En);
-    assert!(en.contains("Child benefit per month: NOK 4,964"), "{en}");
-    assert!(en.contains("3 gives NOK 500 (row 3–4)"), "{en}");
+    assert!(
+        en.contains("Child benefit per month: NOK\u{a0}4,964"),
+        "{en}"
+    );
+    assert!(en.contains("3 gives NOK\u{a0}500 (row 3–4)"), "{en}");
     assert!(en.contains("held"), "{en}");
     // Children's income was not used and is therefore not listed.
     assert!(!en.contains("Emil: NOK"), "{en}");
+    // Nynorsk and Danish are whole explanations, not bokmål with another heading.
+    let nn = ev.explanation(Lang::Nn);
+    assert!(
+        nn.contains("Barnetrygd per månad: 4\u{a0}964\u{a0}kr"),
+        "{nn}"
+    );
+    assert!(nn.contains("Hushaldet har 3 barn under 18 år."), "{nn}");
+    assert!(nn.contains("gjeld frå 1. september 2024"), "{nn}");
+    assert!(nn.contains("henta frå Folkeregisteret"), "{nn}");
+    let da = ev.explanation(Lang::Da);
+    assert!(
+        da.contains("Børnetilskud – september 2024 (husstand H1)"),
+        "{da}"
+    );
+    assert!(
+        da.contains("Børnetilskud pr. måned: 4.964\u{a0}norske kr."),
+        "{da}"
+    );
+    assert!(da.contains("Husstanden har 3 børn under 18 år."), "{da}");
+    assert!(da.contains("gælder fra 1. september 2024"), "{da}");
+    assert!(da.contains("opdigtede"), "{da}");
 }
 
 #[test]

@@ -200,8 +200,25 @@ fn crate_doc_example_loads_and_evaluates() {
     let start = lines.iter().position(|l| *l == "```yaml").unwrap() + 1;
     let end = start + lines[start..].iter().position(|l| *l == "```").unwrap();
     let yaml = lines[start..end].join("\n");
-    let rs = load_rule_set_from_files("doc", &[(PathBuf::from("doc/rules.yaml"), yaml)])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut files = vec![(PathBuf::from("doc/rules.yaml"), yaml)];
+    let ftl =
+        "child-benefit-name = Barnetrygd\nchild-benefit-source-folkeregisteret = Folkeregisteret\n";
+    let no_danish = load_rule_set_from_files("doc", &files)
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        no_danish
+            .to_string()
+            .contains("`child-benefit-name` in nb, nn, en, da"),
+        "{no_danish}"
+    );
+    for lang in ["nb", "nn", "en", "da"] {
+        files.push((
+            PathBuf::from(format!("doc/locales/{lang}/doc.ftl")),
+            ftl.to_owned(),
+        ));
+    }
+    let rs = load_rule_set_from_files("doc", &files).unwrap_or_else(|e| panic!("{e}"));
     let h: samlet_rules::Household = serde_json::from_str(
         r#"{"members":[{"role":"child","birth_date":"2015-01-01"},{"role":"child","birth_date":"2016-01-01"},{"role":"child","birth_date":"2017-01-01"}]}"#,
     )
@@ -212,5 +229,46 @@ fn crate_doc_example_loads_and_evaluates() {
     assert_eq!(
         ev.get("child_benefit"),
         Some(&samlet_rules::Value::int(3 * 1766 + 500))
+    );
+}
+
+#[test]
+fn a_custom_rule_set_missing_a_translation_does_not_load() {
+    let dir = PathBuf::from("custom");
+    let yaml = "ruleset:\n  id: custom\n  name: custom-name\n  period: month\nrules:\n  one:\n    reference: \"§ 1\"\n    label: custom-one\n    explain: custom-one-explain\n    formula: 1\n";
+    let full =
+        "custom-name = Stønad\ncustom-one = Ein\ncustom-one-explain = Verdien er { $value }.\n";
+    let mut files = vec![(dir.join("rules.yaml"), yaml.to_owned())];
+    for lang in ["nb", "nn", "en"] {
+        files.push((
+            dir.join(format!("locales/{lang}/custom.ftl")),
+            full.to_owned(),
+        ));
+    }
+    files.push((
+        dir.join("locales/da/custom.ftl"),
+        "custom-name = Ydelse\n".to_owned(),
+    ));
+    let e = load_rule_set_from_files(&dir, &files)
+        .map(|_| ())
+        .unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with("custom/locales: missing translations"),
+        "{msg}"
+    );
+    assert!(msg.contains("`custom-one` in da"), "{msg}");
+    assert!(msg.contains("`custom-one-explain` in da"), "{msg}");
+    assert!(!msg.contains("custom-name"), "{msg}");
+    // The old two-language form in the YAML is pointed at, with its position.
+    let old = yaml.replace("label: custom-one", "label: { nb: Ein, en: One }");
+    files[0].1 = old;
+    let e = load_rule_set_from_files(&dir, &files)
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("custom/rules.yaml:8:14: structure error: expected a message id"),
+        "{e}"
     );
 }

@@ -22,8 +22,10 @@ pub fn new_offer(spec: &OfferSpec, pid: &str, o: Offered, reason: &str) -> NewOf
         explanation_nb: o.explanation_nb,
         explanation_en: o.explanation_en,
         apply_url: Some(spec.apply.clone()),
-        title_nb: spec.title.nb.clone(),
-        title_en: spec.title.en.clone(),
+        // The store keeps offers in bokmål and English only; nynorsk and Danish readers need
+        // the store to keep a message id instead.
+        title_nb: spec.title.get(samlet_i18n::Lang::Nb).to_owned(),
+        title_en: spec.title.get(samlet_i18n::Lang::En).to_owned(),
         unit: spec.unit.as_str().to_owned(),
         reason: reason.to_owned(),
     }

@@ -378,7 +378,7 @@ pub async fn overview(
         Some("calendar-revoked") => Some(lang.t("calendar_revoked")),
         _ => None,
     };
-    let mine = crate::api::journeys::my_journeys(&state, &c)
+    let mine = crate::api::journeys::my_journeys(&state, &c, lang)
         .await
         .map_err(err)?;
     let ctx = page(
@@ -582,18 +582,12 @@ pub async fn rules_page(
             lang,
         ));
     }
-    let rules_lang = match lang {
-        Lang::En => samlet_rules::Lang::En,
-        _ => samlet_rules::Lang::Nb,
-    };
     let (mut result, mut error, mut trace_json) = (None, None, None);
     if let (Some(period), Some(household)) = (&q.period, &q.household) {
         let parsed = serde_json::from_str::<serde_json::Value>(household).map_err(|e| {
             ApiError::invalid("/household", format!("{}: {e}", lang.t("rules_not_json")))
         });
-        match parsed
-            .and_then(|h| crate::api::rules::explain(&state, &ruleset, period, h, rules_lang))
-        {
+        match parsed.and_then(|h| crate::api::rules::explain(&state, &ruleset, period, h, lang)) {
             Ok(r) => {
                 trace_json = serde_json::to_string_pretty(&r.trace).ok();
                 result = Some(r);
@@ -668,12 +662,8 @@ pub async fn journey_page(
         .map_err(|e| err(e.into()))?
         .filter(|j| j.pid == c.pid.as_str())
         .ok_or_else(|| err(ApiError::not_found(lang.t("not_found_title"))))?;
-    let j = crate::api::journeys::view(&state, j).map_err(err)?;
-    let title = if lang == Lang::En {
-        j.title_en.clone()
-    } else {
-        j.title_nb.clone()
-    };
+    let j = crate::api::journeys::view(&state, j, lang).map_err(err)?;
+    let title = j.title.clone();
     let flash = match q.flash.as_deref() {
         Some("task-done") => Some(lang.t("journey_marked_done")),
         Some("answered") => Some(lang.t("journey_answers_saved")),
@@ -744,7 +734,7 @@ pub async fn journey_answers(
         };
         answers.insert(fact.to_owned(), value);
     }
-    crate::api::journeys::answer(&state, &c, &id, &answers)
+    crate::api::journeys::answer(&state, &c, &id, &answers, lang)
         .await
         .map_err(|e| WebError(e, lang))?;
     Ok(Redirect::to(&format!("/me/journeys/{}?flash=answered", urlencode(&id))).into_response())

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{AgencyAuth, Citizen};
 use crate::extract::ApiJson;
+use crate::i18n::{Lang, PageLang};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 use samlet_domain::Scope;
@@ -292,6 +293,8 @@ pub struct JourneyView {
     pub journey: String,
     pub title_nb: String,
     pub title_en: String,
+    /// The title in the request's language (cookie, then `Accept-Language`).
+    pub title: String,
     #[schema(value_type = String)]
     pub event_date: NaiveDate,
     pub tasks: Vec<TaskView>,
@@ -308,11 +311,25 @@ pub struct MyJourneys {
     pub offers: Vec<StoredOffer>,
 }
 
-pub fn view(state: &AppState, j: StoredJourney) -> ApiResult<JourneyView> {
-    let tasks: Vec<PlannedTask> = serde_json::from_str(&j.tasks_json)
+/// A stored journey as the citizen sees it, in `lang`.
+pub fn view(state: &AppState, j: StoredJourney, lang: Lang) -> ApiResult<JourneyView> {
+    let mut tasks: Vec<PlannedTask> = serde_json::from_str(&j.tasks_json)
         .map_err(|e| ApiError::internal(format!("stored journey {}: {e}", j.id)))?;
     let today = state.config.today();
     let journey = state.journeys.journey(&j.journey_key);
+    // A plan keeps the texts it was made with; the catalogue's current texts replace them, so a
+    // plan stored before a language was added reads in that language too.
+    if let Some(c) = journey {
+        for t in &mut tasks {
+            if let Some(ct) = c.tasks.iter().find(|ct| ct.id == t.id) {
+                t.title = ct.title.clone();
+                t.description = ct.description.clone();
+            }
+            if let Some(a) = state.journeys.agencies.get(&t.agency.key) {
+                t.agency.name = a.name.clone();
+            }
+        }
+    }
     let questions: Vec<samlet_journeys::Question> =
         journey.map(|c| c.questions()).unwrap_or_default();
     let answer = |fact: &str| -> Option<serde_json::Value> {
@@ -348,11 +365,9 @@ pub fn view(state: &AppState, j: StoredJourney) -> ApiResult<JourneyView> {
             }
         })
         .collect();
-    let (title_nb, title_en) = state
-        .journeys
-        .journey(&j.journey_key)
-        .map(|c| (c.title.nb.clone(), c.title.en.clone()))
-        .unwrap_or_else(|| (j.journey_key.clone(), j.journey_key.clone()));
+    let title_in =
+        |l: Lang| journey.map_or_else(|| j.journey_key.clone(), |c| c.title.get(l).to_owned());
+    let (title_nb, title_en, title) = (title_in(Lang::Nb), title_in(Lang::En), title_in(lang));
     let questions = questions
         .into_iter()
         .map(|q| QuestionView {
@@ -369,19 +384,20 @@ pub fn view(state: &AppState, j: StoredJourney) -> ApiResult<JourneyView> {
         journey: j.journey_key,
         title_nb,
         title_en,
+        title,
         event_date: j.event_date,
         done_count: tasks.iter().filter(|t| t.done).count(),
         tasks,
     })
 }
 
-pub async fn my_journeys(state: &AppState, c: &Citizen) -> ApiResult<MyJourneys> {
+pub async fn my_journeys(state: &AppState, c: &Citizen, lang: Lang) -> ApiResult<MyJourneys> {
     let journeys = state
         .store
         .journeys_for(c.pid.as_str())
         .await?
         .into_iter()
-        .map(|j| view(state, j))
+        .map(|j| view(state, j, lang))
         .collect::<ApiResult<Vec<_>>>()?;
     let offers = state.store.offers_for(c.pid.as_str()).await?;
     Ok(MyJourneys { journeys, offers })
@@ -394,8 +410,12 @@ pub async fn my_journeys(state: &AppState, c: &Citizen) -> ApiResult<MyJourneys>
 #[utoipa::path(get, path = "/api/v1/me/journeys", tag = "citizen",
     security(("session_cookie" = [])),
     responses((status = 200, body = MyJourneys), (status = 401, body = crate::problem::Problem)))]
-pub async fn me_journeys(State(state): State<AppState>, c: Citizen) -> ApiResult<Json<MyJourneys>> {
-    my_journeys(&state, &c).await.map(Json)
+pub async fn me_journeys(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    c: Citizen,
+) -> ApiResult<Json<MyJourneys>> {
+    my_journeys(&state, &c, lang).await.map(Json)
 }
 
 /// Task marked done.
@@ -444,7 +464,7 @@ pub async fn mark_done(
         Marker::Citizen(_) if t.completed_by != CompletedBy::Citizen => {
             return Err(ApiError::forbidden(format!(
                 "{} marks this task done, not you.",
-                t.agency.name.nb
+                t.agency.name.get(Lang::Nb)
             )))
         }
         Marker::Citizen(_) => "citizen".to_owned(),
@@ -453,7 +473,8 @@ pub async fn mark_done(
             if a.agency.org.as_str() != t.agency.org {
                 return Err(ApiError::forbidden(format!(
                     "Task `{task_id}` belongs to {} ({}), not to your organisation.",
-                    t.agency.name.en, t.agency.org
+                    t.agency.name.get(Lang::En),
+                    t.agency.org
                 )));
             }
             a.agency.org.to_string()
@@ -523,6 +544,7 @@ pub async fn answer(
     c: &Citizen,
     journey_id: &str,
     answers: &serde_json::Map<String, serde_json::Value>,
+    lang: Lang,
 ) -> ApiResult<JourneyView> {
     let not_found = || ApiError::not_found(format!("There is no journey `{journey_id}`."));
     let j = state
@@ -593,7 +615,7 @@ pub async fn answer(
         .journey(journey_id)
         .await?
         .ok_or_else(not_found)?;
-    view(state, j)
+    view(state, j, lang)
 }
 
 /// Answer a journey's questions.
@@ -607,11 +629,12 @@ pub async fn answer(
     responses((status = 200, body = JourneyView), (status = 404, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
 pub async fn citizen_answers(
     State(state): State<AppState>,
+    PageLang(lang): PageLang,
     c: Citizen,
     Path(journey_id): Path<String>,
     ApiJson(body): ApiJson<AnswersInput>,
 ) -> ApiResult<Json<JourneyView>> {
-    answer(&state, &c, &journey_id, &body.answers)
+    answer(&state, &c, &journey_id, &body.answers, lang)
         .await
         .map(Json)
 }

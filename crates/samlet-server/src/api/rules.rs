@@ -25,9 +25,13 @@ pub struct ExplainRequest {
     /// any key other than `id`/`members` is an input the rule set declares.
     #[schema(value_type = Object)]
     pub household: serde_json::Value,
-    /// `nb` (default) or `en`.
+    /// `nb` (default), `nn`, `en` or `da`; regional tags such as `nb-NO`, `en-GB` and `da-DK`,
+    /// and `no` for bokmål, are accepted too.
     #[serde(default)]
-    #[schema(pattern = r"^(?:[Nn][Bb]|[Nn][Oo]|[Nn][Bb]-[Nn][Oo]|[Dd][Aa]|[Ee][Nn].*)$")]
+    #[schema(
+        example = "nn",
+        pattern = r"^\s*(?:[Nn][BbNnOo]|[Ee][Nn]|[Dd][Aa])(?:[-_][^\n]*)?\s*$"
+    )]
     pub lang: Option<String>,
 }
 
@@ -54,15 +58,19 @@ pub struct RuleSetInfo {
     pub outputs: Vec<String>,
 }
 
+/// The language of an explanation request: bokmål when none is given.
 pub fn rules_lang(s: Option<&str>) -> Result<Lang, ApiError> {
-    match s.map(|s| s.trim().to_ascii_lowercase()) {
+    match s {
         None => Ok(Lang::Nb),
-        Some(s) if matches!(s.as_str(), "nb" | "no" | "nb-no" | "da") => Ok(Lang::Nb),
-        Some(s) if s.starts_with("en") => Ok(Lang::En),
-        Some(s) => Err(ApiError::invalid(
-            "/lang",
-            format!("`{s}` is not a language we explain in; use `nb` or `en`."),
-        )),
+        Some(s) => Lang::parse(s).ok_or_else(|| {
+            ApiError::invalid(
+                "/lang",
+                format!(
+                    "`{}` is not a language we explain in; use `nb`, `nn`, `en` or `da`.",
+                    s.trim().chars().take(32).collect::<String>()
+                ),
+            )
+        }),
     }
 }
 

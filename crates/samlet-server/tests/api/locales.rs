@@ -221,3 +221,58 @@ async fn a_danish_installation_speaks_danish_by_default() {
         "the browser's language still wins"
     );
 }
+
+#[tokio::test]
+async fn a_journey_reads_in_the_page_language_all_four() {
+    let (app, cookie, pages) = seeded().await;
+    let path = pages
+        .iter()
+        .find(|p| p.starts_with("/me/journeys/"))
+        .expect("journey page");
+    for (lang, title, task) in [
+        ("nb", "Flytte", "Adressen er oppdatert hos etatene"),
+        ("nn", "Flytte", "Adressa er oppdatert hos etatane"),
+        ("en", "Moving", "Your address is updated at the agencies"),
+        ("da", "Flytning", "Adressen er opdateret hos myndighederne"),
+    ] {
+        let html = app
+            .http
+            .get(app.url(path))
+            .header(COOKIE, format!("{cookie}; samlet_lang={lang}"))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(html.contains(&format!(">{title}</h1>")), "{lang}:\n{html}");
+        assert!(html.contains(task), "{lang}:\n{html}");
+    }
+    // The API keeps `title_nb` and `title_en`, and adds `title` in the request's language.
+    let mine: Value = app
+        .http
+        .get(app.url("/api/v1/me/journeys"))
+        .header(COOKIE, cookie.as_str())
+        .header("accept-language", "da-DK, en;q=0.5")
+        .send()
+        .await
+        .expect("journeys")
+        .json()
+        .await
+        .expect("json");
+    let j = &mine["journeys"][0];
+    assert_eq!(
+        (&j["title_nb"], &j["title_en"], &j["title"]),
+        (&json!("Flytte"), &json!("Moving"), &json!("Flytning")),
+        "{j}"
+    );
+    let task = &j["tasks"][0];
+    assert_eq!(
+        task["title"]["nn"], "Meld flytting til Folkeregisteret",
+        "{task}"
+    );
+    assert_eq!(
+        task["title"]["en"],
+        "Report the move to the population register"
+    );
+}

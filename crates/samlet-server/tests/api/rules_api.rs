@@ -150,3 +150,48 @@ async fn the_try_it_page_works_without_javascript_in_both_languages() {
         .unwrap_or_default()
         .contains("role=\"alert\""));
 }
+
+#[tokio::test]
+async fn explanations_come_in_nynorsk_and_danish_too() {
+    let app = TestApp::spawn().await;
+    let c = reqwest::Client::new();
+    let explain = |lang: &'static str| {
+        c.post(format!("{}/api/v1/rules/child-benefit/explain", app.base))
+            .json(&json!({"period": "2024-09", "lang": lang, "household": household()}))
+            .send()
+    };
+    for (lang, want) in [
+        ("nn", "Hushaldet har 1 barn under 18 år."),
+        ("nn-NO", "gjeld frå 1. september 2024"),
+        ("da", "Husstanden har 1 børn under 18 år."),
+        ("da-DK", "Børnetilskud pr. måned"),
+        ("no", "Barnetrygd per måned"),
+        ("nb-NO", "gjelder fra 1. september 2024"),
+        ("en-GB", "Child benefit per month"),
+    ] {
+        let r = explain(lang).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.status(), 200, "{lang}");
+        let v: Value = r.json().await.unwrap_or_default();
+        let text = v["explanation"].as_str().unwrap_or_default();
+        assert!(text.contains(want), "{lang}: {text}");
+    }
+    let r = explain("se").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), 422);
+    let p: Value = r.json().await.unwrap_or_default();
+    assert_eq!(p["pointer"], "/lang");
+    // The try-it page explains in the page's language.
+    let h = household().to_string();
+    for (lang, want) in [("nn", "Hushaldet har 1 barn"), ("da", "Børnetilskud")] {
+        let page = c
+            .get(format!("{}/rules/child-benefit", app.base))
+            .query(&[("period", "2024-09"), ("household", h.as_str())])
+            .header("cookie", format!("samlet_lang={lang}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(page.contains(want), "{lang}: {page}");
+    }
+}
