@@ -131,7 +131,7 @@ test('Ola sees the funeral grant offer; the pages read in Danish too', async () 
     assert.match(await text(offers), /Du kan have ret til gravferdsstønad: op til 16/);
     assert.match(await text(page.getByTestId('journeys')), /Livsbegivenheder/);
     await checkA11y(page, 'life-events-offer-da');
-    await page.getByTestId('journeys').getByRole('link', { name: /Dødsfall/ }).click();
+    await page.getByTestId('journeys').getByRole('link', { name: /Dødsfald i den nærmeste familie/ }).click();
     assert.match(await text(page.getByTestId('checklist')), /Ikke udført|Udført/);
     await screenshot(page, 'life-events-checklist-da');
     await checkA11y(page, 'life-events-checklist-da');
