@@ -31,7 +31,7 @@ pub(crate) fn new_bundle(lang: Lang) -> FluentBundle<FluentResource> {
     // Pages are HTML and the calendar is text: Unicode isolation marks
     // around arguments would show up as stray characters in both.
     bundle.set_use_isolating(false);
-    bundle.set_formatter(Some(crate::format::fluent_formatter(lang)));
+    bundle.set_formatter(Some(crate::format::format_value));
     bundle
 }
 

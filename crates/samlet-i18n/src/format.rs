@@ -136,7 +136,7 @@ impl Memoizable for NumberFormat {
 }
 
 /// Numbers in messages (`{ $count }`) with the language's separators.
-fn format_value(v: &FluentValue<'_>, intls: &IntlLangMemoizer) -> Option<String> {
+pub(crate) fn format_value(v: &FluentValue<'_>, intls: &IntlLangMemoizer) -> Option<String> {
     let FluentValue::Number(n) = v else {
         return None;
     };
@@ -144,10 +144,4 @@ fn format_value(v: &FluentValue<'_>, intls: &IntlLangMemoizer) -> Option<String>
     intls
         .with_try_get::<NumberFormat, _, _>((), |nf| nf.0.decimal(&plain))
         .ok()
-}
-
-pub(crate) fn fluent_formatter(
-    _lang: Lang,
-) -> fn(&FluentValue<'_>, &IntlLangMemoizer) -> Option<String> {
-    format_value
 }

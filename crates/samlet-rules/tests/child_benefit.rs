@@ -82,7 +82,7 @@ fn explanation_in_both_languages() {
         nb.contains("Barnetrygd per måned: 4\u{a0}964\u{a0}kr"),
         "{nb}"
     );
-    assert!(nb.contains("Husstanden har 3 barn under 18 år."), "{nb}");
+    assert!(nb.contains("Barn under 18 år i husstanden: 3."), "{nb}");
     assert!(
         nb.contains("1\u{a0}766\u{a0}kr (gjelder fra 1. september 2024) [barnetrygdloven § 10]"),
         "{nb}"
@@ -104,7 +104,7 @@ fn explanation_in_both_languages() {
         nn.contains("Barnetrygd per månad: 4\u{a0}964\u{a0}kr"),
         "{nn}"
     );
-    assert!(nn.contains("Hushaldet har 3 barn under 18 år."), "{nn}");
+    assert!(nn.contains("Barn under 18 år i hushaldet: 3."), "{nn}");
     assert!(nn.contains("gjeld frå 1. september 2024"), "{nn}");
     assert!(nn.contains("henta frå Folkeregisteret"), "{nn}");
     let da = ev.explanation(Lang::Da);
@@ -116,7 +116,7 @@ fn explanation_in_both_languages() {
         da.contains("Børnetilskud pr. måned: 4.964\u{a0}norske kr."),
         "{da}"
     );
-    assert!(da.contains("Husstanden har 3 børn under 18 år."), "{da}");
+    assert!(da.contains("Børn under 18 år i husstanden: 3."), "{da}");
     assert!(da.contains("gælder fra 1. september 2024"), "{da}");
     assert!(da.contains("opdigtede"), "{da}");
 }

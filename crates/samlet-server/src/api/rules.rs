@@ -25,8 +25,9 @@ pub struct ExplainRequest {
     /// any key other than `id`/`members` is an input the rule set declares.
     #[schema(value_type = Object)]
     pub household: serde_json::Value,
-    /// `nb` (default), `nn`, `en` or `da`; regional tags such as `nb-NO`, `en-GB` and `da-DK`,
-    /// and `no` for bokmål, are accepted too.
+    /// `nb`, `nn`, `en` or `da`; regional tags such as `nb-NO`, `en-GB` and `da-DK`, and `no`
+    /// for bokmål, are accepted too. Without it: the `Accept-Language` header's, else bokmål
+    /// (Danish on a Danish installation).
     #[serde(default)]
     #[schema(
         example = "nn",
@@ -58,10 +59,11 @@ pub struct RuleSetInfo {
     pub outputs: Vec<String>,
 }
 
-/// The language of an explanation request: bokmål when none is given.
-pub fn rules_lang(s: Option<&str>) -> Result<Lang, ApiError> {
+/// The language of an explanation request: the one it names, else
+/// `default` (the caller's negotiated language).
+pub fn rules_lang(s: Option<&str>, default: Lang) -> Result<Lang, ApiError> {
     match s {
-        None => Ok(Lang::Nb),
+        None => Ok(default),
         Some(s) => Lang::parse(s).ok_or_else(|| {
             ApiError::invalid(
                 "/lang",
@@ -126,9 +128,10 @@ pub fn explain(
 pub async fn post_explain(
     State(state): State<AppState>,
     Path(ruleset): Path<String>,
+    crate::i18n::PageLang(negotiated): crate::i18n::PageLang,
     ApiJson(req): ApiJson<ExplainRequest>,
 ) -> ApiResult<Json<ExplainResponse>> {
-    let lang = rules_lang(req.lang.as_deref())?;
+    let lang = rules_lang(req.lang.as_deref(), negotiated)?;
     explain(&state, &ruleset, &req.period, req.household, lang).map(Json)
 }
 

@@ -161,9 +161,9 @@ async fn explanations_come_in_nynorsk_and_danish_too() {
             .send()
     };
     for (lang, want) in [
-        ("nn", "Hushaldet har 1 barn under 18 år."),
+        ("nn", "Barn under 18 år i hushaldet: 1."),
         ("nn-NO", "gjeld frå 1. september 2024"),
-        ("da", "Husstanden har 1 børn under 18 år."),
+        ("da", "Børn under 18 år i husstanden: 1."),
         ("da-DK", "Børnetilskud pr. måned"),
         ("no", "Barnetrygd per måned"),
         ("nb-NO", "gjelder fra 1. september 2024"),
@@ -175,13 +175,29 @@ async fn explanations_come_in_nynorsk_and_danish_too() {
         let text = v["explanation"].as_str().unwrap_or_default();
         assert!(text.contains(want), "{lang}: {text}");
     }
+    // Without `lang`, the caller's Accept-Language decides.
+    let r: Value = c
+        .post(format!("{}/api/v1/rules/child-benefit/explain", app.base))
+        .header("accept-language", "nn-NO,en;q=0.5")
+        .json(&json!({"period": "2024-09", "household": household()}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_default();
+    let text = r["explanation"].as_str().unwrap_or_default();
+    assert!(text.contains("Barn under 18 år i hushaldet: 1."), "{text}");
     let r = explain("se").await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.status(), 422);
     let p: Value = r.json().await.unwrap_or_default();
     assert_eq!(p["pointer"], "/lang");
     // The try-it page explains in the page's language.
     let h = household().to_string();
-    for (lang, want) in [("nn", "Hushaldet har 1 barn"), ("da", "Børnetilskud")] {
+    for (lang, want) in [
+        ("nn", "Barn under 18 år i hushaldet: 1"),
+        ("da", "Børnetilskud"),
+    ] {
         let page = c
             .get(format!("{}/rules/child-benefit", app.base))
             .query(&[("period", "2024-09"), ("household", h.as_str())])
