@@ -8,6 +8,15 @@ use crate::helpers::{person, TestApp};
 
 const LANGS: [&str; 4] = ["nb", "nn", "en", "da"];
 
+/// A page's HTML, asked for with these headers.
+async fn page(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> String {
+    let mut req = app.http.get(app.url(path));
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    req.send().await.expect("page").text().await.expect("html")
+}
+
 /// A person with something on every page: a case, an overdue deadline, a
 /// benefit, an unread message and a life event with its checklist.
 async fn seeded() -> (TestApp, String, Vec<String>) {
@@ -117,31 +126,25 @@ async fn every_page_renders_in_every_language_without_a_missing_text() {
 #[tokio::test]
 async fn the_overview_speaks_nynorsk_with_plurals_and_norwegian_dates() {
     let (app, cookie, _) = seeded().await;
-    let html = app
-        .http
-        .get(app.url("/me"))
-        .header(COOKIE, &cookie)
-        .header("accept-language", "nn-NO,nb;q=0.8")
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let html = page(
+        &app,
+        "/me",
+        &[
+            ("cookie", cookie.as_str()),
+            ("accept-language", "nn-NO,nb;q=0.8"),
+        ],
+    )
+    .await;
     assert!(html.contains("<html lang=\"nn\""));
     assert!(html.contains("1 ulesen"), "singular, not «1 ulesne»");
     assert!(html.contains("1. mars 2020"));
     assert!(html.contains("1\u{a0}766,00\u{a0}kr"));
-    let da = app
-        .http
-        .get(app.url("/me"))
-        .header(COOKIE, format!("{cookie}; samlet_lang=da"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let da = page(
+        &app,
+        "/me",
+        &[("cookie", &format!("{cookie}; samlet_lang=da"))],
+    )
+    .await;
     assert!(
         da.contains("1 ulæst") && da.contains("1.766,00"),
         "Danish plural and number"
@@ -169,16 +172,7 @@ async fn lang_nn_sets_the_cookie_and_the_menu_offers_nynorsk() {
         .unwrap_or_default()
         .to_owned();
     assert!(set.starts_with("samlet_lang=nn"), "{set}");
-    let html = app
-        .http
-        .get(app.url("/login"))
-        .header(COOKIE, "samlet_lang=nn")
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let html = page(&app, "/login", &[("cookie", "samlet_lang=nn")]).await;
     assert!(html.contains("<html lang=\"nn\""));
     assert!(html.contains("hreflang=\"nn\"") && html.contains("Norsk nynorsk"));
     assert!(
@@ -195,27 +189,9 @@ async fn a_danish_installation_speaks_danish_by_default() {
         .config(|c| c.country = samlet_domain::Country::Dk)
         .spawn()
         .await;
-    let html = app
-        .http
-        .get(app.url("/login"))
-        .header("accept-language", "fr-FR")
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let html = page(&app, "/login", &[("accept-language", "fr-FR")]).await;
     assert!(html.contains("<html lang=\"da\""), "{html}");
-    let nb = app
-        .http
-        .get(app.url("/login"))
-        .header("accept-language", "nb-NO")
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let nb = page(&app, "/login", &[("accept-language", "nb-NO")]).await;
     assert!(
         nb.contains("<html lang=\"nb\""),
         "the browser's language still wins"
@@ -235,16 +211,12 @@ async fn a_journey_reads_in_the_page_language_all_four() {
         ("en", "Moving", "Your address is updated at the agencies"),
         ("da", "Flytning", "Adressen er opdateret hos myndighederne"),
     ] {
-        let html = app
-            .http
-            .get(app.url(path))
-            .header(COOKIE, format!("{cookie}; samlet_lang={lang}"))
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("html");
+        let html = page(
+            &app,
+            path,
+            &[("cookie", &format!("{cookie}; samlet_lang={lang}"))],
+        )
+        .await;
         assert!(html.contains(&format!(">{title}</h1>")), "{lang}:\n{html}");
         assert!(html.contains(task), "{lang}:\n{html}");
     }
