@@ -99,10 +99,6 @@ fn words(lang: Lang) -> Words {
     }
 }
 
-fn lang_tag(lang: Lang) -> &'static str {
-    lang.code()
-}
-
 fn point_text(t: &TrendStats, w: &Words, lang: Lang) -> String {
     match (t.importance_mean, t.preparedness_mean, t.gap) {
         (Some(i), Some(p), Some(g)) => format!(
@@ -188,7 +184,7 @@ pub fn blind_spot_matrix_svg(
     let _ = write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-labelledby="{id}-title {id}-desc" lang="{lt}" font-family="system-ui, sans-serif" font-size="13">"#,
-        lt = lang_tag(lang)
+        lt = lang.code()
     );
     let _ = write!(
         s,
@@ -434,7 +430,7 @@ pub fn gap_bar_chart_svg(results: &Results, opts: &ChartOptions) -> String {
     let _ = write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {h}" width="{W}" height="{h}" role="img" aria-labelledby="{id}-title {id}-desc" lang="{lt}" font-family="system-ui, sans-serif" font-size="13">"#,
-        lt = lang_tag(lang)
+        lt = lang.code()
     );
     let _ = write!(
         s,
