@@ -665,14 +665,14 @@ async fn overview(a: OverviewArgs) -> anyhow::Result<()> {
         .collect();
     let mut cookies = Vec::new();
     for pid in &persons {
-        let id = samlet_server::auth::random_token("");
+        let id = samlet_app::auth::random_token("");
         let s = Session {
             pid: pid.to_string(),
             csrf: "x".into(),
             expires_at: Utc::now() + chrono::Duration::hours(2),
         };
         store
-            .create_session(&samlet_server::auth::token_hash(&id), &s)
+            .create_session(&samlet_app::auth::token_hash(&id), &s)
             .await?;
         cookies.push(format!("samlet_session={id}"));
     }

@@ -20,10 +20,10 @@ pub async fn issue_dev_token(
     store: &dyn Store,
     agency: &samlet_store::Agency,
 ) -> anyhow::Result<String> {
-    let token = samlet_server::auth::random_token("samlet_dev_");
+    let token = samlet_app::auth::random_token("samlet_dev_");
     store
         .insert_agency_token(
-            &samlet_server::auth::token_hash(&token),
+            &samlet_app::auth::token_hash(&token),
             agency.id,
             TOKEN_DEV,
             &agency.scopes.to_string(),

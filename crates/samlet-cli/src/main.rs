@@ -388,7 +388,7 @@ fn load_secret(
             if let Ok(s) = std::fs::read(&path) {
                 return Ok(s);
             }
-            let s = samlet_server::auth::random_token("").into_bytes();
+            let s = samlet_app::auth::random_token("").into_bytes();
             std::fs::create_dir_all(dir)?;
             write_private(&path, &s)?;
             Ok(s)

@@ -11,61 +11,16 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use chrono::Utc;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use rand::RngCore;
-use samlet_domain::{Pid, Scope, ScopeSet};
-use samlet_store::{Agency, Session, TokenKind};
+use samlet_domain::Pid;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use crate::problem::ApiError;
 use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "samlet_session";
-/// A new random secret, URL-safe.
-pub fn random_token(prefix: &str) -> String {
-    let mut b = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut b);
-    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(b))
-}
-
-/// Tokens are stored only as hashes, so a database leak leaks no credential.
-pub fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
-/// An authenticated agency, with what it may do on this request: the
-/// scopes its token carries that the agency still holds (a revocation takes
-/// effect on tokens already issued).
-#[derive(Debug, Clone)]
-pub struct AgencyAuth {
-    pub agency: Agency,
-    pub scopes: ScopeSet,
-}
-
-impl AgencyAuth {
-    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
-        if self.scopes.contains(scope) {
-            Ok(())
-        } else if self.agency.scopes.contains(scope) {
-            Err(ApiError::forbidden(format!(
-                "This token lacks the scope {scope}; ask for it in the token request."
-            )))
-        } else {
-            Err(ApiError::forbidden(format!(
-                "{} has not been granted the scope {scope}. Scopes are granted by the platform's operator to the authority that holds the role, never requested by the agency itself.",
-                self.agency.name
-            )))
-        }
-    }
-
-    pub fn has(&self, scope: Scope) -> bool {
-        self.scopes.contains(scope)
-    }
-}
+pub use samlet_app::auth::{random_token, token_hash, AgencyAuth};
 
 /// The bearer token of an `Authorization: Bearer …` header.
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -79,25 +34,13 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// The one check of an agency bearer token, for every API that takes one.
 pub async fn agency_from_token(state: &AppState, token: &str) -> Result<AgencyAuth, ApiError> {
-    let found = state
-        .store
-        .agency_for_token(&token_hash(token), Utc::now())
-        .await?;
-    let Some(grant) = found else {
-        return Err(ApiError::unauthorized(
-            "The access token is unknown or has expired.",
-        ));
-    };
-    if grant.kind == TokenKind::Dev && !state.config.dev {
-        return Err(ApiError::unauthorized(
-            "Dev tokens are accepted only when the server runs with --dev.",
-        ));
-    }
-    let scopes = grant.scopes.intersection(grant.agency.scopes);
-    Ok(AgencyAuth {
-        agency: grant.agency,
-        scopes,
-    })
+    Ok(samlet_app::auth::agency_from_token(
+        state.store.as_ref(),
+        token,
+        state.config.dev,
+        Utc::now(),
+    )
+    .await?)
 }
 
 impl FromRequestParts<AppState> for AgencyAuth {
@@ -124,15 +67,11 @@ async fn citizen_from(parts: &Parts, state: &AppState) -> Result<Option<Citizen>
     let Some(cookie) = jar.get(SESSION_COOKIE) else {
         return Ok(None);
     };
-    let hash = token_hash(cookie.value());
-    let Some(session) = state.store.session(&hash, Utc::now()).await? else {
-        return Ok(None);
-    };
-    let pid = Pid::from_trusted(&session.pid).map_err(ApiError::internal)?;
-    Ok(Some(Citizen {
-        pid,
-        csrf: session.csrf,
-        session_hash: hash,
+    let found = samlet_app::auth::session(state.store.as_ref(), cookie.value(), Utc::now()).await?;
+    Ok(found.map(|s| Citizen {
+        pid: s.pid,
+        csrf: s.csrf,
+        session_hash: s.session_hash,
     }))
 }
 
@@ -182,19 +121,11 @@ impl LoginLimiter {
 
 /// Start a session for a person and return the cookie to set.
 pub async fn start_session(state: &AppState, pid: &Pid) -> Result<Cookie<'static>, ApiError> {
-    let id = random_token("");
     let ttl =
         chrono::Duration::from_std(state.config.session_ttl).unwrap_or(chrono::Duration::hours(8));
-    let session = Session {
-        pid: pid.to_string(),
-        csrf: random_token(""),
-        expires_at: Utc::now() + ttl,
-    };
-    state
-        .store
-        .create_session(&token_hash(&id), &session)
-        .await?;
-    tracing::info!(person = %state.pseudo.of(pid), "session started");
+    let (id, _) =
+        samlet_app::auth::start_session(state.store.as_ref(), &state.pseudo, pid, ttl, Utc::now())
+            .await?;
     Ok(session_cookie(state, id, ttl))
 }
 
@@ -415,6 +346,18 @@ mod tests {
                 prop_assert!(axum::http::HeaderValue::from_str(&t).is_ok());
                 let _ = Redirect::to(&t);
             }
+        }
+    }
+}
+
+impl From<samlet_app::auth::Error> for ApiError {
+    fn from(e: samlet_app::auth::Error) -> Self {
+        use samlet_app::auth::Error as E;
+        match e {
+            E::UnknownToken | E::DevTokenOutsideDev => ApiError::unauthorized(e.to_string()),
+            E::TokenLacksScope(_) | E::ScopeNotGranted { .. } => ApiError::forbidden(e.to_string()),
+            E::CorruptSession => ApiError::internal(e),
+            E::Store(e) => e.into(),
         }
     }
 }

@@ -585,9 +585,9 @@ pub async fn team_actor(
 /// An agency token (checked by the one bearer-token check every API uses)
 /// whose agency holds and was granted `samlet:foresight`.
 pub async fn require_agency_scope(state: &AppState, token: &str) -> Result<(), ApiError> {
-    crate::auth::agency_from_token(state, token)
+    Ok(crate::auth::agency_from_token(state, token)
         .await?
-        .require(samlet_domain::Scope::Foresight)
+        .require(samlet_domain::Scope::Foresight)?)
 }
 
 /// The address participants open; the QR code encodes it.
