@@ -223,7 +223,7 @@ pub async fn run(cmd: BasisCommand) -> anyhow::Result<()> {
                     format!("{flag}: no agency with organisation number {o} is registered (samlet agency add)")
                 })?;
             }
-            let index = samlet_server::authority::register_basis(store.as_ref(), &b).await?;
+            let index = samlet_app::authority::register_basis(store.as_ref(), &b).await?;
             let stored = store
                 .sharing_basis(&b.id)
                 .await?
@@ -269,7 +269,7 @@ pub async fn run(cmd: BasisCommand) -> anyhow::Result<()> {
             if b.revoked_at.is_some() {
                 bail!("--id {id}: already revoked");
             }
-            if !samlet_server::authority::revoke_basis(store.as_ref(), &id, None, &by).await? {
+            if !samlet_app::authority::revoke_basis(store.as_ref(), &id, None, &by).await? {
                 bail!("--id {id}: already revoked");
             }
             let stored = store.sharing_basis(&id).await?.context("basis vanished")?;

@@ -10,10 +10,10 @@ use anyhow::Context;
 use chrono::Utc;
 use clap::Args;
 use rand::Rng;
+use samlet_app::transparency::entry::{AccessEntry, Accessor};
+use samlet_app::transparency::log::{self, TransparencyLog};
+use samlet_app::transparency::nodes::NodeReader;
 use samlet_merkle::{leaf_hash, Hash, MerkleTree, NodeId, NodeStore, SignerKey};
-use samlet_server::transparency::entry::{AccessEntry, Accessor};
-use samlet_server::transparency::log::{self, TransparencyLog};
-use samlet_server::transparency::nodes::NodeReader;
 use samlet_store::{LogAppend, SqliteStore, Store};
 use sha2::{Digest, Sha256};
 

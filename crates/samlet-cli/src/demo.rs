@@ -165,7 +165,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<serde_json::Value> {
     let mut tokens = serde_json::Map::new();
     for (org, name) in AGENCIES {
         let o = OrgNumber::parse(org).map_err(|e| anyhow::anyhow!("{org}: {e}"))?;
-        let (a, _) = samlet_server::authority::register_agency(
+        let (a, _) = samlet_app::authority::register_agency(
             store,
             &o,
             name,
@@ -179,7 +179,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<serde_json::Value> {
         let a = if extra.is_empty() {
             a
         } else {
-            samlet_server::authority::grant(store, &o, extra, DEMO_OPERATOR)
+            samlet_app::authority::grant(store, &o, extra, DEMO_OPERATOR)
                 .await?
                 .agency
         };

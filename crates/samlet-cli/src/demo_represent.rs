@@ -100,7 +100,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
         )
         .await?;
     // The county governor holds the guardianship register: granted, and logged.
-    let (governor, _) = samlet_server::authority::register_agency(
+    let (governor, _) = samlet_app::authority::register_agency(
         store,
         &OrgNumber::with_check_digit("97476250").context("county governor org number")?,
         "Statsforvalteren i Oslo og Viken",
@@ -198,7 +198,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
         created_by: crate::demo::DEMO_OPERATOR.into(),
     };
     // Both steps are governance records in the transparency log.
-    samlet_server::authority::register_basis(store, &basis).await?;
-    samlet_server::authority::accept_basis(store, &basis.id, &basis.holder_org).await?;
+    samlet_app::authority::register_basis(store, &basis).await?;
+    samlet_app::authority::accept_basis(store, &basis.id, &basis.holder_org).await?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Subcommand;
-use samlet_server::transparency::audit::{audit, AuditOptions, AuditState};
+use samlet_log_api::audit::{audit, AuditOptions, AuditState};
 
 use crate::DbArgs;
 
@@ -67,8 +67,7 @@ pub async fn run(cmd: LogCommand) -> anyhow::Result<i32> {
             let store = samlet_store::connect(&db.url()?).await?;
             let now = chrono::Utc::now();
             let before = now - chrono::Duration::days(i64::from(older_than_days));
-            let done =
-                samlet_server::transparency::log::expire(store.as_ref(), before, now).await?;
+            let done = samlet_app::transparency::log::expire(store.as_ref(), before, now).await?;
             match done.record_index {
                 Some(i) => println!(
                     "Expired the details of {} entries older than {before}: every entry below {} \
@@ -157,8 +156,8 @@ pub async fn verify(
 }
 
 /// One line an auditor can read: when, who, what.
-fn governance_line(g: &samlet_server::transparency::governance::GovernanceRecord) -> String {
-    use samlet_server::transparency::governance::GovernanceAction as A;
+fn governance_line(g: &samlet_app::transparency::governance::GovernanceRecord) -> String {
+    use samlet_app::transparency::governance::GovernanceAction as A;
     let what = match &g.action {
         A::AgencyRegistered { org, name, scopes } => {
             format!("registered agency {name} ({org}) with {scopes}")

@@ -572,7 +572,7 @@ async fn agency(cmd: AgencyCommand) -> anyhow::Result<()> {
             // Checked before anything is written, so a bad file registers nothing.
             let jwks_text = jwks.as_deref().map(read_jwks).transpose()?;
             let store = samlet_store::connect(&db.url()?).await?;
-            let (agency, _) = samlet_server::authority::register_agency(
+            let (agency, _) = samlet_app::authority::register_agency(
                 store.as_ref(),
                 &org,
                 name.trim(),
@@ -662,9 +662,9 @@ async fn grant_or_revoke(g: GrantArgs, grant: bool) -> anyhow::Result<()> {
     let store = samlet_store::connect(&g.db.url()?).await?;
     let by = g.by.name();
     let change = if grant {
-        samlet_server::authority::grant(store.as_ref(), &org, scopes, &by).await?
+        samlet_app::authority::grant(store.as_ref(), &org, scopes, &by).await?
     } else {
-        samlet_server::authority::revoke(store.as_ref(), &org, scopes, &by).await?
+        samlet_app::authority::revoke(store.as_ref(), &org, scopes, &by).await?
     };
     if g.json {
         let out = serde_json::json!({

@@ -20,7 +20,7 @@ use secrecy::{ExposeSecret, SecretSlice, SecretString};
 
 pub mod api;
 pub mod auth;
-pub mod authority;
+
 pub mod calendar;
 pub mod extract;
 pub mod foresight;

@@ -224,9 +224,9 @@ impl From<samlet_domain::FieldError> for ApiError {
     }
 }
 
-impl From<crate::authority::AuthorityError> for ApiError {
-    fn from(e: crate::authority::AuthorityError) -> Self {
-        use crate::authority::AuthorityError as E;
+impl From<samlet_app::authority::AuthorityError> for ApiError {
+    fn from(e: samlet_app::authority::AuthorityError) -> Self {
+        use samlet_app::authority::AuthorityError as E;
         match e {
             E::Store(s) => s.into(),
             E::NoSuchAgency(_) => Self::not_found(e.to_string()),

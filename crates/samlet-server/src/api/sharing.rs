@@ -154,7 +154,7 @@ pub async fn accept(
         return Err(ApiError::conflict("The sharing basis is already accepted."));
     }
     let by = auth.agency.org.to_string();
-    if !crate::authority::accept_basis(state.store.as_ref(), &id, &by).await? {
+    if !samlet_app::authority::accept_basis(state.store.as_ref(), &id, &by).await? {
         return Err(ApiError::conflict(
             "The sharing basis changed meanwhile; list it again.",
         ));
@@ -189,7 +189,7 @@ pub async fn revoke(
         return Err(ApiError::conflict("The sharing basis is already revoked."));
     }
     let by = auth.agency.org.to_string();
-    if !crate::authority::revoke_basis(state.store.as_ref(), &id, Some(&by), &by).await? {
+    if !samlet_app::authority::revoke_basis(state.store.as_ref(), &id, Some(&by), &by).await? {
         return Err(ApiError::conflict("The sharing basis is already revoked."));
     }
     let b = state

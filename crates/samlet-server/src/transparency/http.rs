@@ -30,11 +30,12 @@ use crate::i18n::PageLang;
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 use samlet_domain::Scope;
+use samlet_log_api::{
+    ConsistencyProof, DetailsCountView, InclusionProof, LeavesPage, PublicLeaf, LEAVES_PAGE,
+};
 
 /// Data categories an overview read returns.
 pub const OVERVIEW_CATEGORIES: [&str; 4] = ["cases", "deadlines", "benefits", "messages"];
-/// Most leaves per `/log/leaves` page.
-pub const LEAVES_PAGE: u64 = 1000;
 const MAX_HEADER_TEXT: usize = 500;
 /// The largest leaf index the store can hold.
 const MAX_INDEX: u64 = i64::MAX as u64;
@@ -91,16 +92,6 @@ pub struct InclusionQuery {
     /// Tree size of a signed checkpoint.
     #[param(maximum = 9_223_372_036_854_775_807_u64)]
     pub size: u64,
-}
-
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct InclusionProof {
-    pub index: u64,
-    pub size: u64,
-    /// The leaf hash (hex).
-    pub leaf_hash: String,
-    /// Sibling hashes from the leaf up (hex), RFC 9162 §2.1.3.
-    pub proof: Vec<String>,
 }
 
 /// An inclusion proof.
@@ -168,14 +159,6 @@ pub struct ConsistencyQuery {
     pub to: u64,
 }
 
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct ConsistencyProof {
-    pub from: u64,
-    pub to: u64,
-    /// RFC 9162 §2.1.4 consistency proof (hex).
-    pub proof: Vec<String>,
-}
-
 /// A consistency proof.
 ///
 /// Proves that the tree of `from` leaves is a prefix of the tree of `to` leaves (RFC 9162 §2.1.4):
@@ -209,34 +192,6 @@ pub struct LeavesQuery {
     /// At most 1000.
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
-}
-
-/// One leaf as the public sees it: hashes and whether its details exist.
-#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
-pub struct PublicLeaf {
-    pub index: u64,
-    /// The RFC 9162 leaf hash (hex) as stored in the tree.
-    pub leaf_hash: String,
-    /// What the leaf hashes (hex): the entry's 32-byte salted commitment,
-    /// a retention record or a governance record. Absent for leaves from before migration 0006
-    /// whose details have expired.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<String>,
-    /// `present`, `tombstone` (expired by retention), `retention` (the leaf
-    /// is a retention record; its data says what expired), `governance` (a
-    /// public record of a power handed out: a scope grant or revocation, a
-    /// sharing basis) or `missing` (gone without a tombstone: tampering).
-    pub details: String,
-    /// The leaf hash recomputed by the server from the stored details (hex);
-    /// differs from `leaf_hash` if the details were edited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details_leaf_hash: Option<String>,
-}
-
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct LeavesPage {
-    pub start: u64,
-    pub leaves: Vec<PublicLeaf>,
 }
 
 /// The log's leaves, a page at a time.
@@ -310,18 +265,6 @@ fn leaf_data(r: &samlet_store::LeafRecord) -> Option<Vec<u8>> {
 pub struct DetailsCountQuery {
     pub start: u64,
     pub end: u64,
-}
-
-/// How many of leaves `start..end` have their details stored and how many
-/// were expired (tombstones). Lets an auditor check old entries without
-/// re-reading them: every access entry at or above the last retention
-/// record's `expire_before` must have details, none below it.
-#[derive(Serialize, Deserialize, ToSchema, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DetailsCountView {
-    pub start: u64,
-    pub end: u64,
-    pub present: u64,
-    pub tombstones: u64,
 }
 
 /// How many leaves still have details.

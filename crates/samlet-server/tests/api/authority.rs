@@ -47,7 +47,7 @@ async fn a_hostile_agency_cannot_make_a_stranger_its_guardian_or_rename_people()
 
     // … and a revocation takes effect on tokens already issued.
     let org = OrgNumber::parse(&hostile.org).expect("org");
-    samlet_server::authority::revoke(
+    samlet_app::authority::revoke(
         app.store.as_ref(),
         &org,
         [Scope::Guardianship].into_iter().collect(),
@@ -66,7 +66,7 @@ async fn grants_and_revocations_are_public_records_an_auditor_reads() {
     // Granting what it already holds changes nothing and records nothing.
     app.grant(&sf, "samlet:guardianship").await;
     let org = OrgNumber::parse(&sf.org).expect("org");
-    let change = samlet_server::authority::revoke(
+    let change = samlet_app::authority::revoke(
         app.store.as_ref(),
         &org,
         [Scope::Guardianship, Scope::Population]
@@ -113,12 +113,12 @@ async fn grants_and_revocations_are_public_records_an_auditor_reads() {
 
     // The auditor verifies the log with the records in it, and lists them.
     let client = reqwest::Client::new();
-    let report = samlet_server::transparency::audit::audit(
+    let report = samlet_log_api::audit::audit(
         &client,
         &app.base,
         None,
         None,
-        samlet_server::transparency::audit::AuditOptions {
+        samlet_log_api::audit::AuditOptions {
             full: true,
             sample: 4,
         },

@@ -342,7 +342,7 @@ impl TestApp {
     pub async fn grant(&self, agency: &Agency, scopes: &str) {
         let org = OrgNumber::parse(&agency.org).expect("org");
         let scopes = samlet_domain::ScopeSet::parse_list(scopes).expect("scopes");
-        samlet_server::authority::grant(self.store.as_ref(), &org, scopes, "test operator")
+        samlet_app::authority::grant(self.store.as_ref(), &org, scopes, "test operator")
             .await
             .expect("grant");
     }

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use samlet_domain::{CaseStatus, Pid, ValidCase};
-use samlet_server::transparency::audit::{audit, AuditOptions, AuditReport, AuditState};
+use samlet_log_api::audit::{audit, AuditOptions, AuditReport, AuditState};
 use samlet_store::{conformance, Item};
 use serde_json::Value;
 use sqlx::{Connection, SqliteConnection};

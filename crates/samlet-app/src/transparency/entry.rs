@@ -4,10 +4,10 @@ use chrono::{DateTime, Utc};
 use samlet_merkle::{leaf_hash, Hash};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 
 /// Who accessed the data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Accessor {
     /// The agency's organisation number.
     pub org: String,
@@ -53,7 +53,8 @@ pub struct AccessEntry {
 }
 
 /// What ground let an agency read another agency's data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum SharedUnder {
     /// A sharing basis registered by the operator and accepted by the holder.
@@ -63,7 +64,8 @@ pub enum SharedUnder {
 }
 
 /// One category of another agency's data read under a basis or a consent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SharedFrom {
     pub under: SharedUnder,
     /// The basis id, or the consent ids (space-separated).

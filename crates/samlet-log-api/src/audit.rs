@@ -26,12 +26,13 @@ use samlet_merkle::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::entry::{RetentionRecord, RETENTION_PREFIX};
-use super::governance::{GovernanceRecord, GOVERNANCE_PREFIX};
-use super::http::{
+use samlet_app::transparency::entry::{RetentionRecord, RETENTION_PREFIX};
+use samlet_app::transparency::governance::{GovernanceRecord, GOVERNANCE_PREFIX};
+use samlet_app::transparency::{hex, parse_hash};
+
+use crate::{
     ConsistencyProof, DetailsCountView, InclusionProof, LeavesPage, PublicLeaf, LEAVES_PAGE,
 };
-use super::{hex, parse_hash};
 
 /// What the auditor remembers between runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
