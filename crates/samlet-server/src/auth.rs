@@ -251,6 +251,18 @@ pub async fn logout(
         .into_response())
 }
 
+impl From<samlet_app::auth::Error> for ApiError {
+    fn from(e: samlet_app::auth::Error) -> Self {
+        use samlet_app::auth::Error as E;
+        match e {
+            E::UnknownToken | E::DevTokenOutsideDev => ApiError::unauthorized(e.to_string()),
+            E::TokenLacksScope(_) | E::ScopeNotGranted { .. } => ApiError::forbidden(e.to_string()),
+            E::CorruptSession => ApiError::internal(e),
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,18 +358,6 @@ mod tests {
                 prop_assert!(axum::http::HeaderValue::from_str(&t).is_ok());
                 let _ = Redirect::to(&t);
             }
-        }
-    }
-}
-
-impl From<samlet_app::auth::Error> for ApiError {
-    fn from(e: samlet_app::auth::Error) -> Self {
-        use samlet_app::auth::Error as E;
-        match e {
-            E::UnknownToken | E::DevTokenOutsideDev => ApiError::unauthorized(e.to_string()),
-            E::TokenLacksScope(_) | E::ScopeNotGranted { .. } => ApiError::forbidden(e.to_string()),
-            E::CorruptSession => ApiError::internal(e),
-            E::Store(e) => e.into(),
         }
     }
 }
