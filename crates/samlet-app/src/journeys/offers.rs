@@ -9,8 +9,40 @@ use std::collections::BTreeMap;
 
 use samlet_journeys::{Catalogue, OfferSpec, OfferUnit, Offered};
 use samlet_rules::{Decimal, Household, Period, RuleSet};
-use samlet_store::{NewOffer, Store};
+use samlet_store::{JourneyStore, NewOffer};
 use serde::Serialize;
+
+use crate::rules::RuleSets;
+
+/// The offers an event makes (`offers.yaml`): for every person of the event (pid, relation) and
+/// every offer their relation and the event kind trigger, the offer's rule set is evaluated with
+/// the household the event carries. Without a household nothing is guessed and no offer is made.
+pub(crate) fn for_event(
+    catalogue: &Catalogue,
+    rules: &RuleSets,
+    e: &super::Event,
+    persons: &[(String, String)],
+) -> Vec<NewOffer> {
+    let Some(h) = &e.household else {
+        return Vec::new();
+    };
+    let Ok(h) = serde_json::from_value::<Household>(h.clone()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (pid, relation) in persons {
+        for spec in catalogue.offers_triggered_by(&e.kind, relation) {
+            let (Some(rs), Some(period)) = (rules.get(&spec.ruleset), spec.period_for(e.date))
+            else {
+                continue;
+            };
+            if let Some(o) = spec.evaluate(rs, &h, period) {
+                out.push(new_offer(spec, pid, o, "event"));
+            }
+        }
+    }
+    out
+}
 
 /// The offer row for `pid` from an evaluation; `reason` is `event` or `rule-change`.
 pub fn new_offer(spec: &OfferSpec, pid: &str, o: Offered, reason: &str) -> NewOffer {
@@ -58,8 +90,8 @@ pub struct RerunReport {
 /// than their newest earlier offer, saying that the rules changed. Offers paid `once` are
 /// evaluated for the event's own month and made only to persons without an earlier offer.
 /// Running it again makes no duplicates. `progress(done, total)` is called as it goes.
-pub async fn rerun(
-    store: &dyn Store,
+pub async fn rerun<S: JourneyStore + ?Sized>(
+    store: &S,
     catalogue: &Catalogue,
     rs: &RuleSet,
     period: Period,
@@ -136,4 +168,12 @@ pub async fn rerun(
     progress(total, total);
     report.new_offers = store.insert_offers(&offers).await?;
     Ok(report)
+}
+
+/// The person's offers, newest first.
+pub async fn offers_of<S: JourneyStore + ?Sized>(
+    store: &S,
+    pid: &samlet_domain::Pid,
+) -> Result<Vec<samlet_store::StoredOffer>, super::Error> {
+    Ok(store.offers_for(pid.as_str()).await?)
 }
