@@ -190,7 +190,7 @@ pub async fn record_event<S: JourneyStore + ?Sized>(
         }
     }
     let persons: Vec<(String, String)> = persons.into_iter().map(|(p, r, _)| (p, r)).collect();
-    let offers = offers::for_event(catalogue, rules, &e, &persons);
+    let offers = offers::for_event(catalogue, rules, &e, &persons)?;
     // The household is kept for everyone the event concerns, so that a changed rule set can be
     // evaluated for them again (`samlet offers rerun`).
     let households = match &e.household {

@@ -210,7 +210,55 @@ pub struct JourneyView {
 pub struct MyJourneys {
     pub journeys: Vec<JourneyView>,
     #[schema(value_type = Vec<Object>)]
-    pub offers: Vec<StoredOffer>,
+    pub offers: Vec<OfferView>,
+}
+
+/// A proactive offer: the person may be entitled to something.
+#[derive(Debug, Serialize)]
+pub struct OfferView {
+    pub pid: String,
+    pub ruleset: String,
+    pub period: String,
+    /// The amount as a decimal string.
+    pub amount: String,
+    /// What is offered, as it reads after "you may be entitled to", in the request's language.
+    pub title: String,
+    pub title_nb: String,
+    pub title_en: String,
+    /// Why the person may be entitled, in the request's language.
+    pub explanation: String,
+    pub explanation_nb: String,
+    pub explanation_en: String,
+    pub apply_url: Option<String>,
+    /// `month` (a monthly amount) or `once`.
+    pub unit: String,
+    /// `event` or `rule-change`.
+    pub reason: String,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
+impl OfferView {
+    /// A stored offer with its texts rendered in `lang` (and in bokmål and English).
+    pub fn new(catalogue: &samlet_journeys::Catalogue, o: StoredOffer, lang: Lang) -> Self {
+        use samlet_app::journeys::offers::render;
+        let StoredOffer { offer, created_at } = o;
+        OfferView {
+            title: render(catalogue, &offer.title, lang),
+            title_nb: render(catalogue, &offer.title, Lang::Nb),
+            title_en: render(catalogue, &offer.title, Lang::En),
+            explanation: render(catalogue, &offer.explanation, lang),
+            explanation_nb: render(catalogue, &offer.explanation, Lang::Nb),
+            explanation_en: render(catalogue, &offer.explanation, Lang::En),
+            pid: offer.pid,
+            ruleset: offer.ruleset,
+            period: offer.period,
+            amount: offer.amount,
+            apply_url: offer.apply_url,
+            unit: offer.unit,
+            reason: offer.reason,
+            created_at,
+        }
+    }
 }
 
 impl JourneyView {
@@ -271,7 +319,11 @@ pub async fn my_journeys(state: &AppState, pid: &Pid, lang: Lang) -> ApiResult<M
         .into_iter()
         .map(|c| JourneyView::new(c, lang))
         .collect();
-    let offers = samlet_app::journeys::offers::offers_of(&*state.store, pid).await?;
+    let offers = samlet_app::journeys::offers::offers_of(&*state.store, pid)
+        .await?
+        .into_iter()
+        .map(|o| OfferView::new(&state.journeys, o, lang))
+        .collect();
     Ok(MyJourneys { journeys, offers })
 }
 
