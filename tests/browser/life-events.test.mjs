@@ -128,7 +128,7 @@ test('Ola sees the funeral grant offer; the pages read in Danish too', async () 
   try {
     await loginAs(page, server.person('Ola').pid);
     const offers = page.getByTestId('offers');
-    assert.match(await text(offers), /Du kan have ret til gravferdsstønad: op til 16/);
+    assert.match(await text(offers), /Du kan have ret til begravelseshjælp: op til 16/);
     assert.match(await text(page.getByTestId('journeys')), /Livsbegivenheder/);
     await checkA11y(page, 'life-events-offer-da');
     await page.getByTestId('journeys').getByRole('link', { name: /Dødsfald i den nærmeste familie/ }).click();

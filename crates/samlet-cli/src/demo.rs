@@ -343,7 +343,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<serde_json::Value> {
 /// that Ola's wife died ten days ago (the losing-a-relative checklist and a funeral grant offer)
 /// and that Amir started a restaurant (a checklist with questions only he can answer).
 pub async fn seed_life_events(state: &AppState) -> anyhow::Result<()> {
-    use samlet_server::api::journeys::{record_event, EventInput, Related};
+    use samlet_app::journeys::{record_event, Event, Related};
     let org = OrgNumber::parse("974761076").map_err(|e| anyhow::anyhow!("{e}"))?;
     let folkeregisteret = state
         .store
@@ -367,7 +367,7 @@ pub async fn seed_life_events(state: &AppState) -> anyhow::Result<()> {
         {"id": "Lilly", "role": "child", "birth_date": born.to_string(), "annual_income": 0}
     ]});
     let events = [
-        EventInput {
+        Event {
             event_id: "demo-birth-1".into(),
             pid: baby.to_string(),
             kind: "birth".into(),
@@ -380,7 +380,7 @@ pub async fn seed_life_events(state: &AppState) -> anyhow::Result<()> {
             facts: Default::default(),
             household: Some(household),
         },
-        EventInput {
+        Event {
             event_id: "demo-move-1".into(),
             pid: amir.to_string(),
             kind: "move".into(),
@@ -397,7 +397,7 @@ pub async fn seed_life_events(state: &AppState) -> anyhow::Result<()> {
             .collect(),
             household: None,
         },
-        EventInput {
+        Event {
             event_id: "demo-death-1".into(),
             pid: wife.to_string(),
             kind: "death".into(),
@@ -425,7 +425,7 @@ pub async fn seed_life_events(state: &AppState) -> anyhow::Result<()> {
                 "spouse_assets": 0
             })),
         },
-        EventInput {
+        Event {
             event_id: "demo-business-start-1".into(),
             pid: amir.to_string(),
             kind: "business-start".into(),
@@ -436,9 +436,16 @@ pub async fn seed_life_events(state: &AppState) -> anyhow::Result<()> {
         },
     ];
     for e in events {
-        let receipt = record_event(state, folkeregisteret.id, e)
-            .await
-            .map_err(|e| anyhow::anyhow!("demo life event: {}", e.detail))?;
+        let receipt = record_event(
+            &*state.store,
+            &state.journeys,
+            &state.rules,
+            state.config.pid_policy,
+            folkeregisteret.id,
+            e,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo life event: {e}"))?;
         // Folkeregisteret has done its part: the registration tasks are ticked off.
         for j in &receipt.journeys {
             for task in ["birth-registered", "address-updated", "death-registered"] {

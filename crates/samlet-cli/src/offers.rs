@@ -60,12 +60,17 @@ pub async fn run(cmd: OffersCommand) -> anyhow::Result<()> {
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
-            let report =
-                samlet_server::offers::rerun(&*store, &catalogue, &rs, period, |done, total| {
+            let report = samlet_app::journeys::offers::rerun(
+                &*store,
+                &catalogue,
+                &rs,
+                period,
+                |done, total| {
                     bar.set_length(total as u64);
                     bar.set_position(done as u64);
-                })
-                .await?;
+                },
+            )
+            .await?;
             bar.finish_and_clear();
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 mod offers;
 mod shipped;
-pub use offers::{check_offers, OfferPeriod, OfferSpec, OfferUnit, Offered};
+pub use offers::{check_offers, offer_explanation, OfferPeriod, OfferSpec, OfferUnit, Offered};
 pub use shipped::shipped_catalogue;
 
 /// A catalogue that could not be loaded. Displays `file:line:column: kind: message`.

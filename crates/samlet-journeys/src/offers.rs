@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use samlet_rules::yaml::{Node, Reader, Source};
-use samlet_rules::{Decimal, ErrorKind, Household, Lang, LoadError, Period, RuleSet};
+use samlet_rules::{
+    explain_trace, Decimal, ErrorKind, Household, Lang, LoadError, Period, RuleSet, Trace,
+};
 use serde::Serialize;
 
 use crate::{strings, Agency, CatalogueError, Messages, Text};
@@ -68,10 +70,12 @@ pub struct OfferSpec {
 pub struct Offered {
     pub period: Period,
     pub amount: Decimal,
-    pub explanation_nb: String,
-    pub explanation_en: String,
+    /// The evaluation's trace: the explanation in any language is rendered from it.
+    pub trace: Trace,
     /// The newest date from which a rate or limit used applies: "the rules changed from …".
     pub rules_from: NaiveDate,
+    /// Offered because the rules changed: the explanation starts by saying so.
+    pub rules_changed: bool,
 }
 
 impl OfferSpec {
@@ -104,9 +108,9 @@ impl OfferSpec {
         Some(Offered {
             period,
             amount,
-            explanation_nb: ev.explanation(Lang::Nb),
-            explanation_en: ev.explanation(Lang::En),
+            trace: ev.trace,
             rules_from,
+            rules_changed: false,
         })
     }
 }
@@ -114,14 +118,32 @@ impl OfferSpec {
 impl Offered {
     /// Starts the explanation with why the offer comes now: the rules changed.
     pub fn because_rules_changed(mut self) -> Self {
-        let why = |lang: Lang| {
-            lang.msg("offer-rules-changed")
-                .text("date", lang.date(self.rules_from))
-                .to_string()
-        };
-        self.explanation_nb = format!("{}\n\n{}", why(Lang::Nb), self.explanation_nb);
-        self.explanation_en = format!("{}\n\n{}", why(Lang::En), self.explanation_en);
+        self.rules_changed = true;
         self
+    }
+
+    /// Why the offer is made, in `lang`: the rule set's explanation, after the date the rules
+    /// changed when that is why.
+    pub fn explanation(&self, lang: Lang) -> String {
+        offer_explanation(
+            &self.trace,
+            self.rules_changed.then_some(self.rules_from),
+            lang,
+        )
+    }
+}
+
+/// An offer's explanation in `lang` from the evaluation's trace; `rules_from` when the offer
+/// comes because the rules changed from that date.
+pub fn offer_explanation(trace: &Trace, rules_from: Option<NaiveDate>, lang: Lang) -> String {
+    let why = explain_trace(trace, lang);
+    match rules_from {
+        Some(date) => format!(
+            "{}\n\n{why}",
+            lang.msg("offer-rules-changed")
+                .text("date", lang.date(date))
+        ),
+        None => why,
     }
 }
 

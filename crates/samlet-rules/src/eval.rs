@@ -596,7 +596,7 @@ fn name_rule(mut e: Box<EvalError>, rule: &str) -> Box<EvalError> {
 }
 
 /// The machine-readable record of an evaluation: everything the explanation says, as data.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Trace {
     /// Rule set id.
     pub ruleset: String,
@@ -621,7 +621,7 @@ pub struct Trace {
 }
 
 /// An output value.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TraceOutput {
     /// Rule id.
     pub id: String,
@@ -635,7 +635,7 @@ pub struct TraceOutput {
 }
 
 /// One evaluated rule.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TraceRule {
     /// Rule id.
     pub id: String,
@@ -661,7 +661,7 @@ pub struct TraceRule {
 }
 
 /// A value for one member.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct MemberValue {
     /// Member id.
     pub member: String,
@@ -670,7 +670,7 @@ pub struct MemberValue {
 }
 
 /// A parameter used.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TraceParameter {
     /// Parameter id.
     pub id: String,
@@ -688,7 +688,7 @@ pub struct TraceParameter {
 }
 
 /// A table lookup.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TraceTable {
     /// Table id.
     pub id: String,
@@ -710,7 +710,7 @@ pub struct TraceTable {
 }
 
 /// An input used.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TraceInput {
     /// Input id.
     pub id: String,
@@ -1008,6 +1008,69 @@ impl RuleSet {
                 note: self.meta.note.clone(),
             },
         })
+    }
+}
+
+impl Trace {
+    /// Reads a trace stored as JSON (its serialised form) so that it explains exactly as the
+    /// evaluation did. Values are stored as strings (numbers as exact decimals, dates as
+    /// `YYYY-MM-DD`), so each is read back as its declared type; a value without one (a table
+    /// key or row bound) is a number or a date when it reads as one.
+    pub fn from_json(json: &str) -> Result<Trace, serde_json::Error> {
+        Self::from_value(serde_json::from_str(json)?)
+    }
+
+    /// [`Trace::from_json`] from parsed JSON.
+    pub fn from_value(json: serde_json::Value) -> Result<Trace, serde_json::Error> {
+        let mut t: Trace = serde_json::from_value(json)?;
+        for o in &mut t.outputs {
+            retype(&mut o.value, o.ty);
+        }
+        for r in &mut t.rules {
+            if let Some(v) = &mut r.value {
+                retype(v, r.ty);
+            }
+            for m in &mut r.member_values {
+                retype(&mut m.value, r.ty);
+            }
+        }
+        for p in &mut t.parameters {
+            retype(&mut p.value, Some(p.ty));
+        }
+        for tb in &mut t.tables {
+            retype(&mut tb.key, None);
+            for b in [&mut tb.row_from, &mut tb.row_to].into_iter().flatten() {
+                retype(b, None);
+            }
+            retype(&mut tb.value, Some(tb.ty));
+        }
+        for i in &mut t.inputs {
+            if let Some(v) = &mut i.value {
+                retype(v, Some(i.ty));
+            }
+            for m in &mut i.member_values {
+                retype(&mut m.value, Some(i.ty));
+            }
+        }
+        Ok(t)
+    }
+}
+
+/// A value read back from its string form as `ty` (or, untyped, as a number or a date).
+fn retype(v: &mut Value, ty: Option<ValueType>) {
+    let Value::Text(t) = v else {
+        return;
+    };
+    let typed = match ty {
+        Some(ValueType::Text) => None,
+        Some(ty) => ty.parse_value(t).ok(),
+        None => crate::value::parse_decimal(t)
+            .filter(|_| !t.contains(['_', '%']))
+            .map(Value::Number)
+            .or_else(|| crate::value::parse_date(t).map(Value::Date)),
+    };
+    if let Some(x) = typed {
+        *v = x;
     }
 }
 

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use crate::value::{Base, Label, Value, ValueType};
 
 /// Whether an input or rule belongs to the household or to each member.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
     /// One value per household.
@@ -80,7 +80,7 @@ pub struct TableDef {
 }
 
 /// Condition (true/false, explained as held / did not hold) or formula.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
     /// Gives true or false.

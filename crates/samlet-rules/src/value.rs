@@ -131,7 +131,7 @@ impl fmt::Display for Base {
 
 /// Declared type of an input, parameter, table or rule. Decides parsing and how values are
 /// shown to citizens (e.g. money as "1 766 kr").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ValueType {
     /// Whole number (counts).

@@ -26,14 +26,12 @@ pub mod extract;
 pub mod foresight;
 pub mod i18n;
 mod middleware;
-pub mod offers;
 pub mod oidc;
 pub mod openapi;
 pub mod problem;
 pub mod ratelimit;
 pub mod represent;
 mod router;
-pub mod rules;
 pub mod transparency;
 pub mod web;
 
@@ -234,7 +232,7 @@ pub struct AppState {
     /// Live foresight tallies of open sessions, final results of closed ones (see [`foresight::live`]).
     pub foresight: Arc<foresight::live::LiveResults>,
     /// Rule sets, loaded at start (rules as code).
-    pub rules: Arc<rules::RuleSets>,
+    pub rules: Arc<samlet_app::rules::RuleSets>,
     /// The life-event catalogue (shipped, embedded in the binary).
     pub journeys: Arc<samlet_journeys::Catalogue>,
     pub log: Arc<transparency::log::TransparencyLog>,
@@ -249,8 +247,8 @@ impl AppState {
             None => None,
         };
         let rules = match &config.rules_dir {
-            Some(dir) => rules::RuleSets::load_dir(dir)?,
-            None => rules::RuleSets::shipped()?,
+            Some(dir) => samlet_app::rules::RuleSets::load_dir(dir)?,
+            None => samlet_app::rules::RuleSets::shipped()?,
         };
         let log =
             transparency::log::TransparencyLog::open(store.clone(), config.log_signer.clone())

@@ -378,7 +378,7 @@ pub async fn overview(
         Some("calendar-revoked") => Some(lang.t("calendar_revoked")),
         _ => None,
     };
-    let mine = crate::api::journeys::my_journeys(&state, &c, lang)
+    let mine = crate::api::journeys::my_journeys(&state, &c.pid, lang)
         .await
         .map_err(err)?;
     let ctx = page(
@@ -587,7 +587,11 @@ pub async fn rules_page(
         let parsed = serde_json::from_str::<serde_json::Value>(household).map_err(|e| {
             ApiError::invalid("/household", format!("{}: {e}", lang.t("rules_not_json")))
         });
-        match parsed.and_then(|h| crate::api::rules::explain(&state, &ruleset, period, h, lang)) {
+        match parsed.and_then(|h| {
+            samlet_app::rules::explain(&state.rules, &ruleset, period, h, lang)
+                .map_err(ApiError::from)
+                .and_then(crate::api::rules::explain_response)
+        }) {
             Ok(r) => {
                 trace_json = serde_json::to_string_pretty(&r.trace).ok();
                 result = Some(r);
@@ -655,14 +659,12 @@ pub async fn journey_page(
         return Ok(to_login(uri.path()));
     };
     let err = |e| WebError(e, lang);
-    let j = state
-        .store
-        .journey(&id)
+    let today = state.config.today();
+    let j = samlet_app::journeys::journey_of(&*state.store, &state.journeys, &c.pid, &id, today)
         .await
         .map_err(|e| err(e.into()))?
-        .filter(|j| j.pid == c.pid.as_str())
         .ok_or_else(|| err(ApiError::not_found(lang.t("not_found_title"))))?;
-    let j = crate::api::journeys::view(&state, j, lang).map_err(err)?;
+    let j = crate::api::journeys::JourneyView::new(j, lang);
     let title = j.title.clone();
     let flash = match q.flash.as_deref() {
         Some("task-done") => Some(lang.t("journey_marked_done")),
@@ -692,14 +694,10 @@ pub async fn journey_task_done(
     Form(f): Form<CsrfForm>,
 ) -> WebResult {
     check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
-    crate::api::journeys::mark_done(
-        &state,
-        crate::api::journeys::Marker::Citizen(&c),
-        &id,
-        &task,
-    )
-    .await
-    .map_err(|e| WebError(e, lang))?;
+    let who = samlet_app::journeys::Marker::Citizen(&c.pid);
+    samlet_app::journeys::mark_done(&*state.store, who, &id, &task, chrono::Utc::now())
+        .await
+        .map_err(|e| WebError(e.into(), lang))?;
     Ok(Redirect::to(&format!("/me/journeys/{}?flash=task-done", urlencode(&id))).into_response())
 }
 
@@ -734,8 +732,16 @@ pub async fn journey_answers(
         };
         answers.insert(fact.to_owned(), value);
     }
-    crate::api::journeys::answer(&state, &c, &id, &answers, lang)
-        .await
-        .map_err(|e| WebError(e, lang))?;
+    samlet_app::journeys::answer(
+        &*state.store,
+        &state.journeys,
+        &c.pid,
+        &id,
+        &answers,
+        chrono::Utc::now(),
+        state.config.today(),
+    )
+    .await
+    .map_err(|e| WebError(e.into(), lang))?;
     Ok(Redirect::to(&format!("/me/journeys/{}?flash=answered", urlencode(&id))).into_response())
 }

@@ -65,6 +65,15 @@ pub struct NewJourney {
     pub facts_json: String,
 }
 
+/// A text kept as a message id with its arguments, rendered in the reader's language when it
+/// is read (the application layer knows the messages).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredText {
+    pub id: String,
+    /// The arguments, a JSON object.
+    pub args_json: String,
+}
+
 /// A proactive offer: the person may be entitled to something.
 #[derive(Debug, Clone, Serialize)]
 pub struct NewOffer {
@@ -73,12 +82,11 @@ pub struct NewOffer {
     pub period: String,
     /// The amount as a decimal string.
     pub amount: String,
-    pub explanation_nb: String,
-    pub explanation_en: String,
     pub apply_url: Option<String>,
     /// What is offered, as it reads after "you may be entitled to".
-    pub title_nb: String,
-    pub title_en: String,
+    pub title: StoredText,
+    /// Why the person may be entitled.
+    pub explanation: StoredText,
     /// `month` (a monthly amount) or `once`.
     pub unit: String,
     /// `event` or `rule-change`.

@@ -6,6 +6,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use samlet_domain::OrgNumber;
 use samlet_store::{
     NewHouseholdFacts, NewJourney, NewLifeEvent, NewOffer, PostgresStore, SqliteStore, Store,
+    StoredText,
 };
 
 async fn suite(store: &dyn Store) {
@@ -40,11 +41,15 @@ async fn suite(store: &dyn Store) {
         ruleset: "child-benefit".into(),
         period: "2026-04".into(),
         amount: "1766".into(),
-        explanation_nb: "fordi".into(),
-        explanation_en: "because".into(),
         apply_url: Some("https://www.nav.no/barnetrygd".into()),
-        title_nb: "barnetrygd".into(),
-        title_en: "child benefit".into(),
+        title: StoredText {
+            id: "offer-child-benefit-after-birth-title".into(),
+            args_json: "{}".into(),
+        },
+        explanation: StoredText {
+            id: "rules-explanation".into(),
+            args_json: r#"{"trace":{"ruleset":"child-benefit"}}"#.into(),
+        },
         unit: "month".into(),
         reason: "event".into(),
     };
@@ -194,7 +199,8 @@ async fn suite(store: &dyn Store) {
         .unwrap_or_default();
     assert_eq!(all.len(), 2);
     assert_eq!(all[1].offer.reason, "rule-change");
-    assert_eq!(all[1].offer.title_en, "child benefit");
+    assert_eq!(all[1].offer.title, offer.title);
+    assert_eq!(all[1].offer.explanation, offer.explanation);
     assert!(store
         .offers_for_ruleset("funeral-grant")
         .await

@@ -4,11 +4,9 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
-use samlet_domain::{FieldError, Pid};
-use samlet_journeys::{CompletedBy, Facts, PlannedTask};
-use samlet_store::{
-    NewHouseholdFacts, NewJourney, NewLifeEvent, NewOffer, StoredJourney, StoredOffer,
-};
+use samlet_domain::Pid;
+use samlet_journeys::PlannedTask;
+use samlet_store::StoredOffer;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -81,51 +79,6 @@ pub struct JourneyRef {
     pub journey: String,
 }
 
-fn facts_of(map: &serde_json::Map<String, serde_json::Value>, pointer: &str) -> ApiResult<Facts> {
-    map.iter()
-        .map(|(k, v)| {
-            serde_json::from_value(v.clone())
-                .map(|v| (k.clone(), v))
-                .map_err(|e| ApiError::invalid(format!("{pointer}/{k}"), e.to_string()))
-        })
-        .collect()
-}
-
-fn pid(state: &AppState, s: &str, pointer: &str) -> ApiResult<Pid> {
-    Pid::parse(s, state.config.pid_policy)
-        .map_err(|e| FieldError::new(pointer, e.to_string()).into())
-}
-
-/// The offers an event makes (`offers.yaml`): for every person of the event and every offer
-/// their relation and the event kind trigger, the offer's rule set is evaluated with the household
-/// the event carries. Without a household nothing is guessed and no offer is made.
-fn offers_for_event(
-    state: &AppState,
-    e: &EventInput,
-    persons: &[(String, String, Facts)],
-) -> Vec<NewOffer> {
-    let Some(h) = &e.household else {
-        return Vec::new();
-    };
-    let Ok(h) = serde_json::from_value::<samlet_rules::Household>(h.clone()) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (pid, relation, _) in persons {
-        for spec in state.journeys.offers_triggered_by(&e.kind, relation) {
-            let (Some(rs), Some(period)) =
-                (state.rules.get(&spec.ruleset), spec.period_for(e.date))
-            else {
-                continue;
-            };
-            if let Some(o) = spec.evaluate(rs, &h, period) {
-                out.push(crate::offers::new_offer(spec, pid, o, "event"));
-            }
-        }
-    }
-    out
-}
-
 /// Report a life event.
 ///
 /// A register reports an event in a person's life (a birth, a move, a death, a business started);
@@ -140,109 +93,58 @@ pub async fn post_event(
     ApiJson(e): ApiJson<EventInput>,
 ) -> ApiResult<Json<EventReceipt>> {
     auth.require(Scope::Write)?;
-    record_event(&state, auth.agency.id, e).await.map(Json)
+    let r = samlet_app::journeys::record_event(
+        &*state.store,
+        &state.journeys,
+        &state.rules,
+        state.config.pid_policy,
+        auth.agency.id,
+        e.into(),
+    )
+    .await?;
+    Ok(Json(r.into()))
 }
 
-/// Plans the journeys and offers an event gives and stores them (once per event id).
-pub async fn record_event(
-    state: &AppState,
-    agency_id: i64,
-    e: EventInput,
-) -> ApiResult<EventReceipt> {
-    if e.event_id.trim().is_empty() || e.event_id.chars().count() > 200 {
-        return Err(ApiError::invalid(
-            "/event_id",
-            "Give the event an id of 1 to 200 characters.",
-        ));
-    }
-    if e.household
-        .as_ref()
-        .is_some_and(|h| !h.is_object() && !h.is_null())
-    {
-        return Err(ApiError::invalid(
-            "/household",
-            "The household is an object in the rules-as-code format.",
-        ));
-    }
-    let subject = pid(state, &e.pid, "/pid")?;
-    let mut persons: Vec<(String, String, Facts)> = vec![(
-        subject.as_str().to_owned(),
-        "self".to_owned(),
-        facts_of(&e.facts, "/facts")?,
-    )];
-    for (i, r) in e.related.iter().enumerate() {
-        let p = pid(state, &r.pid, &format!("/related/{i}/pid"))?;
-        let mut f = facts_of(&r.facts, &format!("/related/{i}/facts"))?;
-        f.insert("relation".into(), samlet_rules::Value::text(&r.relation));
-        persons.push((p.as_str().to_owned(), r.relation.clone(), f));
-    }
-    let mut journeys = Vec::new();
-    for (p, relation, facts) in &mut persons {
-        facts
-            .entry("relation".into())
-            .or_insert_with(|| samlet_rules::Value::text(relation));
-        for j in state.journeys.triggered_by(&e.kind, relation) {
-            let plan = state.journeys.plan(j, e.date, facts);
-            journeys.push(NewJourney {
-                id: uuid::Uuid::new_v4().to_string(),
-                pid: p.clone(),
-                journey_key: j.id.clone(),
-                event_date: e.date,
-                tasks_json: serde_json::to_string(&plan).map_err(ApiError::internal)?,
-                facts_json: serde_json::to_string(&*facts).map_err(ApiError::internal)?,
-            });
+impl From<Related> for samlet_app::journeys::Related {
+    fn from(r: Related) -> Self {
+        Self {
+            pid: r.pid,
+            relation: r.relation,
+            facts: r.facts,
         }
     }
-    let offers = offers_for_event(state, &e, &persons);
-    // The household is kept for everyone the event concerns, so that a changed rule set can be
-    // evaluated for them again (`samlet offers rerun`).
-    let households = match &e.household {
-        Some(h) => {
-            let json = h.to_string();
-            persons
-                .iter()
-                .map(|(p, relation, _)| NewHouseholdFacts {
-                    pid: p.clone(),
-                    relation: relation.clone(),
-                    household_json: json.clone(),
-                })
-                .collect()
+}
+
+impl From<EventInput> for samlet_app::journeys::Event {
+    fn from(e: EventInput) -> Self {
+        Self {
+            event_id: e.event_id,
+            pid: e.pid,
+            kind: e.kind,
+            date: e.date,
+            related: e.related.into_iter().map(Into::into).collect(),
+            facts: e.facts,
+            household: e.household,
         }
-        None => Vec::new(),
-    };
-    let body = serde_json::json!({"kind": e.kind, "related": e.related.len()}).to_string();
-    let new = state
-        .store
-        .record_life_event(
-            agency_id,
-            &NewLifeEvent {
-                event_id: e.event_id.clone(),
-                pid: subject.as_str().to_owned(),
-                kind: e.kind.clone(),
-                date: e.date,
-                body,
-                households,
-            },
-            &journeys,
-            &offers,
-        )
-        .await?;
-    Ok(EventReceipt {
-        event_id: e.event_id,
-        new,
-        journeys: if new {
-            journeys
-                .iter()
+    }
+}
+
+impl From<samlet_app::journeys::Recorded> for EventReceipt {
+    fn from(r: samlet_app::journeys::Recorded) -> Self {
+        Self {
+            event_id: r.event_id,
+            new: r.new,
+            journeys: r
+                .journeys
+                .into_iter()
                 .map(|j| JourneyRef {
-                    id: j.id.clone(),
-                    journey: j.journey_key.clone(),
+                    id: j.id,
+                    journey: j.journey,
                 })
-                .collect()
-        } else {
-            Vec::new()
-        },
-        offers: if new { offers.len() } else { 0 },
-    })
+                .collect(),
+            offers: r.offers,
+        }
+    }
 }
 
 /// One task on a person's checklist.
@@ -308,98 +210,120 @@ pub struct JourneyView {
 pub struct MyJourneys {
     pub journeys: Vec<JourneyView>,
     #[schema(value_type = Vec<Object>)]
-    pub offers: Vec<StoredOffer>,
+    pub offers: Vec<OfferView>,
 }
 
-/// A stored journey as the citizen sees it, in `lang`.
-pub fn view(state: &AppState, j: StoredJourney, lang: Lang) -> ApiResult<JourneyView> {
-    let mut tasks: Vec<PlannedTask> = serde_json::from_str(&j.tasks_json)
-        .map_err(|e| ApiError::internal(format!("stored journey {}: {e}", j.id)))?;
-    let today = state.config.today();
-    let journey = state.journeys.journey(&j.journey_key);
-    // A plan keeps the texts it was made with; the catalogue's current texts replace them, so a
-    // plan stored before a language was added reads in that language too.
-    if let Some(c) = journey {
-        for t in &mut tasks {
-            if let Some(ct) = c.tasks.iter().find(|ct| ct.id == t.id) {
-                t.title = ct.title.clone();
-                t.description = ct.description.clone();
-            }
-            if let Some(a) = state.journeys.agencies.get(&t.agency.key) {
-                t.agency.name = a.name.clone();
-            }
+/// A proactive offer: the person may be entitled to something.
+#[derive(Debug, Serialize)]
+pub struct OfferView {
+    pub pid: String,
+    pub ruleset: String,
+    pub period: String,
+    /// The amount as a decimal string.
+    pub amount: String,
+    /// What is offered, as it reads after "you may be entitled to", in the request's language.
+    pub title: String,
+    pub title_nb: String,
+    pub title_en: String,
+    /// Why the person may be entitled, in the request's language.
+    pub explanation: String,
+    pub explanation_nb: String,
+    pub explanation_en: String,
+    pub apply_url: Option<String>,
+    /// `month` (a monthly amount) or `once`.
+    pub unit: String,
+    /// `event` or `rule-change`.
+    pub reason: String,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
+impl OfferView {
+    /// A stored offer with its texts rendered in `lang` (and in bokmål and English).
+    pub fn new(catalogue: &samlet_journeys::Catalogue, o: StoredOffer, lang: Lang) -> Self {
+        use samlet_app::journeys::offers::render;
+        let StoredOffer { offer, created_at } = o;
+        OfferView {
+            title: render(catalogue, &offer.title, lang),
+            title_nb: render(catalogue, &offer.title, Lang::Nb),
+            title_en: render(catalogue, &offer.title, Lang::En),
+            explanation: render(catalogue, &offer.explanation, lang),
+            explanation_nb: render(catalogue, &offer.explanation, Lang::Nb),
+            explanation_en: render(catalogue, &offer.explanation, Lang::En),
+            pid: offer.pid,
+            ruleset: offer.ruleset,
+            period: offer.period,
+            amount: offer.amount,
+            apply_url: offer.apply_url,
+            unit: offer.unit,
+            reason: offer.reason,
+            created_at,
         }
     }
-    let questions: Vec<samlet_journeys::Question> =
-        journey.map(|c| c.questions()).unwrap_or_default();
-    let answer = |fact: &str| -> Option<serde_json::Value> {
-        j.answers
-            .get(fact)
-            .and_then(|v| serde_json::from_str(v).ok())
-    };
-    let self_declared = |task_id: &str| -> Vec<Answered> {
-        let used = journey.map(|c| c.task_facts(task_id)).unwrap_or_default();
-        questions
-            .iter()
-            .filter(|q| used.contains(&q.fact))
-            .filter_map(|q| {
-                Some(Answered {
-                    fact: q.fact.clone(),
-                    label: q.label.clone(),
-                    value: answer(&q.fact)?,
-                })
-            })
-            .collect()
-    };
-    let tasks: Vec<TaskView> = tasks
-        .into_iter()
-        .map(|t| {
-            let done = j.done.iter().find(|d| d.task_id == t.id);
-            TaskView {
-                done: done.is_some(),
-                done_at: done.map(|d| d.done_at),
-                can_mark_done: done.is_none() && t.completed_by == CompletedBy::Citizen,
-                overdue: done.is_none() && t.due.is_some_and(|d| d < today),
-                self_declared: self_declared(&t.id),
-                task: t,
-            }
-        })
-        .collect();
-    let title_in =
-        |l: Lang| journey.map_or_else(|| j.journey_key.clone(), |c| c.title.get(l).to_owned());
-    let (title_nb, title_en, title) = (title_in(Lang::Nb), title_in(Lang::En), title_in(lang));
-    let questions = questions
-        .into_iter()
-        .map(|q| QuestionView {
-            answer: answer(&q.fact),
-            fact: q.fact,
-            label: q.label,
-            ty: q.ty,
-            reference: q.reference,
-        })
-        .collect();
-    Ok(JourneyView {
-        questions,
-        id: j.id,
-        journey: j.journey_key,
-        title_nb,
-        title_en,
-        title,
-        event_date: j.event_date,
-        done_count: tasks.iter().filter(|t| t.done).count(),
-        tasks,
-    })
 }
 
-pub async fn my_journeys(state: &AppState, c: &Citizen, lang: Lang) -> ApiResult<MyJourneys> {
-    let journeys = state
-        .store
-        .journeys_for(c.pid.as_str())
+impl JourneyView {
+    /// A checklist as the API shows it, its title in `lang`.
+    pub fn new(c: samlet_app::journeys::Checklist, lang: Lang) -> Self {
+        let (title_nb, title_en, title) =
+            (c.title_in(Lang::Nb), c.title_in(Lang::En), c.title_in(lang));
+        JourneyView {
+            id: c.id,
+            journey: c.journey,
+            title_nb,
+            title_en,
+            title,
+            event_date: c.event_date,
+            tasks: c
+                .tasks
+                .into_iter()
+                .map(|t| TaskView {
+                    task: t.task,
+                    done: t.done,
+                    done_at: t.done_at,
+                    can_mark_done: t.can_mark_done,
+                    overdue: t.overdue,
+                    self_declared: t.self_declared.into_iter().map(Answered::from).collect(),
+                })
+                .collect(),
+            done_count: c.done_count,
+            questions: c
+                .questions
+                .into_iter()
+                .map(|q| QuestionView {
+                    fact: q.fact,
+                    label: q.label,
+                    ty: q.ty,
+                    reference: q.reference,
+                    answer: q.answer,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<samlet_app::journeys::Answered> for Answered {
+    fn from(a: samlet_app::journeys::Answered) -> Self {
+        Answered {
+            fact: a.fact,
+            label: a.label,
+            value: a.value,
+        }
+    }
+}
+
+/// The person's journeys and offers, in `lang`.
+pub async fn my_journeys(state: &AppState, pid: &Pid, lang: Lang) -> ApiResult<MyJourneys> {
+    let today = state.config.today();
+    let journeys = samlet_app::journeys::journeys_of(&*state.store, &state.journeys, pid, today)
         .await?
         .into_iter()
-        .map(|j| view(state, j, lang))
-        .collect::<ApiResult<Vec<_>>>()?;
-    let offers = state.store.offers_for(c.pid.as_str()).await?;
+        .map(|c| JourneyView::new(c, lang))
+        .collect();
+    let offers = samlet_app::journeys::offers::offers_of(&*state.store, pid)
+        .await?
+        .into_iter()
+        .map(|o| OfferView::new(&state.journeys, o, lang))
+        .collect();
     Ok(MyJourneys { journeys, offers })
 }
 
@@ -415,7 +339,7 @@ pub async fn me_journeys(
     PageLang(lang): PageLang,
     c: Citizen,
 ) -> ApiResult<Json<MyJourneys>> {
-    my_journeys(&state, &c, lang).await.map(Json)
+    my_journeys(&state, &c.pid, lang).await.map(Json)
 }
 
 /// Task marked done.
@@ -427,68 +351,14 @@ pub struct DoneReceipt {
     pub changed: bool,
 }
 
-/// Who is marking a task done.
-pub enum Marker<'a> {
-    Citizen(&'a Citizen),
-    Agency(&'a AgencyAuth),
-}
-
-pub async fn mark_done(
-    state: &AppState,
-    who: Marker<'_>,
-    journey_id: &str,
-    task_id: &str,
-) -> ApiResult<DoneReceipt> {
-    let not_found = || {
-        ApiError::not_found(format!(
-            "There is no task `{task_id}` in journey `{journey_id}`."
-        ))
-    };
-    let j = state
-        .store
-        .journey(journey_id)
-        .await?
-        .ok_or_else(not_found)?;
-    if let Marker::Citizen(c) = &who {
-        if j.pid != c.pid.as_str() {
-            return Err(not_found());
+impl From<samlet_app::journeys::Marked> for DoneReceipt {
+    fn from(m: samlet_app::journeys::Marked) -> Self {
+        DoneReceipt {
+            journey_id: m.journey_id,
+            task_id: m.task_id,
+            changed: m.changed,
         }
     }
-    let tasks: Vec<PlannedTask> =
-        serde_json::from_str(&j.tasks_json).map_err(ApiError::internal)?;
-    let t = tasks
-        .iter()
-        .find(|t| t.id == task_id)
-        .ok_or_else(not_found)?;
-    let by = match who {
-        Marker::Citizen(_) if t.completed_by != CompletedBy::Citizen => {
-            return Err(ApiError::forbidden(format!(
-                "{} marks this task done, not you.",
-                t.agency.name.get(Lang::Nb)
-            )))
-        }
-        Marker::Citizen(_) => "citizen".to_owned(),
-        Marker::Agency(a) => {
-            a.require(Scope::Write)?;
-            if a.agency.org.as_str() != t.agency.org {
-                return Err(ApiError::forbidden(format!(
-                    "Task `{task_id}` belongs to {} ({}), not to your organisation.",
-                    t.agency.name.get(Lang::En),
-                    t.agency.org
-                )));
-            }
-            a.agency.org.to_string()
-        }
-    };
-    let changed = state
-        .store
-        .set_task_done(journey_id, task_id, &by, Utc::now())
-        .await?;
-    Ok(DoneReceipt {
-        journey_id: journey_id.to_owned(),
-        task_id: task_id.to_owned(),
-        changed,
-    })
 }
 
 /// An agency marks a task done.
@@ -503,9 +373,23 @@ pub async fn agency_done(
     auth: AgencyAuth,
     Path((journey_id, task_id)): Path<(String, String)>,
 ) -> ApiResult<Json<DoneReceipt>> {
-    mark_done(&state, Marker::Agency(&auth), &journey_id, &task_id)
+    let who = samlet_app::journeys::Marker::Agency {
+        org: &auth.agency.org,
+        may_write: auth.has(Scope::Write),
+    };
+    match samlet_app::journeys::mark_done(&*state.store, who, &journey_id, &task_id, Utc::now())
         .await
-        .map(Json)
+    {
+        Ok(m) => Ok(Json(m.into())),
+        // The token's own words say which scope is missing and why.
+        Err(samlet_app::journeys::Error::Denied(samlet_app::journeys::Denied::NoWriteScope)) => {
+            Err(auth.require(Scope::Write).err().map_or_else(
+                || ApiError::forbidden("Writing needs the samlet:write scope."),
+                ApiError::from,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Mark one of my tasks done.
@@ -523,9 +407,10 @@ pub async fn citizen_done(
     Path((journey_id, task_id)): Path<(String, String)>,
     ApiJson(_body): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<DoneReceipt>> {
-    mark_done(&state, Marker::Citizen(&c), &journey_id, &task_id)
-        .await
-        .map(Json)
+    let who = samlet_app::journeys::Marker::Citizen(&c.pid);
+    let m = samlet_app::journeys::mark_done(&*state.store, who, &journey_id, &task_id, Utc::now())
+        .await?;
+    Ok(Json(m.into()))
 }
 
 /// The citizen's answers to a journey's questions.
@@ -535,87 +420,6 @@ pub struct AnswersInput {
     /// Fact → value, e.g. `{"serves_alcohol": true}`: only the journey's `questions`.
     #[schema(value_type = Object)]
     pub answers: serde_json::Map<String, serde_json::Value>,
-}
-
-/// Stores the citizen's answers (self-declared) and plans the journey again with them. Tasks
-/// already done stay on the checklist even if an answer means they no longer apply.
-pub async fn answer(
-    state: &AppState,
-    c: &Citizen,
-    journey_id: &str,
-    answers: &serde_json::Map<String, serde_json::Value>,
-    lang: Lang,
-) -> ApiResult<JourneyView> {
-    let not_found = || ApiError::not_found(format!("There is no journey `{journey_id}`."));
-    let j = state
-        .store
-        .journey(journey_id)
-        .await?
-        .filter(|j| j.pid == c.pid.as_str())
-        .ok_or_else(not_found)?;
-    let journey = state
-        .journeys
-        .journey(&j.journey_key)
-        .ok_or_else(not_found)?;
-    let questions = journey.questions();
-    if answers.is_empty() {
-        return Err(ApiError::invalid(
-            "/answers",
-            "Answer at least one question.",
-        ));
-    }
-    let mut given: Vec<(String, String)> = Vec::new();
-    let mut facts: Facts = match &j.facts_json {
-        Some(f) => serde_json::from_str(f).map_err(ApiError::internal)?,
-        None => Facts::new(),
-    };
-    for (k, v) in &j.answers {
-        if let Ok(v) = serde_json::from_str(v) {
-            facts.insert(k.clone(), v);
-        }
-    }
-    for (k, v) in answers {
-        let pointer = format!("/answers/{k}");
-        let q = questions.iter().find(|q| &q.fact == k).ok_or_else(|| {
-            let known: Vec<&str> = questions.iter().map(|q| q.fact.as_str()).collect();
-            ApiError::invalid(
-                &pointer,
-                format!(
-                    "`{k}` is not a question of this journey; it asks: {}",
-                    known.join(", ")
-                ),
-            )
-        })?;
-        let ty = samlet_rules::ValueType::parse(&q.ty).ok_or_else(|| ApiError::internal(&q.ty))?;
-        let value = serde_json::from_value::<samlet_rules::Value>(v.clone())
-            .map_err(|e| e.to_string())
-            .and_then(|x| ty.coerce(&x))
-            .map_err(|e| ApiError::invalid(&pointer, format!("expected a {} answer: {e}", q.ty)))?;
-        facts.insert(k.clone(), value);
-        given.push((k.clone(), v.to_string()));
-    }
-    let mut plan = state.journeys.plan(journey, j.event_date, &facts);
-    // Keep done tasks, where they were, even if they no longer apply.
-    let old: Vec<PlannedTask> = serde_json::from_str(&j.tasks_json).map_err(ApiError::internal)?;
-    for (i, t) in old.into_iter().enumerate() {
-        if j.done.iter().any(|d| d.task_id == t.id) && !plan.iter().any(|p| p.id == t.id) {
-            plan.insert(i.min(plan.len()), t);
-        }
-    }
-    let tasks_json = serde_json::to_string(&plan).map_err(ApiError::internal)?;
-    if !state
-        .store
-        .answer_journey(journey_id, &given, &tasks_json, Utc::now())
-        .await?
-    {
-        return Err(not_found());
-    }
-    let j = state
-        .store
-        .journey(journey_id)
-        .await?
-        .ok_or_else(not_found)?;
-    view(state, j, lang)
 }
 
 /// Answer a journey's questions.
@@ -634,7 +438,28 @@ pub async fn citizen_answers(
     Path(journey_id): Path<String>,
     ApiJson(body): ApiJson<AnswersInput>,
 ) -> ApiResult<Json<JourneyView>> {
-    answer(&state, &c, &journey_id, &body.answers, lang)
-        .await
-        .map(Json)
+    let c = samlet_app::journeys::answer(
+        &*state.store,
+        &state.journeys,
+        &c.pid,
+        &journey_id,
+        &body.answers,
+        Utc::now(),
+        state.config.today(),
+    )
+    .await?;
+    Ok(Json(JourneyView::new(c, lang)))
+}
+
+impl From<samlet_app::journeys::Error> for ApiError {
+    fn from(e: samlet_app::journeys::Error) -> Self {
+        use samlet_app::journeys::Error as E;
+        match e {
+            E::NotFound(m) => ApiError::not_found(m),
+            E::Denied(d) => ApiError::forbidden(d.to_string()),
+            E::Invalid { pointer, message } => ApiError::invalid(pointer, message),
+            E::Corrupt(_) => ApiError::internal(e),
+            E::Store(e) => e.into(),
+        }
+    }
 }

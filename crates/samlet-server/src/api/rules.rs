@@ -6,7 +6,7 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use samlet_rules::{Household, Lang, Period};
+use samlet_rules::Lang;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -76,42 +76,14 @@ pub fn rules_lang(s: Option<&str>, default: Lang) -> Result<Lang, ApiError> {
     }
 }
 
-/// Evaluate and explain; shared by the API and the web page.
-pub fn explain(
-    state: &AppState,
-    ruleset: &str,
-    period: &str,
-    household: serde_json::Value,
-    lang: Lang,
-) -> ApiResult<ExplainResponse> {
-    let rs = state.rules.get(ruleset).ok_or_else(|| {
-        let known: Vec<&str> = state.rules.ids().collect();
-        ApiError::not_found(format!(
-            "There is no rule set `{ruleset}`. Known rule sets: {}.",
-            known.join(", ")
-        ))
-    })?;
-    let p = Period::parse(period).ok_or_else(|| {
-        ApiError::invalid(
-            "/period",
-            format!("`{period}` is not a month; write it as YYYY-MM, e.g. 2024-09."),
-        )
-    })?;
-    let h: Household = serde_json::from_value(household).map_err(|e| {
-        ApiError::invalid("/household", format!("The household is not valid: {e}."))
-    })?;
-    let ev = rs.evaluate(&h, p).map_err(|e| {
-        ApiError::invalid(
-            "/household",
-            format!("The rule set cannot be evaluated for this household: {e}"),
-        )
-    })?;
+/// The explanation as the API answers it.
+pub fn explain_response(e: samlet_app::rules::Explained) -> ApiResult<ExplainResponse> {
     Ok(ExplainResponse {
-        ruleset: rs.id().to_owned(),
-        period: p.to_string(),
-        outputs: serde_json::to_value(&ev.outputs).map_err(ApiError::internal)?,
-        explanation: ev.explanation(lang),
-        trace: serde_json::to_value(&ev.trace).map_err(ApiError::internal)?,
+        ruleset: e.ruleset,
+        period: e.period.to_string(),
+        outputs: serde_json::to_value(&e.outputs).map_err(ApiError::internal)?,
+        explanation: e.explanation,
+        trace: serde_json::to_value(&e.trace).map_err(ApiError::internal)?,
     })
 }
 
@@ -132,7 +104,8 @@ pub async fn post_explain(
     ApiJson(req): ApiJson<ExplainRequest>,
 ) -> ApiResult<Json<ExplainResponse>> {
     let lang = rules_lang(req.lang.as_deref(), negotiated)?;
-    explain(&state, &ruleset, &req.period, req.household, lang).map(Json)
+    let e = samlet_app::rules::explain(&state.rules, &ruleset, &req.period, req.household, lang)?;
+    explain_response(e).map(Json)
 }
 
 /// The published rule sets.
@@ -172,4 +145,15 @@ pub async fn inputs(
     serde_json::to_value(rs.inputs_report())
         .map(Json)
         .map_err(ApiError::internal)
+}
+
+impl From<samlet_app::rules::Error> for ApiError {
+    fn from(e: samlet_app::rules::Error) -> Self {
+        use samlet_app::rules::Error as E;
+        match e {
+            E::NotFound { .. } => ApiError::not_found(e.to_string()),
+            E::Invalid { pointer, message } => ApiError::invalid(pointer, message),
+            E::Load(_) => ApiError::internal(e),
+        }
+    }
 }

@@ -278,9 +278,11 @@ async fn a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app: TestA
     let jan: samlet_rules::Period = "2027-01".parse().unwrap_or_else(|e| panic!("{e}"));
     let mut calls = 0;
     let report1 =
-        samlet_server::offers::rerun(&*app.store, &catalogue, &changed, jan, |_, _| calls += 1)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        samlet_app::journeys::offers::rerun(&*app.store, &catalogue, &changed, jan, |_, _| {
+            calls += 1
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(calls >= 2, "progress is reported");
     assert_eq!(
         (report1.evaluated, report1.entitled, report1.new_offers),
@@ -288,9 +290,10 @@ async fn a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app: TestA
         "{report1:?}"
     );
     // Idempotent: running it again offers nothing new.
-    let report2 = samlet_server::offers::rerun(&*app.store, &catalogue, &changed, jan, |_, _| {})
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let report2 =
+        samlet_app::journeys::offers::rerun(&*app.store, &catalogue, &changed, jan, |_, _| {})
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         (report2.entitled, report2.new_offers),
         (0, 0),
@@ -299,15 +302,17 @@ async fn a_death_offers_a_funeral_grant_and_a_rule_change_offers_more(app: TestA
     // The old rules for a later month give less than the newest offer: nothing.
     let shipped = rule_set("rules/child-benefit");
     let feb: samlet_rules::Period = "2027-02".parse().unwrap_or_else(|e| panic!("{e}"));
-    let report3 = samlet_server::offers::rerun(&*app.store, &catalogue, &shipped, feb, |_, _| {})
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let report3 =
+        samlet_app::journeys::offers::rerun(&*app.store, &catalogue, &shipped, feb, |_, _| {})
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report3.new_offers, 0, "{report3:?}");
     // The funeral grant is paid once: a re-run does not offer it again.
     let grant = rule_set("rules/funeral-grant");
-    let report4 = samlet_server::offers::rerun(&*app.store, &catalogue, &grant, jan, |_, _| {})
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let report4 =
+        samlet_app::journeys::offers::rerun(&*app.store, &catalogue, &grant, jan, |_, _| {})
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         (report4.evaluated, report4.new_offers),
         (1, 0),

@@ -248,3 +248,65 @@ async fn a_journey_reads_in_the_page_language_all_four() {
         "Report the move to the population register"
     );
 }
+
+#[tokio::test]
+async fn an_offer_reads_in_every_language() {
+    let app = TestApp::spawn().await;
+    let folkereg = app.agency("97476107", "Skatteetaten").await;
+    let ola = person(11);
+    let r = app
+        .post_json(
+            &folkereg,
+            "/api/v1/events",
+            &json!({
+                "event_id": "death-1", "pid": person(12).as_str(), "kind": "death", "date": "2026-10-03",
+                "related": [{"pid": ola.as_str(), "relation": "spouse"}],
+                "household": {"deceased_birth_date": "1961-05-20", "deceased_assets": 52000, "spouse_assets": 0}
+            }),
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    let cookie = app.login(&ola).await;
+    for (lang, title, how) in [
+        (
+            "nb",
+            "gravferdsstønad",
+            "Slik er resultatet kommet fram til",
+        ),
+        ("nn", "gravferdsstønad", "Slik er resultatet kome fram til"),
+        ("en", "a funeral grant", "How the result was reached"),
+        ("da", "begravelseshjælp", "Sådan er resultatet nået"),
+    ] {
+        let cookies = format!("{cookie}; samlet_lang={lang}");
+        let html = page(&app, "/me", &[("cookie", &cookies)]).await;
+        assert!(html.contains(&format!(" {title}: ")), "{lang}:\n{html}");
+        assert!(html.contains(how), "{lang}:\n{html}");
+        let mine: Value = app
+            .http
+            .get(app.url("/api/v1/me/journeys"))
+            .header(COOKIE, cookies.as_str())
+            .send()
+            .await
+            .expect("journeys")
+            .json()
+            .await
+            .expect("json");
+        let o = &mine["offers"][0];
+        assert_eq!(o["title"], title, "{lang}: {o}");
+        let explanation = o["explanation"].as_str().unwrap_or_default();
+        assert!(explanation.contains(how), "{lang}: {explanation}");
+        // The bokmål and English fields stay as they were.
+        assert_eq!(
+            (&o["title_nb"], &o["title_en"]),
+            (&json!("gravferdsstønad"), &json!("a funeral grant"))
+        );
+        assert!(o["explanation_nb"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Slik er resultatet kommet fram til"));
+        assert!(o["explanation_en"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("How the result was reached"));
+    }
+}

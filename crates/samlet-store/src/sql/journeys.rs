@@ -1,45 +1,5 @@
 //! The SQL of [`crate::JourneyStore`], written once for both backends.
 
-/// A row of [`OFFER_COLUMNS`].
-#[derive(sqlx::FromRow)]
-pub(crate) struct OfferRow {
-    pid: String,
-    ruleset: String,
-    period: String,
-    amount: String,
-    explanation_nb: String,
-    explanation_en: String,
-    apply_url: Option<String>,
-    title_nb: String,
-    title_en: String,
-    unit: String,
-    reason: String,
-    created_at: chrono::DateTime<chrono::Utc>,
-}
-
-pub(crate) const OFFER_COLUMNS: &str =
-    "pid, ruleset, period, amount, explanation_nb, explanation_en, \
-     apply_url, title_nb, title_en, unit, reason, created_at";
-
-pub(crate) fn offer(r: OfferRow) -> crate::StoredOffer {
-    crate::StoredOffer {
-        offer: crate::NewOffer {
-            pid: r.pid,
-            ruleset: r.ruleset,
-            period: r.period,
-            amount: r.amount,
-            explanation_nb: r.explanation_nb,
-            explanation_en: r.explanation_en,
-            apply_url: r.apply_url,
-            title_nb: r.title_nb,
-            title_en: r.title_en,
-            unit: r.unit,
-            reason: r.reason,
-        },
-        created_at: r.created_at,
-    }
-}
-
 /// A row of [`JOURNEY_COLUMNS`].
 #[derive(sqlx::FromRow)]
 pub(crate) struct JourneyRow {
@@ -90,40 +50,6 @@ pub(crate) struct AnswerRow {
     pub fact: String,
     pub value: String,
 }
-
-/// Inserts one offer unless the person already has one for the rule set and period; evaluates
-/// to true when it was new.
-macro_rules! insert_offer {
-    ($tx:expr, $o:expr, $agency:expr, $event:expr, $now:expr) => {{
-        let o = $o;
-        sqlx::query(
-            "INSERT INTO offers (pid, ruleset, period, amount, explanation_nb, explanation_en, apply_url, \
-             title_nb, title_en, unit, reason, agency_id, event_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-             ON CONFLICT (pid, ruleset, period) DO NOTHING",
-        )
-        .bind(&o.pid)
-        .bind(&o.ruleset)
-        .bind(&o.period)
-        .bind(&o.amount)
-        .bind(&o.explanation_nb)
-        .bind(&o.explanation_en)
-        .bind(&o.apply_url)
-        .bind(&o.title_nb)
-        .bind(&o.title_en)
-        .bind(&o.unit)
-        .bind(&o.reason)
-        .bind($agency)
-        .bind($event)
-        .bind($now)
-        .execute($tx)
-        .await?
-        .rows_affected()
-            == 1
-    }};
-}
-
-pub(crate) use insert_offer;
 
 macro_rules! impl_journey_store {
     ($ty:ty) => {
@@ -187,8 +113,11 @@ macro_rules! impl_journey_store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                for o in offers {
-                    let _new = $crate::sql::journeys::insert_offer!(&mut *tx, o, Some(agency_id), Some(e.event_id.as_str()), now);
+                for chunk in offers.chunks($crate::sql::offers::CHUNK) {
+                    $crate::sql::offers::insert(chunk, Some(agency_id), Some(e.event_id.as_str()), now)
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 tx.commit().await?;
                 Ok(true)
@@ -281,15 +210,12 @@ macro_rules! impl_journey_store {
             }
 
             async fn offers_for(&self, pid: &str) -> $crate::Result<Vec<$crate::StoredOffer>> {
-                let sql = format!(
-                    "SELECT {} FROM offers WHERE pid = $1 ORDER BY created_at DESC, id DESC LIMIT 50",
-                    $crate::sql::journeys::OFFER_COLUMNS
-                );
-                let rows: Vec<$crate::sql::journeys::OfferRow> = sqlx::query_as(&sql)
-                .bind(pid)
-                .fetch_all(&self.reader)
-                .await?;
-                Ok(rows.into_iter().map($crate::sql::journeys::offer).collect())
+                let rows: Vec<$crate::sql::offers::OfferRow> =
+                    sqlx::query_as(&$crate::sql::offers::for_person_sql())
+                        .bind(pid)
+                        .fetch_all(&self.reader)
+                        .await?;
+                Ok(rows.into_iter().map($crate::sql::offers::offer).collect())
             }
 
             async fn answer_journey(
@@ -348,26 +274,27 @@ macro_rules! impl_journey_store {
             }
 
             async fn offers_for_ruleset(&self, ruleset: &str) -> $crate::Result<Vec<$crate::StoredOffer>> {
-                let sql = format!(
-                    "SELECT {} FROM offers WHERE ruleset = $1 ORDER BY pid, period",
-                    $crate::sql::journeys::OFFER_COLUMNS
-                );
-                let rows: Vec<$crate::sql::journeys::OfferRow> = sqlx::query_as(&sql)
-                .bind(ruleset)
-                .fetch_all(&self.fresh)
-                .await?;
-                Ok(rows.into_iter().map($crate::sql::journeys::offer).collect())
+                let rows: Vec<$crate::sql::offers::OfferRow> =
+                    sqlx::query_as(&$crate::sql::offers::for_ruleset_sql())
+                        .bind(ruleset)
+                        .fetch_all(&self.fresh)
+                        .await?;
+                Ok(rows.into_iter().map($crate::sql::offers::offer).collect())
             }
 
             async fn insert_offers(&self, offers: &[$crate::NewOffer]) -> $crate::Result<usize> {
                 let now = chrono::Utc::now();
                 let mut tx = self.writer.begin().await?;
                 let mut n = 0;
-                for o in offers {
-                    n += $crate::sql::journeys::insert_offer!(&mut *tx, o, None::<i64>, None::<&str>, now) as usize;
+                for chunk in offers.chunks($crate::sql::offers::CHUNK) {
+                    n += $crate::sql::offers::insert(chunk, None, None, now)
+                        .build()
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
                 }
                 tx.commit().await?;
-                Ok(n)
+                Ok(usize::try_from(n).unwrap_or(usize::MAX))
             }
         }
     };

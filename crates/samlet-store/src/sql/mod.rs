@@ -10,6 +10,7 @@
 pub(crate) mod access_log;
 pub(crate) mod foresight;
 pub(crate) mod journeys;
+pub(crate) mod offers;
 pub(crate) mod overview;
 pub mod postgres;
 pub mod sqlite;
