@@ -5,10 +5,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
-use samlet_store::{Overview, OverviewLimits};
+use samlet_app::overview::{self, CalendarItems};
 use sha2::{Digest, Sha256};
 
-use crate::auth::token_hash;
 use crate::i18n::{Lang, PageLang};
 use crate::problem::ApiError;
 use crate::AppState;
@@ -22,7 +21,7 @@ fn uid(kind: &str, org: &str, id: &str) -> String {
 
 /// Build the feed. Deadlines get a reminder the day before (or an hour
 /// before, when they have a time); payments are all-day events.
-pub fn feed(o: &Overview, name: &str, lang: Lang) -> String {
+pub fn feed(o: &CalendarItems, name: &str, lang: Lang) -> String {
     let mut cal = Calendar::new();
     cal.name(name);
     for d in &o.deadlines {
@@ -56,7 +55,7 @@ pub fn feed(o: &Overview, name: &str, lang: Lang) -> String {
         }
         cal.push(e.done());
     }
-    for b in &o.benefits {
+    for b in &o.payments {
         if let Some(day) = b.next_payment {
             let e = Event::new()
                 .uid(&uid("payment", &b.agency.org, &b.benefit_id))
@@ -94,15 +93,7 @@ pub async fn calendar_feed(
         .and_then(Lang::parse)
         .unwrap_or_else(|| PageLang::of(&headers, state.config.country_lang()));
     let token = file.strip_suffix(".ics").unwrap_or(&file);
-    let pid = match state.store.pid_for_calendar_token(&token_hash(token)).await {
-        Ok(Some(pid)) => pid,
-        Ok(None) => {
-            return ApiError::not_found("This calendar link is unknown or has been revoked.")
-                .into_response()
-        }
-        Err(e) => return ApiError::from(e).into_response(),
-    };
-    match state.store.overview(&pid, OverviewLimits::default()).await {
+    match overview::calendar(&*state.store, token).await {
         Ok(o) => (
             [
                 (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

@@ -11,8 +11,8 @@ use std::sync::LazyLock;
 
 use minijinja::value::Kwargs;
 use minijinja::{context, Environment, State as TplState, Value};
+use samlet_app::overview;
 use samlet_domain::Country;
-use samlet_store::OverviewLimits;
 use serde::Deserialize;
 
 use crate::api::me::new_calendar_url;
@@ -352,17 +352,17 @@ pub async fn overview(
         return Ok(to_login("/me"));
     };
     let err = |e| WebError(e, lang);
-    let o = state
-        .store
-        .overview(c.pid.as_str(), OverviewLimits::default())
+    let o = overview::overview(&*state.store, &c.pid, state.config.today())
         .await
-        .map_err(|e| err(e.into()))?
-        .with_today(state.config.today());
+        .map_err(|e| web_error(e, lang))?;
     let page_no =
         crate::extract::bounded(q.page, 1, crate::extract::MAX_PAGE, "page").map_err(err)?;
-    let (messages, next_page) = crate::api::me::message_page(&state, &c, page_no, 20)
+    let overview::MessagePage {
+        messages,
+        next_page,
+    } = overview::messages(&*state.store, &c.pid, page_no, 20)
         .await
-        .map_err(err)?;
+        .map_err(|e| web_error(e, lang))?;
     let status_color: std::collections::BTreeMap<&str, &str> = [
         ("received", "info"),
         ("in_progress", "info"),
@@ -407,12 +407,9 @@ pub async fn message(
     };
     // Reading changes nothing (a GET never does): the page's button, or
     // the overview's link to an unread message, marks it read by POST.
-    let m = state
-        .store
-        .message(c.pid.as_str(), &org, &id)
+    let m = overview::message(&*state.store, &c.pid, &org, &id)
         .await
-        .map_err(|e| WebError(e.into(), lang))?
-        .ok_or_else(|| WebError(ApiError::not_found(lang.t("not_found_title")), lang))?;
+        .map_err(|e| web_error(e, lang))?;
     let ctx = page(
         lang,
         &m.subject.clone(),
@@ -438,17 +435,9 @@ pub async fn message_read(
     Form(f): Form<CsrfForm>,
 ) -> WebResult {
     check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
-    let found = state
-        .store
-        .mark_message_read(c.pid.as_str(), &org, &id, Utc::now())
+    overview::mark_read(&*state.store, &c.pid, &org, &id, Utc::now())
         .await
-        .map_err(|e| WebError(e.into(), lang))?;
-    if !found {
-        return Err(WebError(
-            ApiError::not_found(lang.t("not_found_title")),
-            lang,
-        ));
-    }
+        .map_err(|e| web_error(e, lang))?;
     Ok(crate::auth::local_redirect(&format!(
         "/me/messages/{}/{}",
         urlencode_path(&org),
@@ -499,12 +488,21 @@ pub async fn calendar_revoke(
     Form(f): Form<CsrfForm>,
 ) -> WebResult {
     check_csrf(&c, &f.csrf).map_err(|e| WebError(e, lang))?;
-    state
-        .store
-        .revoke_calendar_tokens(c.pid.as_str(), Utc::now())
+    overview::revoke_calendar_token(&*state.store, &c.pid, Utc::now())
         .await
-        .map_err(|e| WebError(e.into(), lang))?;
+        .map_err(|e| web_error(e, lang))?;
     Ok(Redirect::to("/me?flash=calendar-revoked").into_response())
+}
+
+/// The overview's errors on a page: a message the person does not have is
+/// the page's own "not found", in the page's language.
+fn web_error(e: overview::Error, lang: Lang) -> WebError {
+    match e {
+        overview::Error::NoSuchMessage => {
+            WebError(ApiError::not_found(lang.t("not_found_title")), lang)
+        }
+        e => WebError(e.into(), lang),
+    }
 }
 
 pub async fn set_language(

@@ -3,14 +3,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use samlet_domain::{CaseStatus, OrgNumber};
 use serde::Serialize;
-use utoipa::ToSchema;
 
 /// A registered agency (etat).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Agency {
     #[serde(skip)]
     pub id: i64,
-    #[schema(value_type = String, example = "889640782")]
     pub org: OrgNumber,
     pub name: String,
     /// Client id for the JWT-bearer grant, when a public key is registered.
@@ -19,25 +17,24 @@ pub struct Agency {
     #[serde(skip)]
     pub jwks: Option<String>,
     /// What the operator has granted the agency.
-    #[schema(value_type = Vec<String>, example = json!(["samlet:write", "samlet:read"]))]
     pub scopes: samlet_domain::ScopeSet,
 }
 
 /// Which agency an item comes from, as shown to the citizen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AgencyRef {
     pub org: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatusEvent {
     pub status: CaseStatus,
     pub at: DateTime<Utc>,
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseView {
     pub agency: AgencyRef,
     pub case_id: String,
@@ -52,7 +49,7 @@ pub struct CaseView {
     pub timeline: Vec<StatusEvent>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeadlineView {
     pub agency: AgencyRef,
     pub deadline_id: String,
@@ -65,7 +62,7 @@ pub struct DeadlineView {
     pub overdue: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BenefitView {
     pub agency: AgencyRef,
     pub benefit_id: String,
@@ -78,7 +75,7 @@ pub struct BenefitView {
     pub next_payment: Option<NaiveDate>,
 }
 
-#[derive(Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct MessageView {
     pub agency: AgencyRef,
     pub message_id: String,
@@ -100,7 +97,7 @@ impl std::fmt::Debug for MessageView {
 }
 
 /// Everything the public sector has going on with one person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Overview {
     /// Open cases first, then by last change, newest first.
     pub cases: Vec<CaseView>,

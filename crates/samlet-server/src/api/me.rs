@@ -4,11 +4,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
-use samlet_store::{MessageView, Overview, OverviewLimits};
+use samlet_app::overview;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{random_token, token_hash, Citizen};
+use crate::api::types::{MessageView, Overview};
+use crate::auth::Citizen;
 use crate::extract::{bounded, ApiJson, ApiQuery, MAX_PAGE};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
@@ -24,11 +25,8 @@ pub async fn overview(
     State(state): State<AppState>,
     citizen: Citizen,
 ) -> ApiResult<Json<Overview>> {
-    let o = state
-        .store
-        .overview(citizen.pid.as_str(), OverviewLimits::default())
-        .await?;
-    Ok(Json(o.with_today(state.config.today())))
+    let o = overview::overview(&*state.store, &citizen.pid, state.config.today()).await?;
+    Ok(Json(o.into()))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -64,31 +62,13 @@ pub async fn messages(
 ) -> ApiResult<Json<MessagePage>> {
     let page = bounded(q.page, 1, MAX_PAGE, "page")?;
     let per_page = bounded(q.per_page, 20, 100, "per_page")?;
-    let (messages, next_page) = message_page(&state, &citizen, page, per_page).await?;
+    let found = overview::messages(&*state.store, &citizen.pid, page, per_page).await?;
     Ok(Json(MessagePage {
-        messages,
+        messages: found.messages.into_iter().map(Into::into).collect(),
         page,
         per_page,
-        next_page,
+        next_page: found.next_page,
     }))
-}
-
-/// One page of the person's messages, newest first, and the next page number if any.
-pub async fn message_page(
-    state: &AppState,
-    citizen: &Citizen,
-    page: u32,
-    per_page: u32,
-) -> ApiResult<(Vec<MessageView>, Option<u32>)> {
-    let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
-    // Fetch one extra to know whether there is a next page.
-    let mut messages = state
-        .store
-        .messages(citizen.pid.as_str(), offset, i64::from(per_page) + 1)
-        .await?;
-    let next_page = (messages.len() > per_page as usize).then_some(page + 1);
-    messages.truncate(per_page as usize);
-    Ok((messages, next_page))
 }
 
 /// Open one of my messages.
@@ -103,12 +83,8 @@ pub async fn open_message(
     citizen: Citizen,
     Path((org, message_id)): Path<(String, String)>,
 ) -> ApiResult<Json<MessageView>> {
-    state
-        .store
-        .message(citizen.pid.as_str(), &org, &message_id)
-        .await?
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found("You have no such message."))
+    let m = overview::message(&*state.store, &citizen.pid, &org, &message_id).await?;
+    Ok(Json(m.into()))
 }
 
 /// Mark a message read.
@@ -125,20 +101,9 @@ pub async fn mark_message_read(
     Path((org, message_id)): Path<(String, String)>,
     ApiJson(_body): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<MessageView>> {
-    let pid = citizen.pid.as_str();
-    if !state
-        .store
-        .mark_message_read(pid, &org, &message_id, Utc::now())
-        .await?
-    {
-        return Err(ApiError::not_found("You have no such message."));
-    }
-    state
-        .store
-        .message(pid, &org, &message_id)
-        .await?
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found("You have no such message."))
+    overview::mark_read(&*state.store, &citizen.pid, &org, &message_id, Utc::now()).await?;
+    let m = overview::message(&*state.store, &citizen.pid, &org, &message_id).await?;
+    Ok(Json(m.into()))
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -158,11 +123,7 @@ pub async fn new_calendar_url(
     citizen: &Citizen,
     lang: crate::i18n::Lang,
 ) -> ApiResult<String> {
-    let token = random_token("");
-    state
-        .store
-        .set_calendar_token(citizen.pid.as_str(), &token_hash(&token), Utc::now())
-        .await?;
+    let token = overview::issue_calendar_token(&*state.store, &citizen.pid, Utc::now()).await?;
     tracing::info!(person = %state.pseudo.of(&citizen.pid), "calendar URL renewed");
     Ok(format!(
         "{}/calendar/{token}.ics?lang={lang}",
@@ -198,9 +159,19 @@ pub async fn revoke_calendar_url(
     State(state): State<AppState>,
     citizen: Citizen,
 ) -> ApiResult<StatusCode> {
-    state
-        .store
-        .revoke_calendar_tokens(citizen.pid.as_str(), Utc::now())
-        .await?;
+    overview::revoke_calendar_token(&*state.store, &citizen.pid, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The overview's errors as the API answers them.
+impl From<overview::Error> for ApiError {
+    fn from(e: overview::Error) -> Self {
+        match e {
+            overview::Error::NoSuchMessage => ApiError::not_found("You have no such message."),
+            overview::Error::UnknownCalendarToken => {
+                ApiError::not_found("This calendar link is unknown or has been revoked.")
+            }
+            overview::Error::Store(e) => e.into(),
+        }
+    }
 }

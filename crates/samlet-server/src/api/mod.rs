@@ -8,3 +8,4 @@ pub mod ops;
 pub mod rules;
 pub mod sharing;
 pub mod token;
+pub mod types;

@@ -170,7 +170,7 @@ pub async fn pending_consent_requests(
         ("message_id" = String, Path, description = "The agency's id of the message")),
     request_body(content = serde_json::Value, content_type = "application/json", description = "Any JSON, e.g. `{}`: the JSON content type is what keeps cross-site forms out"),
     security(("session_cookie" = [])),
-    responses((status = 200, description = "The message with its body; it is now marked read", body = MessageView),
+    responses((status = 200, description = "The message with its body; it is now marked read", body = crate::api::types::MessageView),
         (status = 401, body = crate::problem::Problem),
         (status = 403, description = "Refused by the policy: `action-not-granted` (the basis allows only reading), `out-of-scope`, `no-basis` …", body = crate::problem::Problem),
         (status = 404, body = crate::problem::Problem), (status = 415, body = crate::problem::Problem),
@@ -181,10 +181,12 @@ pub async fn post_message_read(
     Path((pid, org, message_id)): Path<(String, String, String)>,
     headers: HeaderMap,
     ApiJson(_body): ApiJson<serde_json::Value>,
-) -> ApiResult<Json<MessageView>> {
+) -> ApiResult<Json<crate::api::types::MessageView>> {
     let subject = parse_pid(&state, &pid, "/path/pid")?;
     Ok(Json(
-        open_message(&state, &headers, &citizen.pid, &subject, &org, &message_id).await?,
+        open_message(&state, &headers, &citizen.pid, &subject, &org, &message_id)
+            .await?
+            .into(),
     ))
 }
 

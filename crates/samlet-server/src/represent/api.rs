@@ -18,7 +18,7 @@ use samlet_access::{
 };
 use samlet_domain::{OrgNumber, Pid};
 use samlet_store::{
-    ConsentAnswer, NewConsentRequest, NewRepresentation, Overview, OverviewLimits, StoredConsent,
+    ConsentAnswer, NewConsentRequest, NewRepresentation, OverviewLimits, StoredConsent,
     StoredRepresentation,
 };
 use serde::{Deserialize, Serialize};
@@ -647,7 +647,7 @@ pub struct RepresentedOverview {
     /// What the view covers: `all`, areas and service ids.
     pub scopes: Vec<String>,
     /// The person's overview, within scope.
-    pub overview: Overview,
+    pub overview: crate::api::types::Overview,
 }
 
 /// The overview of someone I act for.
@@ -680,7 +680,7 @@ pub async fn get_represented_overview(
             .map(|k| k.as_str().to_owned())
             .collect(),
         scopes: granted.scopes.labels(),
-        overview,
+        overview: overview.into(),
     }))
 }
 

@@ -17,7 +17,7 @@ use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use minijinja::{context, Value};
 use samlet_domain::Pid;
-use samlet_store::{AccessLogFilter, LeafDetails, Overview, OverviewLimits, StoredCheckpoint};
+use samlet_store::{AccessLogFilter, LeafDetails, OverviewLimits, StoredCheckpoint};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -430,7 +430,7 @@ pub struct AgencyOverview {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refused: Vec<crate::api::sharing::BasisRefusal>,
     #[serde(flatten)]
-    pub overview: Overview,
+    pub overview: crate::api::types::Overview,
 }
 
 /// A person's overview, for an agency.
@@ -520,7 +520,7 @@ pub async fn person_overview(
         note,
         shared: scope.shared,
         refused: scope.refused,
-        overview: o.with_today(state.config.today()),
+        overview: o.with_today(state.config.today()).into(),
     };
     Ok(([("samlet-scope", label)], Json(body)).into_response())
 }
