@@ -52,7 +52,7 @@ pub struct SessionFile {
     pub trends: Vec<TrendEntry>,
     /// Blind-spot thresholds; default importance 4.5 and preparedness 3.5.
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<super::schema::ThresholdsSchema>)]
     pub thresholds: Option<Thresholds>,
     /// Participant questions; default: role (the study's options) and years of experience.
     #[serde(default)]
@@ -393,7 +393,7 @@ pub struct BallotReceipt {
 /// Give or replace a ballot. Body: `{"participant": {"role"?, "experience_years"?}, "ratings": [{"trend", "importance", "preparedness"}]}`.
 #[utoipa::path(post, path = "/api/v1/foresight/ballots", tag = "foresight",
     security(("participant_token" = [])),
-    request_body(content = Object, description = "`{\"participant\": {\"role\"?, \"experience_years\"?}, \"ratings\": [{\"trend\": \"1.1\", \"importance\": 5, \"preparedness\": 3}]}`", content_type = "application/json"),
+    request_body(content = super::schema::BallotSchema, description = "Each of the session's trends rated once on both scales", content_type = "application/json"),
     responses((status = 200, body = BallotReceipt), (status = 401, body = crate::problem::Problem), (status = 409, description = "The session is closed", body = crate::problem::Problem), (status = 422, description = "Rating outside 1–6, unknown or repeated trend, role not an option", body = crate::problem::Problem)))]
 pub async fn ballot(
     State(state): State<AppState>,

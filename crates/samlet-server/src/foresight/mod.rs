@@ -36,6 +36,7 @@ use crate::AppState;
 
 pub mod api;
 pub mod pages;
+pub mod schema;
 pub mod team;
 
 pub use api::routes as api_routes;

@@ -74,9 +74,9 @@ fn path_matches(path_code: &str, body_code: &str) -> ApiResult<()> {
 /// Add or replace a driving force; `"retired": true` retires it.
 #[utoipa::path(put, path = "/api/v1/foresight/library/driving-forces/{code}", tag = "foresight",
     params(("code" = String, Path, description = "Category prefix and number, e.g. P4")),
-    request_body(content = Object, description = "A driving force: `{code, category, title: {nb, en}, description: {nb, en}, key_figures: [{nb, en}], sources: [..], tagline_nb?, retired?}`", content_type = "application/json"),
+    request_body(content = super::schema::DrivingForceSchema, description = "The driving force; its code is the one in the address", content_type = "application/json"),
     security(("agency_token" = [])),
-    responses((status = 200, description = "Stored; the item as now in the library", content_type = "application/json"), (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+    responses((status = 200, description = "Stored; the item as now in the library", body = super::schema::DrivingForceSchema), (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
 pub async fn put_force(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -95,9 +95,9 @@ pub async fn put_force(
 /// Add or replace a theme.
 #[utoipa::path(put, path = "/api/v1/foresight/library/themes/{code}", tag = "foresight",
     params(("code" = String, Path)),
-    request_body(content = Object, description = "`{code, title: {nb, en}}`", content_type = "application/json"),
+    request_body(content = super::schema::ThemeSchema, description = "The theme; its code is the one in the address", content_type = "application/json"),
     security(("agency_token" = [])),
-    responses((status = 200, description = "Stored", content_type = "application/json"), (status = 401, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+    responses((status = 200, description = "Stored", body = super::schema::ThemeSchema), (status = 401, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
 pub async fn put_theme(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -117,9 +117,9 @@ pub async fn put_theme(
 /// for new sessions; sessions that rated it keep their own copy).
 #[utoipa::path(put, path = "/api/v1/foresight/library/trends/{code}", tag = "foresight",
     params(("code" = String, Path, description = "e.g. 2.5")),
-    request_body(content = Object, description = "A trend: `{code, theme, title: {nb, en}, description: {nb, en}, key_figures: [{nb, en}], sources: [..], reference_scores?, retired?}`", content_type = "application/json"),
+    request_body(content = super::schema::TrendSchema, description = "The trend; its code is the one in the address", content_type = "application/json"),
     security(("agency_token" = [])),
-    responses((status = 200, description = "Stored", content_type = "application/json"), (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+    responses((status = 200, description = "Stored", body = super::schema::TrendSchema), (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
 pub async fn put_trend(
     State(state): State<AppState>,
     headers: HeaderMap,
