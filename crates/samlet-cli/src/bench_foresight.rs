@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 use futures::StreamExt;
 use rand::{Rng, SeedableRng};
-use samlet_server::foresight::{self as fs, SessionFile, TrendEntry};
+use samlet_app::foresight::{self as fs, SessionFile, TrendEntry};
 use samlet_server::{AppState, Config};
 
 /// N participants join and submit a full ballot (14 trends) through the real
@@ -345,22 +345,14 @@ async fn foresight(n: usize, concurrency: usize, deadline_secs: u64) -> anyhow::
     let count_lag = max_lag(&acks, &counts);
     let results_lag = max_lag(&acks, &results);
 
-    let db = store.foresight_counts(&created.id).await?;
-    let s = fs::load(store.as_ref(), &created.id)
-        .await
-        .map_err(|e| anyhow::anyhow!(e.detail))?;
+    let db = fs::counts(store.as_ref(), &created.id).await?;
+    let s = fs::load(store.as_ref(), &created.id).await?;
     // The old way (every ballot from the store) against the live tally, same data.
     let t = Instant::now();
-    let r = fs::compute_results(store.as_ref(), &s)
-        .await
-        .map_err(|e| anyhow::anyhow!(e.detail))?;
+    let r = fs::compute_results(store.as_ref(), &s).await?;
     let recompute = t.elapsed();
     let t = Instant::now();
-    let live = state
-        .foresight
-        .get(store.as_ref(), &s)
-        .await
-        .map_err(|e| anyhow::anyhow!(e.detail))?;
+    let live = state.foresight.get(store.as_ref(), &s).await?;
     let live_time = t.elapsed();
     let same = serde_json::to_value(&*live)? == serde_json::to_value(&r)?;
     let api: serde_json::Value = client

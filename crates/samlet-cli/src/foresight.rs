@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context};
 use clap::Subcommand;
+use samlet_app::foresight::{self as fs, SessionFile};
 use samlet_foresight::{format_number, themes_csv, trends_csv, Library};
-use samlet_server::foresight::{self as fs, SessionFile};
-use samlet_server::i18n::Lang;
+use samlet_i18n::Lang;
 
 use crate::DbArgs;
 
@@ -83,10 +83,6 @@ pub enum SessionCommand {
     },
 }
 
-fn api(e: samlet_server::problem::ApiError) -> anyhow::Error {
-    anyhow!("{}", e.detail)
-}
-
 pub async fn run(cmd: ForesightCommand) -> anyhow::Result<()> {
     match cmd {
         ForesightCommand::Session(SessionCommand::Create {
@@ -131,13 +127,10 @@ pub async fn run(cmd: ForesightCommand) -> anyhow::Result<()> {
         }
         ForesightCommand::Session(SessionCommand::Close { id, db, json }) => {
             let store = samlet_store::connect(&db.url()?).await?;
-            if !store
-                .close_foresight_session(&id, chrono::Utc::now())
-                .await?
-            {
+            if !fs::close(store.as_ref(), &id).await? {
                 bail!("no evaluation session {id}");
             }
-            let c = store.foresight_counts(&id).await?;
+            let c = fs::counts(store.as_ref(), &id).await?;
             if json {
                 println!(
                     "{}",
@@ -154,8 +147,8 @@ pub async fn run(cmd: ForesightCommand) -> anyhow::Result<()> {
         ForesightCommand::Session(SessionCommand::List { db, json }) => {
             let store = samlet_store::connect(&db.url()?).await?;
             let mut out = Vec::new();
-            for s in store.list_foresight_sessions().await? {
-                let c = store.foresight_counts(&s.id).await?;
+            for s in fs::sessions(store.as_ref()).await? {
+                let c = fs::counts(store.as_ref(), &s.id).await?;
                 out.push(serde_json::json!({
                     "id": s.id, "title": s.title, "join_code": s.join_code,
                     "open": s.is_open(), "created_at": s.created_at, "closed_at": s.closed_at,
@@ -186,8 +179,8 @@ pub async fn run(cmd: ForesightCommand) -> anyhow::Result<()> {
         }
         ForesightCommand::Results { id, db, json, csv } => {
             let store = samlet_store::connect(&db.url()?).await?;
-            let s = fs::load(store.as_ref(), &id).await.map_err(api)?;
-            let r = fs::compute_results(store.as_ref(), &s).await.map_err(api)?;
+            let s = fs::load(store.as_ref(), &id).await?;
+            let r = fs::compute_results(store.as_ref(), &s).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&r)?);
             } else if csv {
@@ -226,19 +219,17 @@ pub async fn run(cmd: ForesightCommand) -> anyhow::Result<()> {
         ForesightCommand::Report { id, db, out, lang } => {
             let lang = Lang::parse(&lang).ok_or_else(|| anyhow!("--lang: nb or en"))?;
             let store = samlet_store::connect(&db.url()?).await?;
-            let s = fs::load(store.as_ref(), &id).await.map_err(api)?;
-            let r = fs::compute_results(store.as_ref(), &s).await.map_err(api)?;
+            let s = fs::load(store.as_ref(), &id).await?;
+            let r = fs::compute_results(store.as_ref(), &s).await?;
             // `--out report.pdf` writes the PDF, anything else the HTML.
             let bytes = if out
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
             {
-                fs::pdf::report_pdf(lang, &s, &r).map_err(|e| anyhow!(e))?
+                fs::report::report_pdf(lang, &s, &r).map_err(|e| anyhow!(e))?
             } else {
-                let templates = samlet_server::web::Templates::new(samlet_domain::Country::No);
-                fs::pages::render_report_with(&templates, lang, &s, &r)
-                    .map_err(api)?
-                    .0
+                samlet_server::foresight::report_html(lang, &s, &r)
+                    .map_err(|e| anyhow!(e))?
                     .into_bytes()
             };
             std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;

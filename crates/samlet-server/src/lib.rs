@@ -229,8 +229,8 @@ pub struct AppState {
     pub limits: Arc<ratelimit::Limiters>,
     pub templates: Arc<web::Templates>,
     pub oidc: Option<Arc<oidc::Provider>>,
-    /// Live foresight tallies of open sessions, final results of closed ones (see [`foresight::live`]).
-    pub foresight: Arc<foresight::live::LiveResults>,
+    /// Live foresight tallies of open sessions, final results of closed ones.
+    pub foresight: Arc<samlet_app::foresight::LiveResults>,
     /// Rule sets, loaded at start (rules as code).
     pub rules: Arc<samlet_app::rules::RuleSets>,
     /// The life-event catalogue (shipped, embedded in the binary).
@@ -361,7 +361,7 @@ fn spawn_foresight_warmup(state: &AppState) {
     tokio::spawn(async move {
         match live.warm(store.as_ref()).await {
             Ok(n) => tracing::info!(sessions = n, "foresight live tallies rebuilt"),
-            Err(e) => tracing::warn!(error = %e.detail, "foresight live tallies not rebuilt"),
+            Err(e) => tracing::warn!(error = %e, "foresight live tallies not rebuilt"),
         }
     });
 }

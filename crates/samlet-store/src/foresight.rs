@@ -22,7 +22,7 @@ pub struct ForesightSession {
     pub id: String,
     pub join_code: String,
     pub title: String,
-    /// Trends, thresholds and questions as JSON (see samlet-server's `foresight` module).
+    /// Trends, thresholds and questions as JSON (see `samlet_app::foresight::Spec`).
     pub spec: String,
     #[serde(skip)]
     pub team_key_hash: Vec<u8>,

@@ -4,18 +4,15 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use samlet_foresight::{BallotInput, Library};
-use samlet_store::{BallotOutcome, JoinOutcome, RevealOutcome};
+use samlet_app::foresight::{self as fs, Loaded};
+use samlet_foresight::{BallotInput, Library, Thresholds};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{
-    bearer, load, load_by_code, require_agency_scope, require_team, team_actor, Created,
-    SessionFile,
-};
-use crate::auth::{random_token, token_hash};
+use super::{bearer, require_agency_scope, require_team, team_actor};
+use crate::auth::token_hash;
 use crate::extract::{json_body, ApiJson};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
@@ -41,9 +38,103 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/foresight/library", tag = "foresight",
     responses((status = 200, description = "Driving forces (PESTEL), themes and trends, with descriptions, key figures and sources", content_type = "application/json")))]
 pub async fn library(State(state): State<AppState>) -> ApiResult<Json<Library>> {
-    super::team::effective_library(state.store.as_ref())
-        .await
-        .map(Json)
+    Ok(Json(fs::effective_library(state.store.as_ref()).await?))
+}
+
+/// The session file of `samlet foresight session create` and of
+/// `POST /api/v1/foresight/sessions` (`samlet_app::foresight::SessionFile`
+/// reads the same shape from a file).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionFile {
+    pub title: String,
+    /// Trends to rate, in order. A code from the library needs nothing else.
+    pub trends: Vec<TrendEntry>,
+    /// Blind-spot thresholds; default importance 4.5 and preparedness 3.5.
+    #[serde(default)]
+    #[schema(value_type = Option<super::schema::ThresholdsSchema>)]
+    pub thresholds: Option<Thresholds>,
+    /// Participant questions; default: role (the study's options) and years of experience.
+    #[serde(default)]
+    pub questions: Option<Questions>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrendEntry {
+    pub code: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub theme: Option<String>,
+}
+
+/// What participants are asked about themselves, besides the ratings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Questions {
+    /// Answer options for role (keys); `null` does not ask. The study's keys
+    /// (managing_director, director, adviser, clinician, other) get labels in
+    /// every language; other keys are shown as written.
+    #[serde(default = "fs::study_roles")]
+    pub role: Option<Vec<String>>,
+    /// Ask for years of experience.
+    #[serde(default = "yes")]
+    pub experience_years: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl From<SessionFile> for fs::SessionFile {
+    fn from(f: SessionFile) -> Self {
+        Self {
+            title: f.title,
+            trends: f
+                .trends
+                .into_iter()
+                .map(|t| fs::TrendEntry {
+                    code: t.code,
+                    title: t.title,
+                    theme: t.theme,
+                })
+                .collect(),
+            thresholds: f.thresholds,
+            questions: f.questions.map(|q| fs::Questions {
+                role: q.role,
+                experience_years: q.experience_years,
+            }),
+        }
+    }
+}
+
+impl From<&fs::Questions> for Questions {
+    fn from(q: &fs::Questions) -> Self {
+        Self {
+            role: q.role.clone(),
+            experience_years: q.experience_years,
+        }
+    }
+}
+
+/// What `session create` returns. The team key is shown only here.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Created {
+    pub id: String,
+    pub join_code: String,
+    /// Secret: the team's key for the presenter screen and results.
+    pub team_key: String,
+}
+
+impl From<fs::Created> for Created {
+    fn from(c: fs::Created) -> Self {
+        Self {
+            id: c.id,
+            join_code: c.join_code,
+            team_key: c.team_key,
+        }
+    }
 }
 
 /// Create a foresight session.
@@ -62,8 +153,8 @@ pub async fn create(
         ApiError::unauthorized("Send an agency access token with the samlet:foresight scope.")
     })?;
     require_agency_scope(&state, token).await?;
-    let created = super::create_session(state.store.as_ref(), file).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    let created = fs::create_session(state.store.as_ref(), file.into()).await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
 }
 
 /// Live state of a session: open or closed, how many joined and voted, and
@@ -96,13 +187,13 @@ pub async fn session(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<SessionStatus>> {
-    let s = load(state.store.as_ref(), &id).await?;
+    let s = fs::load(state.store.as_ref(), &id).await?;
     require_team(&state, &headers, &s.row).await?;
     status_of(&state, &s).await.map(Json)
 }
 
-pub(crate) async fn status_of(state: &AppState, s: &super::Loaded) -> ApiResult<SessionStatus> {
-    let c = state.store.foresight_counts(&s.row.id).await?;
+pub(crate) async fn status_of(state: &AppState, s: &Loaded) -> ApiResult<SessionStatus> {
+    let c = fs::counts(state.store.as_ref(), &s.row.id).await?;
     Ok(SessionStatus {
         id: s.row.id.clone(),
         title: s.row.title.clone(),
@@ -129,54 +220,11 @@ pub async fn reveal(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<SessionStatus>> {
-    let s = load(state.store.as_ref(), &id).await?;
+    let s = fs::load(state.store.as_ref(), &id).await?;
     let who = team_actor(&state, &headers, &s.row).await?;
-    reveal_session(&state, &s, &who)
-        .await
-        .map_err(|e| e.unwrap_or_else(|| too_few_error(TOO_FEW_DETAIL)))?;
-    let s = load(state.store.as_ref(), &id).await?;
+    fs::reveal(state.store.as_ref(), &s, &who).await?;
+    let s = fs::load(state.store.as_ref(), &id).await?;
     status_of(&state, &s).await.map(Json)
-}
-
-/// The English detail of a refused reveal.
-pub(crate) const TOO_FEW_DETAIL: &str =
-    "Results can be revealed from 5 ballots, so they never describe fewer people.";
-
-pub(crate) fn too_few_error(detail: impl Into<String>) -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        "too-few-ballots",
-        "Too few ballots to reveal results",
-        detail,
-    )
-}
-
-/// Reveal and log it. `Err(None)` when there are too few ballots (the caller
-/// words the refusal in its language).
-pub(crate) async fn reveal_session(
-    state: &AppState,
-    s: &super::Loaded,
-    who: &str,
-) -> Result<(), Option<ApiError>> {
-    let now = chrono::Utc::now();
-    match state
-        .store
-        .reveal_foresight_session(&s.row.id, who, super::REVEAL_MIN_BALLOTS, now)
-        .await
-        .map_err(|e| Some(e.into()))?
-    {
-        RevealOutcome::Revealed => {
-            if s.row.revealed_at.is_none() {
-                tracing::info!(session = %s.row.id, by = who, "foresight results revealed");
-            }
-            Ok(())
-        }
-        RevealOutcome::TooFewBallots => Err(None),
-        RevealOutcome::NoSession => Err(Some(ApiError::not_found(format!(
-            "There is no evaluation session {}.",
-            s.row.id
-        )))),
-    }
 }
 
 /// Close a foresight session.
@@ -190,13 +238,10 @@ pub async fn close(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<SessionStatus>> {
-    let s = load(state.store.as_ref(), &id).await?;
+    let s = fs::load(state.store.as_ref(), &id).await?;
     require_team(&state, &headers, &s.row).await?;
-    state
-        .store
-        .close_foresight_session(&id, chrono::Utc::now())
-        .await?;
-    let s = load(state.store.as_ref(), &id).await?;
+    fs::close(state.store.as_ref(), &id).await?;
+    let s = fs::load(state.store.as_ref(), &id).await?;
     status_of(&state, &s).await.map(Json)
 }
 
@@ -229,7 +274,7 @@ pub async fn results(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ResultsView>> {
-    let s = load(state.store.as_ref(), &id).await?;
+    let s = fs::load(state.store.as_ref(), &id).await?;
     require_team(&state, &headers, &s.row).await?;
     let status = status_of(&state, &s).await?;
     let results = if status.results_visible {
@@ -259,12 +304,12 @@ pub async fn report_pdf(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let s = load(state.store.as_ref(), &id).await?;
+    let s = fs::load(state.store.as_ref(), &id).await?;
     require_team(&state, &headers, &s.row).await?;
     let r = state.foresight.get(state.store.as_ref(), &s).await?;
     let lang = crate::i18n::PageLang::of(&headers, state.config.country_lang());
-    let bytes = super::pdf::report_pdf(lang, &s, &r).map_err(ApiError::internal)?;
-    Ok(super::pdf::pdf_response(bytes))
+    let bytes = fs::report::report_pdf(lang, &s, &r).map_err(ApiError::internal)?;
+    Ok(super::pdf_response(bytes))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -288,7 +333,7 @@ pub struct Joined {
     pub participant_token: String,
     pub title: String,
     pub trends: Vec<JoinedTrend>,
-    pub questions: super::Questions,
+    pub questions: Questions,
 }
 
 /// Join a foresight session.
@@ -303,7 +348,7 @@ pub async fn join(
     ApiJson(req): ApiJson<JoinRequest>,
 ) -> ApiResult<Json<Joined>> {
     state.limits.join_address.check(&ip)?;
-    let s = load_by_code(state.store.as_ref(), &req.join_code)
+    let s = fs::load_by_code(state.store.as_ref(), &req.join_code)
         .await?
         .ok_or_else(|| {
             ApiError::not_found("No session has that code; check it on the presenter screen.")
@@ -324,30 +369,15 @@ pub async fn join(
                 theme: t.theme.clone(),
             })
             .collect(),
-        questions: s.spec.questions.clone(),
+        questions: (&s.spec.questions).into(),
     }))
 }
 
-pub(crate) fn closed_error() -> ApiError {
-    ApiError::conflict("The session is closed: ballots can no longer be given or changed.")
-}
-
-pub(crate) async fn join_session(state: &AppState, s: &super::Loaded) -> ApiResult<String> {
-    if !s.row.is_open() {
-        return Err(closed_error());
-    }
-    let token = random_token("fp_");
-    match state
-        .store
-        .join_foresight_session(&s.row.id, &token_hash(&token))
-        .await?
-    {
-        JoinOutcome::Joined => {
-            metrics::counter!("samlet_foresight_joins_total").increment(1);
-            Ok(token)
-        }
-        JoinOutcome::Closed => Err(closed_error()),
-    }
+/// Join the session, counted in the metrics (how many joined, never who).
+pub(crate) async fn join_session(state: &AppState, s: &Loaded) -> ApiResult<String> {
+    let token = fs::join(state.store.as_ref(), s).await?;
+    metrics::counter!("samlet_foresight_joins_total").increment(1);
+    Ok(token)
 }
 
 /// What was stored.
@@ -363,7 +393,7 @@ pub struct BallotReceipt {
 /// Give or replace a ballot. Body: `{"participant": {"role"?, "experience_years"?}, "ratings": [{"trend", "importance", "preparedness"}]}`.
 #[utoipa::path(post, path = "/api/v1/foresight/ballots", tag = "foresight",
     security(("participant_token" = [])),
-    request_body(content = Object, description = "`{\"participant\": {\"role\"?, \"experience_years\"?}, \"ratings\": [{\"trend\": \"1.1\", \"importance\": 5, \"preparedness\": 3}]}`", content_type = "application/json"),
+    request_body(content = super::schema::BallotSchema, description = "Each of the session's trends rated once on both scales", content_type = "application/json"),
     responses((status = 200, body = BallotReceipt), (status = 401, body = crate::problem::Problem), (status = 409, description = "The session is closed", body = crate::problem::Problem), (status = 422, description = "Rating outside 1–6, unknown or repeated trend, role not an option", body = crate::problem::Problem)))]
 pub async fn ballot(
     State(state): State<AppState>,
@@ -374,43 +404,16 @@ pub async fn ballot(
         ApiError::unauthorized("Send the participant token from POST /api/v1/foresight/join as `Authorization: Bearer …`.")
     })?;
     let hash = token_hash(token);
-    let session_id = state
-        .store
-        .foresight_participant_session(&hash)
-        .await?
-        .ok_or_else(|| {
-            ApiError::unauthorized("The participant token is unknown; join the session first.")
-        })?;
+    let session_id = fs::participant_session(state.store.as_ref(), &hash).await?;
     let input: BallotInput = json_body(req).await?;
-    let s = load(state.store.as_ref(), &session_id).await?;
+    let s = fs::load(state.store.as_ref(), &session_id).await?;
     if !s.row.is_open() {
-        return Err(closed_error());
+        return Err(fs::Error::Closed.into());
     }
-    let ballot = super::validate_ballot(&s, &input)?;
-    store_ballot(&state, &s, &hash, &ballot).await?;
+    let ballot = fs::validate_ballot(&s, &input)?;
+    fs::give_ballot(&state.foresight, state.store.as_ref(), &s, &hash, &ballot).await?;
     Ok(Json(BallotReceipt {
         stored: true,
         ratings: ballot.ratings().len(),
     }))
-}
-
-pub(crate) async fn store_ballot(
-    state: &AppState,
-    s: &super::Loaded,
-    hash: &[u8],
-    ballot: &samlet_foresight::Ballot,
-) -> ApiResult<()> {
-    match state
-        .foresight
-        .submit(state.store.as_ref(), s, hash, ballot)
-        .await?
-    {
-        // No metric counts ballots: scraped over time it would show when
-        // each one arrived, which the ballot rows themselves never record.
-        BallotOutcome::Stored => Ok(()),
-        BallotOutcome::Closed => Err(closed_error()),
-        BallotOutcome::UnknownToken => Err(ApiError::unauthorized(
-            "The participant token is unknown; join the session first.",
-        )),
-    }
 }

@@ -22,10 +22,12 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::api::{join_session, reveal_session, status_of, store_ballot, too_few_error};
+use samlet_app::foresight::{self as fs, role_label, Loaded, REVEAL_MIN_BALLOTS};
+
+use super::api::{join_session, status_of};
 use super::{
-    check_form_token, form_token, load, load_by_code, require_team, role_label, team_actor,
-    withheld_error, Loaded, FORM_COOKIE, PARTICIPANT_COOKIE, REVEAL_MIN_BALLOTS, TEAM_COOKIE,
+    check_form_token, form_token, require_team, team_actor, too_few_error, withheld_error,
+    FORM_COOKIE, PARTICIPANT_COOKIE, TEAM_COOKIE,
 };
 use crate::auth::token_hash;
 use crate::i18n::Lang;
@@ -83,9 +85,9 @@ pub async fn asset(Path(file): Path<String>) -> Response {
 }
 
 pub async fn library(State(state): State<AppState>, PageLang(lang): PageLang) -> WebResult {
-    let lib = super::team::effective_library(state.store.as_ref())
+    let lib = fs::effective_library(state.store.as_ref())
         .await
-        .map_err(|e| WebError(e, lang))?;
+        .map_err(|e| WebError(e.into(), lang))?;
     let categories: Vec<Value> = [
         samlet_foresight::Category::Political,
         samlet_foresight::Category::Economic,
@@ -157,9 +159,9 @@ pub async fn enter_code(
 ) -> WebResult {
     let mut error = None;
     if let Some(typed) = q.code.as_deref() {
-        if let Some(s) = load_by_code(state.store.as_ref(), typed)
+        if let Some(s) = fs::load_by_code(state.store.as_ref(), typed)
             .await
-            .map_err(|e| WebError(e, lang))?
+            .map_err(|e| WebError(e.into(), lang))?
         {
             return Ok(Redirect::to(&format!("/f/{}", s.row.join_code)).into_response());
         }
@@ -180,9 +182,9 @@ pub async fn enter_code(
 }
 
 async fn session_for_code(state: &AppState, code: &str, lang: Lang) -> Result<Loaded, WebError> {
-    load_by_code(state.store.as_ref(), code)
+    fs::load_by_code(state.store.as_ref(), code)
         .await
-        .map_err(|e| WebError(e, lang))?
+        .map_err(|e| WebError(e.into(), lang))?
         .ok_or_else(|| WebError(ApiError::not_found(lang.t("fs_unknown_code")), lang))
 }
 
@@ -198,7 +200,11 @@ async fn participant(
         return Ok(None);
     };
     let hash = token_hash(c.value());
-    let sid = state.store.foresight_participant_session(&hash).await?;
+    let sid = match fs::participant_session(state.store.as_ref(), &hash).await {
+        Ok(id) => Some(id),
+        Err(fs::Error::UnknownParticipant) => None,
+        Err(e) => return Err(e.into()),
+    };
     let csrf = form_token(state.config.secret.expose_secret(), "ballot", c.value());
     Ok((sid.as_deref() == Some(s.row.id.as_str())).then_some((hash, csrf)))
 }
@@ -451,9 +457,7 @@ pub async fn ballot_page(
     else {
         return Ok(Redirect::to(&format!("/f/{}", s.row.join_code)).into_response());
     };
-    let stored = state
-        .store
-        .foresight_ballot(&hash)
+    let stored = fs::own_ballot(state.store.as_ref(), &hash)
         .await
         .map_err(|e| WebError(e.into(), lang))?;
     let form = stored
@@ -553,16 +557,17 @@ pub async fn ballot_post(
             },
             ratings,
         };
-        match super::validate_ballot(&s, &input) {
+        match fs::validate_ballot(&s, &input) {
             Ok(ballot) => {
-                store_ballot(&state, &s, &hash, &ballot)
+                fs::give_ballot(&state.foresight, state.store.as_ref(), &s, &hash, &ballot)
                     .await
-                    .map_err(|e| WebError(e, lang))?;
+                    .map_err(|e| WebError(e.into(), lang))?;
                 return Ok(
                     Redirect::to(&format!("/f/{}/ballot?saved=1", s.row.join_code)).into_response(),
                 );
             }
             Err(e) => {
+                let e = ApiError::from(e);
                 let field = match e.pointer.as_deref() {
                     Some("/participant/role") => "role",
                     Some("/participant/experience_years") => "experience_years",
@@ -593,9 +598,9 @@ async fn team_session(
     id: &str,
     lang: Lang,
 ) -> Result<Loaded, WebError> {
-    let s = load(state.store.as_ref(), id)
+    let s = fs::load(state.store.as_ref(), id)
         .await
-        .map_err(|e| WebError(e, lang))?;
+        .map_err(|e| WebError(e.into(), lang))?;
     require_team(state, headers, &s.row)
         .await
         .map_err(|e| WebError(e, lang))?;
@@ -613,9 +618,9 @@ pub async fn present(
     Query(q): Query<KeyQuery>,
 ) -> WebResult {
     if let Some(key) = q.key {
-        let s = load(state.store.as_ref(), &id)
+        let s = fs::load(state.store.as_ref(), &id)
             .await
-            .map_err(|e| WebError(e, lang))?;
+            .map_err(|e| WebError(e.into(), lang))?;
         if !super::ct_eq(&token_hash(&key), &s.row.team_key_hash) {
             return Err(WebError(ApiError::forbidden(lang.t("fs_wrong_key")), lang));
         }
@@ -675,7 +680,7 @@ pub async fn live(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let s = load(state.store.as_ref(), &id).await?;
+    let s = fs::load(state.store.as_ref(), &id).await?;
     require_team(&state, &headers, &s.row).await?;
     let status = status_of(&state, &s).await?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(status)).into_response())
@@ -697,9 +702,7 @@ pub async fn close_post(
         f.csrf.as_deref(),
     )
     .map_err(|e| WebError(e, lang))?;
-    state
-        .store
-        .close_foresight_session(&s.row.id, chrono::Utc::now())
+    fs::close(state.store.as_ref(), &s.row.id)
         .await
         .map_err(|e| WebError(e.into(), lang))?;
     Ok(Redirect::to(&format!("{}/present", team_path(&id))).into_response())
@@ -715,9 +718,9 @@ pub async fn reveal_post(
     Path(id): Path<String>,
     Form(f): Form<CsrfOnly>,
 ) -> WebResult {
-    let s = load(state.store.as_ref(), &id)
+    let s = fs::load(state.store.as_ref(), &id)
         .await
-        .map_err(|e| WebError(e, lang))?;
+        .map_err(|e| WebError(e.into(), lang))?;
     let who = team_actor(&state, &headers, &s.row)
         .await
         .map_err(|e| WebError(e, lang))?;
@@ -728,12 +731,12 @@ pub async fn reveal_post(
         f.csrf.as_deref(),
     )
     .map_err(|e| WebError(e, lang))?;
-    reveal_session(&state, &s, &who).await.map_err(|e| {
-        WebError(
-            e.unwrap_or_else(|| too_few_error(lang.t("fs_reveal_too_few"))),
-            lang,
-        )
-    })?;
+    fs::reveal(state.store.as_ref(), &s, &who)
+        .await
+        .map_err(|e| match e {
+            fs::Error::TooFewBallots => WebError(too_few_error(lang.t("fs_reveal_too_few")), lang),
+            e => WebError(e.into(), lang),
+        })?;
     Ok(Redirect::to(&format!("{}/present", team_path(&id))).into_response())
 }
 
@@ -747,12 +750,9 @@ async fn page_results(
         .foresight
         .get(state.store.as_ref(), s)
         .await
-        .map_err(|e| {
-            if e.slug == "results-withheld" {
-                WebError(withheld_error(lang.t("fs_results_withheld")), lang)
-            } else {
-                WebError(e, lang)
-            }
+        .map_err(|e| match e {
+            fs::Error::Withheld => WebError(withheld_error(lang.t("fs_results_withheld")), lang),
+            e => WebError(e.into(), lang),
         })
 }
 
@@ -952,7 +952,7 @@ pub fn render_report_with(
     templates.render("foresight_report.html", ctx)
 }
 
-/// The report as a PDF (see [`super::pdf`]).
+/// The report as a PDF (see [`samlet_app::foresight::report`]).
 pub async fn report_pdf(
     PageLang(lang): PageLang,
     State(state): State<AppState>,
@@ -962,8 +962,8 @@ pub async fn report_pdf(
     let s = team_session(&state, &headers, &id, lang).await?;
     let r = page_results(&state, &s, lang).await?;
     let bytes =
-        super::pdf::report_pdf(lang, &s, &r).map_err(|e| WebError(ApiError::internal(e), lang))?;
-    Ok(super::pdf::pdf_response(bytes))
+        fs::report::report_pdf(lang, &s, &r).map_err(|e| WebError(ApiError::internal(e), lang))?;
+    Ok(super::pdf_response(bytes))
 }
 
 async fn team_results(
@@ -971,7 +971,7 @@ async fn team_results(
     headers: &HeaderMap,
     id: &str,
 ) -> Result<(Loaded, std::sync::Arc<Results>), ApiError> {
-    let s = load(state.store.as_ref(), id).await?;
+    let s = fs::load(state.store.as_ref(), id).await?;
     require_team(state, headers, &s.row).await?;
     let r = state.foresight.get(state.store.as_ref(), &s).await?;
     Ok((s, r))

@@ -1,13 +1,7 @@
-//! The strategy team's library: add, edit, retire and reinstate driving
-//! forces, themes and trends (bokmål and English), and create sessions from
-//! chosen trends — as a JSON API (agency token with `samlet:foresight`) and as
-//! web pages under `/foresight/team`.
-//!
-//! The seeded library stays in the binary as the default; an edit is stored
-//! as a whole item that replaces the seeded one with its code (migration
-//! 0007), and deleting the edit restores the default. Sessions copy the
-//! trends' statements into their own spec when they are created, so an edit
-//! never changes what was rated in an earlier session.
+//! The strategy team's library (`samlet_app::foresight::library`): add,
+//! edit, retire and reinstate driving forces, themes and trends, and create
+//! sessions from chosen trends — as a JSON API (agency token with
+//! `samlet:foresight`) and as web pages under `/foresight/team`.
 //!
 //! Web sign-in: the team pastes an agency token with the scope once; it is
 //! kept in an HttpOnly, SameSite=Strict cookie limited to `/foresight/team`
@@ -21,19 +15,16 @@ use axum::routing::{get, post};
 use axum::{Form, Json};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use minijinja::{context, Value};
-use samlet_foresight::{
-    Category, DrivingForce, Library, LibraryEdit, LibraryError, LocalizedText, Theme, Trend,
-};
-use samlet_store::Store;
+use samlet_foresight::{Category, DrivingForce, LibraryEdit, LocalizedText, Theme, Trend};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{
-    bearer, check_form_token, form_token, require_agency_scope, Created, SessionFile, TrendEntry,
-    FORM_COOKIE,
-};
+use samlet_app::foresight::library::seeded;
+use samlet_app::foresight::{self as fs, effective_library, reset_edit, save_edit};
+
+use super::{bearer, check_form_token, form_token, require_agency_scope, FORM_COOKIE};
 use crate::extract::json_body;
 use crate::i18n::Lang;
 use crate::i18n::PageLang;
@@ -60,77 +51,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/foresight/team/{kind}/{code}/{action}", post(item_action))
 }
 
-/// The seeded library with the team's edits laid over it.
-pub async fn effective_library(store: &dyn Store) -> Result<Library, ApiError> {
-    let base = Library::builtin().map_err(ApiError::internal)?;
-    let mut edits = Vec::new();
-    for row in store.foresight_library_items().await? {
-        let e: LibraryEdit = serde_json::from_str(&row.item)
-            .map_err(|e| ApiError::internal(format!("stored library item: {e}")))?;
-        edits.push(e);
-    }
-    base.with_edits(&edits).map_err(ApiError::internal)
-}
-
-/// Is this code one of the seeded items of its kind?
-fn seeded(kind: &str, code: &str) -> bool {
-    let Ok(lib) = Library::builtin() else {
-        return false;
-    };
-    match kind {
-        "driving_force" => lib.driving_force(code).is_some(),
-        "theme" => lib.theme(code).is_some(),
-        _ => lib.trend(code).is_some(),
-    }
-}
-
-/// Check an edit against the current library and store it. The merged
-/// library's pointer (`/trends/14/title/en`) becomes one into the item (`/title/en`).
-pub async fn save_edit(store: &dyn Store, edit: LibraryEdit) -> Result<(), ApiError> {
-    let current = effective_library(store).await?;
-    let merged = current.with_edits([&edit]).map_err(|e| match e {
-        LibraryError::Invalid { pointer, reason } => {
-            let list = match edit {
-                LibraryEdit::DrivingForce(_) => "/driving_forces/",
-                LibraryEdit::Theme(_) => "/themes/",
-                LibraryEdit::Trend(_) => "/trends/",
-            };
-            let inner = pointer
-                .strip_prefix(list)
-                .and_then(|rest| rest.split_once('/').map(|(_, p)| format!("/{p}")))
-                .unwrap_or(pointer);
-            ApiError::invalid(inner, reason)
-        }
-        LibraryError::Json(e) => ApiError::invalid("", e.to_string()),
-    })?;
-    drop(merged);
-    let json = serde_json::to_string(&edit).map_err(ApiError::internal)?;
-    store
-        .put_foresight_library_item(edit.kind(), edit.code(), &json, chrono::Utc::now())
-        .await?;
-    Ok(())
-}
-
-/// Remove the team's edit: a seeded item returns to its default, an added
-/// one disappears (refused while trends still use an added theme).
-pub async fn reset_edit(store: &dyn Store, kind: &str, code: &str) -> Result<(), ApiError> {
-    if kind == "theme" && !seeded(kind, code) {
-        let lib = effective_library(store).await?;
-        if lib.trends_in_theme(code).next().is_some() {
-            return Err(ApiError::conflict(format!(
-                "Theme {code} still has trends; move or remove them first."
-            ))
-            .at("/code"));
-        }
-    }
-    if !store.delete_foresight_library_item(kind, code).await? {
-        return Err(ApiError::not_found(format!(
-            "The team has not added or changed {code}; a seeded item cannot be deleted, only retired."
-        )));
-    }
-    Ok(())
-}
-
 async fn require_library_team(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
     let token = bearer(headers).ok_or_else(|| {
         ApiError::unauthorized("Send an agency access token with the samlet:foresight scope.")
@@ -154,9 +74,9 @@ fn path_matches(path_code: &str, body_code: &str) -> ApiResult<()> {
 /// Add or replace a driving force; `"retired": true` retires it.
 #[utoipa::path(put, path = "/api/v1/foresight/library/driving-forces/{code}", tag = "foresight",
     params(("code" = String, Path, description = "Category prefix and number, e.g. P4")),
-    request_body(content = Object, description = "A driving force: `{code, category, title: {nb, en}, description: {nb, en}, key_figures: [{nb, en}], sources: [..], tagline_nb?, retired?}`", content_type = "application/json"),
+    request_body(content = super::schema::DrivingForceSchema, description = "The driving force; its code is the one in the address", content_type = "application/json"),
     security(("agency_token" = [])),
-    responses((status = 200, description = "Stored; the item as now in the library", content_type = "application/json"), (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+    responses((status = 200, description = "Stored; the item as now in the library", body = super::schema::DrivingForceSchema), (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
 pub async fn put_force(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -175,9 +95,9 @@ pub async fn put_force(
 /// Add or replace a theme.
 #[utoipa::path(put, path = "/api/v1/foresight/library/themes/{code}", tag = "foresight",
     params(("code" = String, Path)),
-    request_body(content = Object, description = "`{code, title: {nb, en}}`", content_type = "application/json"),
+    request_body(content = super::schema::ThemeSchema, description = "The theme; its code is the one in the address", content_type = "application/json"),
     security(("agency_token" = [])),
-    responses((status = 200, description = "Stored", content_type = "application/json"), (status = 401, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+    responses((status = 200, description = "Stored", body = super::schema::ThemeSchema), (status = 401, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
 pub async fn put_theme(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -197,9 +117,9 @@ pub async fn put_theme(
 /// for new sessions; sessions that rated it keep their own copy).
 #[utoipa::path(put, path = "/api/v1/foresight/library/trends/{code}", tag = "foresight",
     params(("code" = String, Path, description = "e.g. 2.5")),
-    request_body(content = Object, description = "A trend: `{code, theme, title: {nb, en}, description: {nb, en}, key_figures: [{nb, en}], sources: [..], reference_scores?, retired?}`", content_type = "application/json"),
+    request_body(content = super::schema::TrendSchema, description = "The trend; its code is the one in the address", content_type = "application/json"),
     security(("agency_token" = [])),
-    responses((status = 200, description = "Stored", content_type = "application/json"), (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+    responses((status = 200, description = "Stored", body = super::schema::TrendSchema), (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
 pub async fn put_trend(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -340,15 +260,10 @@ pub async fn team_page(
     };
     let lib = effective_library(state.store.as_ref())
         .await
-        .map_err(|e| WebError(e, lang))?;
-    let edited: Vec<(String, String)> = state
-        .store
-        .foresight_library_items()
+        .map_err(|e| WebError(e.into(), lang))?;
+    let edited = fs::library::edited(state.store.as_ref())
         .await
-        .map_err(|e| WebError(e.into(), lang))?
-        .into_iter()
-        .map(|r| (r.kind, r.code))
-        .collect();
+        .map_err(|e| WebError(e.into(), lang))?;
     let forces: Vec<Value> = lib
         .driving_forces()
         .iter()
@@ -549,7 +464,7 @@ async fn item_page(
 ) -> WebResult {
     let lib = effective_library(state.store.as_ref())
         .await
-        .map_err(|e| WebError(e, lang))?;
+        .map_err(|e| WebError(e.into(), lang))?;
     let segment = if kind == "trend" {
         "trends"
     } else {
@@ -626,7 +541,7 @@ pub async fn edit_item_page(
     };
     let lib = effective_library(state.store.as_ref())
         .await
-        .map_err(|e| WebError(e, lang))?;
+        .map_err(|e| WebError(e.into(), lang))?;
     let mut form = ItemForm::default();
     let not_found = || WebError(ApiError::not_found(lang.t("fs_team_no_such_item")), lang);
     if kind == "trend" {
@@ -678,7 +593,7 @@ pub async fn save_item(
     let existing = form.get("existing") == "1";
     let lib = effective_library(state.store.as_ref())
         .await
-        .map_err(|e| WebError(e, lang))?;
+        .map_err(|e| WebError(e.into(), lang))?;
     let code = form.get("code");
     let loc = |nb: &str, en: &str| LocalizedText {
         nb: form.get(nb),
@@ -756,6 +671,7 @@ pub async fn save_item(
                 .into_response())
             }
             Err(e) => {
+                let e = ApiError::from(e);
                 let field = field_of(e.pointer.as_deref().unwrap_or(""));
                 form.errors.insert(field.into(), e.detail);
             }
@@ -777,7 +693,7 @@ pub async fn item_action(
     let store = state.store.as_ref();
     let lib = effective_library(store)
         .await
-        .map_err(|e| WebError(e, lang))?;
+        .map_err(|e| WebError(e.into(), lang))?;
     let not_found = || WebError(ApiError::not_found(lang.t("fs_team_no_such_item")), lang);
     let retire = match action.as_str() {
         "retire" => true,
@@ -785,7 +701,7 @@ pub async fn item_action(
         "reset" => {
             reset_edit(store, kind, &code)
                 .await
-                .map_err(|e| WebError(e, lang))?;
+                .map_err(|e| WebError(e.into(), lang))?;
             return Ok(
                 crate::auth::local_redirect(&format!("{TEAM_BASE}#item-{code}")).into_response(),
             );
@@ -803,7 +719,7 @@ pub async fn item_action(
     };
     save_edit(store, edit)
         .await
-        .map_err(|e| WebError(e, lang))?;
+        .map_err(|e| WebError(e.into(), lang))?;
     Ok(crate::auth::local_redirect(&format!("{TEAM_BASE}#item-{code}")).into_response())
 }
 
@@ -821,10 +737,10 @@ pub async fn create_session_form(
             .map(|(_, v)| v.trim().to_owned())
     };
     let token = team_form(&state, &jar, get("csrf").as_deref(), lang).await?;
-    let trends: Vec<TrendEntry> = fields
+    let trends: Vec<fs::TrendEntry> = fields
         .iter()
         .filter(|(k, _)| k == "trend")
-        .map(|(_, code)| TrendEntry {
+        .map(|(_, code)| fs::TrendEntry {
             code: code.clone(),
             title: None,
             theme: None,
@@ -838,13 +754,13 @@ pub async fn create_session_form(
         ),
         _ => None,
     };
-    let file = SessionFile {
+    let file = fs::SessionFile {
         title: get("title").unwrap_or_default(),
         trends,
         thresholds,
         questions: None,
     };
-    let created: Created = super::create_session(state.store.as_ref(), file)
+    let created = fs::create_session(state.store.as_ref(), file)
         .await
         .map_err(|e| WebError(e.into(), lang))?;
     let presenter = format!(

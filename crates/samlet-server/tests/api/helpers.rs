@@ -503,10 +503,10 @@ impl TestApp {
 
     /// A foresight session made from a session file, as the strategy
     /// team's tooling creates it.
-    pub async fn foresight_session(&self, file: Value) -> samlet_server::foresight::Created {
+    pub async fn foresight_session(&self, file: Value) -> samlet_app::foresight::Created {
         let file =
-            samlet_server::foresight::SessionFile::parse(&file.to_string()).expect("session file");
-        samlet_server::foresight::create_session(self.store.as_ref(), file)
+            samlet_app::foresight::SessionFile::parse(&file.to_string()).expect("session file");
+        samlet_app::foresight::create_session(self.store.as_ref(), file)
             .await
             .expect("session")
     }

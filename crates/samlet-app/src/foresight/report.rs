@@ -5,13 +5,12 @@
 //! Same sections as the HTML report: method, participants, blind spot, gap
 //! ranking, themes, segments (groups under five ballots hidden).
 
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use samlet_foresight::{format_number, scale_labels, Results, Scale, Segment, Thresholds};
 
+use samlet_i18n::Lang;
+
 use super::{role_label, Loaded};
-use crate::i18n::Lang;
 
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
@@ -599,22 +598,6 @@ fn assemble(pages: Vec<Content>, title: &str, lang: Lang) -> Vec<u8> {
         pdf.stream(content_id, &c.finish());
     }
     pdf.finish()
-}
-
-/// `application/pdf` with a download name.
-pub fn pdf_response(bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"foresight-report.pdf\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        bytes,
-    )
-        .into_response()
 }
 
 #[cfg(test)]

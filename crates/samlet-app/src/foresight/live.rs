@@ -20,10 +20,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use samlet_foresight::{Aggregator, Ballot, Results};
-use samlet_store::{BallotOutcome, Store};
+use samlet_store::{BallotOutcome, ForesightStore};
 
-use super::{compute_results, Loaded};
-use crate::problem::ApiError;
+use super::{compute_results, internal, Error, Loaded, Result};
 
 /// Same-token writes wait for each other; different tokens rarely share a stripe.
 const STRIPES: usize = 64;
@@ -47,20 +46,24 @@ impl Slot {
         }
     }
 
-    async fn tally(&self, store: &dyn Store, s: &Loaded) -> Result<&Mutex<Tally>, ApiError> {
+    async fn tally<S: ForesightStore + ?Sized>(
+        &self,
+        store: &S,
+        s: &Loaded,
+    ) -> Result<&Mutex<Tally>> {
         self.tally
             .get_or_try_init(|| async { rebuild(store, s).await.map(Mutex::new) })
             .await
     }
 }
 
-async fn rebuild(store: &dyn Store, s: &Loaded) -> Result<Tally, ApiError> {
+async fn rebuild<S: ForesightStore + ?Sized>(store: &S, s: &Loaded) -> Result<Tally> {
     let mut agg = Aggregator::new(s.trends.clone(), s.spec.thresholds, s.spec.segment_config());
     let mut by_token = HashMap::new();
     for (hash, text) in store.foresight_ballots_keyed(&s.row.id).await? {
         let b = Ballot::from_json(&text, &s.trends)
-            .map_err(|e| ApiError::internal(format!("stored ballot: {e}")))?;
-        agg.add(&b).map_err(ApiError::internal)?;
+            .map_err(|e| internal(format!("stored ballot: {e}")))?;
+        agg.add(&b).map_err(internal)?;
         by_token.insert(hash, b);
     }
     Ok(Tally { agg, by_token })
@@ -74,11 +77,11 @@ pub struct LiveResults {
 }
 
 impl LiveResults {
-    fn slot(&self, id: &str) -> Result<Arc<Slot>, ApiError> {
+    fn slot(&self, id: &str) -> Result<Arc<Slot>> {
         let mut open = self
             .open
             .lock()
-            .map_err(|_| ApiError::internal("live results lock poisoned"))?;
+            .map_err(|_| internal("live results lock poisoned"))?;
         Ok(open
             .entry(id.to_owned())
             .or_insert_with(|| Arc::new(Slot::new()))
@@ -86,14 +89,14 @@ impl LiveResults {
     }
 
     /// Store the ballot (replacing the participant's earlier one), then count it.
-    pub async fn submit(
+    pub async fn submit<S: ForesightStore + ?Sized>(
         &self,
-        store: &dyn Store,
+        store: &S,
         s: &Loaded,
         token_hash: &[u8],
         ballot: &Ballot,
-    ) -> Result<BallotOutcome, ApiError> {
-        let text = serde_json::to_string(ballot).map_err(ApiError::internal)?;
+    ) -> Result<BallotOutcome> {
+        let text = serde_json::to_string(ballot).map_err(internal)?;
         let slot = self.slot(&s.row.id)?;
         // Build the tally before writing, so a rebuild never sees this ballot twice.
         let tally = slot.tally(store, s).await?;
@@ -103,13 +106,13 @@ impl LiveResults {
         if outcome == BallotOutcome::Stored {
             let mut t = tally
                 .lock()
-                .map_err(|_| ApiError::internal("live results lock poisoned"))?;
+                .map_err(|_| internal("live results lock poisoned"))?;
             let Tally { agg, by_token } = &mut *t;
             match by_token.insert(token_hash.to_vec(), ballot.clone()) {
                 Some(old) => agg.replace(&old, ballot),
                 None => agg.add(ballot),
             }
-            .map_err(ApiError::internal)?;
+            .map_err(internal)?;
         }
         Ok(outcome)
     }
@@ -117,16 +120,20 @@ impl LiveResults {
     /// Current results: the live tally while open (once revealed), the stored
     /// ballots once closed. Withheld results are refused here, so no caller
     /// can serve them by forgetting to check.
-    pub async fn get(&self, store: &dyn Store, s: &Loaded) -> Result<Arc<Results>, ApiError> {
+    pub async fn get<S: ForesightStore + ?Sized>(
+        &self,
+        store: &S,
+        s: &Loaded,
+    ) -> Result<Arc<Results>> {
         if !s.row.results_visible() {
-            return Err(super::withheld_error(super::WITHHELD_DETAIL));
+            return Err(Error::Withheld);
         }
         if s.row.is_open() {
             let slot = self.slot(&s.row.id)?;
             let tally = slot.tally(store, s).await?;
             let t = tally
                 .lock()
-                .map_err(|_| ApiError::internal("live results lock poisoned"))?;
+                .map_err(|_| internal("live results lock poisoned"))?;
             return Ok(Arc::new(t.agg.results()));
         }
         if let Some(r) = self
@@ -155,7 +162,7 @@ impl LiveResults {
     }
 
     /// Rebuild the tallies of every open session (at server start).
-    pub async fn warm(&self, store: &dyn Store) -> Result<usize, ApiError> {
+    pub async fn warm<S: ForesightStore + ?Sized>(&self, store: &S) -> Result<usize> {
         let mut n = 0;
         for row in store.list_foresight_sessions().await? {
             if row.is_open() {
