@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use samlet_domain::{OrgNumber, Scope, ScopeSet};
-use samlet_server::transparency::governance::{GovernanceAction, GovernanceRecord};
+use samlet_app::transparency::governance::{GovernanceAction, GovernanceRecord};
 use serde_json::{json, Value};
 
 use crate::helpers::{person, problem, Agency, Signer, TestApp};

@@ -92,8 +92,8 @@ impl Harness {
     }
 
     /// The retention process, expiring everything logged so far.
-    async fn expire_all(&self) -> samlet_server::transparency::log::Expired {
-        samlet_server::transparency::log::expire(
+    async fn expire_all(&self) -> samlet_app::transparency::log::Expired {
+        samlet_app::transparency::log::expire(
             self.app.store.as_ref(),
             Utc::now() + chrono::Duration::seconds(1),
             Utc::now(),
@@ -739,7 +739,7 @@ async fn the_log_is_served_as_tlog_tiles() {
     // 600 accesses straight through the server's appender (batched), then
     // a retention record: 601 leaves, 2 full level-0 tiles and one of 89.
     let signer = samlet_merkle::SignerKey::generate("samlet.example/log").expect("key");
-    let tlog = samlet_server::transparency::log::TransparencyLog::open(h.app.store.clone(), signer)
+    let tlog = samlet_app::transparency::log::TransparencyLog::open(h.app.store.clone(), signer)
         .await
         .expect("log");
     let mut tasks = Vec::new();
@@ -747,10 +747,10 @@ async fn the_log_is_served_as_tlog_tiles() {
         let tlog = tlog.clone();
         let subject = h.kari.to_string();
         tasks.push(tokio::spawn(async move {
-            tlog.append(samlet_server::transparency::entry::AccessEntry {
+            tlog.append(samlet_app::transparency::entry::AccessEntry {
                 v: 1,
                 subject,
-                accessor: samlet_server::transparency::entry::Accessor {
+                accessor: samlet_app::transparency::entry::Accessor {
                     org: "889640782".into(),
                     name: "NAV".into(),
                     system: None,
