@@ -15,9 +15,9 @@ use axum_extra::extract::cookie::CookieJar;
 pub fn shared_sentence(
     lang: Lang,
     reader: &str,
-    s: &crate::transparency::entry::SharedFrom,
+    s: &samlet_app::transparency::entry::SharedFrom,
 ) -> String {
-    use crate::transparency::entry::SharedUnder;
+    use samlet_app::transparency::entry::SharedUnder;
     let cat_id = format!("shared_cat_{}", s.category);
     let category = if lang.has(&cat_id) {
         lang.t(&cat_id).to_owned()
@@ -102,7 +102,7 @@ mod tests {
 
     #[test]
     fn a_read_under_a_sharing_basis_reads_as_a_sentence_in_each_language() {
-        use crate::transparency::entry::{SharedFrom, SharedUnder};
+        use samlet_app::transparency::entry::{SharedFrom, SharedUnder};
         let s = SharedFrom {
             under: SharedUnder::Basis,
             id: "sb_1".into(),

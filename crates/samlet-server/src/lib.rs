@@ -32,6 +32,7 @@ pub mod problem;
 pub mod ratelimit;
 pub mod represent;
 mod router;
+pub mod schema;
 pub mod transparency;
 pub mod web;
 

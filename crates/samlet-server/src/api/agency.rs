@@ -25,7 +25,7 @@ use samlet_domain::Scope;
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Receipt {
     /// case, status, deadline, benefit or message.
-    #[schema(schema_with = crate::openapi::enums::item_kind)]
+    #[schema(schema_with = crate::schema::item_kind)]
     pub kind: String,
     /// The agency's id of the item.
     pub id: String,
@@ -152,7 +152,7 @@ pub struct LineResult {
     /// 1-based line number in the upload.
     pub line: usize,
     /// "accepted" or "rejected".
-    #[schema(schema_with = crate::openapi::enums::line_status)]
+    #[schema(schema_with = crate::schema::line_status)]
     pub status: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,

@@ -49,7 +49,7 @@ pub struct SharingBasisView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_to: Option<NaiveDate>,
     /// `pending` (waiting for the holder), `accepted` or `revoked`.
-    #[schema(schema_with = crate::openapi::enums::basis_status)]
+    #[schema(schema_with = crate::schema::basis_status)]
     pub status: String,
     pub created_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -63,7 +63,7 @@ pub struct RepresentationView {
     pub valid_to: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
     /// `active`, `not_yet_valid`, `expired` or `revoked`.
-    #[schema(schema_with = crate::openapi::enums::representation_state)]
+    #[schema(schema_with = crate::schema::representation_state)]
     pub state: String,
     /// `citizen` or the registering agency's organisation number.
     pub registered_by: String,

@@ -4,8 +4,8 @@
 //! record in the transparency log.
 
 use proptest::prelude::*;
-use samlet_domain::{OrgNumber, Scope, ScopeSet};
 use samlet_app::transparency::governance::{GovernanceAction, GovernanceRecord};
+use samlet_domain::{OrgNumber, Scope, ScopeSet};
 use serde_json::{json, Value};
 
 use crate::helpers::{person, problem, Agency, Signer, TestApp};
