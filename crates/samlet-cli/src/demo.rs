@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Context;
 use chrono::{Duration, NaiveDate, Utc};
 use samlet_domain::*;
-use samlet_server::web::DemoPerson;
+use samlet_server::DemoPerson;
 use samlet_server::{AppState, Config};
 use samlet_store::{Item, Store, TOKEN_DEV};
 
@@ -119,12 +119,6 @@ pub async fn run(listen: SocketAddr, data_dir: &Path) -> anyhow::Result<()> {
         public_url: format!("http://localhost:{}", listen.port()),
         ..Config::dev(listen, url)
     };
-    config.listening_at(listener.local_addr()?);
-    let public_url = config.public_url.clone();
-    let state = AppState::new(store, config).await?;
-    if fresh {
-        seed_life_events(&state).await?;
-    }
     let persons: Vec<DemoPerson> = PERSONAS
         .iter()
         .filter_map(|p| {
@@ -134,8 +128,12 @@ pub async fn run(listen: SocketAddr, data_dir: &Path) -> anyhow::Result<()> {
             })
         })
         .collect();
-    if let Ok(mut w) = state.templates.demo_persons.write() {
-        *w = persons.clone();
+    config.demo_persons = persons.clone();
+    config.listening_at(listener.local_addr()?);
+    let public_url = config.public_url.clone();
+    let state = AppState::new(store, config).await?;
+    if fresh {
+        seed_life_events(&state).await?;
     }
     let tokens = std::fs::read_to_string(&tokens_file).unwrap_or_default();
     println!("\nSamlet demo is running. Open {public_url}/ in your browser.\n");

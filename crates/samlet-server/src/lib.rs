@@ -99,6 +99,15 @@ pub struct Config {
     /// The country served: its time zone decides "today" and the dates on
     /// pages, and its language is the default (bokmål or Danish).
     pub country: samlet_domain::Country,
+    /// Synthetic persons offered on the dev login page (`samlet demo`).
+    pub demo_persons: Vec<DemoPerson>,
+}
+
+/// A synthetic person offered on the dev login page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DemoPerson {
+    pub pid: String,
+    pub name: String,
 }
 
 /// Why `--dev` may not run with these settings.
@@ -177,6 +186,7 @@ impl Config {
             representation_rules: samlet_access::Rules::NORWAY,
             metrics_listen: None,
             country: samlet_domain::Country::No,
+            demo_persons: Vec::new(),
         }
     }
 

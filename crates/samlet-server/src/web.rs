@@ -22,13 +22,6 @@ use crate::i18n::{Lang, LANG_COOKIE};
 use crate::problem::ApiError;
 use crate::AppState;
 
-/// Demo persons shown on the dev login page (set by `samlet demo`).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct DemoPerson {
-    pub pid: String,
-    pub name: String,
-}
-
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("landing.html", include_str!("../templates/landing.html")),
@@ -110,7 +103,6 @@ const TEMPLATES: &[(&str, &str)] = &[
 pub struct Templates {
     /// Dates on pages are days in this country's time zone.
     country: Country,
-    pub demo_persons: std::sync::RwLock<Vec<DemoPerson>>,
 }
 
 /// A date as the template got it: a plain date, or an instant shown as the
@@ -192,10 +184,7 @@ fn page_locale(state: &TplState) -> (Lang, Country) {
 impl Templates {
     pub fn new(country: Country) -> Self {
         LazyLock::force(&ENV);
-        Self {
-            country,
-            demo_persons: Default::default(),
-        }
+        Self { country }
     }
 
     pub fn render(&self, name: &str, ctx: Value) -> Result<Html<String>, ApiError> {
@@ -298,12 +287,7 @@ pub async fn login_page(
     if c.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
-    let demo_persons = state
-        .templates
-        .demo_persons
-        .read()
-        .map(|v| v.clone())
-        .unwrap_or_default();
+    let demo_persons = &state.config.demo_persons;
     let ctx = page(
         lang,
         lang.t("login_title"),
