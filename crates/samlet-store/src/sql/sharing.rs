@@ -47,11 +47,3 @@ pub(crate) fn basis(r: BasisRow) -> StoredSharingBasis {
         revoked_by: r.revoked_by,
     }
 }
-
-/// `$2, $3, …` for `n` organisation numbers after the pid (`$1`).
-pub(crate) fn org_list(n: usize) -> String {
-    (2..n + 2)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}

@@ -1,6 +1,6 @@
 //! [`crate::SharingStore`]: sharing bases and the filtered overview.
 
-use super::This;
+use super::{Db, This};
 
 #[async_trait::async_trait]
 impl crate::SharingStore for This {
@@ -122,48 +122,33 @@ impl crate::SharingStore for This {
         limits: crate::OverviewLimits,
     ) -> crate::Result<crate::Overview> {
         use crate::sql::overview as ov;
-        use crate::sql::sharing::org_list;
         let mut rows = ov::OverviewRows::default();
         // One read transaction: the parts agree with each other.
         let mut tx = self.reader.begin().await?;
         if !filter.cases.is_empty() {
-            let sql = format!(
-                "SELECT c.agency_id, c.case_id, c.title, c.status, c.service, c.url, c.opened_at, c.updated_at, a.org, a.name \
-                 FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE c.pid = $1 AND a.org IN ({}) \
-                 ORDER BY c.updated_at DESC",
-                org_list(filter.cases.len())
-            );
-            let mut q = sqlx::query_as(&sql).bind(pid);
-            for o in &filter.cases {
-                q = q.bind(o);
-            }
-            rows.cases = q.fetch_all(&mut *tx).await?;
+            rows.cases = of_orgs(
+                FILTERED_CASES,
+                pid,
+                &filter.cases,
+                " ORDER BY c.updated_at DESC",
+            )
+            .build_query_as()
+            .fetch_all(&mut *tx)
+            .await?;
             if !rows.cases.is_empty() {
-                let sql = format!(
-                    "SELECT e.agency_id, e.case_id, e.status, e.at, e.note FROM case_events e \
-                     JOIN cases c ON c.agency_id = e.agency_id AND c.case_id = e.case_id \
-                     JOIN agencies a ON a.id = c.agency_id \
-                     WHERE c.pid = $1 AND a.org IN ({}) ORDER BY e.at, e.id",
-                    org_list(filter.cases.len())
-                );
-                let mut q = sqlx::query_as(&sql).bind(pid);
-                for o in &filter.cases {
-                    q = q.bind(o);
-                }
-                rows.events = q.fetch_all(&mut *tx).await?;
+                let by_time = " ORDER BY e.at, e.id";
+                rows.events = of_orgs(FILTERED_EVENTS, pid, &filter.cases, by_time)
+                    .build_query_as()
+                    .fetch_all(&mut *tx)
+                    .await?;
             }
         }
         if !filter.deadlines.is_empty() {
-            let sql = format!(
-                "SELECT d.deadline_id, d.title, d.due_date, d.due_at, d.case_id, d.url, a.org, a.name \
-                 FROM deadlines d JOIN agencies a ON a.id = d.agency_id WHERE d.pid = $1 AND a.org IN ({})",
-                org_list(filter.deadlines.len())
-            );
-            let mut q = sqlx::query_as(&sql).bind(pid);
-            for o in &filter.deadlines {
-                q = q.bind(o);
-            }
-            let mut d: Vec<ov::DeadlineRow> = q.fetch_all(&mut *tx).await?;
+            let mut d: Vec<ov::DeadlineRow> =
+                of_orgs(FILTERED_DEADLINES, pid, &filter.deadlines, "")
+                    .build_query_as()
+                    .fetch_all(&mut *tx)
+                    .await?;
             // The citizen overview's order, the same on both backends.
             d.sort_by(|a, b| {
                 (a.due_date, a.due_at, &a.title).cmp(&(b.due_date, b.due_at, &b.title))
@@ -171,44 +156,59 @@ impl crate::SharingStore for This {
             rows.deadlines = d;
         }
         if !filter.benefits.is_empty() {
-            let sql = format!(
-                "SELECT b.benefit_id, b.name, b.amount_minor, b.currency, b.next_payment, a.org, a.name AS agency_name \
-                 FROM benefits b JOIN agencies a ON a.id = b.agency_id WHERE b.pid = $1 AND a.org IN ({}) \
-                 ORDER BY b.name",
-                org_list(filter.benefits.len())
-            );
-            let mut q = sqlx::query_as(&sql).bind(pid);
-            for o in &filter.benefits {
-                q = q.bind(o);
-            }
-            rows.benefits = q.fetch_all(&mut *tx).await?;
+            rows.benefits = of_orgs(FILTERED_BENEFITS, pid, &filter.benefits, " ORDER BY b.name")
+                .build_query_as()
+                .fetch_all(&mut *tx)
+                .await?;
         }
         if !filter.messages.is_empty() {
-            let n = filter.messages.len();
-            let sql = format!(
-                "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN m.read_at IS NULL THEN 1 ELSE 0 END), 0) AS unread \
-                 FROM messages m JOIN agencies a ON a.id = m.agency_id WHERE m.pid = $1 AND a.org IN ({})",
-                org_list(n)
-            );
-            let mut q = sqlx::query_as::<_, ov::MessageCounts>(&sql).bind(pid);
-            for o in &filter.messages {
-                q = q.bind(o);
-            }
-            rows.message_counts = q.fetch_one(&mut *tx).await?;
-            let sql = format!(
-                "SELECT m.message_id, m.subject, m.sent_at, m.read_at, a.org, a.name \
-                 FROM messages m JOIN agencies a ON a.id = m.agency_id WHERE m.pid = $1 AND a.org IN ({}) \
-                 ORDER BY m.sent_at DESC, m.message_id LIMIT ${}",
-                org_list(n),
-                n + 2
-            );
-            let mut q = sqlx::query_as(&sql).bind(pid);
-            for o in &filter.messages {
-                q = q.bind(o);
-            }
-            rows.messages = q.bind(limits.messages).fetch_all(&mut *tx).await?;
+            rows.message_counts = of_orgs(FILTERED_MESSAGE_COUNTS, pid, &filter.messages, "")
+                .build_query_as()
+                .fetch_one(&mut *tx)
+                .await?;
+            let newest_first = " ORDER BY m.sent_at DESC, m.message_id LIMIT ";
+            let mut q = of_orgs(FILTERED_MESSAGES, pid, &filter.messages, newest_first);
+            q.push_bind(limits.messages);
+            rows.messages = q.build_query_as().fetch_all(&mut *tx).await?;
         }
         tx.commit().await?;
         rows.assemble(limits)
     }
 }
+
+/// `head` (which ends in `WHERE x.pid = `) with the person and the agencies
+/// (`a.org`) bound, then `tail`.
+fn of_orgs<'a>(
+    head: &str,
+    pid: &'a str,
+    orgs: &'a [String],
+    tail: &str,
+) -> sqlx::QueryBuilder<'a, Db> {
+    let mut q = sqlx::QueryBuilder::new(head);
+    q.push_bind(pid).push(" AND a.org IN (");
+    let mut list = q.separated(", ");
+    for org in orgs {
+        list.push_bind(org);
+    }
+    q.push(")").push(tail);
+    q
+}
+
+const FILTERED_CASES: &str = "SELECT c.agency_id, c.case_id, c.title, c.status, c.service, \
+     c.url, c.opened_at, c.updated_at, a.org, a.name \
+     FROM cases c JOIN agencies a ON a.id = c.agency_id WHERE c.pid = ";
+const FILTERED_EVENTS: &str = "SELECT e.agency_id, e.case_id, e.status, e.at, e.note \
+     FROM case_events e JOIN cases c ON c.agency_id = e.agency_id AND c.case_id = e.case_id \
+     JOIN agencies a ON a.id = c.agency_id WHERE c.pid = ";
+const FILTERED_DEADLINES: &str = "SELECT d.deadline_id, d.title, d.due_date, d.due_at, \
+     d.case_id, d.url, a.org, a.name \
+     FROM deadlines d JOIN agencies a ON a.id = d.agency_id WHERE d.pid = ";
+const FILTERED_BENEFITS: &str = "SELECT b.benefit_id, b.name, b.amount_minor, b.currency, \
+     b.next_payment, a.org, a.name AS agency_name \
+     FROM benefits b JOIN agencies a ON a.id = b.agency_id WHERE b.pid = ";
+const FILTERED_MESSAGE_COUNTS: &str = "SELECT COUNT(*) AS total, \
+     COALESCE(SUM(CASE WHEN m.read_at IS NULL THEN 1 ELSE 0 END), 0) AS unread \
+     FROM messages m JOIN agencies a ON a.id = m.agency_id WHERE m.pid = ";
+const FILTERED_MESSAGES: &str = "SELECT m.message_id, m.subject, m.sent_at, m.read_at, \
+     a.org, a.name \
+     FROM messages m JOIN agencies a ON a.id = m.agency_id WHERE m.pid = ";
