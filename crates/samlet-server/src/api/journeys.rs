@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Utc};
 use samlet_domain::{FieldError, Pid};
 use samlet_journeys::{CompletedBy, Facts, PlannedTask};
 use samlet_store::{
-    NewHouseholdFacts, NewJourney, NewLifeEvent, NewOffer, StoredJourney, StoredOffer,
+    DoneBy, NewHouseholdFacts, NewJourney, NewLifeEvent, NewOffer, StoredJourney, StoredOffer,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -467,7 +467,7 @@ pub async fn mark_done(
                 t.agency.name.get(Lang::Nb)
             )))
         }
-        Marker::Citizen(_) => "citizen".to_owned(),
+        Marker::Citizen(_) => DoneBy::Citizen,
         Marker::Agency(a) => {
             a.require(Scope::Write)?;
             if a.agency.org.as_str() != t.agency.org {
@@ -477,7 +477,7 @@ pub async fn mark_done(
                     t.agency.org
                 )));
             }
-            a.agency.org.to_string()
+            DoneBy::Agency(a.agency.org.clone())
         }
     };
     let changed = state

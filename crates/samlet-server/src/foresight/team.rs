@@ -24,7 +24,7 @@ use minijinja::{context, Value};
 use samlet_foresight::{
     Category, DrivingForce, Library, LibraryEdit, LibraryError, LocalizedText, Theme, Trend,
 };
-use samlet_store::Store;
+use samlet_store::{LibraryKind, Store};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -105,8 +105,13 @@ pub async fn save_edit(store: &dyn Store, edit: LibraryEdit) -> Result<(), ApiEr
     })?;
     drop(merged);
     let json = serde_json::to_string(&edit).map_err(ApiError::internal)?;
+    let kind = match edit {
+        LibraryEdit::DrivingForce(_) => LibraryKind::DrivingForce,
+        LibraryEdit::Theme(_) => LibraryKind::Theme,
+        LibraryEdit::Trend(_) => LibraryKind::Trend,
+    };
     store
-        .put_foresight_library_item(edit.kind(), edit.code(), &json, chrono::Utc::now())
+        .put_foresight_library_item(kind, edit.code(), &json, chrono::Utc::now())
         .await?;
     Ok(())
 }
@@ -123,7 +128,11 @@ pub async fn reset_edit(store: &dyn Store, kind: &str, code: &str) -> Result<(),
             .at("/code"));
         }
     }
-    if !store.delete_foresight_library_item(kind, code).await? {
+    let deleted = match kind.parse::<LibraryKind>() {
+        Ok(kind) => store.delete_foresight_library_item(kind, code).await?,
+        Err(_) => false,
+    };
+    if !deleted {
         return Err(ApiError::not_found(format!(
             "The team has not added or changed {code}; a seeded item cannot be deleted, only retired."
         )));
@@ -347,7 +356,7 @@ pub async fn team_page(
         .await
         .map_err(|e| WebError(e.into(), lang))?
         .into_iter()
-        .map(|r| (r.kind, r.code))
+        .map(|r| (r.kind.as_str().to_owned(), r.code))
         .collect();
     let forces: Vec<Value> = lib
         .driving_forces()

@@ -75,8 +75,7 @@ pub(crate) struct TokenRow {
 pub(crate) fn token_grant(r: TokenRow) -> Result<crate::TokenGrant, StoreError> {
     Ok(crate::TokenGrant {
         agency: agency(r.agency)?,
-        kind: crate::TokenKind::parse(&r.kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("unknown token kind {:?}", r.kind)))?,
+        kind: r.kind.parse()?,
         scopes: samlet_domain::ScopeSet::parse_lenient(&r.scope),
     })
 }

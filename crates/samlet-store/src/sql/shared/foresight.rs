@@ -236,7 +236,7 @@ impl crate::ForesightStore for This {
 
     async fn put_foresight_library_item(
         &self,
-        kind: &str,
+        kind: crate::LibraryKind,
         code: &str,
         item: &str,
         now: chrono::DateTime<chrono::Utc>,
@@ -245,7 +245,7 @@ impl crate::ForesightStore for This {
             "INSERT INTO foresight_library_items (kind, code, item, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (kind, code) DO UPDATE SET item = excluded.item, updated_at = excluded.updated_at",
         )
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(code)
         .bind(item)
         .bind(now)
@@ -254,9 +254,13 @@ impl crate::ForesightStore for This {
         Ok(())
     }
 
-    async fn delete_foresight_library_item(&self, kind: &str, code: &str) -> crate::Result<bool> {
+    async fn delete_foresight_library_item(
+        &self,
+        kind: crate::LibraryKind,
+        code: &str,
+    ) -> crate::Result<bool> {
         let r = sqlx::query("DELETE FROM foresight_library_items WHERE kind = $1 AND code = $2")
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(code)
             .execute(&self.writer)
             .await?;

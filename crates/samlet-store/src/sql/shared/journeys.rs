@@ -148,7 +148,7 @@ impl crate::JourneyStore for This {
         &self,
         journey_id: &str,
         task_id: &str,
-        done_by: &str,
+        done_by: &crate::DoneBy,
         at: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<bool> {
         let r = sqlx::query(
@@ -157,7 +157,7 @@ impl crate::JourneyStore for This {
         )
         .bind(journey_id)
         .bind(task_id)
-        .bind(done_by)
+        .bind(done_by.as_str())
         .bind(at)
         .execute(&self.writer)
         .await?;

@@ -3,7 +3,9 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use samlet_domain::{ValidBenefit, ValidCase, ValidDeadline, ValidMessage, ValidStatus};
+use samlet_domain::{
+    CaseStatus, ValidBenefit, ValidCase, ValidDeadline, ValidMessage, ValidStatus,
+};
 use sqlx::QueryBuilder;
 
 use super::{Db, This, BACKEND};
@@ -128,8 +130,8 @@ impl crate::Store for This {
         &self,
         token_hash: &[u8],
         agency_id: i64,
-        kind: &str,
-        scope: &str,
+        kind: crate::TokenKind,
+        scopes: samlet_domain::ScopeSet,
         expires_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> crate::Result<()> {
         sqlx::query(
@@ -137,8 +139,8 @@ impl crate::Store for This {
         )
         .bind(token_hash)
         .bind(agency_id)
-        .bind(kind)
-        .bind(scope)
+        .bind(kind.as_str())
+        .bind(scopes.to_string())
         .bind(expires_at)
         .bind(chrono::Utc::now())
         .execute(&self.writer)
@@ -536,13 +538,13 @@ async fn upsert_cases(tx: &mut Tx<'_>, of: RunOf<'_>, cases: Vec<&ValidCase>) ->
         ids.push_bind(&c.case_id);
     }
     q.push(")");
-    let existing: HashMap<String, (String, String)> = q
+    let existing = q
         .build_query_as::<crate::sql::StoredCaseRow>()
         .fetch_all(&mut **tx)
         .await?
         .into_iter()
-        .map(|r| (r.case_id, (r.pid, r.status)))
-        .collect();
+        .map(|r| Ok((r.case_id, (r.pid, crate::sql::status(&r.status)?))))
+        .collect::<Result<HashMap<String, (String, CaseStatus)>>>()?;
     // The pre-read decides which status events a case brings; the guard on
     // the upsert itself decides ownership, because on PostgreSQL another
     // transaction can insert the same id for another person between the two
@@ -586,7 +588,7 @@ async fn upsert_cases(tx: &mut Tx<'_>, of: RunOf<'_>, cases: Vec<&ValidCase>) ->
             continue;
         }
         match existing.get(&c.case_id) {
-            Some((_, st)) if st == c.status.as_str() => {}
+            Some((_, status)) if *status == c.status => {}
             Some(_) => events.push((&c.case_id, c.status, of.now)),
             None => events.push((&c.case_id, c.status, c.opened_at)),
         }
