@@ -12,7 +12,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use samlet_domain::*;
 use samlet_server::DemoPerson;
 use samlet_server::{AppState, Config};
-use samlet_store::{Item, Store, TOKEN_DEV};
+use samlet_store::{DoneBy, Item, Store, TokenKind};
 
 /// Issue a dev token for an agency and return it (stored only as a hash). It
 /// carries the scopes the agency holds now, never more.
@@ -25,8 +25,8 @@ pub async fn issue_dev_token(
         .insert_agency_token(
             &samlet_app::auth::token_hash(&token),
             agency.id,
-            TOKEN_DEV,
-            &agency.scopes.to_string(),
+            TokenKind::Dev,
+            agency.scopes,
             None,
         )
         .await?;
@@ -449,7 +449,7 @@ pub async fn seed_life_events(state: &AppState) -> anyhow::Result<()> {
             for task in ["birth-registered", "address-updated", "death-registered"] {
                 state
                     .store
-                    .set_task_done(&j.id, task, org.as_str(), Utc::now())
+                    .set_task_done(&j.id, task, &DoneBy::Agency(org.clone()), Utc::now())
                     .await?;
             }
         }

@@ -109,7 +109,13 @@ async fn agencies_are_unique_and_found(store: &dyn Store) {
     let found = store.agency_by_org(&nav).await.expect("lookup");
     assert_eq!(found.map(|f| f.scopes), Some(granted));
     store
-        .insert_agency_token(b"scoped-token-hash", a.id, "access", "samlet:read", None)
+        .insert_agency_token(
+            b"scoped-token-hash",
+            a.id,
+            crate::TokenKind::Access,
+            samlet_domain::ScopeSet::parse_lenient("samlet:read"),
+            None,
+        )
         .await
         .expect("token");
     let grant = store
@@ -666,8 +672,8 @@ async fn agency_tokens_expire(store: &dyn Store) {
         .insert_agency_token(
             b"t-live",
             nav,
-            crate::TOKEN_ACCESS,
-            "samlet:overview.write",
+            crate::TokenKind::Access,
+            samlet_domain::ScopeSet::parse_lenient("samlet:overview.write"),
             Some(now + Duration::minutes(5)),
         )
         .await
@@ -676,8 +682,8 @@ async fn agency_tokens_expire(store: &dyn Store) {
         .insert_agency_token(
             b"t-old",
             nav,
-            crate::TOKEN_ACCESS,
-            "samlet:overview.write",
+            crate::TokenKind::Access,
+            samlet_domain::ScopeSet::parse_lenient("samlet:overview.write"),
             Some(now - Duration::minutes(5)),
         )
         .await

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::Result;
+use crate::{Result, UnknownValue};
 
 /// A stored evaluation session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,12 +89,53 @@ pub enum BallotOutcome {
 /// One of the strategy team's library edits (see migration 0007).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct LibraryItemRow {
-    /// `driving_force`, `theme` or `trend`.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: LibraryKind,
     pub code: String,
     /// The item as JSON (samlet-foresight's `LibraryEdit` content).
     pub item: String,
     pub updated_at: DateTime<Utc>,
+}
+
+/// What a library edit changes: one of the three lists of the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LibraryKind {
+    DrivingForce,
+    Theme,
+    Trend,
+}
+
+impl LibraryKind {
+    /// The column text, as samlet-foresight's `LibraryEdit::kind` names it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LibraryKind::DrivingForce => "driving_force",
+            LibraryKind::Theme => "theme",
+            LibraryKind::Trend => "trend",
+        }
+    }
+}
+
+impl std::str::FromStr for LibraryKind {
+    type Err = UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, UnknownValue> {
+        match s {
+            "driving_force" => Ok(LibraryKind::DrivingForce),
+            "theme" => Ok(LibraryKind::Theme),
+            "trend" => Ok(LibraryKind::Trend),
+            _ => Err(UnknownValue::new("library kind", s)),
+        }
+    }
+}
+
+impl TryFrom<String> for LibraryKind {
+    type Error = UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        s.parse()
+    }
 }
 
 /// Live counts for the presenter screen.
@@ -163,11 +204,11 @@ pub trait ForesightStore: Send + Sync {
     /// Add or replace one library edit.
     async fn put_foresight_library_item(
         &self,
-        kind: &str,
+        kind: LibraryKind,
         code: &str,
         item: &str,
         now: DateTime<Utc>,
     ) -> Result<()>;
     /// Remove an edit (a seeded item returns to its default). False if none.
-    async fn delete_foresight_library_item(&self, kind: &str, code: &str) -> Result<bool>;
+    async fn delete_foresight_library_item(&self, kind: LibraryKind, code: &str) -> Result<bool>;
 }

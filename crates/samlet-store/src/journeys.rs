@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::Result;
+use samlet_domain::OrgNumber;
+
+use crate::{Result, UnknownValue};
 
 /// An event an agency reported (a death, a birth, a move …).
 #[derive(Debug, Clone)]
@@ -97,9 +99,56 @@ pub struct NewOffer {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, sqlx::FromRow)]
 pub struct TaskDone {
     pub task_id: String,
-    /// `citizen` or the organisation number of the agency.
-    pub done_by: String,
+    #[sqlx(try_from = "String")]
+    pub done_by: DoneBy,
     pub done_at: DateTime<Utc>,
+}
+
+/// Who marked a task done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DoneBy {
+    /// The person the journey is for.
+    Citizen,
+    /// The agency that owns the task.
+    Agency(OrgNumber),
+}
+
+impl DoneBy {
+    /// The column text: `citizen` or the agency's organisation number.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DoneBy::Citizen => "citizen",
+            DoneBy::Agency(org) => org.as_str(),
+        }
+    }
+}
+
+impl std::str::FromStr for DoneBy {
+    type Err = UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, UnknownValue> {
+        if s == "citizen" {
+            return Ok(DoneBy::Citizen);
+        }
+        OrgNumber::parse(s)
+            .map(DoneBy::Agency)
+            .map_err(|_| UnknownValue::new("task marker", s))
+    }
+}
+
+impl TryFrom<String> for DoneBy {
+    type Error = UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        s.parse()
+    }
+}
+
+/// As its column text, so a done task reads as it always has.
+impl Serialize for DoneBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// A stored journey with its done tasks.
@@ -145,7 +194,7 @@ pub trait JourneyStore: Send + Sync {
         &self,
         journey_id: &str,
         task_id: &str,
-        done_by: &str,
+        done_by: &DoneBy,
         at: DateTime<Utc>,
     ) -> Result<bool>;
     /// The person's offers, newest first.
@@ -167,4 +216,27 @@ pub trait JourneyStore: Send + Sync {
     /// Offers made without an event (a rule change); an offer for a person, rule set and period
     /// that exists already is skipped. Returns how many were new.
     async fn insert_offers(&self, offers: &[NewOffer]) -> Result<usize>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn who_marked_a_task_reads_back_from_its_column_text() {
+        let nav = OrgNumber::parse("889640782").expect("org");
+        for by in [DoneBy::Citizen, DoneBy::Agency(nav)] {
+            assert_eq!(by.as_str().parse::<DoneBy>(), Ok(by.clone()));
+            assert_eq!(
+                serde_json::to_value(&by).expect("json"),
+                serde_json::json!(by.as_str())
+            );
+        }
+        let err = "somebody".parse::<DoneBy>().expect_err("unknown");
+        assert_eq!(err, UnknownValue::new("task marker", "somebody"));
+        assert!(matches!(
+            crate::StoreError::from(err),
+            crate::StoreError::Corrupt(_)
+        ));
+    }
 }

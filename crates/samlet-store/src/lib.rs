@@ -92,19 +92,44 @@ impl TokenKind {
             TokenKind::Access => "access",
         }
     }
+}
 
-    pub fn parse(s: &str) -> Option<Self> {
+impl std::str::FromStr for TokenKind {
+    type Err = UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, UnknownValue> {
         match s {
-            "dev" => Some(TokenKind::Dev),
-            "access" => Some(TokenKind::Access),
-            _ => None,
+            "dev" => Ok(TokenKind::Dev),
+            "access" => Ok(TokenKind::Access),
+            _ => Err(UnknownValue::new("token kind", s)),
         }
     }
 }
 
-/// Token kinds as [`Store::insert_agency_token`] takes them.
-pub const TOKEN_DEV: &str = TokenKind::Dev.as_str();
-pub const TOKEN_ACCESS: &str = TokenKind::Access.as_str();
+/// Column text that names none of the values of the enum it is stored
+/// for: the database holds something this version does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {value:?}")]
+pub struct UnknownValue {
+    /// What the column holds, e.g. "token kind".
+    pub what: &'static str,
+    pub value: String,
+}
+
+impl UnknownValue {
+    pub fn new(what: &'static str, value: &str) -> Self {
+        Self {
+            what,
+            value: value.to_owned(),
+        }
+    }
+}
+
+impl From<UnknownValue> for StoreError {
+    fn from(e: UnknownValue) -> Self {
+        StoreError::Corrupt(e.to_string())
+    }
+}
 
 /// A bearer token that is valid now, with its agency.
 #[derive(Debug, Clone)]
@@ -146,8 +171,8 @@ pub trait Store:
         &self,
         token_hash: &[u8],
         agency_id: i64,
-        kind: &str,
-        scope: &str,
+        kind: TokenKind,
+        scopes: samlet_domain::ScopeSet,
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<()>;
     /// The agency a bearer token belongs to (with the scopes it holds now),
@@ -289,6 +314,16 @@ mod tests {
             connect_with(&opts).await,
             Err(StoreError::ReadUrlNeedsPostgres)
         ));
+    }
+
+    #[test]
+    fn token_kinds_read_back_and_an_unknown_one_is_corrupt_data() {
+        for kind in [TokenKind::Dev, TokenKind::Access] {
+            assert_eq!(kind.as_str().parse(), Ok(kind));
+        }
+        let err = "root".parse::<TokenKind>().expect_err("unknown");
+        assert_eq!(err.to_string(), "unknown token kind \"root\"");
+        assert!(matches!(StoreError::from(err), StoreError::Corrupt(_)));
     }
 
     #[test]

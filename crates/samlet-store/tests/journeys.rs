@@ -5,8 +5,8 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use samlet_domain::OrgNumber;
 use samlet_store::{
-    NewHouseholdFacts, NewJourney, NewLifeEvent, NewOffer, PostgresStore, SqliteStore, Store,
-    StoredText,
+    DoneBy, NewHouseholdFacts, NewJourney, NewLifeEvent, NewOffer, PostgresStore, SqliteStore,
+    Store, StoredText,
 };
 
 async fn suite(store: &dyn Store) {
@@ -94,11 +94,11 @@ async fn suite(store: &dyn Store) {
         .single()
         .unwrap_or_default();
     assert!(store
-        .set_task_done("j-1", "probate", "citizen", at)
+        .set_task_done("j-1", "probate", &DoneBy::Citizen, at)
         .await
         .unwrap_or_default());
     assert!(!store
-        .set_task_done("j-1", "probate", "citizen", at)
+        .set_task_done("j-1", "probate", &DoneBy::Citizen, at)
         .await
         .unwrap_or(true));
     let j = store
@@ -109,6 +109,7 @@ async fn suite(store: &dyn Store) {
     assert_eq!(j.done.len(), 1);
     assert_eq!(j.done[0].task_id, "probate");
     assert_eq!(j.done[0].done_at, at);
+    assert_eq!(j.done[0].done_by, DoneBy::Citizen);
     assert!(store.journey("nope").await.unwrap_or_default().is_none());
     assert_eq!(j.facts_json.as_deref(), Some(r#"{"relation":"spouse"}"#));
     assert!(j.answers.is_empty());

@@ -8,7 +8,7 @@
 //! rated in an earlier session.
 
 use samlet_foresight::{Library, LibraryEdit, LibraryError};
-use samlet_store::ForesightStore;
+use samlet_store::{ForesightStore, LibraryKind};
 
 use super::{internal, invalid, Error, Result};
 
@@ -58,8 +58,13 @@ pub async fn save_edit<S: ForesightStore + ?Sized>(store: &S, edit: LibraryEdit)
     })?;
     drop(merged);
     let json = serde_json::to_string(&edit).map_err(internal)?;
+    let kind = match &edit {
+        LibraryEdit::DrivingForce(_) => LibraryKind::DrivingForce,
+        LibraryEdit::Theme(_) => LibraryKind::Theme,
+        LibraryEdit::Trend(_) => LibraryKind::Trend,
+    };
     store
-        .put_foresight_library_item(edit.kind(), edit.code(), &json, chrono::Utc::now())
+        .put_foresight_library_item(kind, edit.code(), &json, chrono::Utc::now())
         .await?;
     Ok(())
 }
@@ -77,7 +82,12 @@ pub async fn reset_edit<S: ForesightStore + ?Sized>(
             return Err(Error::ThemeHasTrends(code.to_owned()));
         }
     }
-    if !store.delete_foresight_library_item(kind, code).await? {
+    // A kind the store does not know has no edit to remove.
+    let deleted = match kind.parse::<LibraryKind>() {
+        Ok(kind) => store.delete_foresight_library_item(kind, code).await?,
+        Err(_) => false,
+    };
+    if !deleted {
         return Err(Error::NoEdit(code.to_owned()));
     }
     Ok(())
@@ -89,6 +99,6 @@ pub async fn edited<S: ForesightStore + ?Sized>(store: &S) -> Result<Vec<(String
         .foresight_library_items()
         .await?
         .into_iter()
-        .map(|r| (r.kind, r.code))
+        .map(|r| (r.kind.as_str().to_owned(), r.code))
         .collect())
 }

@@ -6,7 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use samlet_domain::{OrgNumber, Pid, PidPolicy};
 use samlet_journeys::{Catalogue, CompletedBy, Facts, PlannedTask, Text};
 use samlet_rules::Lang;
-use samlet_store::{JourneyStore, NewHouseholdFacts, NewJourney, NewLifeEvent, StoredJourney};
+use samlet_store::{
+    DoneBy, JourneyStore, NewHouseholdFacts, NewJourney, NewLifeEvent, StoredJourney,
+};
 
 use crate::rules::RuleSets;
 
@@ -455,7 +457,7 @@ pub async fn mark_done<S: JourneyStore + ?Sized>(
                 agency: t.agency.name.clone(),
             }))
         }
-        Marker::Citizen(_) => "citizen".to_owned(),
+        Marker::Citizen(_) => DoneBy::Citizen,
         Marker::Agency {
             may_write: false, ..
         } => return Err(Error::Denied(Denied::NoWriteScope)),
@@ -467,7 +469,7 @@ pub async fn mark_done<S: JourneyStore + ?Sized>(
                     org: t.agency.org.clone(),
                 }));
             }
-            org.to_string()
+            DoneBy::Agency(org.clone())
         }
     };
     let changed = store.set_task_done(journey_id, task_id, &by, now).await?;

@@ -294,8 +294,8 @@ pub async fn token(
         .insert_agency_token(
             &token_hash(&access),
             agency.id,
-            samlet_store::TOKEN_ACCESS,
-            &scope,
+            samlet_store::TokenKind::Access,
+            scopes,
             Some(expires),
         )
         .await

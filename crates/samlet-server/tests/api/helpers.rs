@@ -13,7 +13,7 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use reqwest::redirect::Policy;
 use samlet_domain::{OrgNumber, Pid};
 use samlet_server::{AppState, Config, OidcConfig};
-use samlet_store::Store;
+use samlet_store::{Store, TokenKind};
 use serde_json::{json, Value};
 
 /// A Samlet server on a loopback port, with its store and an HTTP client
@@ -299,7 +299,7 @@ impl TestApp {
     /// A dev token whose stored scope is `scopes`; the server still checks
     /// them against the agency's grants.
     pub async fn dev_token(&self, agency_id: i64, scopes: &str) -> String {
-        self.token_of_kind(agency_id, samlet_store::TOKEN_DEV, scopes, None)
+        self.token_of_kind(agency_id, TokenKind::Dev, scopes, None)
             .await
     }
 
@@ -307,18 +307,18 @@ impl TestApp {
     /// valid for five minutes.
     pub async fn access_token(&self, agency_id: i64, scopes: &str) -> String {
         let expires = Utc::now() + Duration::minutes(5);
-        self.token_of_kind(agency_id, samlet_store::TOKEN_ACCESS, scopes, Some(expires))
+        self.token_of_kind(agency_id, TokenKind::Access, scopes, Some(expires))
             .await
     }
 
     async fn token_of_kind(
         &self,
         agency_id: i64,
-        kind: &str,
+        kind: TokenKind,
         scopes: &str,
         expires: Option<chrono::DateTime<Utc>>,
     ) -> String {
-        let prefix = if kind == samlet_store::TOKEN_DEV {
+        let prefix = if kind == TokenKind::Dev {
             "samlet_dev_"
         } else {
             "samlet_at_"
@@ -329,7 +329,7 @@ impl TestApp {
                 &samlet_server::auth::token_hash(&token),
                 agency_id,
                 kind,
-                scopes,
+                samlet_domain::ScopeSet::parse_lenient(scopes),
                 expires,
             )
             .await

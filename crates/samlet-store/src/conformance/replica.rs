@@ -42,7 +42,13 @@ pub async fn read_your_writes_with_a_lagging_reader(store: &dyn Store) {
     );
     assert_eq!(store.list_agencies().await.expect("list").len(), 1);
     store
-        .insert_agency_token(b"replica-token", a.id, "access", "samlet:read", None)
+        .insert_agency_token(
+            b"replica-token",
+            a.id,
+            crate::TokenKind::Access,
+            samlet_domain::ScopeSet::parse_lenient("samlet:read"),
+            None,
+        )
         .await
         .expect("token");
     let token = store

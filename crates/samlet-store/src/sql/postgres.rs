@@ -152,13 +152,17 @@ impl PostgresStore {
     pub(crate) fn forget_session(&self, _id_hash: &[u8]) {}
 }
 
-crate::sql::impl_store!(PostgresStore, "postgres");
-crate::sql::foresight::impl_foresight_store!(PostgresStore);
-crate::sql::journeys::impl_journey_store!(PostgresStore);
-crate::sql::access_log::impl_access_log_store!(PostgresStore, sqlx::Postgres, " FOR UPDATE");
-// Representation and consent.
-crate::sql::representation::impl_representation_store!(PostgresStore);
-crate::sql::sharing::impl_sharing_store!(PostgresStore);
+/// What the shared code (`shared/`) needs to know of this backend.
+type This = PostgresStore;
+type Db = sqlx::Postgres;
+const BACKEND: &str = "postgres";
+/// Reads and locks the log's tree head before an append, so that replicas
+/// of the server append one at a time.
+const LOCK_LOG_HEAD: &str = "SELECT size FROM log_head WHERE id = 1 FOR UPDATE";
+
+#[allow(clippy::duplicate_mod)] // compiled once per backend, see its docs
+#[path = "shared/mod.rs"]
+mod shared;
 
 #[cfg(test)]
 mod tests {

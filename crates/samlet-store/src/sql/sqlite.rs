@@ -105,10 +105,14 @@ impl SqliteStore {
     }
 }
 
-crate::sql::impl_store!(SqliteStore, "sqlite");
-crate::sql::foresight::impl_foresight_store!(SqliteStore);
-crate::sql::journeys::impl_journey_store!(SqliteStore);
-crate::sql::access_log::impl_access_log_store!(SqliteStore, sqlx::Sqlite, "");
-// Representation and consent.
-crate::sql::representation::impl_representation_store!(SqliteStore);
-crate::sql::sharing::impl_sharing_store!(SqliteStore);
+/// What the shared code (`shared/`) needs to know of this backend.
+type This = SqliteStore;
+type Db = sqlx::Sqlite;
+const BACKEND: &str = "sqlite";
+/// Reads the log's tree head before an append. SQLite has one writer
+/// connection, so appends are already one at a time (and it has no row locks).
+const LOCK_LOG_HEAD: &str = "SELECT size FROM log_head WHERE id = 1";
+
+#[allow(clippy::duplicate_mod)] // compiled once per backend, see its docs
+#[path = "shared/mod.rs"]
+mod shared;
