@@ -582,6 +582,32 @@ async fn library_and_openapi(app: &TestApp) {
         .await
         .expect("html");
     assert!(page.contains("Driving forces") && page.contains("Key figures"));
+    // The shipped library in the reader's language: nynorsk and Danish
+    // texts of their own, not the bokmål original.
+    let library_page = |lang: &'static str| async move {
+        app.http
+            .get(format!("{}/foresight/library", app.base))
+            .header("accept-language", lang)
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html")
+    };
+    let nn = library_page("nn-NO").await;
+    assert!(nn.contains("Auka etterspurnad"), "a nynorsk trend title");
+    assert!(nn.contains("men han kan ikkje takast for gitt"));
+    assert!(
+        !nn.contains("Økt etterspørsel"),
+        "no bokmål title on the nynorsk page"
+    );
+    let da = library_page("da").await;
+    assert!(da.contains("Øget efterspørgsel"), "a Danish trend title");
+    assert!(da.contains("Nordmænd har stadig meget stor tillid"));
+    assert!(!da.contains("Økt etterspørsel"));
+    let nb = library_page("nb").await;
+    assert!(nb.contains("Økt etterspørsel") && !nb.contains("Auka etterspurnad"));
     let doc: Value = app
         .http
         .get(format!("{}/api/openapi.json", app.base))
@@ -791,6 +817,20 @@ async fn the_team_edits_the_library(app: &TestApp) {
     .await
     .expect("put");
     assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+    // The team's title as they wrote it, to a nynorsk reader too; the
+    // description they left as shipped stays nynorsk.
+    let nn = app
+        .http
+        .get(format!("{}/foresight/library", app.base))
+        .header("accept-language", "nn")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(nn.contains("Økt etterspørsel etter helse- og omsorgstjenester"));
+    assert!(nn.contains("Fleire eldre, ein ny sjukdomsmiks"));
     // A new theme and a trend in it, in both languages.
     let r = put(
         "/api/v1/foresight/library/themes/4".into(),
