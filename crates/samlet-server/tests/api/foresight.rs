@@ -618,6 +618,37 @@ async fn library_and_openapi(app: &TestApp) {
         .await
         .expect("json");
     assert!(doc["paths"]["/api/v1/foresight/ballots"].is_object());
+    // The library and the results are described, not loose objects.
+    let ok_schema = |path: &str| {
+        doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+            ["$ref"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        ok_schema("/api/v1/foresight/library"),
+        "#/components/schemas/ForesightLibrary"
+    );
+    assert_eq!(
+        ok_schema("/api/v1/foresight/sessions/{id}/results"),
+        "#/components/schemas/ResultsView"
+    );
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["ForesightLibrary"]["properties"]["trends"]["items"]["$ref"],
+        "#/components/schemas/ForesightTrend"
+    );
+    let view = &schemas["ResultsView"]["properties"];
+    assert_eq!(
+        view["trends"]["items"]["$ref"],
+        "#/components/schemas/ForesightTrendStats"
+    );
+    assert_eq!(
+        view["segments"]["$ref"],
+        "#/components/schemas/ForesightSegments"
+    );
+    assert!(schemas["ForesightSegment"]["oneOf"].is_array());
     let bad = SessionFile::parse(r#"{"title": "x", "trends": [{"code": "9.9"}]}"#).expect("parses");
     let e = fs::create_session(app.store.as_ref(), bad)
         .await
