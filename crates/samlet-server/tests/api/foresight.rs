@@ -468,6 +468,28 @@ async fn a_phone_votes_with_the_plain_html_form(app: &TestApp) {
         .text()
         .await
         .expect("html");
+    // The library's trends in the participant's language; the team's own as written.
+    let form_in = |lang: &'static str| {
+        phone
+            .get(format!("{}/f/{}/ballot", app.base, s.join_code))
+            .header("accept-language", lang)
+            .send()
+    };
+    let nn = form_in("nn")
+        .await
+        .expect("ballot")
+        .text()
+        .await
+        .expect("html");
+    assert!(nn.contains("Auka etterspurnad") && nn.contains("Digitalgigantane kjem inn"));
+    assert!(nn.contains("Egen trend") && !nn.contains("Økt etterspørsel"));
+    let da = form_in("da")
+        .await
+        .expect("ballot")
+        .text()
+        .await
+        .expect("html");
+    assert!(da.contains("Øget efterspørgsel") && da.contains("Techgiganterne træder ind"));
     assert!(
         form.contains("Svært viktig") && form.contains("Svært lite beredt"),
         "the study's labels"
