@@ -28,7 +28,8 @@ pub enum LibraryError {
     },
 }
 
-/// A text in bokmål and English.
+/// A text in bokmål and English: a shipped text of the library, which is a
+/// Fluent message read in every language, or the strategy team's own words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LocalizedText {
@@ -36,16 +37,62 @@ pub struct LocalizedText {
     pub nb: String,
     /// English.
     pub en: String,
+    /// The Fluent message of a shipped text (`fsl-trend-1-1-title`). Never
+    /// read from JSON, so a team's edit is always the team's own words.
+    #[serde(skip)]
+    pub message: Option<String>,
 }
 
 impl LocalizedText {
-    /// The text in the given language. The library is the study's own
-    /// words: bokmål, with an English translation; nynorsk and Danish
-    /// readers get the Norwegian original.
+    /// The team's own text, written in bokmål and English.
+    pub fn new(nb: impl Into<String>, en: impl Into<String>) -> Self {
+        LocalizedText {
+            nb: nb.into(),
+            en: en.into(),
+            message: None,
+        }
+    }
+
+    /// A shipped text: its message in bokmål and English, kept as fields so
+    /// the JSON shape and the team's edit form stay as they are.
+    fn shipped(message: String) -> Self {
+        LocalizedText {
+            nb: Lang::Nb.t(&message).to_owned(),
+            en: Lang::En.t(&message).to_owned(),
+            message: Some(message),
+        }
+    }
+
+    /// The text in the given language. A shipped text is read in every
+    /// language; a text the team wrote is shown as written: English to an
+    /// English reader, the Norwegian to everyone else.
     pub fn get(&self, lang: Lang) -> &str {
+        if let Some(id) = &self.message {
+            return lang.t(id);
+        }
         match lang {
             Lang::En => &self.en,
             Lang::Nb | Lang::Nn | Lang::Da => &self.nb,
+        }
+    }
+
+    /// Every language's text with its code: all four for a shipped text,
+    /// bokmål and English for the team's.
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        match &self.message {
+            Some(id) => Lang::ALL.iter().map(|l| (l.code(), l.t(id))).collect(),
+            None => vec![("nb", self.nb.as_str()), ("en", self.en.as_str())],
+        }
+    }
+
+    /// Keeps the shipped message when an edit leaves this text as shipped,
+    /// so a reader of any language still reads it in theirs; a changed text
+    /// is the team's own.
+    fn keep_message(&mut self, old: &LocalizedText) {
+        if self.nb == old.nb && self.en == old.en {
+            self.message.clone_from(&old.message);
+        } else {
+            self.message = None;
         }
     }
 }
@@ -192,13 +239,89 @@ pub struct Library {
     trends: Vec<Trend>,
 }
 
+/// The library file: items as in [`Library`], each text a Fluent message id
+/// whose words are in `samlet-i18n`'s `foresight-library.ftl` of every locale.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LibraryFile {
     sources: LibrarySources,
-    driving_forces: Vec<DrivingForce>,
-    themes: Vec<Theme>,
-    trends: Vec<Trend>,
+    driving_forces: Vec<SeedForce>,
+    themes: Vec<SeedTheme>,
+    trends: Vec<SeedTrend>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedForce {
+    code: String,
+    category: Category,
+    title: String,
+    tagline_nb: String,
+    description: String,
+    key_figures: Vec<String>,
+    sources: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedTheme {
+    code: String,
+    title: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedTrend {
+    code: String,
+    theme: String,
+    title: String,
+    description: String,
+    key_figures: Vec<String>,
+    sources: Vec<String>,
+    reference_scores: ReferenceScores,
+}
+
+fn shipped_all(ids: Vec<String>) -> Vec<LocalizedText> {
+    ids.into_iter().map(LocalizedText::shipped).collect()
+}
+
+impl From<SeedForce> for DrivingForce {
+    fn from(f: SeedForce) -> Self {
+        DrivingForce {
+            code: f.code,
+            category: f.category,
+            title: LocalizedText::shipped(f.title),
+            tagline_nb: f.tagline_nb,
+            description: LocalizedText::shipped(f.description),
+            key_figures: shipped_all(f.key_figures),
+            sources: f.sources,
+            retired: false,
+        }
+    }
+}
+
+impl From<SeedTheme> for Theme {
+    fn from(t: SeedTheme) -> Self {
+        Theme {
+            code: t.code,
+            title: LocalizedText::shipped(t.title),
+        }
+    }
+}
+
+impl From<SeedTrend> for Trend {
+    fn from(t: SeedTrend) -> Self {
+        Trend {
+            code: t.code,
+            theme: t.theme,
+            title: LocalizedText::shipped(t.title),
+            description: LocalizedText::shipped(t.description),
+            key_figures: shipped_all(t.key_figures),
+            sources: t.sources,
+            reference_scores: Some(t.reference_scores),
+            retired: false,
+        }
+    }
 }
 
 fn invalid(pointer: String, reason: impl Into<String>) -> LibraryError {
@@ -209,11 +332,10 @@ fn invalid(pointer: String, reason: impl Into<String>) -> LibraryError {
 }
 
 fn check_localized(t: &LocalizedText, pointer: &str) -> Result<(), LibraryError> {
-    if t.nb.trim().is_empty() {
-        return Err(invalid(format!("{pointer}/nb"), "must not be blank"));
-    }
-    if t.en.trim().is_empty() {
-        return Err(invalid(format!("{pointer}/en"), "must not be blank"));
+    for (lang, text) in t.texts() {
+        if text.trim().is_empty() {
+            return Err(invalid(format!("{pointer}/{lang}"), "must not be blank"));
+        }
     }
     Ok(())
 }
@@ -233,7 +355,7 @@ fn sentence_count(s: &str) -> usize {
 
 fn check_description(t: &LocalizedText, pointer: &str) -> Result<(), LibraryError> {
     check_localized(t, pointer)?;
-    for (lang, text) in [("nb", &t.nb), ("en", &t.en)] {
+    for (lang, text) in t.texts() {
         let n = sentence_count(text);
         if !(2..=4).contains(&n) {
             return Err(invalid(
@@ -366,10 +488,28 @@ impl Library {
         for e in edits {
             match e {
                 LibraryEdit::DrivingForce(f) => {
-                    upsert(&mut lib.driving_forces, f.clone(), |x| &x.code)
+                    let mut f = f.clone();
+                    if let Some(old) = lib.driving_force(&f.code) {
+                        let old = (&old.title, &old.description, &old.key_figures[..]);
+                        keep_messages(&mut f.title, &mut f.description, &mut f.key_figures, old);
+                    }
+                    upsert(&mut lib.driving_forces, f, |x| &x.code)
                 }
-                LibraryEdit::Theme(t) => upsert(&mut lib.themes, t.clone(), |x| &x.code),
-                LibraryEdit::Trend(t) => upsert(&mut lib.trends, t.clone(), |x| &x.code),
+                LibraryEdit::Theme(t) => {
+                    let mut t = t.clone();
+                    if let Some(old) = lib.theme(&t.code) {
+                        t.title.keep_message(&old.title);
+                    }
+                    upsert(&mut lib.themes, t, |x| &x.code)
+                }
+                LibraryEdit::Trend(t) => {
+                    let mut t = t.clone();
+                    if let Some(old) = lib.trend(&t.code) {
+                        let old = (&old.title, &old.description, &old.key_figures[..]);
+                        keep_messages(&mut t.title, &mut t.description, &mut t.key_figures, old);
+                    }
+                    upsert(&mut lib.trends, t, |x| &x.code)
+                }
             }
         }
         lib.validate()?;
@@ -381,14 +521,15 @@ impl Library {
         Library::from_json(BUILTIN_LIBRARY_JSON)
     }
 
-    /// Parses and validates a library file of the same shape as `data/library.json`.
+    /// Parses and validates a library file of the same shape as
+    /// `data/library.json`; a message id no locale has is a blank text.
     pub fn from_json(json: &str) -> Result<Self, LibraryError> {
         let file: LibraryFile = serde_json::from_str(json)?;
         let lib = Library {
             sources: file.sources,
-            driving_forces: file.driving_forces,
-            themes: file.themes,
-            trends: file.trends,
+            driving_forces: file.driving_forces.into_iter().map(Into::into).collect(),
+            themes: file.themes.into_iter().map(Into::into).collect(),
+            trends: file.trends.into_iter().map(Into::into).collect(),
         };
         lib.validate()?;
         lib.validate_seed()?;
@@ -545,6 +686,21 @@ impl Library {
     }
 }
 
+/// An edit that leaves some of an item's texts as shipped (the team changed
+/// only the title, or retired the item) keeps those texts in every language.
+fn keep_messages(
+    title: &mut LocalizedText,
+    description: &mut LocalizedText,
+    figures: &mut [LocalizedText],
+    (old_title, old_description, old_figures): (&LocalizedText, &LocalizedText, &[LocalizedText]),
+) {
+    title.keep_message(old_title);
+    description.keep_message(old_description);
+    for (new, old) in figures.iter_mut().zip(old_figures) {
+        new.keep_message(old);
+    }
+}
+
 fn upsert<T>(items: &mut Vec<T>, item: T, code: impl Fn(&T) -> &String) {
     match items.iter().position(|x| code(x) == code(&item)) {
         Some(i) => items[i] = item,
@@ -697,11 +853,13 @@ mod tests {
             other => panic!("expected bad code, got {other:?}"),
         }
         v["driving_forces"][0]["code"] = serde_json::json!("P1");
-        v["driving_forces"][0]["description"]["en"] = serde_json::json!("Too short.");
-        assert!(matches!(
-            Library::from_json(&v.to_string()),
-            Err(LibraryError::Invalid { .. })
-        ));
+        v["driving_forces"][0]["description"] = serde_json::json!("fsl-no-such-message");
+        match Library::from_json(&v.to_string()) {
+            Err(LibraryError::Invalid { pointer, .. }) => {
+                assert_eq!(pointer, "/driving_forces/0/description/nb")
+            }
+            other => panic!("expected a missing message, got {other:?}"),
+        }
         assert!(matches!(
             Library::from_json("{}"),
             Err(LibraryError::Json(_))
@@ -716,10 +874,7 @@ mod tests {
         changed.retired = true;
         let new_theme = Theme {
             code: "4".into(),
-            title: LocalizedText {
-                nb: "Lokalt".into(),
-                en: "Local".into(),
-            },
+            title: LocalizedText::new("Lokalt", "Local"),
         };
         let mut new_trend = changed.clone();
         new_trend.code = "4.1".into();
@@ -755,6 +910,72 @@ mod tests {
         let mut bad_code = seed.trends()[0].clone();
         bad_code.code = "1 1".into();
         assert!(seed.with_edits(&[LibraryEdit::Trend(bad_code)]).is_err());
+    }
+
+    #[test]
+    fn shipped_texts_are_read_in_every_language() {
+        let l = lib();
+        let p1 = l.driving_force("P1").unwrap_or_else(|| panic!("P1"));
+        assert_eq!(p1.title.message.as_deref(), Some("fsl-force-P1-title"));
+        assert_eq!(p1.title.nb, "Politisk polarisering");
+        assert_eq!(p1.title.en, "Political polarisation");
+        let d = &p1.description;
+        assert!(
+            d.get(Lang::Nn).contains("kan ikkje takast for gitt"),
+            "{}",
+            d.get(Lang::Nn)
+        );
+        assert!(d.get(Lang::Da).contains("Nordmænd"), "{}", d.get(Lang::Da));
+        assert_eq!(d.get(Lang::Nb), d.nb);
+        assert_eq!(d.get(Lang::En), d.en);
+        let theme = l.theme("3").unwrap_or_else(|| panic!("theme 3"));
+        let titles: Vec<&str> = Lang::ALL.iter().map(|x| theme.title.get(*x)).collect();
+        assert_eq!(titles, ["Tjenesten", "Tenesta", "The service", "Tjenesten"]);
+        // Every shipped text differs between the two Norwegian written
+        // languages somewhere, so no locale is a copy of another.
+        let all: Vec<&LocalizedText> = l
+            .driving_forces()
+            .iter()
+            .flat_map(|f| [&f.title, &f.description].into_iter().chain(&f.key_figures))
+            .chain(
+                l.trends()
+                    .iter()
+                    .flat_map(|t| [&t.title, &t.description].into_iter().chain(&t.key_figures)),
+            )
+            .collect();
+        assert_eq!(all.len(), 150);
+        let differ = |a: Lang, b: Lang| all.iter().filter(|t| t.get(a) != t.get(b)).count();
+        assert!(
+            differ(Lang::Nb, Lang::Nn) > 120,
+            "{}",
+            differ(Lang::Nb, Lang::Nn)
+        );
+        assert!(
+            differ(Lang::Nb, Lang::Da) > 120,
+            "{}",
+            differ(Lang::Nb, Lang::Da)
+        );
+    }
+
+    #[test]
+    fn an_edit_keeps_the_shipped_texts_it_leaves_as_they_were() {
+        let seed = lib();
+        // As the team's form or the API sends it: a whole item from JSON.
+        let json = serde_json::to_string(&seed.trends()[0]).unwrap_or_else(|e| panic!("{e}"));
+        let mut edit: Trend = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(edit.title.message, None);
+        edit.title = LocalizedText::new("Mer etterspørsel", "More demand");
+        let merged = seed
+            .with_edits(&[LibraryEdit::Trend(edit)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let t = merged.trend("1.1").unwrap_or_else(|| panic!("1.1"));
+        // The team's title as written: bokmål to every Nordic reader.
+        assert_eq!(t.title.get(Lang::Nn), "Mer etterspørsel");
+        assert_eq!(t.title.get(Lang::Da), "Mer etterspørsel");
+        assert_eq!(t.title.get(Lang::En), "More demand");
+        // The untouched description and figures stay in the reader's language.
+        assert!(t.description.get(Lang::Nn).starts_with("Fleire eldre"));
+        assert!(t.key_figures[0].get(Lang::Da).starts_with("En tredobling"));
     }
 
     #[test]

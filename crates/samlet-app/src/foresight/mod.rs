@@ -172,7 +172,8 @@ pub struct Spec {
     pub questions: Questions,
 }
 
-/// A trend in a session; English titles are kept when it came from the library.
+/// A trend in a session; English titles are kept when it came from the
+/// library, and the library's messages when its texts were the shipped ones.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SpecTrend {
     pub code: String,
@@ -182,21 +183,34 @@ pub struct SpecTrend {
     pub title_en: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme_en: Option<String>,
+    /// The shipped title's Fluent message, so nynorsk and Danish readers
+    /// read it in their language; none for a title the team wrote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_message: Option<String>,
+    /// The shipped theme title's Fluent message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme_message: Option<String>,
+}
+
+/// A stored text in `lang`: the message if the session has one that this
+/// build still ships, else the English copy or the Norwegian original.
+fn text_in<'a>(lang: Lang, message: Option<&str>, nb: &'a str, en: Option<&'a str>) -> &'a str {
+    match (message.filter(|id| lang.has(id)), lang, en) {
+        (Some(id), _, _) => lang.t(id),
+        (None, Lang::En, Some(en)) => en,
+        _ => nb,
+    }
 }
 
 impl SpecTrend {
     pub fn title_in(&self, lang: Lang) -> &str {
-        match (lang, &self.title_en) {
-            (Lang::En, Some(t)) => t,
-            _ => &self.title,
-        }
+        let (message, en) = (self.title_message.as_deref(), self.title_en.as_deref());
+        text_in(lang, message, &self.title, en)
     }
 
     pub fn theme_in(&self, lang: Lang) -> &str {
-        match (lang, &self.theme_en) {
-            (Lang::En, Some(t)) => t,
-            _ => &self.theme,
-        }
+        let (message, en) = (self.theme_message.as_deref(), self.theme_en.as_deref());
+        text_in(lang, message, &self.theme, en)
     }
 }
 
@@ -259,11 +273,12 @@ impl SessionFile {
                 ));
             }
             let lib_theme = lib.and_then(|l| library.theme(&l.theme));
-            let (title, title_en) = match (t.title, lib) {
-                (Some(own), _) => (own.trim().to_owned(), None),
+            let (title, title_en, title_message) = match (t.title, lib) {
+                (Some(own), _) => (own.trim().to_owned(), None, None),
                 (None, Some(l)) => (
                     l.title.get(FL::Nb).to_owned(),
                     Some(l.title.get(FL::En).to_owned()),
+                    l.title.message.clone(),
                 ),
                 (None, None) => {
                     return Err(invalid(
@@ -274,11 +289,12 @@ impl SessionFile {
                     ))
                 }
             };
-            let (theme, theme_en) = match (t.theme, lib_theme) {
-                (Some(own), _) => (own.trim().to_owned(), None),
+            let (theme, theme_en, theme_message) = match (t.theme, lib_theme) {
+                (Some(own), _) => (own.trim().to_owned(), None, None),
                 (None, Some(th)) => (
                     th.title.get(FL::Nb).to_owned(),
                     Some(th.title.get(FL::En).to_owned()),
+                    th.title.message.clone(),
                 ),
                 (None, None) => {
                     return Err(invalid(
@@ -293,6 +309,8 @@ impl SessionFile {
                 theme,
                 title_en,
                 theme_en,
+                title_message,
+                theme_message,
             });
         }
         let questions = self.questions.unwrap_or_default();

@@ -63,6 +63,8 @@ async fn a_library_trend_is_copied_into_the_session_in_both_languages() {
         t.title_in(Lang::En),
         l.title.get(samlet_foresight::Lang::En)
     );
+    assert_eq!(t.title_in(Lang::Nn), "Auka etterspurnad");
+    assert_eq!(t.theme_in(Lang::Da), "Samfundet");
     assert_eq!(s.row.team_key_hash, token_hash(&created.team_key));
     // Typed codes ignore case, spaces and dashes.
     let typed = format!(
@@ -238,6 +240,8 @@ fn the_report_is_a_pdf() {
                 theme: "Demografi".into(),
                 title_en: None,
                 theme_en: None,
+                title_message: None,
+                theme_message: None,
             }],
             thresholds: Thresholds::default(),
             questions: Questions::default(),
@@ -254,4 +258,29 @@ fn the_report_is_a_pdf() {
         aggregate(&s.trends, &s.spec.thresholds, &s.spec.segment_config(), &[]).expect("results");
     let pdf = report::report_pdf(Lang::Nb, &s, &r).expect("pdf");
     assert!(pdf.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn a_session_trend_reads_in_its_languages_and_old_specs_still_read() {
+    // Stored before sessions kept the library's messages: as written.
+    let old: SpecTrend = serde_json::from_str(
+        r#"{"code": "1.1", "title": "Økt etterspørsel", "theme": "Samfunnet",
+            "title_en": "Increasing demand", "theme_en": "Society"}"#,
+    )
+    .expect("old spec");
+    assert_eq!(old.title_in(Lang::Nn), "Økt etterspørsel");
+    assert_eq!(old.title_in(Lang::En), "Increasing demand");
+    assert_eq!(old.theme_in(Lang::Da), "Samfunnet");
+    let mut shipped = old.clone();
+    shipped.title_message = Some("fsl-trend-1-1-title".into());
+    shipped.theme_message = Some("fsl-theme-1-title".into());
+    assert_eq!(shipped.title_in(Lang::Nn), "Auka etterspurnad");
+    assert_eq!(shipped.title_in(Lang::Da), "Øget efterspørgsel");
+    assert_eq!(shipped.theme_in(Lang::Da), "Samfundet");
+    // A message a later build no longer ships falls back to the copy.
+    shipped.title_message = Some("fsl-gone".into());
+    assert_eq!(shipped.title_in(Lang::Nn), "Økt etterspørsel");
+    assert!(!serde_json::to_string(&old)
+        .expect("json")
+        .contains("message"));
 }

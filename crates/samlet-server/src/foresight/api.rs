@@ -36,7 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// (17 driving forces, 14 trends in 3 themes) with the team's edits; retired
 /// items carry `"retired": true`.
 #[utoipa::path(get, path = "/api/v1/foresight/library", tag = "foresight",
-    responses((status = 200, description = "Driving forces (PESTEL), themes and trends, with descriptions, key figures and sources", content_type = "application/json")))]
+    responses((status = 200, description = "Driving forces (PESTEL), themes and trends, with descriptions, key figures and sources", body = super::schema::LibrarySchema, content_type = "application/json")))]
 pub async fn library(State(state): State<AppState>) -> ApiResult<Json<Library>> {
     Ok(Json(fs::effective_library(state.store.as_ref()).await?))
 }
@@ -246,8 +246,9 @@ pub async fn close(
 }
 
 /// What the team gets from the results endpoint: always the counts; the
-/// results themselves only when the session is closed or revealed.
-#[derive(Debug, Serialize, ToSchema)]
+/// results themselves only when the session is closed or revealed. Its
+/// schema is `schema::ResultsViewSchema`, which spells out the flattened results.
+#[derive(Debug, Serialize)]
 pub struct ResultsView {
     /// False while the session is open and not revealed: then only the counts are given.
     pub results_visible: bool,
@@ -256,7 +257,6 @@ pub struct ResultsView {
     pub voted: u64,
     /// `ballots, trends, themes, segments` when visible.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
     pub results: Option<samlet_foresight::Results>,
 }
 
@@ -267,7 +267,7 @@ pub struct ResultsView {
 /// session is open and not revealed, only the counts of joined and voted.
 #[utoipa::path(get, path = "/api/v1/foresight/sessions/{id}/results", tag = "foresight",
     params(("id" = String, Path)), security(("team_key" = []), ("agency_token" = [])),
-    responses((status = 200, description = "`{results_visible, open, joined, voted}`, and when visible `ballots, trends: [{code, title, theme, n, importance_mean, preparedness_mean, gap, in_blind_spot}], themes: [{theme, mean_gap}], segments: {by_role, by_experience}`", body = ResultsView),
+    responses((status = 200, description = "`{results_visible, open, joined, voted}`, and when visible `ballots, trends: [{code, title, theme, n, importance_mean, preparedness_mean, gap, in_blind_spot}], themes: [{theme, mean_gap}], segments: {by_role, by_experience}`", body = super::schema::ResultsViewSchema),
         (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem)))]
 pub async fn results(
     State(state): State<AppState>,

@@ -1,5 +1,5 @@
-//! The OpenAPI schemas of foresight request bodies whose Rust types live in
-//! the pure `samlet-foresight` crate (which knows nothing of utoipa). Each
+//! The OpenAPI schemas of foresight bodies whose Rust types live in the pure
+//! `samlet-foresight` crate (which knows nothing of utoipa). Each
 //! mirrors the serde shape of its type field for field, with the bounds its
 //! validation enforces, so a client generated from the document sends what
 //! the server accepts. The handlers still parse into the library's types;
@@ -136,17 +136,131 @@ pub struct TrendSchema {
     pub retired: Option<bool>,
 }
 
+/// Where the two parts of the library come from, as cited.
+#[derive(ToSchema)]
+#[schema(as = ForesightLibrarySources)]
+pub struct LibrarySourcesSchema {
+    pub driving_forces: String,
+    pub trends: String,
+}
+
+/// The library: the seeded driving forces, themes and trends with the team's
+/// edits laid over them. Seeded texts are given in bokmål and English.
+#[derive(ToSchema)]
+#[schema(as = ForesightLibrary)]
+pub struct LibrarySchema {
+    pub sources: LibrarySourcesSchema,
+    /// In source order, PESTEL category by category.
+    pub driving_forces: Vec<DrivingForceSchema>,
+    /// In study order.
+    pub themes: Vec<ThemeSchema>,
+    /// In study order.
+    pub trends: Vec<TrendSchema>,
+}
+
+/// One trend's statistics in a session.
+#[derive(ToSchema)]
+#[schema(as = ForesightTrendStats)]
+pub struct TrendStatsSchema {
+    /// The trend's code in the session.
+    pub code: String,
+    pub title: String,
+    /// The theme's name.
+    pub theme: String,
+    /// Ballots that rated the trend.
+    #[schema(minimum = 0)]
+    pub n: u64,
+    /// Exact mean importance; null when no ballot rated the trend.
+    #[schema(minimum = 1, maximum = 6)]
+    pub importance_mean: Option<f64>,
+    /// Exact mean preparedness; null when no ballot rated the trend.
+    #[schema(minimum = 1, maximum = 6)]
+    pub preparedness_mean: Option<f64>,
+    /// Mean importance minus mean preparedness; null when no ballot rated the trend.
+    #[schema(minimum = -5, maximum = 5)]
+    pub gap: Option<f64>,
+    /// Importance above and preparedness below the thresholds, both strictly.
+    pub in_blind_spot: bool,
+}
+
+/// One theme's mean gap in a session.
+#[derive(ToSchema)]
+#[schema(as = ForesightThemeStats)]
+pub struct ThemeStatsSchema {
+    /// The theme's name.
+    pub theme: String,
+    /// Unweighted mean of the gaps of the theme's rated trends; null if none is rated.
+    pub mean_gap: Option<f64>,
+}
+
+/// A segment of participants: shown with its numbers, or the one hidden
+/// entry that stands for all of a dimension's groups too small to show.
+#[derive(ToSchema)]
+#[schema(as = ForesightSegment)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum SegmentSchema {
+    /// Enough ballots to show.
+    Shown {
+        /// Role or experience label; null for participants who did not say.
+        key: Option<String>,
+        /// Ballots in the segment.
+        #[schema(minimum = 0)]
+        ballots: u64,
+        trends: Vec<TrendStatsSchema>,
+        themes: Vec<ThemeStatsSchema>,
+    },
+    /// The groups with too few ballots, together and without label.
+    Hidden,
+}
+
+/// Segments by role and by experience.
+#[derive(ToSchema)]
+#[schema(as = ForesightSegments)]
+pub struct SegmentsSchema {
+    pub by_role: Vec<SegmentSchema>,
+    pub by_experience: Vec<SegmentSchema>,
+}
+
+/// What the team gets from the results endpoint: always the counts; the
+/// results themselves (`ballots`, `trends`, `themes`, `segments`) only when
+/// the session is closed or revealed.
+#[derive(ToSchema)]
+#[schema(as = ResultsView)]
+pub struct ResultsViewSchema {
+    /// False while the session is open and not revealed: then only the counts are given.
+    pub results_visible: bool,
+    pub open: bool,
+    #[schema(minimum = 0)]
+    pub joined: u64,
+    #[schema(minimum = 0)]
+    pub voted: u64,
+    /// Ballots counted; when the results are visible.
+    #[schema(minimum = 0, required = false)]
+    pub ballots: u64,
+    /// Sorted by gap, largest first (trends without ratings last); when the results are visible.
+    #[schema(required = false)]
+    pub trends: Vec<TrendStatsSchema>,
+    /// In order of first appearance in the session; when the results are visible.
+    #[schema(required = false)]
+    pub themes: Vec<ThemeStatsSchema>,
+    /// When the results are visible.
+    #[schema(required = false)]
+    pub segments: SegmentsSchema,
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
 
     use samlet_foresight::{
-        BallotInput, Category, Library, ParticipantInput, RatingInput, Thresholds,
+        BallotInput, Category, Library, ParticipantInput, RatingInput, Results, Segment, Segments,
+        ThemeStats, Thresholds, TrendStats,
     };
     use serde::Serialize;
     use utoipa::PartialSchema;
 
     use super::*;
+    use crate::foresight::api::ResultsView;
 
     /// The schema's properties and required properties.
     fn fields<T: PartialSchema>() -> (BTreeSet<String>, BTreeSet<String>) {
@@ -213,6 +327,78 @@ mod tests {
         matches::<BallotSchema>(&ballot);
         matches::<ParticipantSchema>(&ballot.participant);
         matches::<RatingSchema>(&ballot.ratings[0]);
+    }
+
+    #[test]
+    fn the_schemas_match_the_library_and_the_results() {
+        let lib = Library::builtin().expect("library");
+        matches::<LibrarySchema>(&lib);
+        matches::<LibrarySourcesSchema>(lib.sources());
+        let stats = TrendStats {
+            code: "1.1".into(),
+            title: "Økt etterspørsel".into(),
+            theme: "Samfunnet".into(),
+            n: 5,
+            importance_mean: Some(5.2),
+            preparedness_mean: Some(2.4),
+            gap: Some(2.8),
+            in_blind_spot: true,
+        };
+        let theme = ThemeStats {
+            theme: "Samfunnet".into(),
+            mean_gap: None,
+        };
+        matches::<TrendStatsSchema>(&stats);
+        matches::<ThemeStatsSchema>(&theme);
+        let segments = Segments {
+            by_role: vec![
+                Segment::Shown {
+                    key: Some("director".into()),
+                    ballots: 5,
+                    trends: vec![stats.clone()],
+                    themes: vec![theme.clone()],
+                },
+                Segment::Hidden,
+            ],
+            by_experience: vec![],
+        };
+        matches::<SegmentsSchema>(&segments);
+        let view = |results| ResultsView {
+            results_visible: true,
+            open: false,
+            joined: 6,
+            voted: 5,
+            results,
+        };
+        let visible = view(Some(Results {
+            ballots: 5,
+            trends: vec![stats],
+            themes: vec![theme],
+            segments,
+        }));
+        matches::<ResultsViewSchema>(&visible);
+        let props = fields::<ResultsViewSchema>().0;
+        let keys: BTreeSet<String> = serde_json::to_value(&visible)
+            .expect("json")
+            .as_object()
+            .expect("object")
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(
+            keys, props,
+            "every field of the visible results is described"
+        );
+        matches::<ResultsViewSchema>(view(None));
+        // Both kinds of segment are in the schema's oneOf.
+        let v = serde_json::to_value(SegmentSchema::schema()).expect("schema json");
+        let statuses: Vec<&str> = v["oneOf"]
+            .as_array()
+            .expect("oneOf")
+            .iter()
+            .filter_map(|s| s["properties"]["status"]["enum"][0].as_str())
+            .collect();
+        assert_eq!(statuses, ["shown", "hidden"]);
     }
 
     #[test]

@@ -595,10 +595,7 @@ pub async fn save_item(
         .await
         .map_err(|e| WebError(e.into(), lang))?;
     let code = form.get("code");
-    let loc = |nb: &str, en: &str| LocalizedText {
-        nb: form.get(nb),
-        en: form.get(en),
-    };
+    let loc = |nb: &str, en: &str| LocalizedText::new(form.get(nb), form.get(en));
     let (title, description) = (
         loc("title_nb", "title_en"),
         loc("description_nb", "description_en"),
@@ -616,7 +613,7 @@ pub async fn save_item(
     let figures: Vec<LocalizedText> = nb_figs
         .into_iter()
         .zip(en_figs)
-        .map(|(nb, en)| LocalizedText { nb, en })
+        .map(|(nb, en)| LocalizedText::new(nb, en))
         .collect();
     let sources = split_lines(&form.get("sources"));
     let taken = if kind == "trend" {

@@ -468,6 +468,28 @@ async fn a_phone_votes_with_the_plain_html_form(app: &TestApp) {
         .text()
         .await
         .expect("html");
+    // The library's trends in the participant's language; the team's own as written.
+    let form_in = |lang: &'static str| {
+        phone
+            .get(format!("{}/f/{}/ballot", app.base, s.join_code))
+            .header("accept-language", lang)
+            .send()
+    };
+    let nn = form_in("nn")
+        .await
+        .expect("ballot")
+        .text()
+        .await
+        .expect("html");
+    assert!(nn.contains("Auka etterspurnad") && nn.contains("Digitalgigantane kjem inn"));
+    assert!(nn.contains("Egen trend") && !nn.contains("Økt etterspørsel"));
+    let da = form_in("da")
+        .await
+        .expect("ballot")
+        .text()
+        .await
+        .expect("html");
+    assert!(da.contains("Øget efterspørgsel") && da.contains("Techgiganterne træder ind"));
     assert!(
         form.contains("Svært viktig") && form.contains("Svært lite beredt"),
         "the study's labels"
@@ -582,6 +604,32 @@ async fn library_and_openapi(app: &TestApp) {
         .await
         .expect("html");
     assert!(page.contains("Driving forces") && page.contains("Key figures"));
+    // The shipped library in the reader's language: nynorsk and Danish
+    // texts of their own, not the bokmål original.
+    let library_page = |lang: &'static str| async move {
+        app.http
+            .get(format!("{}/foresight/library", app.base))
+            .header("accept-language", lang)
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html")
+    };
+    let nn = library_page("nn-NO").await;
+    assert!(nn.contains("Auka etterspurnad"), "a nynorsk trend title");
+    assert!(nn.contains("men han kan ikkje takast for gitt"));
+    assert!(
+        !nn.contains("Økt etterspørsel"),
+        "no bokmål title on the nynorsk page"
+    );
+    let da = library_page("da").await;
+    assert!(da.contains("Øget efterspørgsel"), "a Danish trend title");
+    assert!(da.contains("Nordmænd har stadig meget stor tillid"));
+    assert!(!da.contains("Økt etterspørsel"));
+    let nb = library_page("nb").await;
+    assert!(nb.contains("Økt etterspørsel") && !nb.contains("Auka etterspurnad"));
     let doc: Value = app
         .http
         .get(format!("{}/api/openapi.json", app.base))
@@ -592,6 +640,37 @@ async fn library_and_openapi(app: &TestApp) {
         .await
         .expect("json");
     assert!(doc["paths"]["/api/v1/foresight/ballots"].is_object());
+    // The library and the results are described, not loose objects.
+    let ok_schema = |path: &str| {
+        doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+            ["$ref"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        ok_schema("/api/v1/foresight/library"),
+        "#/components/schemas/ForesightLibrary"
+    );
+    assert_eq!(
+        ok_schema("/api/v1/foresight/sessions/{id}/results"),
+        "#/components/schemas/ResultsView"
+    );
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["ForesightLibrary"]["properties"]["trends"]["items"]["$ref"],
+        "#/components/schemas/ForesightTrend"
+    );
+    let view = &schemas["ResultsView"]["properties"];
+    assert_eq!(
+        view["trends"]["items"]["$ref"],
+        "#/components/schemas/ForesightTrendStats"
+    );
+    assert_eq!(
+        view["segments"]["$ref"],
+        "#/components/schemas/ForesightSegments"
+    );
+    assert!(schemas["ForesightSegment"]["oneOf"].is_array());
     let bad = SessionFile::parse(r#"{"title": "x", "trends": [{"code": "9.9"}]}"#).expect("parses");
     let e = fs::create_session(app.store.as_ref(), bad)
         .await
@@ -791,6 +870,20 @@ async fn the_team_edits_the_library(app: &TestApp) {
     .await
     .expect("put");
     assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+    // The team's title as they wrote it, to a nynorsk reader too; the
+    // description they left as shipped stays nynorsk.
+    let nn = app
+        .http
+        .get(format!("{}/foresight/library", app.base))
+        .header("accept-language", "nn")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(nn.contains("Økt etterspørsel etter helse- og omsorgstjenester"));
+    assert!(nn.contains("Fleire eldre, ein ny sjukdomsmiks"));
     // A new theme and a trend in it, in both languages.
     let r = put(
         "/api/v1/foresight/library/themes/4".into(),
