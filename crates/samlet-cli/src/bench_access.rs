@@ -167,11 +167,13 @@ pub async fn run(a: AccessArgs) -> anyhow::Result<()> {
     for s in subjects.iter().take(500) {
         // Warm caches and the pool on both paths.
         let _ = store.person_name(s.as_str()).await?;
-        let _ = samlet_server::represent::authorize_representative(
-            &state,
+        let _ = samlet_app::represent::authorize_representative(
+            store.as_ref(),
+            &state.config.representation_rules,
             &lawyer,
             s,
             samlet_access::Action::Read,
+            Utc::now(),
         )
         .await;
     }
@@ -182,11 +184,13 @@ pub async fn run(a: AccessArgs) -> anyhow::Result<()> {
         let _ = store.person_name(s.as_str()).await?;
         base.push(t.elapsed());
         let t = Instant::now();
-        let ok = samlet_server::represent::authorize_representative(
-            &state,
+        let ok = samlet_app::represent::authorize_representative(
+            store.as_ref(),
+            &state.config.representation_rules,
             &lawyer,
             s,
             samlet_access::Action::Read,
+            Utc::now(),
         )
         .await;
         dec.push(t.elapsed());
@@ -239,11 +243,11 @@ pub async fn run(a: AccessArgs) -> anyhow::Result<()> {
         .map(|_| &ids[rng.gen_range(0..bases)])
         .collect();
     let check = |id: &String| {
-        let state = &state;
+        let store = store.as_ref();
         let id = id.clone();
         async move {
-            samlet_server::api::sharing::basis_decision(
-                state,
+            samlet_app::sharing::basis_decision(
+                store,
                 reader,
                 &id,
                 "vurdere sykepenger",
@@ -289,7 +293,7 @@ cross-agency sharing basis check ({bases} bases, {} checks):",
         .representations_between(lawyer.as_str(), subjects[0].as_str())
         .await?
         .iter()
-        .map(samlet_server::represent::policy_representation)
+        .map(samlet_app::represent::policy_representation)
         .collect();
     let t = Instant::now();
     let rounds = 1_000_000u32;

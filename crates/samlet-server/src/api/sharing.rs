@@ -3,13 +3,12 @@
 //! The operator registers bases (`samlet basis add`); a basis lets its
 //! reader read one category of the holder's data only once the holder has
 //! accepted it, within its days, for its purpose
-//! (`samlet_access::decide_basis`, applied by the agency overview read).
+//! (`samlet_app::sharing`, applied by the agency overview read).
 
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
-use samlet_access::{BasisRequest, Decision, SharingBasis};
-use samlet_store::{OverviewFilter, StoredSharingBasis};
+use samlet_store::StoredSharingBasis;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -17,7 +16,6 @@ use utoipa_axum::routes;
 
 use crate::auth::AgencyAuth;
 use crate::problem::{ApiError, ApiResult};
-use crate::transparency::entry::{SharedFrom, SharedUnder};
 use crate::AppState;
 use samlet_domain::Scope;
 
@@ -201,22 +199,6 @@ pub async fn revoke(
     Ok(Json(b.into()))
 }
 
-/// The policy's view of a stored basis.
-pub fn policy_basis(b: &StoredSharingBasis) -> SharingBasis {
-    SharingBasis {
-        id: b.id.clone(),
-        reader_org: b.reader_org.clone(),
-        holder_org: b.holder_org.clone(),
-        category: b.category.clone(),
-        purpose: b.purpose.clone(),
-        legal_basis: b.legal_basis.clone(),
-        valid_from: b.valid_from,
-        valid_to: b.valid_to,
-        accepted_at: b.accepted_at,
-        revoked_at: b.revoked_at,
-    }
-}
-
 /// Most bases one read may name.
 pub const MAX_BASES_PER_READ: usize = 8;
 
@@ -264,150 +246,23 @@ pub struct BasisRefusal {
     pub detail: String,
 }
 
-/// What an agency's overview read of a person may return: its own items,
-/// plus each category of another agency's items that a valid basis it
-/// named or a valid consent of the person lets it read.
-pub struct ReadScope {
-    pub filter: OverviewFilter,
-    pub shared: Vec<SharedFrom>,
-    pub refused: Vec<BasisRefusal>,
-}
-
-/// Decide a read's scope: the named bases through
-/// `samlet_access::decide_basis`, the person's consents through
-/// `samlet_access::decide`. Reads facts only; default deny.
-pub async fn read_scope(
-    state: &AppState,
-    reader_org: &str,
-    pid: &str,
-    basis_ids: &[String],
-    purpose: &str,
-) -> ApiResult<ReadScope> {
-    let now = Utc::now();
-    let today = state.config.today();
-    let mut scope = ReadScope {
-        filter: OverviewFilter::own(reader_org),
-        shared: Vec::new(),
-        refused: Vec::new(),
-    };
-    for id in basis_ids {
-        match basis_decision(state, reader_org, id, purpose, now, today).await? {
-            (Decision::Allow(_), Some(b)) => {
-                if scope.filter.add(&b.category, &b.holder_org) {
-                    scope.shared.push(SharedFrom {
-                        under: SharedUnder::Basis,
-                        id: b.id.clone(),
-                        holder_name: agency_name(state, &b.holder_org).await,
-                        holder_org: b.holder_org,
-                        category: b.category,
-                        purpose: b.purpose,
-                        legal_basis: Some(b.legal_basis),
-                        legal_ref: b.legal_ref,
-                    });
-                }
-            }
-            (Decision::Deny(r), _) => scope.refused.push(BasisRefusal {
-                basis: id.clone(),
-                reason: r.code().into(),
-                detail: r.text(crate::i18n::Lang::En),
-            }),
-            (Decision::Allow(_), None) => scope.refused.push(BasisRefusal {
-                basis: id.clone(),
-                reason: "basis-unknown".into(),
-                detail: samlet_access::DenyReason::BasisUnknown.text(crate::i18n::Lang::En),
-            }),
+impl BasisRefusal {
+    pub fn new(basis: String, reason: &samlet_access::DenyReason) -> Self {
+        Self {
+            basis,
+            reason: reason.code().into(),
+            detail: reason.text(crate::i18n::Lang::En),
         }
     }
-    let consents = state.store.consents_between(reader_org, pid).await?;
-    if !consents.is_empty() {
-        let facts: Vec<_> = consents
-            .iter()
-            .map(crate::represent::policy_consent)
-            .collect();
-        for category in samlet_access::CATEGORIES {
-            let d = samlet_access::decide(
-                &samlet_access::Facts {
-                    representations: &[],
-                    consents: &facts,
-                },
-                &samlet_access::Request::Share {
-                    requester_org: reader_org,
-                    subject: pid,
-                    category,
-                },
-                now,
-                &state.config.representation_rules,
-            );
-            let Decision::Allow(samlet_access::Basis::Consent { ids, from_orgs }) = d else {
-                continue;
-            };
-            for from in from_orgs {
-                if from == reader_org || !scope.filter.add(category, &from) {
-                    continue;
-                }
-                let mine: Vec<&samlet_store::StoredConsent> = consents
-                    .iter()
-                    .filter(|c| c.from_org == from && ids.contains(&c.id))
-                    .collect();
-                scope.shared.push(SharedFrom {
-                    under: SharedUnder::Consent,
-                    id: mine
-                        .iter()
-                        .map(|c| c.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    holder_name: mine
-                        .first()
-                        .map(|c| c.from_name.clone())
-                        .unwrap_or_default(),
-                    holder_org: from,
-                    category: category.to_owned(),
-                    purpose: mine.first().map(|c| c.purpose.clone()).unwrap_or_default(),
-                    legal_basis: None,
-                    legal_ref: None,
-                });
-            }
+}
+
+impl From<samlet_app::sharing::Error> for ApiError {
+    fn from(e: samlet_app::sharing::Error) -> Self {
+        use samlet_app::sharing::Error as E;
+        match e {
+            E::Denied(r) => ApiError::denied(r),
+            E::Log(e) => e.into(),
+            E::Store(e) => e.into(),
         }
-    }
-    Ok(scope)
-}
-
-/// The check of one named basis: its facts from the store (one
-/// primary-key read), then `samlet_access::decide_basis`. Another reader's
-/// basis is not a fact about this read: the policy then answers "unknown",
-/// as for an id that does not exist.
-pub async fn basis_decision(
-    state: &AppState,
-    reader_org: &str,
-    id: &str,
-    purpose: &str,
-    now: DateTime<Utc>,
-    today: NaiveDate,
-) -> ApiResult<(Decision, Option<StoredSharingBasis>)> {
-    let stored = state
-        .store
-        .sharing_basis(id)
-        .await?
-        .filter(|b| b.reader_org == reader_org);
-    let facts: Vec<SharingBasis> = stored.iter().map(policy_basis).collect();
-    let req = BasisRequest {
-        basis_id: id,
-        reader_org,
-        purpose,
-    };
-    Ok((
-        samlet_access::decide_basis(&facts, &req, now, today),
-        stored,
-    ))
-}
-
-/// An agency's registered name, or its number when it is not registered.
-async fn agency_name(state: &AppState, org: &str) -> String {
-    let Ok(o) = samlet_domain::OrgNumber::parse(org) else {
-        return org.to_owned();
-    };
-    match state.store.agency_by_org(&o).await {
-        Ok(Some(a)) => a.name,
-        _ => org.to_owned(),
     }
 }

@@ -6,35 +6,26 @@
 //!   opening it would;
 //! - approve or decline one of the person's pending consent requests.
 //!
-//! Each goes through [`samlet_access::decide`] with [`Action::Act`]: first
+//! Each goes through `samlet_access::decide` with `Action::Act`: first
 //! for the pair (a read-only mandate is refused with `action-not-granted`),
-//! then for the item (`RepresentItem`, refused with `out-of-scope` when no
-//! acting basis covers the item's agency). Each is then written to the
-//! person's access log as done on their behalf, and the entry is durable
-//! before the store is read or changed. The consent request's own row is
-//! read before that as one of the decision's facts (whose it is, which
-//! agency's data it concerns), as the sharing read reads its consents.
+//! then for the item (refused with `out-of-scope` when no acting basis
+//! covers the item's agency), and is written to the person's access log
+//! before the store is read or changed ([`samlet_app::represent`]).
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use chrono::Utc;
-use samlet_access::Action;
-use samlet_domain::{OrgNumber, Pid};
+use samlet_app::represent;
+use samlet_domain::Pid;
 use samlet_store::{ConsentAnswer, MessageView};
 
 use super::api::{consent_view, parse_pid, ConsentView};
-use super::log_view::Purpose;
-use super::{area_map, authorize_item, authorize_representative, log_on_behalf};
+use super::{act_for, request_id};
 use crate::auth::Citizen;
 use crate::extract::ApiJson;
-use crate::problem::{ApiError, ApiResult};
+use crate::problem::ApiResult;
 use crate::AppState;
-
-/// The areas of one agency's items (none: in scope only under `all`).
-async fn areas_of(state: &AppState, org: &str) -> ApiResult<Vec<String>> {
-    Ok(area_map(state).await?.remove(org).unwrap_or_default())
-}
 
 /// Open one of `subject`'s messages for them: the message, now marked read.
 pub async fn open_message(
@@ -45,27 +36,9 @@ pub async fn open_message(
     org: &str,
     message_id: &str,
 ) -> ApiResult<MessageView> {
-    let org =
-        OrgNumber::parse(org.trim()).map_err(|e| ApiError::invalid("/path/org", e.to_string()))?;
-    let areas = areas_of(state, org.as_str()).await?;
-    let granted = authorize_item(state, representative, subject, Action::Act, &areas, None).await?;
-    // Durable first: no entry, no data.
-    let index = log_on_behalf(
-        state,
-        headers,
-        representative,
-        subject,
-        &granted,
-        &["messages"],
-        Purpose::OpenedMessage,
-    )
-    .await?;
-    tracing::info!(representative = %state.pseudo.of(representative), person = %state.pseudo.of(subject), log_index = index, "message opened on behalf");
-    state
-        .store
-        .open_message(subject.as_str(), org.as_str(), message_id, Utc::now())
-        .await?
-        .ok_or_else(|| ApiError::not_found("The person has no such message."))
+    let rid = request_id(headers);
+    let a = act_for(state, &rid, representative, subject);
+    Ok(represent::open_message(state.store.as_ref(), &a, org, message_id).await?)
 }
 
 /// Answer one of `subject`'s pending consent requests for them.
@@ -77,48 +50,10 @@ pub async fn answer_consent(
     id: &str,
     answer: ConsentAnswer,
 ) -> ApiResult<ConsentView> {
-    // The pair first: nothing about the person's requests is looked at
-    // for someone who may not act for them at all.
-    authorize_representative(state, representative, subject, Action::Act).await?;
-    let c = state
-        .store
-        .consent(id)
-        .await?
-        .filter(|c| c.subject_pid == subject.as_str())
-        .ok_or_else(|| ApiError::not_found("The person has no consent request with this id."))?;
-    let areas = areas_of(state, &c.from_org).await?;
-    let granted = authorize_item(state, representative, subject, Action::Act, &areas, None).await?;
-    let now = Utc::now();
-    if consent_view(&c, now).state != "pending" {
-        return Err(ApiError::conflict(
-            "The request was already answered, or has expired.",
-        ));
-    }
-    let purpose = match answer {
-        ConsentAnswer::Approve => Purpose::ApprovedConsent,
-        ConsentAnswer::Decline => Purpose::DeclinedConsent,
-    };
-    // Durable first: no entry, no change.
-    let index = log_on_behalf(
-        state,
-        headers,
-        representative,
-        subject,
-        &granted,
-        &["consents"],
-        purpose,
-    )
-    .await?;
-    tracing::info!(representative = %state.pseudo.of(representative), person = %state.pseudo.of(subject), log_index = index, "consent request answered on behalf");
-    if !state
-        .store
-        .answer_consent(id, subject.as_str(), answer, now)
-        .await?
-    {
-        return Err(ApiError::conflict("The request was already answered."));
-    }
-    let c = state.store.consent(id).await?.unwrap_or(c);
-    Ok(consent_view(&c, now))
+    let rid = request_id(headers);
+    let a = act_for(state, &rid, representative, subject);
+    let c = represent::answer_consent(state.store.as_ref(), &a, id, answer).await?;
+    Ok(consent_view(&c, Utc::now()))
 }
 
 /// The person's pending consent requests within the representative's scope
@@ -129,34 +64,16 @@ pub async fn pending_consent_requests(
     representative: &Pid,
     subject: &Pid,
 ) -> ApiResult<Vec<ConsentView>> {
-    let granted = authorize_representative(state, representative, subject, Action::Read).await?;
-    let index = log_on_behalf(
-        state,
-        headers,
-        representative,
-        subject,
-        &granted,
-        &["consents"],
-        Purpose::View(granted.scopes.labels()),
-    )
-    .await?;
-    tracing::info!(representative = %state.pseudo.of(representative), person = %state.pseudo.of(subject), log_index = index, "consent requests read on behalf");
-    let areas = area_map(state).await?;
-    let none = Vec::new();
+    let rid = request_id(headers);
+    let a = act_for(state, &rid, representative, subject);
     let now = Utc::now();
-    Ok(state
-        .store
-        .consents_of_subject(subject.as_str())
-        .await?
-        .iter()
-        .map(|c| consent_view(c, now))
-        .filter(|c| {
-            c.state == "pending"
-                && granted
-                    .scopes
-                    .covers(areas.get(&c.from_org).unwrap_or(&none), None)
-        })
-        .collect())
+    Ok(
+        represent::pending_consent_requests(state.store.as_ref(), &a)
+            .await?
+            .iter()
+            .map(|c| consent_view(c, now))
+            .collect(),
+    )
 }
 
 /// Open a message for someone I act for.

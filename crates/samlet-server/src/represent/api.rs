@@ -14,17 +14,18 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use samlet_access::{
-    Action, Basis, BasisKind, ConsentStatus, Decision, Facts, Person, Request, Scope, CATEGORIES,
+    Action, Basis, BasisKind, Decision, Facts, Person, Request, Scope, CATEGORIES,
 };
 use samlet_domain::{OrgNumber, Pid};
 use samlet_store::{
-    ConsentAnswer, NewConsentRequest, NewRepresentation, OverviewLimits, StoredConsent,
-    StoredRepresentation,
+    ConsentAnswer, NewConsentRequest, NewRepresentation, StoredConsent, StoredRepresentation,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{denied, policy_consent, policy_representation, represented_overview, request_id};
+use samlet_app::represent::policy_representation;
+
+use super::{denied, represented_overview, request_id};
 // The agency's granted scope, not a representation's area scope.
 use crate::auth::{AgencyAuth, Citizen};
 use crate::extract::ApiJson;
@@ -121,13 +122,7 @@ pub struct ConsentView {
 }
 
 pub fn consent_view(c: &StoredConsent, now: DateTime<Utc>) -> ConsentView {
-    let state = if c.revoked_at.is_some_and(|t| t <= now) {
-        "revoked".to_owned()
-    } else if c.valid_to <= now && c.status != ConsentStatus::Declined {
-        "expired".to_owned()
-    } else {
-        c.status.as_str().to_owned()
-    };
+    let state = samlet_app::represent::consent_state(c, now).to_owned();
     ConsentView {
         id: c.id.clone(),
         requester_org: c.requester_org.clone(),
@@ -829,7 +824,7 @@ pub async fn post_parental(
     let parent = parse_pid(&state, &body.parent_pid, "/parent_pid")?;
     let child = parse_pid(&state, &body.child_pid, "/child_pid")?;
     let now = Utc::now();
-    let end = super::parental_end(&child, &state)
+    let end = samlet_app::represent::parental_end(&child, &state.config.representation_rules)
         .filter(|end| *end > now)
         .ok_or_else(|| ApiError::invalid("/child_pid", "The child has come of age."))?;
     if parent == child {
@@ -1168,49 +1163,26 @@ pub async fn get_share(
             format!("A category is one of: {}.", CATEGORIES.join(", ")),
         ));
     }
-    let org = auth.agency.org.to_string();
-    let rows = state.store.consents_between(&org, pid.as_str()).await?;
-    let facts: Vec<_> = rows.iter().map(policy_consent).collect();
-    let decision = samlet_access::decide(
-        &Facts {
-            representations: &[],
-            consents: &facts,
-        },
-        &Request::Share {
-            requester_org: &org,
-            subject: pid.as_str(),
-            category: &category,
-        },
-        Utc::now(),
-        &state.config.representation_rules,
-    );
-    let (ids, from_orgs) = match decision {
-        Decision::Allow(Basis::Consent { ids, from_orgs }) => (ids, from_orgs),
-        Decision::Allow(_) => return Err(denied(&samlet_access::DenyReason::ConsentMissing)),
-        Decision::Deny(r) => return Err(denied(&r)),
-    };
-    let entry = AccessEntry {
-        v: 1,
-        subject: pid.to_string(),
+    let read = samlet_app::sharing::AgencyRead {
         accessor: accessor(&auth, &headers)?,
         on_behalf_of: None,
-        categories: vec![category.clone()],
         purpose,
         legal_basis,
-        legal_basis_ref: Some(format!("consent {}", ids.join(" "))),
-        at: Utc::now(),
+        legal_basis_ref: None,
         request_id: request_id(&headers),
-        shared: Vec::new(),
     };
-    // Durable first: no entry, no data.
-    let index = state.log.append(entry).await?;
-    tracing::info!(person = %state.pseudo.of(&pid), agency = %auth.agency.org, log_index = index, "shared data read under consent");
-    let o = state
-        .store
-        .overview(pid.as_str(), OverviewLimits::default())
-        .await?
-        .with_today(state.config.today());
-    let o = super::only_category(o, &category, &from_orgs);
+    let r = samlet_app::sharing::read_under_consent(
+        state.store.as_ref(),
+        &state.log,
+        &state.config.representation_rules,
+        &state.pseudo,
+        read,
+        &pid,
+        &category,
+        state.config.today(),
+    )
+    .await?;
+    let o = r.overview;
     let data = match category.as_str() {
         "cases" => serde_json::to_value(&o.cases),
         "deadlines" => serde_json::to_value(&o.deadlines),
@@ -1220,8 +1192,8 @@ pub async fn get_share(
     .map_err(ApiError::internal)?;
     Ok(Json(SharedData {
         category,
-        consent_ids: ids,
-        from_orgs,
+        consent_ids: r.consent_ids,
+        from_orgs: r.from_orgs,
         data,
     }))
 }

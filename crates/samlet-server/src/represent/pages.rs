@@ -233,7 +233,7 @@ pub fn open_handle(state: &AppState, c: &Citizen, handle: &str) -> Option<Pid> {
 /// A handle that does not open: an old address with an identity number
 /// redirects to the list (the redirect carries no number); anything else is 404.
 pub fn handle_not_opened(handle: &str, lang: Lang) -> Response {
-    if super::log_view::is_person_number(handle) {
+    if samlet_app::represent::log_forms::is_person_number(handle) {
         Redirect::to("/me/acting-for").into_response()
     } else {
         WebError(ApiError::not_found(lang.t("rep_no_such_handle")), lang).into_response()
@@ -283,7 +283,10 @@ pub async fn represented_page(
             can_act => act.is_some(),
             act_orgs => act.as_ref().map(|a| a.orgs.clone()).unwrap_or_default(),
             act_scopes => act.as_ref().map(|a| a.granted.scopes.labels()).unwrap_or_default(),
-            consent_requests => Value::from_serialize(act.as_ref().map(|a| &a.consent_requests)),
+            consent_requests => Value::from_serialize(act.as_ref().map(|a| {
+                let now = chrono::Utc::now();
+                a.consent_requests.iter().map(|c| api::consent_view(c, now)).collect::<Vec<_>>()
+            })),
         },
     )
 }
@@ -294,7 +297,7 @@ async fn display_name(state: &AppState, subject: &Pid) -> Result<String, ApiErro
         .store
         .person_name(subject.as_str())
         .await?
-        .unwrap_or_else(|| super::log_view::masked(subject.as_str())))
+        .unwrap_or_else(|| samlet_app::represent::log_forms::masked(subject.as_str())))
 }
 
 /// `POST /me/acting-for/{handle}/messages/{org}/{message_id}/open`: open a

@@ -17,7 +17,7 @@ use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use minijinja::{context, Value};
 use samlet_domain::Pid;
-use samlet_store::{AccessLogFilter, LeafDetails, OverviewLimits, StoredCheckpoint};
+use samlet_store::{AccessLogFilter, LeafDetails, StoredCheckpoint};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -34,8 +34,6 @@ use samlet_log_api::{
     ConsistencyProof, DetailsCountView, InclusionProof, LeavesPage, PublicLeaf, LEAVES_PAGE,
 };
 
-/// Data categories an overview read returns.
-pub const OVERVIEW_CATEGORIES: [&str; 4] = ["cases", "deadlines", "benefits", "messages"];
 const MAX_HEADER_TEXT: usize = 500;
 /// The largest leaf index the store can hold.
 const MAX_INDEX: u64 = i64::MAX as u64;
@@ -473,37 +471,30 @@ pub async fn person_overview(
         crate::api::sharing::basis_ids(header_text(&headers, "samlet-basis")?.as_deref())?;
     let pid = Pid::parse(&pid, state.config.pid_policy)
         .map_err(|e| ApiError::invalid("/path/pid", e.to_string()))?;
-    let org = auth.agency.org.to_string();
-    let scope =
-        crate::api::sharing::read_scope(&state, &org, pid.as_str(), &basis_ids, &purpose).await?;
-    let entry = AccessEntry {
-        v: 1,
-        subject: pid.to_string(),
+    let read = samlet_app::sharing::AgencyRead {
         accessor: Accessor {
-            org: org.clone(),
+            org: auth.agency.org.to_string(),
             name: auth.agency.name.clone(),
             system: header_text(&headers, "samlet-accessor-system")?,
             role: header_text(&headers, "samlet-accessor-role")?,
         },
         on_behalf_of: header_text(&headers, "samlet-on-behalf-of")?,
-        categories: OVERVIEW_CATEGORIES
-            .iter()
-            .map(|c| (*c).to_owned())
-            .collect(),
         purpose,
         legal_basis,
         legal_basis_ref: header_text(&headers, "samlet-legal-basis-ref")?,
-        at: Utc::now(),
         request_id: crate::middleware::request_id_of(&headers),
-        shared: scope.shared.clone(),
     };
-    // Durable first: no entry, no data.
-    let index = state.log.append(entry).await?;
-    tracing::info!(person = %state.pseudo.of(&pid), agency = %auth.agency.org, log_index = index, shared = scope.shared.len(), "person overview read by agency");
-    let o = state
-        .store
-        .overview_filtered(pid.as_str(), &scope.filter, OverviewLimits::default())
-        .await?;
+    let scope = samlet_app::sharing::person_overview(
+        state.store.as_ref(),
+        &state.log,
+        &state.config.representation_rules,
+        &state.pseudo,
+        read,
+        &pid,
+        &basis_ids,
+        state.config.today(),
+    )
+    .await?;
     let (label, note) = if scope.shared.is_empty() {
         (
             "own-items",
@@ -519,8 +510,12 @@ pub async fn person_overview(
         scope: label.into(),
         note,
         shared: scope.shared,
-        refused: scope.refused,
-        overview: o.with_today(state.config.today()).into(),
+        refused: scope
+            .refused
+            .iter()
+            .map(|(id, r)| crate::api::sharing::BasisRefusal::new(id.clone(), r))
+            .collect(),
+        overview: scope.overview.into(),
     };
     Ok(([("samlet-scope", label)], Json(body)).into_response())
 }

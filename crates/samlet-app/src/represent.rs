@@ -1,1 +1,0 @@
-//! See the crate documentation for this module's place in the layers.
