@@ -4,7 +4,8 @@
 //! [`samlet_access::decide_basis`]) or the person's valid consent
 //! ([`samlet_access::decide`]) reaches. Every read writes one access-log
 //! entry naming what it rests on, and the entry is durable before the
-//! store is read: no entry, no data.
+//! store is read: no entry, no data. The person sees each entry in their
+//! access log ([`access_log`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use samlet_access::{
@@ -12,8 +13,8 @@ use samlet_access::{
 };
 use samlet_domain::{Pid, Pseudonymizer};
 use samlet_store::{
-    Overview, OverviewFilter, OverviewLimits, RepresentationStore, SharingStore, Store, StoreError,
-    StoredConsent, StoredSharingBasis,
+    AccessLogFilter, AccessLogStore, Overview, OverviewFilter, OverviewLimits, RepresentationStore,
+    SharingStore, Store, StoreError, StoredCheckpoint, StoredConsent, StoredSharingBasis,
 };
 
 use crate::represent::{only_category, policy_consent, OVERVIEW_CATEGORIES};
@@ -343,12 +344,118 @@ pub async fn read_under_consent<S: Store + ?Sized>(
     })
 }
 
+/// Which of a person's access-log entries to show: one page, optionally
+/// only one agency's and only between two days (inclusive).
+#[derive(Debug, Clone, Default)]
+pub struct AccessLogQuery {
+    pub agency_org: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// One access to the person's data, as logged.
+#[derive(Debug, Clone)]
+pub struct LoggedAccess {
+    /// Position in the public log.
+    pub index: u64,
+    pub entry: AccessEntry,
+    /// The entry's inclusion proof checked out against the checkpoint.
+    pub verified: bool,
+}
+
+/// A page of the person's access log.
+#[derive(Debug, Clone)]
+pub struct AccessLog {
+    pub entries: Vec<LoggedAccess>,
+    pub next_page: Option<u32>,
+    /// The signed checkpoint the entries were verified against.
+    pub checkpoint: Option<StoredCheckpoint>,
+    /// Log entries (anyone's) whose details disappeared without a
+    /// retention record covering them: a sign that entries were hidden.
+    pub missing_details: u64,
+}
+
+/// The person's access log: their entries, each verified against the
+/// latest signed checkpoint. An entry that cannot be read is shown as such,
+/// never hidden.
+pub async fn access_log<S: AccessLogStore + ?Sized>(
+    store: &S,
+    log: &TransparencyLog,
+    pid: &Pid,
+    q: &AccessLogQuery,
+) -> Result<AccessLog, LogError> {
+    let day_start = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    let filter = AccessLogFilter {
+        agency_org: q
+            .agency_org
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+        from: q.from.and_then(day_start),
+        to: q.to.and_then(|d| d.succ_opt()).and_then(day_start),
+        offset: i64::from(q.page.saturating_sub(1)) * i64::from(q.per_page),
+        limit: i64::from(q.per_page) + 1,
+    };
+    let mut rows = store.log_entries_for(pid.as_str(), &filter).await?;
+    let next_page = (rows.len() > q.per_page as usize).then_some(q.page + 1);
+    rows.truncate(q.per_page as usize);
+    let cp: Option<StoredCheckpoint> = match log.checkpoint().await {
+        Ok(cp) => Some(cp),
+        Err(e) => {
+            // Shown as unverified, never hidden.
+            tracing::error!(error = %e, "no checkpoint for the access log page");
+            store.log_latest_checkpoint().await?
+        }
+    };
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in rows {
+        let parsed: Option<AccessEntry> = serde_json::from_str(&row.body).ok();
+        let verified = match (&cp, &parsed) {
+            (Some(cp), Some(e)) if e.subject == pid.as_str() => log.verify_entry(&row, cp).await,
+            _ => false,
+        };
+        let entry = parsed.unwrap_or_else(|| AccessEntry {
+            v: 0,
+            subject: String::new(),
+            accessor: Accessor {
+                org: "?".into(),
+                name: "?".into(),
+                system: None,
+                role: None,
+            },
+            on_behalf_of: None,
+            categories: Vec::new(),
+            purpose: "(unreadable entry)".into(),
+            legal_basis: String::new(),
+            legal_basis_ref: None,
+            at: DateTime::<Utc>::UNIX_EPOCH,
+            request_id: String::new(),
+            shared: Vec::new(),
+        });
+        entries.push(LoggedAccess {
+            index: row.idx,
+            entry,
+            verified,
+        });
+    }
+    Ok(AccessLog {
+        entries,
+        next_page,
+        checkpoint: cp,
+        missing_details: log.missing_details().await?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
 
     use samlet_domain::OrgNumber;
-    use samlet_store::{AccessLogFilter, ConsentAnswer, NewConsentRequest};
+    use samlet_store::{ConsentAnswer, NewConsentRequest};
 
     use super::*;
 
@@ -486,5 +593,29 @@ mod tests {
         let logged = entries(store.as_ref(), &person).await;
         assert_eq!(logged.len(), 2);
         assert!(logged.iter().any(|e| e.shared == o.shared));
+
+        // The person sees both, newest first, each verified; one per page.
+        let q = AccessLogQuery {
+            page: 1,
+            per_page: 1,
+            ..AccessLogQuery::default()
+        };
+        let page = access_log(store.as_ref(), &log, &person, &q)
+            .await
+            .expect("page");
+        assert_eq!(page.entries.len(), 1);
+        assert_eq!(page.next_page, Some(2));
+        assert_eq!(page.entries[0].entry.shared, o.shared);
+        assert!(page.entries[0].verified);
+        assert_eq!(page.missing_details, 0);
+        let q = AccessLogQuery {
+            agency_org: Some(skatt.to_string()),
+            per_page: 20,
+            ..q
+        };
+        let page = access_log(store.as_ref(), &log, &person, &q)
+            .await
+            .expect("page");
+        assert!(page.entries.is_empty(), "only the reader's entries");
     }
 }

@@ -17,11 +17,11 @@ use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use minijinja::{context, Value};
 use samlet_domain::Pid;
-use samlet_store::{AccessLogFilter, LeafDetails, StoredCheckpoint};
+use samlet_store::LeafDetails;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::entry::{commitment, entry_leaf_hash, AccessEntry, Accessor, SharedFrom};
+use super::entry::{commitment, entry_leaf_hash, Accessor, SharedFrom};
 use super::hex;
 use super::log::LogError;
 use crate::auth::{AgencyAuth, Citizen, MaybeCitizen};
@@ -613,88 +613,42 @@ pub async fn access_log_page(
 ) -> ApiResult<AccessLogPage> {
     let page = bounded(q.page, 1, MAX_PAGE, "page")?;
     let per_page = bounded(q.per_page, 20, 100, "per_page")?;
-    let from = parse_day(q.from.as_deref(), "/query/from")?
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc());
-    let to = parse_day(q.to.as_deref(), "/query/to")?
-        .and_then(|d| d.succ_opt())
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc());
-    let filter = AccessLogFilter {
-        agency_org: q
-            .agency
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned),
-        from,
-        to,
-        offset: i64::from(page - 1) * i64::from(per_page),
-        limit: i64::from(per_page) + 1,
-    };
-    let mut rows = state.store.log_entries_for(pid.as_str(), &filter).await?;
-    let next_page = (rows.len() > per_page as usize).then_some(page + 1);
-    rows.truncate(per_page as usize);
-    let cp: Option<StoredCheckpoint> = match state.log.checkpoint().await {
-        Ok(cp) => Some(cp),
-        Err(e) => {
-            // Shown as unverified, never hidden.
-            tracing::error!(error = %e, "no checkpoint for the access log page");
-            state.store.log_latest_checkpoint().await?
-        }
-    };
-    let mut entries = Vec::with_capacity(rows.len());
-    for row in rows {
-        let parsed: Option<AccessEntry> = serde_json::from_str(&row.body).ok();
-        let verified = match (&cp, &parsed) {
-            (Some(cp), Some(e)) if e.subject == pid.as_str() => {
-                state.log.verify_entry(&row, cp).await
-            }
-            _ => false,
-        };
-        let e = parsed.unwrap_or_else(|| AccessEntry {
-            v: 0,
-            subject: String::new(),
-            accessor: Accessor {
-                org: "?".into(),
-                name: "?".into(),
-                system: None,
-                role: None,
-            },
-            on_behalf_of: None,
-            categories: Vec::new(),
-            purpose: "(unreadable entry)".into(),
-            legal_basis: String::new(),
-            legal_basis_ref: None,
-            at: DateTime::<Utc>::UNIX_EPOCH,
-            request_id: String::new(),
-            shared: Vec::new(),
-        });
-        entries.push(AccessLogEntryView {
-            index: row.idx,
-            accessor: e.accessor,
-            on_behalf_of: e.on_behalf_of,
-            categories: e.categories,
-            purpose: e.purpose,
-            legal_basis: e.legal_basis,
-            legal_basis_ref: e.legal_basis_ref,
-            at: e.at,
-            request_id: e.request_id,
-            verified,
-            shared_text: Vec::new(),
-            shared: e.shared,
-        });
-    }
-    Ok(AccessLogPage {
-        entries,
+    let query = samlet_app::sharing::AccessLogQuery {
+        agency_org: q.agency.clone(),
+        from: parse_day(q.from.as_deref(), "/query/from")?,
+        to: parse_day(q.to.as_deref(), "/query/to")?,
         page,
         per_page,
-        next_page,
-        checkpoint: cp.map(|c| CheckpointView {
+    };
+    let log =
+        samlet_app::sharing::access_log(state.store.as_ref(), &state.log, pid, &query).await?;
+    Ok(AccessLogPage {
+        entries: log
+            .entries
+            .into_iter()
+            .map(|a| AccessLogEntryView {
+                index: a.index,
+                accessor: a.entry.accessor,
+                on_behalf_of: a.entry.on_behalf_of,
+                categories: a.entry.categories,
+                purpose: a.entry.purpose,
+                legal_basis: a.entry.legal_basis,
+                legal_basis_ref: a.entry.legal_basis_ref,
+                at: a.entry.at,
+                request_id: a.entry.request_id,
+                verified: a.verified,
+                shared_text: Vec::new(),
+                shared: a.entry.shared,
+            })
+            .collect(),
+        page,
+        per_page,
+        next_page: log.next_page,
+        checkpoint: log.checkpoint.map(|c| CheckpointView {
             size: c.size,
             root: hex(&c.root),
         }),
-        missing_details: state.log.missing_details().await?,
+        missing_details: log.missing_details,
     })
 }
 
