@@ -7,7 +7,9 @@
 //! access-log entry ([`log_on_behalf`]) before the store is read, and the
 //! represented person sees it in their access log.
 
+pub mod consent;
 pub mod log_forms;
+pub mod mandates;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -43,6 +45,13 @@ pub enum Error {
     /// The stored state does not allow it (any more).
     #[error("{0}")]
     Conflict(&'static str),
+    /// Not this caller's to do, whatever the stored state.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// No person has this identity number and surname (one answer for both,
+    /// so the check cannot look names up).
+    #[error("we find no person with this identity number and surname")]
+    UnknownPerson,
     #[error(transparent)]
     Log(#[from] LogError),
     #[error(transparent)]

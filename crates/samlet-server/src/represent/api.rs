@@ -13,9 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
-use samlet_access::{
-    Action, Basis, BasisKind, Decision, Facts, Person, Request, Scope, CATEGORIES,
-};
+use samlet_access::{Action, Basis, BasisKind, Decision, Facts, Request, Scope, CATEGORIES};
 use samlet_domain::{OrgNumber, Pid};
 use samlet_store::{
     ConsentAnswer, NewConsentRequest, NewRepresentation, StoredConsent, StoredRepresentation,
@@ -23,7 +21,8 @@ use samlet_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use samlet_app::represent::policy_representation;
+use samlet_app::represent::mandates::{self, new_id};
+use samlet_app::represent::{self, consent, policy_representation};
 
 use super::{denied, represented_overview, request_id};
 // The agency's granted scope, not a representation's area scope.
@@ -137,10 +136,6 @@ pub fn consent_view(c: &StoredConsent, now: DateTime<Utc>) -> ConsentView {
         revoked_at: c.revoked_at,
         created_at: c.created_at,
     }
-}
-
-fn new_id(prefix: &str) -> String {
-    format!("{prefix}{}", uuid::Uuid::new_v4().simple())
 }
 
 pub(crate) fn parse_pid(state: &AppState, s: &str, pointer: &str) -> ApiResult<Pid> {
@@ -261,58 +256,34 @@ pub async fn give_mandate(
     let scopes = parse_scopes(&body.scopes, "/scopes")?;
     let actions = parse_actions(&body.actions, "/actions")?;
     let now = Utc::now();
-    let valid_from = body.valid_from.as_ref().map(When::at).unwrap_or(now);
-    let valid_to = body.valid_to.as_ref().map(When::end);
-    let req = Request::GiveMandate {
-        giver: Person {
-            pid: citizen.pid.as_str(),
-            birth: citizen.pid.birth_date(),
-        },
-        to: Person {
-            pid: to.as_str(),
-            birth: to.birth_date(),
-        },
-        scopes: &scopes,
-        actions: &actions,
-        valid_from,
-        valid_to,
-    };
-    if let Decision::Deny(r) = samlet_access::decide(
-        &Facts::default(),
-        &req,
-        now,
-        &state.config.representation_rules,
-    ) {
-        let pointer = match r {
-            samlet_access::DenyReason::NoScopes => "/scopes",
-            samlet_access::DenyReason::NoActions => "/actions",
-            samlet_access::DenyReason::BadPeriod => "/valid_to",
-            _ => "/to_pid",
-        };
-        return Err(denied(&r).at(pointer));
-    }
-    // Last, so the answers above (which read nothing but the numbers
-    // themselves) come first and this one says only "found or not".
-    check_person(state, citizen, &to, &body.to_surname).await?;
-    let new = NewRepresentation {
-        id: new_id("m_"),
-        kind: BasisKind::Mandate,
-        subject_pid: citizen.pid.to_string(),
-        representative_pid: to.to_string(),
+    let m = mandates::NewMandate {
+        to,
         scopes,
         actions,
-        valid_from,
-        valid_to,
-        registered_by: "citizen".into(),
-        reference: None,
+        valid_from: body.valid_from.as_ref().map(When::at).unwrap_or(now),
+        valid_to: body.valid_to.as_ref().map(When::end),
     };
-    state.store.insert_representation(&new, now).await?;
-    tracing::info!(person = %state.pseudo.of(&citizen.pid), representative = %state.pseudo.of(&to), "mandate given");
-    let stored = state
-        .store
-        .representation(&new.id)
-        .await?
-        .ok_or_else(|| ApiError::internal("the new mandate was not found"))?;
+    mandates::check_mandate(&state.config.representation_rules, &citizen.pid, &m, now).map_err(
+        |e| match e {
+            represent::Error::Denied(r) => {
+                let pointer = match r {
+                    samlet_access::DenyReason::NoScopes => "/scopes",
+                    samlet_access::DenyReason::NoActions => "/actions",
+                    samlet_access::DenyReason::BadPeriod => "/valid_to",
+                    _ => "/to_pid",
+                };
+                denied(&r).at(pointer)
+            }
+            other => other.into(),
+        },
+    )?;
+    // Last, so the answers above (which read nothing but the numbers
+    // themselves) come first and this one says only "found or not".
+    let asker = state.pseudo.of(&citizen.pid);
+    state.limits.person_lookup.check(&asker.to_string())?;
+    let store = state.store.as_ref();
+    mandates::check_person(store, &state.pseudo, &citizen.pid, &m.to, &body.to_surname).await?;
+    let stored = mandates::record_mandate(store, &state.pseudo, &citizen.pid, m, now).await?;
     Ok(representation_view(&stored, now))
 }
 
@@ -331,64 +302,6 @@ pub fn unknown_person() -> ApiError {
 /// The problem slug of [`unknown_person`] (pages show it in their language).
 pub const UNKNOWN_PERSON: &str = "unknown-person";
 
-/// Does the person with this number have this surname in the population
-/// register? Rate-limited per citizen and logged with pseudonyms only.
-async fn check_person(
-    state: &AppState,
-    citizen: &Citizen,
-    to: &Pid,
-    surname: &str,
-) -> ApiResult<()> {
-    let asker = state.pseudo.of(&citizen.pid);
-    state.limits.person_lookup.check(&asker.to_string())?;
-    let registered = state.store.person_name(to.as_str()).await?;
-    let matched = registered
-        .as_deref()
-        .is_some_and(|name| surname_matches(name, surname));
-    tracing::info!(person = %asker, checked = %state.pseudo.of(to), matched, "person check");
-    if matched {
-        Ok(())
-    } else {
-        Err(unknown_person())
-    }
-}
-
-/// Is `typed` the surname of `full_name` (its last words), ignoring case,
-/// accents and spacing? "nordmann" and "NORDMANN" match "Kari Nordmann",
-/// "Sorensen" matches "Ola Sørensen". An empty surname never matches.
-pub fn surname_matches(full_name: &str, typed: &str) -> bool {
-    let name = fold_name(full_name);
-    let typed = fold_name(typed);
-    if typed.is_empty() || typed.len() > name.len() {
-        return false;
-    }
-    name[name.len() - typed.len()..] == typed[..]
-}
-
-/// A name as comparable words: decomposed (NFD) with the combining marks
-/// dropped, lower case, and the Nordic letters that do not decompose
-/// spelled as people type them on a keyboard without them.
-fn fold_name(s: &str) -> Vec<String> {
-    use unicode_normalization::char::is_combining_mark;
-    use unicode_normalization::UnicodeNormalization;
-    s.split_whitespace()
-        .map(|w| {
-            w.nfd()
-                .filter(|c| !is_combining_mark(*c))
-                .flat_map(char::to_lowercase)
-                .map(|c| match c {
-                    'ø' => "o".to_owned(),
-                    'æ' => "ae".to_owned(),
-                    'ß' => "ss".to_owned(),
-                    'đ' | 'ð' => "d".to_owned(),
-                    'ł' => "l".to_owned(),
-                    c => c.to_string(),
-                })
-                .collect()
-        })
-        .collect()
-}
-
 #[derive(Serialize, Deserialize, ToSchema, Debug)]
 pub struct MyMandates {
     /// Given by me (or registered over me: guardianship, parental authority), newest first.
@@ -399,29 +312,18 @@ pub struct MyMandates {
 
 pub async fn my_mandates(state: &AppState, citizen: &Citizen) -> ApiResult<MyMandates> {
     let now = Utc::now();
-    let given = state
-        .store
-        .representations_of_subject(citizen.pid.as_str())
-        .await?;
-    let received = state
-        .store
-        .representations_of_representative(citizen.pid.as_str(), 200)
-        .await?;
-    // The giver sees whom they gave a mandate to by name, not by number.
-    let mut names: std::collections::HashMap<&str, Option<String>> = Default::default();
-    let mut given_views = Vec::with_capacity(given.len());
-    for r in &given {
-        let mut v = representation_view(r, now);
-        if !names.contains_key(r.representative_pid.as_str()) {
-            let n = state.store.person_name(&r.representative_pid).await?;
-            names.insert(&r.representative_pid, n);
-        }
-        v.to_name = names.get(r.representative_pid.as_str()).cloned().flatten();
-        given_views.push(v);
-    }
+    let m = mandates::mandates_of(state.store.as_ref(), &citizen.pid, 200).await?;
     Ok(MyMandates {
-        given: given_views,
-        received: received
+        given: m
+            .given
+            .iter()
+            .map(|(r, name)| RepresentationView {
+                to_name: name.clone(),
+                ..representation_view(r, now)
+            })
+            .collect(),
+        received: m
+            .received
             .iter()
             .map(|r| representation_view(r, now))
             .collect(),
@@ -444,24 +346,7 @@ pub async fn get_mandates(
 /// End a mandate at once: the giver revokes it, or the representative
 /// resigns. Guardianships and parental authority end through their authority.
 pub async fn end_mandate(state: &AppState, citizen: &Citizen, id: &str) -> ApiResult<()> {
-    let r = state
-        .store
-        .representation(id)
-        .await?
-        .filter(|r| {
-            r.subject_pid == citizen.pid.as_str() || r.representative_pid == citizen.pid.as_str()
-        })
-        .ok_or_else(|| ApiError::not_found("You have no mandate with this id."))?;
-    if r.kind != BasisKind::Mandate {
-        return Err(ApiError::forbidden(
-            "A guardianship or parental authority is ended by the authority that registered it.",
-        ));
-    }
-    if !state.store.revoke_representation(id, Utc::now()).await? {
-        return Err(ApiError::conflict("The mandate was already revoked."));
-    }
-    tracing::info!(person = %state.pseudo.of(&citizen.pid), "mandate revoked");
-    Ok(())
+    Ok(mandates::end_mandate(state.store.as_ref(), &state.pseudo, &citizen.pid, id).await?)
 }
 
 /// Revoke a mandate.
@@ -995,9 +880,7 @@ pub async fn post_consent_request(
 
 pub async fn my_consents(state: &AppState, citizen: &Citizen) -> ApiResult<Vec<ConsentView>> {
     let now = Utc::now();
-    Ok(state
-        .store
-        .consents_of_subject(citizen.pid.as_str())
+    Ok(consent::consents_of(state.store.as_ref(), &citizen.pid)
         .await?
         .iter()
         .map(|c| consent_view(c, now))
@@ -1024,23 +907,7 @@ pub async fn answer(
     answer: ConsentAnswer,
 ) -> ApiResult<ConsentView> {
     let now = Utc::now();
-    let c = state
-        .store
-        .consent(id)
-        .await?
-        .filter(|c| c.subject_pid == citizen.pid.as_str())
-        .ok_or_else(|| ApiError::not_found("You have no consent request with this id."))?;
-    if c.valid_to <= now {
-        return Err(ApiError::conflict("The request has expired."));
-    }
-    if !state
-        .store
-        .answer_consent(id, citizen.pid.as_str(), answer, now)
-        .await?
-    {
-        return Err(ApiError::conflict("The request was already answered."));
-    }
-    let c = state.store.consent(id).await?.unwrap_or(c);
+    let c = consent::answer(state.store.as_ref(), &citizen.pid, id, answer, now).await?;
     Ok(consent_view(&c, now))
 }
 
@@ -1081,17 +948,7 @@ pub async fn decline(
 }
 
 pub async fn revoke(state: &AppState, citizen: &Citizen, id: &str) -> ApiResult<()> {
-    if !state
-        .store
-        .revoke_consent(id, citizen.pid.as_str(), Utc::now())
-        .await?
-    {
-        return Err(ApiError::not_found(
-            "You have no approved, unrevoked consent with this id.",
-        ));
-    }
-    tracing::info!(person = %state.pseudo.of(&citizen.pid), "consent revoked");
-    Ok(())
+    Ok(consent::withdraw(state.store.as_ref(), &state.pseudo, &citizen.pid, id).await?)
 }
 
 /// Revoke a consent.
@@ -1279,42 +1136,4 @@ pub async fn get_support(
             .collect(),
         consents: consents.iter().map(|c| consent_view(c, now)).collect(),
     }))
-}
-
-#[cfg(test)]
-mod surname_tests {
-    use super::surname_matches;
-
-    #[test]
-    fn mandate_surname_check_ignores_case_accents_and_spacing() {
-        for (name, typed) in [
-            ("Kari Nordmann", "Nordmann"),
-            ("Kari Nordmann", "nordmann"),
-            ("Kari Nordmann", "  NORDMANN "),
-            ("Ola Sørensen", "Sorensen"),
-            ("Ola Sørensen", "SØRENSEN"),
-            ("Åse Ærø", "ase aero"),
-            ("Åse Ærø", "Aerø"),
-            ("José Müller", "muller"),
-            ("Anne Berg Hansen", "berg  hansen"),
-            ("Anne Berg-Hansen", "Berg-Hansen"),
-        ] {
-            assert!(surname_matches(name, typed), "{name:?} {typed:?}");
-        }
-    }
-
-    #[test]
-    fn mandate_surname_check_refuses_other_names() {
-        for (name, typed) in [
-            ("Kari Nordmann", ""),
-            ("Kari Nordmann", "   "),
-            ("Kari Nordmann", "Kari"),
-            ("Kari Nordmann", "Nord"),
-            ("Kari Nordmann", "mann"),
-            ("Kari Nordmann", "Ola Kari Nordmann"),
-            ("Anne Berg-Hansen", "Hansen"),
-        ] {
-            assert!(!surname_matches(name, typed), "{name:?} {typed:?}");
-        }
-    }
 }

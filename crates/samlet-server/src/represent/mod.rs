@@ -131,6 +131,8 @@ impl From<represent::Error> for ApiError {
             E::NotFound(m) => ApiError::not_found(m),
             E::Invalid { pointer, message } => ApiError::invalid(pointer, message),
             E::Conflict(m) => ApiError::conflict(m),
+            E::Forbidden(m) => ApiError::forbidden(m),
+            E::UnknownPerson => api::unknown_person(),
             E::Log(e) => e.into(),
             E::Store(e) => e.into(),
         }
