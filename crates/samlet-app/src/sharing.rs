@@ -452,24 +452,11 @@ pub async fn access_log<S: AccessLogStore + ?Sized>(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use samlet_domain::OrgNumber;
     use samlet_store::{ConsentAnswer, NewConsentRequest};
 
     use super::*;
-
-    /// A store on a temporary SQLite file, with its transparency log.
-    async fn open_store() -> (tempfile::TempDir, Arc<dyn Store>, Arc<TransparencyLog>) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("samlet.db").display());
-        let store = samlet_store::connect(&url).await.expect("store");
-        let signer = samlet_merkle::SignerKey::generate("samlet.test/log").expect("key");
-        let log = TransparencyLog::open(store.clone(), signer)
-            .await
-            .expect("log");
-        (dir, store, log)
-    }
+    use crate::represent::tests::open_store;
 
     fn read_by(org: &str) -> AgencyRead {
         AgencyRead {

@@ -1,11 +1,13 @@
-//! A person's own consents: the requests agencies sent them, answering
-//! one, and withdrawing a consent given. (Reading under a consent is the
+//! Consent: an agency asks a person, the person answers and may withdraw
+//! a consent given. (Reading under a consent is the
 //! sharing module's; answering for someone else is acting for them.)
 
 use chrono::{DateTime, Utc};
-use samlet_domain::{Pid, Pseudonymizer};
-use samlet_store::{ConsentAnswer, RepresentationStore, StoredConsent};
+use samlet_access::CATEGORIES;
+use samlet_domain::{OrgNumber, Pid, Pseudonymizer};
+use samlet_store::{Agency, ConsentAnswer, RepresentationStore, Store, StoredConsent};
 
+use super::mandates::new_id;
 use super::{Error, Result};
 
 /// The person's consent requests and consents, newest first.
@@ -53,4 +55,87 @@ pub async fn withdraw<S: RepresentationStore + ?Sized>(
     }
     tracing::info!(person = %pseudo.of(pid), "consent revoked");
     Ok(())
+}
+
+/// An agency's request for a person's consent to receive data another
+/// agency holds.
+#[derive(Debug, Clone)]
+pub struct NewConsentRequest {
+    pub pid: Pid,
+    /// The agency holding the data.
+    pub from_org: OrgNumber,
+    pub categories: Vec<String>,
+    /// Why, in plain language: shown to the person as written.
+    pub purpose: String,
+    pub valid_to: DateTime<Utc>,
+}
+
+fn invalid(pointer: impl Into<String>, message: impl Into<String>) -> Error {
+    Error::Invalid {
+        pointer: pointer.into(),
+        message: message.into(),
+    }
+}
+
+/// `requester` asks the person; returns the request's id. The holder must
+/// be registered, the categories known, the purpose stated and the end in
+/// the future.
+pub async fn request_consent<S: Store + ?Sized>(
+    store: &S,
+    pseudo: &Pseudonymizer,
+    requester: &Agency,
+    r: NewConsentRequest,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let holder = store.agency_by_org(&r.from_org).await?.ok_or_else(|| {
+        invalid(
+            "/from_org",
+            "No agency with this organisation number is registered.",
+        )
+    })?;
+    if r.categories.is_empty() {
+        return Err(invalid("/categories", "Ask for at least one category."));
+    }
+    let mut categories: Vec<String> = Vec::new();
+    for (i, c) in r.categories.iter().enumerate() {
+        if !CATEGORIES.contains(&c.as_str()) {
+            return Err(invalid(
+                format!("/categories/{i}"),
+                format!("A category is one of: {}.", CATEGORIES.join(", ")),
+            ));
+        }
+        if !categories.contains(c) {
+            categories.push(c.clone());
+        }
+    }
+    let purpose = r.purpose.trim();
+    if purpose.is_empty() || purpose.chars().count() > 500 {
+        return Err(invalid(
+            "/purpose",
+            "State the purpose in 1 to 500 characters.",
+        ));
+    }
+    if r.valid_to <= now {
+        return Err(invalid("/valid_to", "The end must be in the future."));
+    }
+    let id = new_id("c_");
+    store
+        .insert_consent_request(
+            &samlet_store::NewConsentRequest {
+                id: id.clone(),
+                subject_pid: r.pid.to_string(),
+                requester_id: requester.id,
+                requester_org: requester.org.to_string(),
+                requester_name: requester.name.clone(),
+                from_org: holder.org.to_string(),
+                from_name: holder.name.clone(),
+                categories,
+                purpose: purpose.to_owned(),
+                valid_to: r.valid_to,
+            },
+            now,
+        )
+        .await?;
+    tracing::info!(person = %pseudo.of(&r.pid), agency = %requester.org, "consent requested");
+    Ok(id)
 }

@@ -7,6 +7,7 @@
 //! access-log entry ([`log_on_behalf`]) before the store is read, and the
 //! represented person sees it in their access log.
 
+pub mod authorities;
 pub mod consent;
 pub mod log_forms;
 pub mod mandates;
@@ -530,7 +531,7 @@ pub fn parental_end(child: &Pid, rules: &Rules) -> Option<DateTime<Utc>> {
     samlet_access::birthday_at(child.birth_date(), rules.parental_until_age)
 }
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use samlet_access::Scope;
     use samlet_store::{AgencyRef, BenefitView, CaseView};
@@ -609,7 +610,7 @@ mod tests {
     }
 
     /// A store on a temporary SQLite file, with its transparency log.
-    async fn open_store() -> (
+    pub(crate) async fn open_store() -> (
         tempfile::TempDir,
         std::sync::Arc<dyn Store>,
         std::sync::Arc<TransparencyLog>,

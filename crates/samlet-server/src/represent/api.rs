@@ -13,16 +13,14 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
-use samlet_access::{Action, Basis, BasisKind, Decision, Facts, Request, Scope, CATEGORIES};
+use samlet_access::{Action, Basis, Decision, Facts, Request, Scope, CATEGORIES};
 use samlet_domain::{OrgNumber, Pid};
-use samlet_store::{
-    ConsentAnswer, NewConsentRequest, NewRepresentation, StoredConsent, StoredRepresentation,
-};
+use samlet_store::{ConsentAnswer, StoredConsent, StoredRepresentation};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use samlet_app::represent::mandates::{self, new_id};
-use samlet_app::represent::{self, consent, policy_representation};
+use samlet_app::represent::mandates;
+use samlet_app::represent::{self, authorities, consent, policy_representation};
 
 use super::{denied, represented_overview, request_id};
 // The agency's granted scope, not a representation's area scope.
@@ -615,45 +613,22 @@ pub async fn post_guardianship(
     auth.require(AgencyScope::Guardianship)?;
     let guardian = parse_pid(&state, &body.guardian_pid, "/guardian_pid")?;
     let ward = parse_pid(&state, &body.ward_pid, "/ward_pid")?;
-    if guardian == ward {
-        return Err(ApiError::invalid(
-            "/guardian_pid",
-            "A person cannot be their own guardian.",
-        ));
-    }
+    authorities::check_guardian_pair(&guardian, &ward)?;
     let scopes = parse_scopes(&defaulted(&body.scopes, &["all"]), "/scopes")?;
     let actions = parse_actions(&defaulted(&body.actions, &["read", "act"]), "/actions")?;
     let now = Utc::now();
-    if let Some(name) = body
-        .ward_name
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
-        state
-            .store
-            .upsert_person_names(&[(ward.to_string(), name.to_owned())], now)
-            .await?;
-    }
-    let id = new_id("g_");
-    state
-        .store
-        .insert_representation(
-            &NewRepresentation {
-                id: id.clone(),
-                kind: BasisKind::Guardianship,
-                subject_pid: ward.to_string(),
-                representative_pid: guardian.to_string(),
-                scopes,
-                actions,
-                valid_from: body.valid_from.as_ref().map(When::at).unwrap_or(now),
-                valid_to: body.valid_to.as_ref().map(When::end),
-                registered_by: auth.agency.org.to_string(),
-                reference: body.reference.clone(),
-            },
-            now,
-        )
-        .await?;
+    let g = authorities::NewGuardianship {
+        guardian,
+        ward,
+        ward_name: body.ward_name.clone(),
+        scopes,
+        actions,
+        valid_from: body.valid_from.as_ref().map(When::at).unwrap_or(now),
+        valid_to: body.valid_to.as_ref().map(When::end),
+        reference: body.reference.clone(),
+    };
+    let org = auth.agency.org.to_string();
+    let id = authorities::register_guardianship(state.store.as_ref(), &org, g, now).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -670,16 +645,7 @@ pub async fn delete_guardianship(
 ) -> ApiResult<StatusCode> {
     auth.require(AgencyScope::Guardianship)?;
     let org = auth.agency.org.to_string();
-    let found = state
-        .store
-        .representation(&id)
-        .await?
-        .filter(|r| r.kind == BasisKind::Guardianship && r.registered_by == org);
-    if found.is_none() || !state.store.revoke_representation(&id, Utc::now()).await? {
-        return Err(ApiError::not_found(
-            "No active guardianship with this id registered by your agency.",
-        ));
-    }
+    authorities::end_guardianship(state.store.as_ref(), &org, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -708,42 +674,17 @@ pub async fn post_parental(
     auth.require(AgencyScope::Population)?;
     let parent = parse_pid(&state, &body.parent_pid, "/parent_pid")?;
     let child = parse_pid(&state, &body.child_pid, "/child_pid")?;
-    let now = Utc::now();
-    let end = samlet_app::represent::parental_end(&child, &state.config.representation_rules)
-        .filter(|end| *end > now)
-        .ok_or_else(|| ApiError::invalid("/child_pid", "The child has come of age."))?;
-    if parent == child {
-        return Err(ApiError::invalid(
-            "/parent_pid",
-            "A person cannot be their own parent.",
-        ));
-    }
-    let mut names = Vec::new();
-    for (pid, name) in [(&child, &body.child_name), (&parent, &body.parent_name)] {
-        if let Some(n) = name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            names.push((pid.to_string(), n.to_owned()));
-        }
-    }
-    state.store.upsert_person_names(&names, now).await?;
-    let id = new_id("p_");
-    state
-        .store
-        .insert_representation(
-            &NewRepresentation {
-                id: id.clone(),
-                kind: BasisKind::Parental,
-                subject_pid: child.to_string(),
-                representative_pid: parent.to_string(),
-                scopes: vec![Scope::All],
-                actions: vec![Action::Read, Action::Act],
-                valid_from: now,
-                valid_to: Some(end),
-                registered_by: auth.agency.org.to_string(),
-                reference: None,
-            },
-            now,
-        )
-        .await?;
+    let id = authorities::register_parental(
+        state.store.as_ref(),
+        &state.config.representation_rules,
+        &auth.agency.org.to_string(),
+        &parent,
+        &child,
+        body.parent_name.as_deref(),
+        body.child_name.as_deref(),
+        Utc::now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -816,65 +757,21 @@ pub async fn post_consent_request(
     let pid = parse_pid(&state, &body.pid, "/pid")?;
     let from = OrgNumber::parse(body.from_org.trim())
         .map_err(|e| ApiError::invalid("/from_org", e.to_string()))?;
-    let holder = state.store.agency_by_org(&from).await?.ok_or_else(|| {
-        ApiError::invalid(
-            "/from_org",
-            "No agency with this organisation number is registered.",
-        )
-    })?;
-    if body.categories.is_empty() {
-        return Err(ApiError::invalid(
-            "/categories",
-            "Ask for at least one category.",
-        ));
-    }
-    let mut categories: Vec<String> = Vec::new();
-    for (i, c) in body.categories.iter().enumerate() {
-        if !CATEGORIES.contains(&c.as_str()) {
-            return Err(ApiError::invalid(
-                format!("/categories/{i}"),
-                format!("A category is one of: {}.", CATEGORIES.join(", ")),
-            ));
-        }
-        if !categories.contains(c) {
-            categories.push(c.clone());
-        }
-    }
-    let purpose = body.purpose.trim();
-    if purpose.is_empty() || purpose.chars().count() > 500 {
-        return Err(ApiError::invalid(
-            "/purpose",
-            "State the purpose in 1 to 500 characters.",
-        ));
-    }
-    let now = Utc::now();
-    let valid_to = body.valid_to.end();
-    if valid_to <= now {
-        return Err(ApiError::invalid(
-            "/valid_to",
-            "The end must be in the future.",
-        ));
-    }
-    let id = new_id("c_");
-    state
-        .store
-        .insert_consent_request(
-            &NewConsentRequest {
-                id: id.clone(),
-                subject_pid: pid.to_string(),
-                requester_id: auth.agency.id,
-                requester_org: auth.agency.org.to_string(),
-                requester_name: auth.agency.name.clone(),
-                from_org: holder.org.to_string(),
-                from_name: holder.name.clone(),
-                categories,
-                purpose: purpose.to_owned(),
-                valid_to,
-            },
-            now,
-        )
-        .await?;
-    tracing::info!(person = %state.pseudo.of(&pid), agency = %auth.agency.org, "consent requested");
+    let r = consent::NewConsentRequest {
+        pid,
+        from_org: from,
+        categories: body.categories.clone(),
+        purpose: body.purpose.clone(),
+        valid_to: body.valid_to.end(),
+    };
+    let id = consent::request_consent(
+        state.store.as_ref(),
+        &state.pseudo,
+        &auth.agency,
+        r,
+        Utc::now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
