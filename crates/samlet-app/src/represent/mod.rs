@@ -526,6 +526,84 @@ pub async fn pending_consent_requests<S: RepresentationStore + ?Sized>(
         .collect())
 }
 
+/// One person a representative acts for: the valid bases taken together.
+#[derive(Debug, Clone)]
+pub struct Represented {
+    pub granted: Granted,
+    /// The bases the policy let through (a subset of the stored rows).
+    pub bases: Vec<StoredRepresentation>,
+}
+
+/// The people `representative` acts for, by name or the start of the
+/// identity number (`q`), one page (1-based) at a time: each with the bases
+/// the policy allows reading under at `now`. Also whether a next page exists.
+pub async fn represented_page<S: RepresentationStore + ?Sized>(
+    store: &S,
+    rules: &Rules,
+    representative: &Pid,
+    q: &str,
+    page: u32,
+    per_page: u32,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Represented>, bool)> {
+    // The store pages over persons (one more than asked, to know whether
+    // there is a next page) and returns each one's valid rows together.
+    let rows = store
+        .represented_page(
+            representative.as_str(),
+            q,
+            now,
+            i64::from(page.saturating_sub(1)) * i64::from(per_page),
+            i64::from(per_page) + 1,
+        )
+        .await?;
+    let groups: Vec<&[StoredRepresentation]> = rows
+        .chunk_by(|a, b| a.subject_pid == b.subject_pid)
+        .collect();
+    let more = groups.len() > per_page as usize;
+    let people = groups
+        .into_iter()
+        .take(per_page as usize)
+        .filter_map(|g| represented(representative.as_str(), g, now, rules))
+        .collect();
+    Ok((people, more))
+}
+
+/// The policy's view of one person's rows: what reading for them rests on.
+fn represented(
+    representative: &str,
+    rows: &[StoredRepresentation],
+    now: DateTime<Utc>,
+    rules: &Rules,
+) -> Option<Represented> {
+    let first = rows.first()?;
+    let facts: Vec<Representation> = rows.iter().map(policy_representation).collect();
+    let Decision::Allow(Basis::Represent { ids, kinds, scopes }) = samlet_access::decide(
+        &Facts {
+            representations: &facts,
+            consents: &[],
+        },
+        &Request::Represent {
+            representative,
+            subject: &first.subject_pid,
+            action: Action::Read,
+        },
+        now,
+        rules,
+    ) else {
+        return None;
+    };
+    let bases = rows
+        .iter()
+        .filter(|r| ids.contains(&r.id))
+        .cloned()
+        .collect();
+    Some(Represented {
+        granted: Granted { ids, kinds, scopes },
+        bases,
+    })
+}
+
 /// The moment a relation registered for a child ends: the day they come of age.
 pub fn parental_end(child: &Pid, rules: &Rules) -> Option<DateTime<Utc>> {
     samlet_access::birthday_at(child.birth_date(), rules.parental_until_age)
@@ -707,5 +785,27 @@ pub(crate) mod tests {
         assert_eq!(e.accessor.name, "Kari Nordmann");
         assert_eq!(e.legal_basis, "fullmektig (power of attorney) m_1");
         assert_eq!(e.request_id, "r-1");
+
+        // The representative's list shows the mother once, under the mandate.
+        let (people, more) =
+            represented_page(store.as_ref(), &Rules::NORWAY, &me, "", 1, 20, Utc::now())
+                .await
+                .expect("list");
+        assert!(!more);
+        assert_eq!(people.len(), 1);
+        assert_eq!(people[0].granted.ids, vec!["m_1".to_owned()]);
+        assert_eq!(people[0].bases[0].subject_pid, mother.as_str());
+        let (none, _) = represented_page(
+            store.as_ref(),
+            &Rules::NORWAY,
+            &mother,
+            "",
+            1,
+            20,
+            Utc::now(),
+        )
+        .await
+        .expect("list");
+        assert!(none.is_empty(), "a mandate works one way");
     }
 }

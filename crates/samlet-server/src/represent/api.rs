@@ -13,14 +13,14 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
-use samlet_access::{Action, Basis, Decision, Facts, Request, Scope, CATEGORIES};
+use samlet_access::{Action, Decision, Facts, Request, Scope, CATEGORIES};
 use samlet_domain::{OrgNumber, Pid};
 use samlet_store::{ConsentAnswer, StoredConsent, StoredRepresentation};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use samlet_app::represent::mandates;
-use samlet_app::represent::{self, authorities, consent, policy_representation};
+use samlet_app::represent::{self, authorities, consent};
 
 use super::{denied, represented_overview, request_id};
 // The agency's granted scope, not a representation's area scope.
@@ -409,34 +409,12 @@ pub struct RepresentedPage {
 
 /// One person's rows (all valid in SQL) as the policy sees them: `None` when
 /// no basis allows even reading (the policy has the last word).
-fn represented_person(
-    representative: &str,
-    rows: &[StoredRepresentation],
-    now: DateTime<Utc>,
-    rules: &samlet_access::Rules,
-) -> Option<RepresentedPerson> {
-    let first = rows.first()?;
-    let facts: Vec<samlet_access::Representation> =
-        rows.iter().map(policy_representation).collect();
-    let Decision::Allow(Basis::Represent { ids, kinds, scopes }) = samlet_access::decide(
-        &Facts {
-            representations: &facts,
-            consents: &[],
-        },
-        &Request::Represent {
-            representative,
-            subject: &first.subject_pid,
-            action: Action::Read,
-        },
-        now,
-        rules,
-    ) else {
-        return None;
-    };
-    let bases: Vec<RepresentationView> = rows
+fn represented_person(r: &represent::Represented, now: DateTime<Utc>) -> Option<RepresentedPerson> {
+    let first = r.bases.first()?;
+    let bases: Vec<RepresentationView> = r
+        .bases
         .iter()
-        .filter(|r| ids.contains(&r.id))
-        .map(|r| representation_view(r, now))
+        .map(|b| representation_view(b, now))
         .collect();
     let mut actions: Vec<String> = vec![Action::Read.as_str().into()];
     if bases
@@ -453,8 +431,13 @@ fn represented_person(
     Some(RepresentedPerson {
         pid: first.subject_pid.clone(),
         name: first.subject_name.clone(),
-        kinds: kinds.iter().map(|k| k.as_str().to_owned()).collect(),
-        scopes: scopes.labels(),
+        kinds: r
+            .granted
+            .kinds
+            .iter()
+            .map(|k| k.as_str().to_owned())
+            .collect(),
+        scopes: r.granted.scopes.labels(),
         actions,
         valid_to,
         bases,
@@ -469,27 +452,20 @@ pub async fn represented_page(
     let page = crate::extract::bounded(q.page, 1, crate::extract::MAX_PAGE, "page")?;
     let per_page = crate::extract::bounded(q.per_page, 20, REPRESENTED_PAGE, "per_page")?;
     let now = Utc::now();
-    // The store pages over persons (one more than asked, to know whether
-    // there is a next page) and returns each one's valid rows together.
-    let rows = state
-        .store
-        .represented_page(
-            citizen.pid.as_str(),
-            q.q.as_deref().unwrap_or(""),
-            now,
-            i64::from(page - 1) * i64::from(per_page),
-            i64::from(per_page) + 1,
-        )
-        .await?;
-    let groups: Vec<&[StoredRepresentation]> = rows
-        .chunk_by(|a, b| a.subject_pid == b.subject_pid)
-        .collect();
-    let next_page = (groups.len() > per_page as usize).then_some(page + 1);
-    let rules = &state.config.representation_rules;
-    let people = groups
-        .into_iter()
-        .take(per_page as usize)
-        .filter_map(|g| represented_person(citizen.pid.as_str(), g, now, rules))
+    let (people, more) = represent::represented_page(
+        state.store.as_ref(),
+        &state.config.representation_rules,
+        &citizen.pid,
+        q.q.as_deref().unwrap_or(""),
+        page,
+        per_page,
+        now,
+    )
+    .await?;
+    let next_page = more.then_some(page + 1);
+    let people = people
+        .iter()
+        .filter_map(|r| represented_person(r, now))
         .collect();
     Ok(RepresentedPage {
         people,
