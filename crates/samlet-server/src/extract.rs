@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde::de::DeserializeOwned;
@@ -314,6 +314,44 @@ pub async fn json_body<T: DeserializeOwned>(req: Request) -> ApiResult<T> {
     ApiJson::<T>::from_request(req, &())
         .await
         .map(|ApiJson(v)| v)
+}
+
+/// The longest header text an agency may send (purpose, legal basis, system, role).
+const MAX_HEADER_TEXT: usize = 500;
+
+/// A header as text. Norwegian letters arrive either as UTF-8 (curl, most
+/// clients) or as ISO-8859-1 bytes (browsers' and Node's fetch, following
+/// HTTP's historical charset); invalid UTF-8 is read as ISO-8859-1.
+pub(crate) fn header_text(headers: &HeaderMap, name: &str) -> ApiResult<Option<String>> {
+    let Some(v) = headers.get(name) else {
+        return Ok(None);
+    };
+    let bytes = v.as_bytes();
+    let s = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    };
+    let s = s.trim().to_owned();
+    if s.chars().count() > MAX_HEADER_TEXT {
+        return Err(ApiError::bad_request(
+            "invalid-header",
+            "Invalid header",
+            format!("{name} is longer than {MAX_HEADER_TEXT} characters."),
+        )
+        .at(format!("/headers/{name}")));
+    }
+    Ok((!s.is_empty()).then_some(s))
+}
+
+pub(crate) fn required(headers: &HeaderMap, name: &str, what: &str) -> ApiResult<String> {
+    header_text(headers, name)?.ok_or_else(|| {
+        ApiError::bad_request(
+            "missing-purpose",
+            "Purpose and legal basis required",
+            format!("Reading a person's data needs the header {name}: {what}. The read is logged for the person to see; nothing was returned."),
+        )
+        .at(format!("/headers/{name}"))
+    })
 }
 
 #[cfg(test)]

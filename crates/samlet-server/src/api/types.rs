@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use samlet_domain::CaseStatus;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Which agency an item comes from, as shown to the citizen.
@@ -273,4 +273,52 @@ mod tests {
         assert!(api["benefits"][0].get("amount_minor").is_none());
         assert!(api["messages"][0].get("body").is_none());
     }
+}
+
+/// One access as the citizen sees it.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct AccessLogEntryView {
+    /// Position in the public log.
+    pub index: u64,
+    pub accessor: samlet_app::transparency::entry::Accessor,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
+    pub categories: Vec<String>,
+    pub purpose: String,
+    pub legal_basis: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis_ref: Option<String>,
+    pub at: DateTime<Utc>,
+    pub request_id: String,
+    /// The server checked this entry's inclusion proof against the latest
+    /// signed checkpoint (leaf recomputed from these details).
+    pub verified: bool,
+    /// Other agencies' data read with this access, and on what ground.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared: Vec<samlet_app::transparency::entry::SharedFrom>,
+    /// `shared` in plain words, in the request's language ("NAV read your
+    /// cases from Skatteetaten …").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_text: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct CheckpointView {
+    pub size: u64,
+    /// Root hash (hex).
+    pub root: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug)]
+pub struct AccessLogPage {
+    pub entries: Vec<AccessLogEntryView>,
+    pub page: u32,
+    pub per_page: u32,
+    pub next_page: Option<u32>,
+    /// The signed checkpoint the entries were verified against.
+    pub checkpoint: Option<CheckpointView>,
+    /// Log entries (anyone's) whose details disappeared without a retention
+    /// tombstone, or with a tombstone no retention record in the log covers:
+    /// a sign that entries were hidden. Should be 0.
+    pub missing_details: u64,
 }

@@ -26,10 +26,10 @@ use super::{denied, represented_overview, request_id};
 // The agency's granted scope, not a representation's area scope.
 use crate::auth::{AgencyAuth, Citizen};
 use crate::extract::ApiJson;
+use crate::extract::{header_text, required};
 use crate::problem::{ApiError, ApiResult};
-use crate::transparency::entry::{AccessEntry, Accessor};
-use crate::transparency::http::{header_text, required};
 use crate::AppState;
+use samlet_app::transparency::entry::{AccessEntry, Accessor};
 use samlet_domain::Scope as AgencyScope;
 
 /// Most people per page of the representative's list.

@@ -11,8 +11,8 @@ use samlet_app::represent::log_forms::{
     is_person_number, masked, parse_kinds, Purpose, PLACEHOLDER,
 };
 
+use crate::api::types::AccessLogPage;
 use crate::i18n::Lang;
-use crate::transparency::http::AccessLogPage;
 use crate::AppState;
 
 /// The purpose in the page's language.

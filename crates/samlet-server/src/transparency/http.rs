@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use minijinja::{context, Value};
 use samlet_domain::Pid;
 use samlet_store::LeafDetails;
@@ -24,8 +24,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::entry::{commitment, entry_leaf_hash, Accessor, SharedFrom};
 use super::hex;
 use super::log::LogError;
+use crate::api::types::{AccessLogEntryView, AccessLogPage, CheckpointView};
 use crate::auth::{AgencyAuth, Citizen, MaybeCitizen};
-use crate::extract::{bounded, ApiQuery, MAX_PAGE};
+use crate::extract::{bounded, header_text, required, ApiQuery, MAX_PAGE};
 use crate::i18n::PageLang;
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
@@ -34,7 +35,6 @@ use samlet_log_api::{
     ConsistencyProof, DetailsCountView, InclusionProof, LeavesPage, PublicLeaf, LEAVES_PAGE,
 };
 
-const MAX_HEADER_TEXT: usize = 500;
 /// The largest leaf index the store can hold.
 const MAX_INDEX: u64 = i64::MAX as u64;
 
@@ -378,41 +378,6 @@ pub async fn tile(State(state): State<AppState>, Path(path): Path<String>) -> Ap
     }
 }
 
-/// A header as text. Norwegian letters arrive either as UTF-8 (curl, most
-/// clients) or as ISO-8859-1 bytes (browsers' and Node's fetch, following
-/// HTTP's historical charset); invalid UTF-8 is read as ISO-8859-1.
-pub(crate) fn header_text(headers: &HeaderMap, name: &str) -> ApiResult<Option<String>> {
-    let Some(v) = headers.get(name) else {
-        return Ok(None);
-    };
-    let bytes = v.as_bytes();
-    let s = match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
-    };
-    let s = s.trim().to_owned();
-    if s.chars().count() > MAX_HEADER_TEXT {
-        return Err(ApiError::bad_request(
-            "invalid-header",
-            "Invalid header",
-            format!("{name} is longer than {MAX_HEADER_TEXT} characters."),
-        )
-        .at(format!("/headers/{name}")));
-    }
-    Ok((!s.is_empty()).then_some(s))
-}
-
-pub(crate) fn required(headers: &HeaderMap, name: &str, what: &str) -> ApiResult<String> {
-    header_text(headers, name)?.ok_or_else(|| {
-        ApiError::bad_request(
-            "missing-purpose",
-            "Purpose and legal basis required",
-            format!("Reading a person's data needs the header {name}: {what}. The read is logged for the person to see; nothing was returned."),
-        )
-        .at(format!("/headers/{name}"))
-    })
-}
-
 /// An agency's read of a person's overview: its own items, and another
 /// agency's only as far as a valid sharing basis or consent reaches.
 #[derive(Serialize, ToSchema, Debug)]
@@ -545,54 +510,6 @@ fn day_or_empty() -> utoipa::openapi::Object {
         .schema_type(utoipa::openapi::Type::String)
         .pattern(Some(format!("^$|{}", samlet_domain::items::DATE_PATTERN)))
         .build()
-}
-
-/// One access as the citizen sees it.
-#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
-pub struct AccessLogEntryView {
-    /// Position in the public log.
-    pub index: u64,
-    pub accessor: Accessor,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_behalf_of: Option<String>,
-    pub categories: Vec<String>,
-    pub purpose: String,
-    pub legal_basis: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub legal_basis_ref: Option<String>,
-    pub at: DateTime<Utc>,
-    pub request_id: String,
-    /// The server checked this entry's inclusion proof against the latest
-    /// signed checkpoint (leaf recomputed from these details).
-    pub verified: bool,
-    /// Other agencies' data read with this access, and on what ground.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub shared: Vec<SharedFrom>,
-    /// `shared` in plain words, in the request's language ("NAV read your
-    /// cases from Skatteetaten …").
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub shared_text: Vec<String>,
-}
-
-#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
-pub struct CheckpointView {
-    pub size: u64,
-    /// Root hash (hex).
-    pub root: String,
-}
-
-#[derive(Serialize, Deserialize, ToSchema, Debug)]
-pub struct AccessLogPage {
-    pub entries: Vec<AccessLogEntryView>,
-    pub page: u32,
-    pub per_page: u32,
-    pub next_page: Option<u32>,
-    /// The signed checkpoint the entries were verified against.
-    pub checkpoint: Option<CheckpointView>,
-    /// Log entries (anyone's) whose details disappeared without a retention
-    /// tombstone, or with a tombstone no retention record in the log covers:
-    /// a sign that entries were hidden. Should be 0.
-    pub missing_details: u64,
 }
 
 fn parse_day(v: Option<&str>, pointer: &str) -> ApiResult<Option<NaiveDate>> {

@@ -334,6 +334,10 @@ async fn a_panic_answers_a_problem_with_request_id_headers_and_a_log_line() {
         .finish();
     // This test's runtime is one thread, so the server's tasks log here too.
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Another test's thread may have cached the request span's callsite as
+    // "never" while only a no-op subscriber existed; recompute it now that
+    // this one is registered, or the span's fields go missing.
+    tracing::callsite::rebuild_interest_cache();
     let base = serve_router(|_| {
         samlet_server::layers(axum::Router::new().route(
             "/boom",
