@@ -14,7 +14,8 @@ use samlet_access::{
 use samlet_domain::{Pid, Pseudonymizer};
 use samlet_store::{
     AccessLogFilter, AccessLogStore, Overview, OverviewFilter, OverviewLimits, RepresentationStore,
-    SharingStore, Store, StoreError, StoredCheckpoint, StoredConsent, StoredSharingBasis,
+    SharingStore, Store, StoreError, StoredCheckpoint, StoredConsent, StoredRepresentation,
+    StoredSharingBasis,
 };
 
 use crate::represent::{only_category, policy_consent, OVERVIEW_CATEGORIES};
@@ -277,6 +278,67 @@ pub async fn person_overview<S: Store + ?Sized>(
         shared: scope.shared,
         refused: scope.refused,
         overview: o.with_today(today),
+    })
+}
+
+/// Proof that the policy allowed a caseworker's support lookup; only
+/// [`allow_support_lookup`] makes one, so [`support_lookup`] cannot run
+/// without the decision.
+#[derive(Debug)]
+pub struct SupportAllowed(());
+
+/// The policy's decision on a caseworker's support lookup: the agency
+/// needs `samlet:support` and must state purpose and legal basis.
+pub fn allow_support_lookup(
+    has_scope: bool,
+    purpose_stated: bool,
+    rules: &Rules,
+    now: DateTime<Utc>,
+) -> Result<SupportAllowed, Error> {
+    match samlet_access::decide(
+        &Facts::default(),
+        &Request::SupportLookup {
+            has_scope,
+            purpose_stated,
+        },
+        now,
+        rules,
+    ) {
+        Decision::Deny(r) => Err(Error::Denied(r)),
+        _ => Ok(SupportAllowed(())),
+    }
+}
+
+/// A person's representation as a caseworker helping them sees it.
+#[derive(Debug, Clone)]
+pub struct Support {
+    /// Given by the person, or registered over them.
+    pub given: Vec<StoredRepresentation>,
+    /// Received by the person (at most 200).
+    pub received: Vec<StoredRepresentation>,
+    pub consents: Vec<StoredConsent>,
+}
+
+/// A caseworker's look at a person's mandates and consents: one entry is
+/// durable in the person's access log before the store is read.
+pub async fn support_lookup<S: Store + ?Sized>(
+    store: &S,
+    log: &TransparencyLog,
+    pseudo: &Pseudonymizer,
+    _allowed: SupportAllowed,
+    read: AgencyRead,
+    pid: &Pid,
+) -> Result<Support, Error> {
+    let org = read.accessor.org.clone();
+    let entry = read.entry(pid, vec!["mandates".into(), "consents".into()], Vec::new());
+    let index = log.append(entry).await?;
+    tracing::info!(person = %pseudo.of(pid), agency = %org, log_index = index, "support lookup of representation");
+    Ok(Support {
+        given: store.representations_of_subject(pid.as_str()).await?,
+        received: store
+            .representations_of_representative(pid.as_str(), 200)
+            .await?,
+        consents: store.consents_of_subject(pid.as_str()).await?,
     })
 }
 

@@ -1,7 +1,8 @@
 //! Representations an authority registers: guardianships (the county
-//! governor) and parental authority (the population register). Who may
-//! register is the agency's scope, checked by the caller; each relation
-//! remembers which agency registered it, and only that agency ends it.
+//! governor) and parental authority (the population register), and the
+//! population register's names for persons. Who may register is the
+//! agency's scope, checked by the caller; each relation remembers which
+//! agency registered it, and only that agency ends it.
 
 use chrono::{DateTime, Utc};
 use samlet_access::{Action, BasisKind, Rules, Scope};
@@ -152,6 +153,32 @@ pub async fn register_parental<S: RepresentationStore + ?Sized>(
     Ok(id)
 }
 
+/// The longest name the population register may give (characters).
+const MAX_NAME: usize = 200;
+
+/// The population register's names for persons, which the surname check
+/// and a guardian's search use. All or nothing: one bad name refuses the
+/// whole batch, its pointer naming the entry (`/3/name`).
+pub async fn register_names<S: RepresentationStore + ?Sized>(
+    store: &S,
+    names: &[(Pid, String)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut rows = Vec::with_capacity(names.len());
+    for (i, (pid, name)) in names.iter().enumerate() {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > MAX_NAME {
+            return Err(Error::Invalid {
+                pointer: format!("/{i}/name"),
+                message: format!("A name has 1 to {MAX_NAME} characters."),
+            });
+        }
+        rows.push((pid.to_string(), name.to_owned()));
+    }
+    store.upsert_person_names(&rows, now).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,5 +272,46 @@ mod tests {
             .expect("stored");
         assert_eq!(r.kind, BasisKind::Parental);
         assert_eq!(r.valid_to, parental_end(&child, &rules));
+    }
+
+    #[tokio::test]
+    async fn names_are_all_or_nothing_with_a_pointer_at_the_bad_one() {
+        let (_dir, store, _log) = crate::represent::tests::open_store().await;
+        let ola = Pid::synthetic(
+            chrono::NaiveDate::from_ymd_opt(1980, 1, 2).expect("date"),
+            100,
+        )
+        .expect("pid");
+        let kari = Pid::synthetic(
+            chrono::NaiveDate::from_ymd_opt(1981, 3, 4).expect("date"),
+            200,
+        )
+        .expect("pid");
+        let now = Utc::now();
+        let bad = [
+            (ola.clone(), "Ola Nordmann".to_owned()),
+            (kari.clone(), "  ".to_owned()),
+        ];
+        match register_names(store.as_ref(), &bad, now).await {
+            Err(Error::Invalid { pointer, .. }) => assert_eq!(pointer, "/1/name"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(
+            store.person_name(ola.as_str()).await.expect("read"),
+            None,
+            "nothing written"
+        );
+        let good = [(ola.clone(), " Ola Nordmann ".to_owned())];
+        register_names(store.as_ref(), &good, now)
+            .await
+            .expect("stored");
+        assert_eq!(
+            store
+                .person_name(ola.as_str())
+                .await
+                .expect("read")
+                .as_deref(),
+            Some("Ola Nordmann")
+        );
     }
 }

@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
-use samlet_access::{Action, Decision, Facts, Request, Scope, CATEGORIES};
+use samlet_access::{Action, Scope, CATEGORIES};
 use samlet_domain::{OrgNumber, Pid};
 use samlet_store::{ConsentAnswer, StoredConsent, StoredRepresentation};
 use serde::{Deserialize, Serialize};
@@ -29,7 +29,7 @@ use crate::extract::ApiJson;
 use crate::extract::{header_text, required};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
-use samlet_app::transparency::entry::{AccessEntry, Accessor};
+use samlet_app::transparency::entry::Accessor;
 use samlet_domain::Scope as AgencyScope;
 
 /// Most people per page of the representative's list.
@@ -684,18 +684,11 @@ pub async fn post_names(
 ) -> ApiResult<StatusCode> {
     auth.require(AgencyScope::Population)?;
     let mut names = Vec::with_capacity(body.len());
-    for (i, p) in body.iter().enumerate() {
-        let pid = parse_pid(&state, &p.pid, &format!("/{i}/pid"))?;
-        let name = p.name.trim();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(ApiError::invalid(
-                format!("/{i}/name"),
-                "A name has 1 to 200 characters.",
-            ));
-        }
-        names.push((pid.to_string(), name.to_owned()));
+    for (i, p) in body.into_iter().enumerate() {
+        names.push((parse_pid(&state, &p.pid, &format!("/{i}/pid"))?, p.name));
     }
-    state.store.upsert_person_names(&names, Utc::now()).await?;
+    samlet_app::represent::authorities::register_names(state.store.as_ref(), &names, Utc::now())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -957,56 +950,61 @@ pub async fn get_support(
 ) -> ApiResult<Json<SupportView>> {
     let purpose = header_text(&headers, "samlet-purpose")?;
     let legal = header_text(&headers, "samlet-legal-basis")?;
-    let decision = samlet_access::decide(
-        &Facts::default(),
-        &Request::SupportLookup {
-            has_scope: auth.has(AgencyScope::Support),
-            purpose_stated: purpose.is_some() && legal.is_some(),
-        },
-        Utc::now(),
+    let allowed = match samlet_app::sharing::allow_support_lookup(
+        auth.has(AgencyScope::Support),
+        purpose.is_some() && legal.is_some(),
         &state.config.representation_rules,
-    );
-    if let Decision::Deny(r) = decision {
-        if r == samlet_access::DenyReason::NoPurpose {
-            // Same 400 as every other logged read: say which header is missing.
-            required(&headers, "samlet-purpose", "why the lookup is needed")?;
-            required(
-                &headers,
-                "samlet-legal-basis",
-                "the legal basis for the processing",
-            )?;
+        Utc::now(),
+    ) {
+        Ok(allowed) => allowed,
+        Err(samlet_app::sharing::Error::Denied(r)) => {
+            if r == samlet_access::DenyReason::NoPurpose {
+                // Same 400 as every other logged read: say which header is missing.
+                required(&headers, "samlet-purpose", "why the lookup is needed")?;
+                required(
+                    &headers,
+                    "samlet-legal-basis",
+                    "the legal basis for the processing",
+                )?;
+            }
+            return Err(denied(&r));
         }
-        return Err(denied(&r));
-    }
+        Err(e) => return Err(e.into()),
+    };
     let pid = parse_pid(&state, &pid, "/path/pid")?;
-    let entry = AccessEntry {
-        v: 1,
-        subject: pid.to_string(),
+    let read = samlet_app::sharing::AgencyRead {
         accessor: accessor(&auth, &headers)?,
         on_behalf_of: None,
-        categories: vec!["mandates".into(), "consents".into()],
         purpose: purpose.unwrap_or_default(),
         legal_basis: legal.unwrap_or_default(),
         legal_basis_ref: header_text(&headers, "samlet-legal-basis-ref")?,
-        at: Utc::now(),
         request_id: request_id(&headers),
-        shared: Vec::new(),
     };
-    let index = state.log.append(entry).await?;
-    tracing::info!(person = %state.pseudo.of(&pid), agency = %auth.agency.org, log_index = index, "support lookup of representation");
+    let found = samlet_app::sharing::support_lookup(
+        state.store.as_ref(),
+        &state.log,
+        &state.pseudo,
+        allowed,
+        read,
+        &pid,
+    )
+    .await?;
     let now = Utc::now();
-    let given = state.store.representations_of_subject(pid.as_str()).await?;
-    let received = state
-        .store
-        .representations_of_representative(pid.as_str(), 200)
-        .await?;
-    let consents = state.store.consents_of_subject(pid.as_str()).await?;
     Ok(Json(SupportView {
-        given: given.iter().map(|r| representation_view(r, now)).collect(),
-        received: received
+        given: found
+            .given
             .iter()
             .map(|r| representation_view(r, now))
             .collect(),
-        consents: consents.iter().map(|c| consent_view(c, now)).collect(),
+        received: found
+            .received
+            .iter()
+            .map(|r| representation_view(r, now))
+            .collect(),
+        consents: found
+            .consents
+            .iter()
+            .map(|c| consent_view(c, now))
+            .collect(),
     }))
 }
