@@ -324,10 +324,16 @@ cross-agency sharing basis check ({bases} bases, {} checks):",
         .await
         .context("server did not start")?;
     let base_url = format!("http://{addr}");
-    let cookie = samlet_server::auth::start_session(&state, &lawyer)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}", e.detail))?;
-    let cookie = format!("{}={}", cookie.name(), cookie.value());
+    let (session, _) = samlet_app::auth::start_session(
+        state.store.as_ref(),
+        &state.pseudo,
+        &lawyer,
+        chrono::Duration::hours(1),
+        chrono::Utc::now(),
+    )
+    .await?;
+    // The cookie a browser would send: its name is the server's HTTP interface.
+    let cookie = format!("{}={session}", samlet_server::auth::SESSION_COOKIE);
     let http = reqwest::Client::new();
     let get = |path: String| {
         let http = http.clone();
